@@ -1,0 +1,64 @@
+# Precinct: `make dev` serves the console locally; `make test` runs every check.
+# Both install what is missing on a fresh machine (see scripts/tools.sh) and skip what is there.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export WRANGLER_SEND_METRICS := false
+export CLOUDFLARE_CF_FETCH_ENABLED := false
+PORT ?= 8787
+
+.PHONY: help tools browser-tools build build-worker build-app migrate seed dev test lint unit api-test bootstrap sizes clean
+
+help:
+	@echo "make dev        build, migrate, seed the demo account, serve http://localhost:$(PORT)"
+	@echo "make test       fmt, clippy, unit + policy tests, API tests on workerd + D1, browser tests"
+	@echo "make bootstrap ACCOUNT='Acme Group' EMAIL=admin@acme.example [NAME='Ana Silva'] [REMOTE=1]"
+	@echo "make sizes      built sizes of the console and the worker (raw and gzip)"
+
+tools:
+	@scripts/tools.sh
+
+browser-tools: tools
+	@scripts/tools.sh --browser
+
+build-worker: tools
+	@scripts/build-worker.sh
+
+build-app: tools
+	@scripts/build-app.sh
+
+build: build-worker build-app
+
+migrate: tools
+	@wrangler d1 migrations apply DB --local
+
+seed: migrate
+	@node scripts/bootstrap.mjs --demo
+
+dev: build seed
+	@echo ""
+	@echo "  Precinct console: http://localhost:$(PORT)"
+	@echo "  Demo sign-in:     admin@demo.precinct.test / Precinct-demo-2026"
+	@echo ""
+	@wrangler dev --port $(PORT) --ip 127.0.0.1
+
+bootstrap: migrate
+	@node scripts/bootstrap.mjs --account "$(ACCOUNT)" --email "$(EMAIL)" \
+	  $(if $(NAME),--name "$(NAME)") $(if $(REMOTE),--remote --env production)
+
+lint: tools
+	cargo fmt --all -- --check
+	cargo clippy -p precinct-core -p precinct-worker --all-targets -- -D warnings
+	cargo clippy -p precinct-worker -p precinct-app --target wasm32-unknown-unknown -- -D warnings
+
+unit: tools
+	cargo test -p precinct-core -p precinct-worker
+
+test: browser-tools lint unit build
+	node --test --test-concurrency=1 tests/
+
+sizes: build
+	@scripts/sizes.sh
+
+clean:
+	rm -rf target dist worker/build .wrangler

@@ -1,0 +1,868 @@
+//! Decisions: one function per action, answering whether the actor may do it (R05–R23).
+//!
+//! Every decision checks in the same order, so that a refusal never reveals more than the actor
+//! may know:
+//! 1. the actor's level and the option of the screen, which do not depend on the target;
+//! 2. whether the target is visible to the actor — if not, [`DenyCode::NotVisible`], which the
+//!    worker answers exactly like a missing row (404), so nothing of another area leaks;
+//! 3. the rules about the visible target (403, or 409/422 for conflicts and invalid shapes).
+//!
+//! Everything is checked against the actor's effective rights — those of the impersonated user
+//! while acting as another (R05) — and never trusts what the client claims (R15).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::derive::{
+    may_pick_user_in_charge, may_see_company, may_see_group, may_see_report, may_see_user,
+};
+use super::model::{
+    Actor, Company, CompanyRef, Directory, Group, GroupAccess, OptionCode, OptionSet, Report, User,
+};
+use super::scope::{history_scope, report_scope, HistoryScope, ReportScope};
+use super::AccessLevel;
+use crate::ids::{AreaId, DirectoryId};
+
+/// The outcome of a decision that has nothing more to say than yes.
+pub type Decision = Result<(), Denied>;
+
+/// Why an action was refused, stable for the console and the tests (`snake_case`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DenyCode {
+    /// The target does not exist as far as the actor may know (answered as 404).
+    NotVisible,
+    /// Only regular administrators may do this.
+    RequiresAdministrator,
+    /// Only regular or local administrators may do this; User-level actors administer nothing.
+    RequiresAdministrativeLevel,
+    /// The actor's group lacks the option (screen) this action belongs to.
+    OptionNotHeld,
+    /// A local administrator asked for an area other than their own.
+    OutsideArea,
+    AdminGroupHasNoArea,
+    LocalAdminGroupNeedsArea,
+    /// An Administrator group always has every option.
+    AdminGroupHasAllOptions,
+    /// A local administrator tried to give a group an option they do not hold themselves.
+    CannotGrantOption,
+    CannotChangeGroupArea,
+    CannotChangeCompanyArea,
+    /// A local administrator tried to edit the group they belong to.
+    CannotEditOwnGroup,
+    /// A local administrator tried to move themself to another group.
+    CannotMoveSelf,
+    CannotDisableSelf,
+    CannotDeleteSelf,
+    /// The change would leave the account without an active regular administrator.
+    LastAdministrator,
+    CannotImpersonate,
+    UserInactive,
+    AreaInUse,
+    GroupInUse,
+    /// In a multidimensional directory the directory's area is every company's area.
+    DirectoryCarriesArea,
+    /// The target's company access is not a list of ticks (administrators), so it cannot be set.
+    CompanyAccessLocked,
+    /// A company outside the area of the user's group cannot be ticked for them.
+    CompanyOutsideUserArea,
+    /// The group given for a user is not the user's group (a caller's mistake).
+    GroupMismatch,
+}
+
+impl DenyCode {
+    pub const ALL: &'static [DenyCode] = &[
+        DenyCode::NotVisible,
+        DenyCode::RequiresAdministrator,
+        DenyCode::RequiresAdministrativeLevel,
+        DenyCode::OptionNotHeld,
+        DenyCode::OutsideArea,
+        DenyCode::AdminGroupHasNoArea,
+        DenyCode::LocalAdminGroupNeedsArea,
+        DenyCode::AdminGroupHasAllOptions,
+        DenyCode::CannotGrantOption,
+        DenyCode::CannotChangeGroupArea,
+        DenyCode::CannotChangeCompanyArea,
+        DenyCode::CannotEditOwnGroup,
+        DenyCode::CannotMoveSelf,
+        DenyCode::CannotDisableSelf,
+        DenyCode::CannotDeleteSelf,
+        DenyCode::LastAdministrator,
+        DenyCode::CannotImpersonate,
+        DenyCode::UserInactive,
+        DenyCode::AreaInUse,
+        DenyCode::GroupInUse,
+        DenyCode::DirectoryCarriesArea,
+        DenyCode::CompanyAccessLocked,
+        DenyCode::CompanyOutsideUserArea,
+        DenyCode::GroupMismatch,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DenyCode::NotVisible => "not_visible",
+            DenyCode::RequiresAdministrator => "requires_administrator",
+            DenyCode::RequiresAdministrativeLevel => "requires_administrative_level",
+            DenyCode::OptionNotHeld => "option_not_held",
+            DenyCode::OutsideArea => "outside_area",
+            DenyCode::AdminGroupHasNoArea => "admin_group_has_no_area",
+            DenyCode::LocalAdminGroupNeedsArea => "local_admin_group_needs_area",
+            DenyCode::AdminGroupHasAllOptions => "admin_group_has_all_options",
+            DenyCode::CannotGrantOption => "cannot_grant_option",
+            DenyCode::CannotChangeGroupArea => "cannot_change_group_area",
+            DenyCode::CannotChangeCompanyArea => "cannot_change_company_area",
+            DenyCode::CannotEditOwnGroup => "cannot_edit_own_group",
+            DenyCode::CannotMoveSelf => "cannot_move_self",
+            DenyCode::CannotDisableSelf => "cannot_disable_self",
+            DenyCode::CannotDeleteSelf => "cannot_delete_self",
+            DenyCode::LastAdministrator => "last_administrator",
+            DenyCode::CannotImpersonate => "cannot_impersonate",
+            DenyCode::UserInactive => "user_inactive",
+            DenyCode::AreaInUse => "area_in_use",
+            DenyCode::GroupInUse => "group_in_use",
+            DenyCode::DirectoryCarriesArea => "directory_carries_area",
+            DenyCode::CompanyAccessLocked => "company_access_locked",
+            DenyCode::CompanyOutsideUserArea => "company_outside_user_area",
+            DenyCode::GroupMismatch => "group_mismatch",
+        }
+    }
+
+    /// The HTTP status the worker answers with: 404 for what the actor may not know exists,
+    /// 409 for conflicts with the current data, 422 for shapes no one may save, else 403.
+    pub fn http_status(self) -> u16 {
+        match self {
+            DenyCode::NotVisible => 404,
+            DenyCode::AreaInUse | DenyCode::GroupInUse | DenyCode::LastAdministrator => 409,
+            DenyCode::AdminGroupHasNoArea
+            | DenyCode::LocalAdminGroupNeedsArea
+            | DenyCode::AdminGroupHasAllOptions
+            | DenyCode::DirectoryCarriesArea
+            | DenyCode::GroupMismatch => 422,
+            _ => 403,
+        }
+    }
+}
+
+/// A refusal: a stable code and a sentence a person can read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Denied {
+    pub code: DenyCode,
+    pub message: String,
+}
+
+impl Denied {
+    pub fn new(code: DenyCode, message: impl Into<String>) -> Self {
+        Denied {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Whether the worker must answer as if the target did not exist (404), rather than
+    /// "visible but forbidden" (403): answering 403 would confirm the record exists.
+    pub fn is_not_visible(&self) -> bool {
+        self.code == DenyCode::NotVisible
+    }
+
+    pub fn http_status(&self) -> u16 {
+        self.code.http_status()
+    }
+}
+
+impl fmt::Display for Denied {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for Denied {}
+
+// ---------------------------------------------------------------------------------------------
+// Shared checks.
+
+/// Same words as a missing row, so the refusal says nothing about existence.
+fn not_visible(what: &str) -> Denied {
+    Denied::new(DenyCode::NotVisible, format!("There is no such {what}."))
+}
+
+fn require_regular_administrator(actor: &Actor, what: &str) -> Decision {
+    if actor.is_regular_administrator() {
+        Ok(())
+    } else {
+        Err(Denied::new(
+            DenyCode::RequiresAdministrator,
+            format!("Only a regular administrator can {what}."),
+        ))
+    }
+}
+
+fn require_administrative_level(actor: &Actor, what: &str) -> Decision {
+    match actor.level() {
+        AccessLevel::Administrator | AccessLevel::LocalAdministrator => Ok(()),
+        AccessLevel::User => Err(Denied::new(
+            DenyCode::RequiresAdministrativeLevel,
+            format!("Only an administrator can {what}."),
+        )),
+    }
+}
+
+fn require_option(actor: &Actor, option: OptionCode) -> Decision {
+    if actor.holds(option) {
+        Ok(())
+    } else {
+        Err(Denied::new(
+            DenyCode::OptionNotHeld,
+            format!(
+                "Your user group does not have the option \"{}\".",
+                option.as_str()
+            ),
+        ))
+    }
+}
+
+fn require_user_visible(actor: &Actor, target: &User, target_group: &Group) -> Decision {
+    if target.group != target_group.id {
+        return Err(Denied::new(
+            DenyCode::GroupMismatch,
+            "The group given is not the user's group.",
+        ));
+    }
+    if may_see_user(actor, target, target_group) {
+        Ok(())
+    } else {
+        Err(not_visible("user"))
+    }
+}
+
+fn require_group_visible(actor: &Actor, group: &Group) -> Decision {
+    if may_see_group(actor, group) {
+        Ok(())
+    } else {
+        Err(not_visible("user group"))
+    }
+}
+
+fn require_company_visible(actor: &Actor, company: CompanyRef) -> Decision {
+    if may_see_company(actor, company) {
+        Ok(())
+    } else {
+        Err(not_visible("company"))
+    }
+}
+
+/// R16: refuses a change that ends a regular administrator's active administration when no
+/// other active regular administrator would remain.
+fn keep_an_administrator(
+    ends_an_active_administrator: bool,
+    other_active_administrators: u32,
+) -> Decision {
+    if ends_an_active_administrator && other_active_administrators == 0 {
+        Err(Denied::new(
+            DenyCode::LastAdministrator,
+            "The account must keep at least one active regular administrator: make another user \
+             a regular administrator first.",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Gates every user-management action: an administrator with the Users option.
+fn user_management(actor: &Actor, target: &User, target_group: &Group) -> Decision {
+    require_administrative_level(actor, "manage users")?;
+    require_option(actor, OptionCode::UsersManage)?;
+    require_user_visible(actor, target, target_group)
+}
+
+/// Gates every group-management action on an existing group, R12's "not their own group"
+/// included.
+fn group_management(actor: &Actor, group: &Group) -> Decision {
+    require_administrative_level(actor, "manage user groups")?;
+    require_option(actor, OptionCode::GroupsManage)?;
+    require_group_visible(actor, group)?;
+    if !actor.is_regular_administrator() && group.id == actor.group() {
+        return Err(Denied::new(
+            DenyCode::CannotEditOwnGroup,
+            "A local administrator cannot change the user group they belong to; ask a regular \
+             administrator.",
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Areas (R06): regular administrators only, option AreasManage.
+
+/// What still uses an area, counted by the worker; an area in use cannot be deleted (R06).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AreaUsage {
+    pub companies: u32,
+    pub directories: u32,
+    pub groups: u32,
+    pub reports: u32,
+}
+
+impl AreaUsage {
+    /// "3 companies and 1 user group", or `None` when nothing uses the area.
+    pub fn describe(&self) -> Option<String> {
+        let parts: Vec<String> = [
+            (self.companies, "company", "companies"),
+            (self.directories, "directory", "directories"),
+            (self.groups, "user group", "user groups"),
+            (self.reports, "report", "reports"),
+        ]
+        .into_iter()
+        .filter(|(count, _, _)| *count > 0)
+        .map(|(count, one, many)| format!("{count} {}", if count == 1 { one } else { many }))
+        .collect();
+        match parts.as_slice() {
+            [] => None,
+            [only] => Some(only.clone()),
+            [init @ .., last] => Some(format!("{} and {last}", init.join(", "))),
+        }
+    }
+}
+
+fn area_management(actor: &Actor) -> Decision {
+    require_regular_administrator(actor, "manage areas")?;
+    require_option(actor, OptionCode::AreasManage)
+}
+
+pub fn create_area(actor: &Actor) -> Decision {
+    area_management(actor)
+}
+
+pub fn rename_area(actor: &Actor) -> Decision {
+    area_management(actor)
+}
+
+pub fn delete_area(actor: &Actor, usage: &AreaUsage) -> Decision {
+    area_management(actor)?;
+    match usage.describe() {
+        None => Ok(()),
+        Some(users) => Err(Denied::new(
+            DenyCode::AreaInUse,
+            format!("The area cannot be deleted: it is used by {users}."),
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Directories (R08): regular administrators only, option DirectoriesManage. A directory holds
+// companies of several areas, and in multidimensional mode its area is its companies' area, so
+// every directory change may change companies outside any one area.
+
+fn directory_management(actor: &Actor) -> Decision {
+    require_regular_administrator(actor, "manage company directories")?;
+    require_option(actor, OptionCode::DirectoriesManage)
+}
+
+pub fn create_directory(actor: &Actor) -> Decision {
+    directory_management(actor)
+}
+
+/// Any directory edit, its multidimensional mode and area included. When the directory is (or
+/// becomes) multidimensional, the worker sets every company's area to the directory's (R08);
+/// when it leaves that mode, each company keeps the area it had through the directory.
+pub fn edit_directory(actor: &Actor) -> Decision {
+    directory_management(actor)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Companies (R07, R08, R11, R12): administrators with option CompaniesManage.
+
+/// Decides the creation of a company in `directory` and returns the area it gets.
+///
+/// A local administrator's company gets their area; naming another is refused (R12). In a
+/// multidimensional directory the company gets the directory's area (R08), so naming another
+/// is refused, and a local administrator may only use such a directory of their own area.
+/// A regular administrator's `None` means "no area" (or the directory's, when it carries one).
+pub fn create_company(
+    actor: &Actor,
+    directory: &Directory,
+    requested_area: Option<AreaId>,
+) -> Result<Option<AreaId>, Denied> {
+    require_administrative_level(actor, "create companies")?;
+    require_option(actor, OptionCode::CompaniesManage)?;
+    let area = match actor.access() {
+        GroupAccess::LocalAdministrator(own) => {
+            if requested_area.is_some_and(|asked| asked != own) {
+                return Err(Denied::new(
+                    DenyCode::OutsideArea,
+                    "A local administrator creates companies in their own area only.",
+                ));
+            }
+            Some(own)
+        }
+        _ => requested_area,
+    };
+    if !directory.multidimensional {
+        return Ok(area);
+    }
+    if !actor.is_regular_administrator() && directory.area != area {
+        return Err(Denied::new(
+            DenyCode::OutsideArea,
+            "This directory is multidimensional and belongs to another area: its companies take \
+             the directory's area.",
+        ));
+    }
+    if area.is_some() && directory.area != area {
+        return Err(Denied::new(
+            DenyCode::DirectoryCarriesArea,
+            "This directory is multidimensional: its companies take the directory's area. Leave \
+             the area empty or choose the directory's.",
+        ));
+    }
+    Ok(directory.area)
+}
+
+/// Editing a company's own fields (code, name), not its area.
+pub fn edit_company(actor: &Actor, company: CompanyRef) -> Decision {
+    require_administrative_level(actor, "edit companies")?;
+    require_option(actor, OptionCode::CompaniesManage)?;
+    require_company_visible(actor, company)
+}
+
+/// Choosing the company's user in charge (R19): the candidate must be in the actor's picker.
+pub fn set_user_in_charge(
+    actor: &Actor,
+    company: CompanyRef,
+    candidate: &User,
+    candidate_group: &Group,
+) -> Decision {
+    edit_company(actor, company)?;
+    if candidate.group == candidate_group.id && may_pick_user_in_charge(actor, candidate_group) {
+        Ok(())
+    } else {
+        Err(not_visible("user"))
+    }
+}
+
+/// What changing a company's area changes (R08).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompanyAreaChange {
+    /// Only this company.
+    OnlyCompany,
+    /// The company is in a multidimensional directory: the directory's area and that of every
+    /// company in it change together.
+    WholeDirectory(DirectoryId),
+}
+
+/// Changing a company's area: regular administrators only (R11).
+pub fn set_company_area(
+    actor: &Actor,
+    company: &Company,
+    directory: &Directory,
+) -> Result<CompanyAreaChange, Denied> {
+    require_administrative_level(actor, "change a company's area")?;
+    require_option(actor, OptionCode::CompaniesManage)?;
+    require_company_visible(actor, super::derive::company_ref(company, directory))?;
+    if !actor.is_regular_administrator() {
+        return Err(Denied::new(
+            DenyCode::CannotChangeCompanyArea,
+            "Only a regular administrator can change the area of a company.",
+        ));
+    }
+    if directory.multidimensional {
+        Ok(CompanyAreaChange::WholeDirectory(directory.id))
+    } else {
+        Ok(CompanyAreaChange::OnlyCompany)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// User groups (R09, R11, R12): administrators with option GroupsManage.
+
+/// Refuses giving a group options the actor does not hold (R09). Regular administrators hold
+/// every option, so this only ever stops local administrators.
+fn grant_only_held_options(actor: &Actor, added: OptionSet) -> Decision {
+    let unheld = added.difference(actor.options());
+    if unheld.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = unheld.iter().map(OptionCode::as_str).collect();
+    Err(Denied::new(
+        DenyCode::CannotGrantOption,
+        format!(
+            "You can give a group only options you hold yourself; you do not hold: {}.",
+            names.join(", ")
+        ),
+    ))
+}
+
+/// Decides the creation of a group and returns its access.
+///
+/// A local administrator creates groups of their own area only (naming another is refused,
+/// naming none gives theirs), never of the Administrator level, and may create Local
+/// Administrator groups (R12). Options beyond the actor's are refused (R09).
+pub fn create_group(
+    actor: &Actor,
+    level: AccessLevel,
+    requested_area: Option<AreaId>,
+    options: OptionSet,
+) -> Result<GroupAccess, Denied> {
+    require_administrative_level(actor, "create user groups")?;
+    require_option(actor, OptionCode::GroupsManage)?;
+    let access = match actor.access() {
+        GroupAccess::LocalAdministrator(own) => {
+            if level == AccessLevel::Administrator {
+                return Err(Denied::new(
+                    DenyCode::RequiresAdministrator,
+                    "Only a regular administrator can create an Administrator-level group.",
+                ));
+            }
+            if requested_area.is_some_and(|asked| asked != own) {
+                return Err(Denied::new(
+                    DenyCode::OutsideArea,
+                    "A local administrator creates user groups in their own area only.",
+                ));
+            }
+            GroupAccess::new(level, Some(own))?
+        }
+        _ => GroupAccess::new(level, requested_area)?,
+    };
+    if access != GroupAccess::Administrator {
+        grant_only_held_options(actor, options)?;
+    }
+    Ok(access)
+}
+
+/// Editing a group's own fields (code, description).
+pub fn edit_group(actor: &Actor, group: &Group) -> Decision {
+    group_management(actor, group)
+}
+
+/// Changing a group's level and area together, returning the new access.
+///
+/// Only regular administrators change a group's area (R11) or make a group Administrator-level;
+/// a local administrator may move a group of their area between the Local Administrator and
+/// User levels, but not their own group (R12). Demoting an Administrator group is refused when
+/// `other_active_administrators` — active regular administrators outside this group — is zero
+/// (R16).
+pub fn change_group_access(
+    actor: &Actor,
+    group: &Group,
+    level: AccessLevel,
+    area: Option<AreaId>,
+    other_active_administrators: u32,
+) -> Result<GroupAccess, Denied> {
+    group_management(actor, group)?;
+    if !actor.is_regular_administrator() {
+        if level == AccessLevel::Administrator || group.level() == AccessLevel::Administrator {
+            return Err(Denied::new(
+                DenyCode::RequiresAdministrator,
+                "Only a regular administrator can create or edit an Administrator-level group.",
+            ));
+        }
+        if area != group.area() {
+            return Err(Denied::new(
+                DenyCode::CannotChangeGroupArea,
+                "Only a regular administrator can change the area of a user group.",
+            ));
+        }
+    }
+    let access = GroupAccess::new(level, area)?;
+    keep_an_administrator(
+        group.level() == AccessLevel::Administrator && level != AccessLevel::Administrator,
+        other_active_administrators,
+    )?;
+    Ok(access)
+}
+
+/// Setting a group's options. Only options being added count as given: a local administrator
+/// may keep or remove options a regular administrator gave, not add ones they lack (R09).
+pub fn set_group_options(actor: &Actor, group: &Group, options: OptionSet) -> Decision {
+    group_management(actor, group)?;
+    if group.access == GroupAccess::Administrator {
+        return if options == OptionSet::all() {
+            Ok(())
+        } else {
+            Err(Denied::new(
+                DenyCode::AdminGroupHasAllOptions,
+                "An Administrator group always has every option.",
+            ))
+        };
+    }
+    grant_only_held_options(actor, options.difference(group.effective_options()))
+}
+
+/// Deleting a group, refused while `members` users belong to it.
+pub fn delete_group(actor: &Actor, group: &Group, members: u32) -> Decision {
+    group_management(actor, group)?;
+    if members > 0 {
+        return Err(Denied::new(
+            DenyCode::GroupInUse,
+            format!(
+                "The user group cannot be deleted: {members} user{} belong{} to it.",
+                if members == 1 { "" } else { "s" },
+                if members == 1 { "s" } else { "" }
+            ),
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users (R10, R12, R16, R17): administrators with option UsersManage.
+
+/// Creating a user in `group`: a local administrator only in a group of their area, which is
+/// the new user's area (R10, R12).
+pub fn create_user(actor: &Actor, group: &Group) -> Decision {
+    require_administrative_level(actor, "create users")?;
+    require_option(actor, OptionCode::UsersManage)?;
+    require_group_visible(actor, group)
+}
+
+/// Editing a user's own fields (name, user code, mail password).
+pub fn edit_user(actor: &Actor, target: &User, target_group: &Group) -> Decision {
+    user_management(actor, target, target_group)
+}
+
+pub fn enable_user(actor: &Actor, target: &User, target_group: &Group) -> Decision {
+    user_management(actor, target, target_group)
+}
+
+/// Disabling a user; `other_active_administrators` counts the active regular administrators
+/// other than `target` (R16).
+pub fn disable_user(
+    actor: &Actor,
+    target: &User,
+    target_group: &Group,
+    other_active_administrators: u32,
+) -> Decision {
+    user_management(actor, target, target_group)?;
+    if target.id == actor.user() {
+        return Err(Denied::new(
+            DenyCode::CannotDisableSelf,
+            "You cannot disable the user you are signed in as.",
+        ));
+    }
+    keep_an_administrator(
+        target.active && target_group.level() == AccessLevel::Administrator,
+        other_active_administrators,
+    )
+}
+
+/// Deleting a user; `other_active_administrators` as for [`disable_user`].
+pub fn delete_user(
+    actor: &Actor,
+    target: &User,
+    target_group: &Group,
+    other_active_administrators: u32,
+) -> Decision {
+    user_management(actor, target, target_group)?;
+    if target.id == actor.user() {
+        return Err(Denied::new(
+            DenyCode::CannotDeleteSelf,
+            "You cannot delete the user you are signed in as.",
+        ));
+    }
+    keep_an_administrator(
+        target.active && target_group.level() == AccessLevel::Administrator,
+        other_active_administrators,
+    )
+}
+
+/// What an allowed move means for the person making it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MoveNotice {
+    /// The user changes area (R17).
+    pub crosses_area: bool,
+}
+
+impl MoveNotice {
+    /// The warning the console shows before a move across areas (R17).
+    pub fn warning(&self) -> Option<&'static str> {
+        self.crosses_area.then_some(
+            "This moves the user to another area. Creating a new user and group in that area is \
+             the recommended way.",
+        )
+    }
+}
+
+/// Moving `target` from `from_group` (their group) to `to_group`.
+///
+/// A local administrator moves users of their area into groups of their area only (so never
+/// into an Administrator group), and not themself (R12); across areas is for regular
+/// administrators only, with a warning (R17). Demoting the last active regular administrator is
+/// refused (R16); `other_active_administrators` counts those other than `target`.
+pub fn move_user(
+    actor: &Actor,
+    target: &User,
+    from_group: &Group,
+    to_group: &Group,
+    other_active_administrators: u32,
+) -> Result<MoveNotice, Denied> {
+    user_management(actor, target, from_group)?;
+    require_group_visible(actor, to_group)?;
+    let crosses_area = from_group.area() != to_group.area();
+    if !actor.is_regular_administrator() {
+        if target.id == actor.user() {
+            return Err(Denied::new(
+                DenyCode::CannotMoveSelf,
+                "A local administrator cannot change their own user group; ask a regular \
+                 administrator.",
+            ));
+        }
+        if to_group.level() == AccessLevel::Administrator {
+            return Err(Denied::new(
+                DenyCode::RequiresAdministrator,
+                "Only a regular administrator can make a user a regular administrator.",
+            ));
+        }
+        if crosses_area {
+            return Err(Denied::new(
+                DenyCode::RequiresAdministrator,
+                "Only a regular administrator can move a user to a group of another area.",
+            ));
+        }
+    }
+    keep_an_administrator(
+        target.active
+            && from_group.level() == AccessLevel::Administrator
+            && to_group.level() != AccessLevel::Administrator,
+        other_active_administrators,
+    )?;
+    Ok(MoveNotice { crosses_area })
+}
+
+/// Replacing the companies ticked for `target` with `requested` (each with its effective area).
+///
+/// Only User-level targets have ticks: administrators reach companies by level, and a local
+/// administrator's access to every company of their area cannot be narrowed (R13). Every
+/// requested company must be visible to the actor and, when the target's group has an area,
+/// of that area (R14). One company out of bounds refuses the whole request.
+pub fn set_ticked_companies(
+    actor: &Actor,
+    target: &User,
+    target_group: &Group,
+    requested: &[CompanyRef],
+) -> Decision {
+    user_management(actor, target, target_group)?;
+    match target_group.access {
+        GroupAccess::Administrator => Err(Denied::new(
+            DenyCode::CompanyAccessLocked,
+            "A regular administrator has access to every company; there is nothing to tick.",
+        )),
+        GroupAccess::LocalAdministrator(_) => Err(Denied::new(
+            DenyCode::CompanyAccessLocked,
+            "A local administrator always has access to every company of their area; this \
+             cannot be narrowed.",
+        )),
+        GroupAccess::User(boundary) => {
+            for company in requested {
+                require_company_visible(actor, *company)?;
+                if boundary.is_some_and(|area| company.area != Some(area)) {
+                    return Err(Denied::new(
+                        DenyCode::CompanyOutsideUserArea,
+                        format!(
+                            "Company {} is not in the area of the user's group; only companies \
+                             of that area can be ticked.",
+                            company.id
+                        ),
+                    ));
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Login as another user (R05): option LoginAsAnotherUser.
+
+/// Whether `actor` may act as `target` (R05): a regular administrator any active user of the
+/// account, a local administrator active users of their own area (never a regular
+/// administrator), a User-level actor no one. Not oneself, and not while already acting as
+/// another (the real user would be lost).
+pub fn login_as(actor: &Actor, target: &User, target_group: &Group) -> Decision {
+    if actor.real_user().is_some() {
+        return Err(Denied::new(
+            DenyCode::CannotImpersonate,
+            "You are already acting as another user; go back to your own user first.",
+        ));
+    }
+    if actor.level() == AccessLevel::User {
+        return Err(Denied::new(
+            DenyCode::CannotImpersonate,
+            "Only administrators can log in as another user.",
+        ));
+    }
+    require_option(actor, OptionCode::LoginAsAnotherUser)?;
+    require_user_visible(actor, target, target_group)?;
+    if target.id == actor.user() {
+        return Err(Denied::new(
+            DenyCode::CannotImpersonate,
+            "You are already signed in as this user.",
+        ));
+    }
+    if !actor.is_regular_administrator() && target_group.level() == AccessLevel::Administrator {
+        return Err(not_visible("user"));
+    }
+    if !target.active {
+        return Err(Denied::new(
+            DenyCode::UserInactive,
+            "This user is disabled; you can only log in as an active user.",
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading (R04, R13, R20–R22).
+
+/// Choosing the company to work in after sign-in (R04, R20).
+pub fn choose_company(actor: &Actor, company: CompanyRef) -> Decision {
+    require_company_visible(actor, company)
+}
+
+/// Reading a company's projects (option ProjectsRead); a local administrator reaches those of
+/// every company of their area (R13).
+pub fn read_projects(actor: &Actor, company: CompanyRef) -> Decision {
+    require_option(actor, OptionCode::ProjectsRead)?;
+    require_company_visible(actor, company)
+}
+
+/// Reading a company's employees (option EmployeesRead), as for projects (R13).
+pub fn read_employees(actor: &Actor, company: CompanyRef) -> Decision {
+    require_option(actor, OptionCode::EmployeesRead)?;
+    require_company_visible(actor, company)
+}
+
+/// Opening the History tab (option HistoryRead), returning which entries it shows (R21).
+pub fn read_history(actor: &Actor) -> Result<HistoryScope, Denied> {
+    require_option(actor, OptionCode::HistoryRead)?;
+    Ok(history_scope(actor))
+}
+
+/// Opening the reports list (option ReportsRead), returning which reports it shows (R22).
+pub fn read_reports(actor: &Actor) -> Result<ReportScope, Denied> {
+    require_option(actor, OptionCode::ReportsRead)?;
+    Ok(report_scope(actor))
+}
+
+/// Opening one report or document (R22).
+pub fn read_report(actor: &Actor, report: &Report) -> Decision {
+    require_option(actor, OptionCode::ReportsRead)?;
+    if may_see_report(actor, report) {
+        Ok(())
+    } else {
+        Err(not_visible("report"))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Account-wide settings and one's own preferences.
+
+/// The account's mail settings belong to no area (R21, R29): regular administrators only,
+/// option MailSettingsManage.
+pub fn manage_mail_settings(actor: &Actor) -> Decision {
+    require_regular_administrator(actor, "change the account's mail settings")?;
+    require_option(actor, OptionCode::MailSettingsManage)
+}
+
+/// One's own Preferences (R28), option Preferences, at any level.
+pub fn use_preferences(actor: &Actor) -> Decision {
+    require_option(actor, OptionCode::Preferences)
+}

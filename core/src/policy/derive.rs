@@ -1,0 +1,115 @@
+//! Facts derived from the model: effective areas, and what an actor may see.
+//!
+//! "May see" is about rows, not screens: options gate screens in [`super::decide`]. Each
+//! function here answers for one row and has a SQL twin in [`super::scope`]; the two are
+//! written separately on purpose and the tests check that they agree.
+
+use super::model::{Actor, Company, CompanyRef, Directory, Group, GroupAccess, Report, User};
+use super::AccessLevel;
+use crate::ids::AreaId;
+
+/// A company's effective area: in a multidimensional directory the directory carries the area
+/// of every company in it (R08); otherwise the company's own (R07).
+///
+/// `directory` must be the company's directory.
+pub fn company_area(company: &Company, directory: &Directory) -> Option<AreaId> {
+    if directory.multidimensional {
+        directory.area
+    } else {
+        company.area
+    }
+}
+
+/// The company with its effective area, as the policy takes it.
+pub fn company_ref(company: &Company, directory: &Directory) -> CompanyRef {
+    CompanyRef {
+        id: company.id,
+        area: company_area(company, directory),
+    }
+}
+
+/// A user's area is their group's (R10).
+pub fn user_area(group: &Group) -> Option<AreaId> {
+    group.area()
+}
+
+/// Whether the actor may see and work in a company (R11–R14, R20): regular administrators all
+/// of them, local administrators every company of their area (never narrowed, R13), users the
+/// companies ticked for them, within their group's area when it has one (R14).
+pub fn may_see_company(actor: &Actor, company: CompanyRef) -> bool {
+    match actor.access() {
+        GroupAccess::Administrator => true,
+        GroupAccess::LocalAdministrator(area) => company.area == Some(area),
+        GroupAccess::User(boundary) => {
+            actor.ticked().contains(&company.id)
+                && boundary.is_none_or(|area| company.area == Some(area))
+        }
+    }
+}
+
+/// The companies the actor may access, in the order given: the sign-in company choice (R04),
+/// the company lists of every screen (R20) and About > Properties > Companies (R23).
+pub fn accessible_companies(
+    actor: &Actor,
+    companies: impl IntoIterator<Item = CompanyRef>,
+) -> Vec<CompanyRef> {
+    companies
+        .into_iter()
+        .filter(|company| may_see_company(actor, *company))
+        .collect()
+}
+
+/// Whether the actor may see a user (R11, R12, R18). Local administrators see the users of their
+/// area, which never includes a regular administrator (who has no area). A User-level actor
+/// sees only themself: user lists are administration screens.
+pub fn may_see_user(actor: &Actor, user: &User, group: &Group) -> bool {
+    match actor.access() {
+        GroupAccess::Administrator => true,
+        GroupAccess::LocalAdministrator(area) => {
+            group.level() != AccessLevel::Administrator && user_area(group) == Some(area)
+        }
+        GroupAccess::User(_) => user.id == actor.user(),
+    }
+}
+
+/// Whether a user may be offered in the actor's "user in charge" picker of a company (R19):
+/// the users of the actor's area plus the regular administrators. A User-level actor edits no
+/// company, so is offered no one.
+pub fn may_pick_user_in_charge(actor: &Actor, group: &Group) -> bool {
+    match actor.access() {
+        GroupAccess::Administrator => true,
+        GroupAccess::LocalAdministrator(area) => {
+            group.level() == AccessLevel::Administrator || user_area(group) == Some(area)
+        }
+        GroupAccess::User(_) => false,
+    }
+}
+
+/// Whether the actor may see a user group (R11, R12): local administrators the groups of their
+/// area (so never an Administrator group, which has no area); a User-level actor only their own.
+pub fn may_see_group(actor: &Actor, group: &Group) -> bool {
+    match actor.access() {
+        GroupAccess::Administrator => true,
+        GroupAccess::LocalAdministrator(area) => group.area() == Some(area),
+        GroupAccess::User(_) => group.id == actor.group(),
+    }
+}
+
+/// Whether the actor may see a report or document (R22): regular administrators all; everyone
+/// else those of their own area, where "no area" matches only "no area".
+pub fn may_see_report(actor: &Actor, report: &Report) -> bool {
+    match actor.access() {
+        GroupAccess::Administrator => true,
+        access => report.area == access.area(),
+    }
+}
+
+/// Whether the actor may see a history entry (R21), given the area the changed record had at the
+/// time of the change. Entries of no area (account-wide records, and records that had no area)
+/// are for regular administrators only; everyone else sees the entries of their own area.
+pub fn may_see_history_entry(actor: &Actor, entry_area: Option<AreaId>) -> bool {
+    match actor.access() {
+        GroupAccess::Administrator => true,
+        access => entry_area.is_some() && entry_area == access.area(),
+    }
+}

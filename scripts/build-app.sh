@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the Leptos console into dist/ (served by wrangler as static assets).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build -p precinct-app --target wasm32-unknown-unknown --release
+rm -rf dist && mkdir -p dist
+wasm-bindgen --target web --no-typescript --out-dir dist --out-name app \
+  target/wasm32-unknown-unknown/release/precinct-app.wasm
+# binaryen from npm (Debian's wasm-opt 108 silently breaks current wasm); pinned in package.json.
+node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types \
+  dist/app_bg.wasm -o dist/app_bg.wasm
+cp app/index.html dist/index.html
+cp style/precinct.css dist/precinct.css

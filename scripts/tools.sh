@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what this project needs and is missing; skips whatever is already at the right version.
+#   scripts/tools.sh            Rust target + wasm-bindgen-cli + npm packages
+#   scripts/tools.sh --browser  also Debian's Chromium (for the browser tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# The toolchain pinned in rust-toolchain.toml, with the wasm target (rustup skips what is there).
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen-cli must be exactly the wasm-bindgen version in Cargo.lock.
+want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/"/, "", $3); print $3}' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  echo "Installing wasm-bindgen-cli $want (a few minutes, once per machine)..."
+  # Not --locked: the registry lacks one of its locked transitive versions (TOOLCHAIN.md).
+  cargo install wasm-bindgen-cli --version "$want"
+fi
+
+# npm packages pinned by package-lock.json (wrangler, playwright-core, binaryen, hash-wasm).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Debian's chromium for the browser tests..."
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q chromium
+fi
+exit 0

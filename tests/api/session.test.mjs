@@ -1,0 +1,220 @@
+// Sign-in, sessions, CSRF and error bodies against the real worker (workerd + local D1).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startWorker, Client, DEMO } from "../harness.mjs";
+
+let worker;
+before(async () => {
+  worker = await startWorker();
+});
+after(async () => {
+  await worker?.stop();
+});
+
+const MINUTE = 60_000;
+const T0 = Date.UTC(2026, 10, 25, 9, 0, 0);
+
+function assertProblem(response, status, code) {
+  assert.equal(response.status, status, response.text);
+  assert.equal(response.json.status, status);
+  if (code) assert.equal(response.json.code, code);
+  assert.equal(typeof response.json.message, "string");
+  assert.ok(response.headers.get("content-type").startsWith("application/problem+json"));
+}
+
+test("health reports the version and that D1 answers", async () => {
+  const response = await new Client(worker.url).get("/api/health");
+  assert.equal(response.status, 200);
+  assert.equal(response.json.database, true);
+  assert.match(response.json.version, /^\d+\.\d+\.\d+$/);
+});
+
+test("r03 sign-in succeeds with the user code in any case and sets a hardened session cookie", async () => {
+  const client = new Client(worker.url);
+  const response = await client.signIn(DEMO.user_code.toUpperCase(), DEMO.password);
+  assert.equal(response.status, 200, response.text);
+  assert.equal(response.json.user_code, DEMO.user_code);
+  assert.equal(response.json.access_level, "administrator");
+  const cookie = client.lastSetCookie;
+  assert.match(cookie, /^__Host-precinct_session=[A-Za-z0-9_-]{43};/);
+  for (const attribute of ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"]) {
+    assert.ok(cookie.includes(attribute), `${cookie} lacks ${attribute}`);
+  }
+  const me = await client.get("/api/session");
+  assert.equal(me.status, 200);
+  assert.equal(me.json.name, "Demo Administrator");
+  const apps = await client.get("/api/applications");
+  assert.equal(apps.status, 200);
+  assert.deepEqual(apps.json.applications.map((a) => a.code), ["security"]);
+});
+
+test("r03 the session token is stored only as a hash", async () => {
+  const client = new Client(worker.url);
+  await client.signIn();
+  const token = client.cookie.split("=")[1];
+  const rows = worker.sql(`SELECT token_hash FROM sessions`);
+  assert.ok(rows.length >= 1);
+  assert.ok(rows.every((row) => row.token_hash !== token && row.token_hash.length === 64));
+});
+
+test("r03 wrong password and unknown user get the same answer (no enumeration)", async () => {
+  const client = new Client(worker.url);
+  const wrong = await client.signIn(DEMO.user_code, "not-the-password");
+  const unknown = await client.signIn("nobody@demo.precinct.test", "not-the-password");
+  assertProblem(wrong, 401, "invalid_credentials");
+  assert.deepEqual(unknown.json, wrong.json);
+  assert.equal(unknown.status, wrong.status);
+  assert.equal(client.cookie, null);
+});
+
+test("r03 unknown user and wrong password take similar time (both hash once)", async () => {
+  const client = new Client(worker.url);
+  const time = async (code) => {
+    const start = performance.now();
+    await client.signIn(code, "timing-probe-password");
+    return performance.now() - start;
+  };
+  // Alternate to spread machine noise; compare medians of 3.
+  const known = [], unknown = [];
+  for (let i = 0; i < 3; i++) {
+    known.push(await time(`timing${i}@demo.precinct.test`.replace(`timing${i}`, "admin")));
+    unknown.push(await time(`ghost${i}@demo.precinct.test`));
+  }
+  const median = (xs) => xs.sort((a, b) => a - b)[1];
+  const ratio = median(unknown) / median(known);
+  assert.ok(ratio > 0.5 && ratio < 2, `unknown/known sign-in time ratio ${ratio.toFixed(2)}`);
+  // Both must include an argon2 computation (tens of milliseconds), not a fast path.
+  assert.ok(median(unknown) > 15, `unknown user answered in ${median(unknown).toFixed(1)} ms`);
+});
+
+test("r30 a failed sign-in of a known user is written to history", async () => {
+  const before = worker.sql(`SELECT COUNT(*) AS n FROM history WHERE action = 'sign_in_failed'`)[0].n;
+  await new Client(worker.url).signIn(DEMO.user_code, "wrong-again");
+  const after = worker.sql(`SELECT COUNT(*) AS n FROM history WHERE action = 'sign_in_failed'`)[0].n;
+  assert.equal(after, before + 1);
+});
+
+test("lock-out after 5 failures: refused before hashing, even with the right password, until it expires", async () => {
+  // A user code of its own and a client of its own, with the test clock, so counts are exact.
+  const code = "locked@demo.precinct.test";
+  worker.sql(
+    `INSERT INTO users (account_id, user_code, user_code_norm, name, group_id, area_id, access_level, active, password_hash, created_at)
+     SELECT account_id, '${code}', '${code}', 'Lock Test', group_id, NULL, 'administrator', 1, password_hash, 0 FROM users WHERE user_code_norm = '${DEMO.user_code}'`,
+  );
+  const client = new Client(worker.url, { now: T0 });
+  let slowest = 0;
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    const response = await client.signIn(code, `wrong-${i}`);
+    slowest = Math.max(slowest, performance.now() - start);
+    assertProblem(response, 401, "invalid_credentials");
+  }
+  const locked = await client.signIn(code, DEMO.password);
+  assertProblem(locked, 429, "too_many_attempts");
+  assert.match(locked.json.message, /15 minutes/);
+  // Refused before hashing: far faster than the failures that did hash.
+  const start = performance.now();
+  await client.signIn(code, DEMO.password);
+  const lockedTime = performance.now() - start;
+  assert.ok(lockedTime < slowest / 2, `locked answer ${lockedTime.toFixed(1)} ms vs hashing ${slowest.toFixed(1)} ms`);
+
+  client.now = T0 + 14 * MINUTE;
+  assertProblem(await client.signIn(code, DEMO.password), 429, "too_many_attempts");
+  client.now = T0 + 16 * MINUTE;
+  const unlocked = await client.signIn(code, DEMO.password);
+  assert.equal(unlocked.status, 200, unlocked.text);
+});
+
+test("an unknown user code is locked out the same way (the lock reveals nothing)", async () => {
+  const client = new Client(worker.url, { now: T0 + 100 * MINUTE });
+  for (let i = 0; i < 5; i++) await client.signIn("ghost@demo.precinct.test", "x");
+  assertProblem(await client.signIn("ghost@demo.precinct.test", "x"), 429, "too_many_attempts");
+});
+
+test("idle session expires after 30 minutes; activity keeps it alive", async () => {
+  const client = new Client(worker.url, { now: T0 });
+  assert.equal((await client.signIn()).status, 200);
+  client.now = T0 + 20 * MINUTE;
+  assert.equal((await client.get("/api/session")).status, 200);
+  client.now = T0 + 45 * MINUTE; // 25 minutes after the last activity
+  assert.equal((await client.get("/api/session")).status, 200);
+  client.now = T0 + 76 * MINUTE; // 31 minutes idle
+  assertProblem(await client.get("/api/session"), 401, "not_signed_in");
+});
+
+test("a session ends at its absolute expiry (12 hours) however active", async () => {
+  const client = new Client(worker.url, { now: T0 });
+  assert.equal((await client.signIn()).status, 200);
+  for (let minutes = 25; minutes < 12 * 60; minutes += 25) {
+    client.now = T0 + minutes * MINUTE;
+    assert.equal((await client.get("/api/session")).status, 200, `at ${minutes} min`);
+  }
+  client.now = T0 + 12 * 60 * MINUTE + 1;
+  assertProblem(await client.get("/api/session"), 401, "not_signed_in");
+});
+
+test("sign-in rotates the session: the previous token stops working", async () => {
+  const client = new Client(worker.url);
+  await client.signIn();
+  const first = client.cookie;
+  await client.signIn();
+  assert.notEqual(client.cookie, first);
+  const old = new Client(worker.url);
+  old.cookie = first;
+  assertProblem(await old.get("/api/session"), 401, "not_signed_in");
+  assert.equal((await client.get("/api/session")).status, 200);
+});
+
+test("sign-out ends the session on the server and clears the cookie", async () => {
+  const client = new Client(worker.url);
+  await client.signIn();
+  const token = client.cookie;
+  const out = await client.delete("/api/session");
+  assert.equal(out.status, 204);
+  assert.match(client.lastSetCookie, /Max-Age=0/);
+  const replay = new Client(worker.url);
+  replay.cookie = token;
+  assertProblem(await replay.get("/api/session"), 401, "not_signed_in");
+});
+
+test("CSRF: a state-changing request without the header or from another origin is refused", async () => {
+  const noHeader = new Client(worker.url, { csrf: false });
+  assertProblem(await noHeader.signIn(), 403, "csrf_header_missing");
+  const otherSite = new Client(worker.url, { origin: "https://evil.example" });
+  assertProblem(await otherSite.signIn(), 403, "origin_mismatch");
+  const noOrigin = new Client(worker.url, { origin: null });
+  assertProblem(await noOrigin.signIn(), 403, "origin_mismatch");
+
+  // A signed-in session cannot be signed out cross-site either.
+  const victim = new Client(worker.url);
+  await victim.signIn();
+  const forged = new Client(worker.url, { origin: "https://evil.example" });
+  forged.cookie = victim.cookie;
+  assertProblem(await forged.delete("/api/session"), 403, "origin_mismatch");
+  assert.equal((await victim.get("/api/session")).status, 200);
+});
+
+test("bad input gets a problem body, never a 500", async () => {
+  const client = new Client(worker.url);
+  assertProblem(await client.post("/api/session", "{not json"), 400, "invalid_json");
+  assertProblem(await client.post("/api/session", ""), 400, "empty_body");
+  const missing = await client.post("/api/session", { user_code: DEMO.user_code });
+  assertProblem(missing, 422, "missing_field");
+  assert.equal(missing.json.field, "password");
+  const unknown = await client.post("/api/session", { ...DEMO, admin: true });
+  assertProblem(unknown, 422, "unknown_field");
+  assert.equal(unknown.json.field, "admin");
+  const wrongType = await client.post("/api/session", { user_code: 42, password: "x" });
+  assertProblem(wrongType, 422, "invalid_type");
+  assert.equal(wrongType.json.field, "user_code");
+  const tooLong = await client.post("/api/session", { user_code: `${"a".repeat(300)}@x.co`, password: "x" });
+  assertProblem(tooLong, 422, "too_long");
+  assertProblem(await client.post("/api/session", { user_code: "a@b.co", password: "x".repeat(70_000) }), 413, "body_too_large");
+});
+
+test("unknown API routes are 404 problems; wrong methods are 405", async () => {
+  const client = new Client(worker.url);
+  assertProblem(await client.get("/api/nothing-here"), 404, "not_found");
+  assertProblem(await client.post("/api/health", {}), 405, "method_not_allowed");
+  assertProblem(await client.get("/api/applications"), 401, "not_signed_in");
+});

@@ -1,0 +1,136 @@
+// Starts the real worker (workerd + local D1 via `wrangler dev`) on a free port with its own fresh
+// state folder, migrated and seeded with the demo account; stops it (whole process group) after.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
+export const DEMO = { user_code: "admin@demo.precinct.test", password: "Precinct-demo-2026" };
+
+const ENV = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  NO_COLOR: "1",
+};
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function run(command, args) {
+  return execFileSync(command, args, { cwd: ROOT, env: ENV, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+export async function startWorker() {
+  const state = mkdtempSync(join(tmpdir(), "precinct-test-"));
+  run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
+  run("node", [join(ROOT, "scripts/bootstrap.mjs"), "--demo", "--persist-to", state]);
+  const port = await freePort();
+  const child = spawn(
+    WRANGLER,
+    ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state,
+     "--var", "PRECINCT_TEST_CLOCK:enabled", "--show-interactive-dev-session=false"],
+    { cwd: ROOT, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let log = "";
+  child.stdout.on("data", (chunk) => (log += chunk));
+  child.stderr.on("data", (chunk) => (log += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const response = await fetch(`${url}/api/health`);
+      if (response.ok) break;
+    } catch {}
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`wrangler dev did not start:\n${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    state,
+    log: () => log,
+    /** Runs SQL against this worker's local D1 (read-only checks in tests). */
+    sql(query) {
+      const out = run(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", query]);
+      return JSON.parse(out)[0].results;
+    },
+    async stop() {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {}
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {}
+      rmSync(state, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A small API client that keeps its own cookie jar, like one browser. */
+export class Client {
+  constructor(url, { origin = url, csrf = true, now = null } = {}) {
+    this.url = url;
+    this.origin = origin;
+    this.csrf = csrf;
+    this.cookie = null;
+    this.now = now;
+    this.lastSetCookie = null;
+  }
+
+  async request(method, path, body, extraHeaders = {}) {
+    const headers = { ...extraHeaders };
+    if (method !== "GET" && method !== "HEAD") {
+      if (this.origin) headers.origin = this.origin;
+      if (this.csrf) headers["x-precinct-csrf"] = "1";
+    }
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (this.cookie) headers.cookie = this.cookie;
+    if (this.now !== null) headers["x-precinct-test-now"] = String(this.now);
+    const response = await fetch(this.url + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    const setCookie = response.headers.get("set-cookie");
+    if (setCookie) {
+      this.lastSetCookie = setCookie;
+      const pair = setCookie.split(";")[0];
+      this.cookie = pair.endsWith("=") ? null : pair;
+    }
+    const text = await response.text();
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {}
+    return { status: response.status, headers: response.headers, json, text };
+  }
+
+  get(path, headers) {
+    return this.request("GET", path, undefined, headers);
+  }
+  post(path, body, headers) {
+    return this.request("POST", path, body, headers);
+  }
+  delete(path, headers) {
+    return this.request("DELETE", path, undefined, headers);
+  }
+  signIn(user_code = DEMO.user_code, password = DEMO.password) {
+    return this.post("/api/session", { user_code, password });
+  }
+}

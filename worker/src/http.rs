@@ -1,0 +1,103 @@
+//! HTTP plumbing: the per-request context (clock, client), CSRF checks, and JSON answers.
+
+use serde::Serialize;
+use worker::{Headers, Method, Request, Response, ResponseBuilder};
+
+use crate::error::{ApiError, ApiResult};
+
+/// Header a state-changing request must carry: a cross-site form cannot set it, and a cross-site
+/// script cannot send it without a CORS preflight this worker never grants.
+pub const CSRF_HEADER: &str = "x-precinct-csrf";
+/// Test-only clock override, honoured only when the `PRECINCT_TEST_CLOCK` variable is `enabled`
+/// (the test harness sets it; production never does), so expiry tests are exact.
+pub const TEST_NOW_HEADER: &str = "x-precinct-test-now";
+
+/// What every handler knows about the request besides its body.
+pub struct RequestContext {
+    /// UTC milliseconds, read once per request.
+    pub now: i64,
+    /// The client's address, for throttling sign-in failures.
+    pub client: String,
+}
+
+impl RequestContext {
+    pub fn new(req: &Request, test_clock_enabled: bool) -> Self {
+        let headers = req.headers();
+        let header_now = test_clock_enabled
+            .then(|| header(headers, TEST_NOW_HEADER))
+            .flatten()
+            .and_then(|value| value.parse::<i64>().ok());
+        let now = header_now.unwrap_or_else(|| js_sys::Date::now() as i64);
+        let client = header(headers, "cf-connecting-ip").unwrap_or_else(|| "local".to_string());
+        RequestContext { now, client }
+    }
+}
+
+pub fn header(headers: &Headers, name: &str) -> Option<String> {
+    headers.get(name).ok().flatten()
+}
+
+pub fn is_state_changing(method: &Method) -> bool {
+    !matches!(method, Method::Get | Method::Head | Method::Options)
+}
+
+/// Refuses a state-changing request that lacks the CSRF header or comes from another origin.
+pub fn check_csrf(req: &Request) -> ApiResult<()> {
+    let headers = req.headers();
+    if header(headers, CSRF_HEADER).as_deref() != Some("1") {
+        return Err(ApiError::forbidden(
+            "csrf_header_missing",
+            "This request must come from the Precinct console (the x-precinct-csrf header is missing).",
+        ));
+    }
+    let own_origin = req.url().map(|url| url.origin().ascii_serialization())?;
+    match header(headers, "origin") {
+        Some(origin) if origin == own_origin => Ok(()),
+        _ => Err(ApiError::forbidden(
+            "origin_mismatch",
+            "This request comes from another site and was refused.",
+        )),
+    }
+}
+
+fn api_headers(content_type: &str) -> Headers {
+    let headers = Headers::new();
+    // Setting a fixed, valid header name and value cannot fail; ignore the impossible error.
+    let _ = headers.set("content-type", content_type);
+    let _ = headers.set("cache-control", "no-store");
+    let _ = headers.set("x-content-type-options", "nosniff");
+    headers
+}
+
+fn respond(status: u16, content_type: &str, body: Vec<u8>) -> Response {
+    ResponseBuilder::new()
+        .with_status(status)
+        .with_headers(api_headers(content_type))
+        .fixed(body)
+}
+
+pub fn json<T: Serialize>(status: u16, body: &T) -> ApiResult<Response> {
+    let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
+    Ok(respond(status, "application/json; charset=utf-8", bytes))
+}
+
+pub fn no_content() -> Response {
+    ResponseBuilder::new()
+        .with_status(204)
+        .with_headers(api_headers("application/json; charset=utf-8"))
+        .empty()
+}
+
+/// The JSON problem answer for an error; internals are logged here and hidden from the client.
+pub fn problem_response(error: &ApiError) -> Response {
+    if let ApiError::Internal(detail) = error {
+        worker::console_error!("internal error: {detail}");
+    }
+    let problem = error.to_problem();
+    let body = serde_json::to_vec(&problem).unwrap_or_default();
+    respond(
+        problem.status,
+        "application/problem+json; charset=utf-8",
+        body,
+    )
+}

@@ -1,0 +1,176 @@
+//! Sign-in, sessions and sign-out (R03, R05): the only code that reads the session cookie.
+
+use precinct_core::api::{Me, SignIn};
+use precinct_core::ids::{AccountId, UserId};
+use precinct_core::policy::AccessLevel;
+use precinct_core::validate::{normalize_user_code, MAX_PASSWORD_LEN, MAX_USER_CODE_LEN};
+use worker::{D1Database, Request};
+
+use crate::auth::{self, Entropy, CLIENT_THROTTLE, SESSION_TOUCH_MS, USER_CODE_THROTTLE};
+use crate::error::{ApiError, ApiResult};
+use crate::http::{header, RequestContext};
+use crate::store::{self, HistoryEntry, SessionRow};
+
+/// The signed-in session of a request.
+pub struct Session {
+    pub row: SessionRow,
+}
+
+impl Session {
+    pub fn me(&self) -> ApiResult<Me> {
+        let row = &self.row;
+        let access_level = AccessLevel::parse(&row.access_level).ok_or_else(|| {
+            ApiError::internal(format!("unknown access level {}", row.access_level))
+        })?;
+        Ok(Me {
+            user_id: UserId(row.user_id),
+            account_id: AccountId(row.account_id),
+            account_name: row.account_name.clone(),
+            user_code: row.user_code.clone(),
+            name: row.name.clone(),
+            access_level,
+            real_user_code: (row.acting != 0).then(|| row.real_user_code.clone()),
+        })
+    }
+}
+
+fn cookie_token(req: &Request) -> Option<String> {
+    let cookies = header(req.headers(), "cookie")?;
+    auth::token_from_cookie_header(&cookies).map(str::to_string)
+}
+
+/// The live session of the request, or 401.
+pub async fn authenticate(
+    db: &D1Database,
+    req: &Request,
+    ctx: &RequestContext,
+) -> ApiResult<Session> {
+    let token = cookie_token(req).ok_or_else(ApiError::unauthenticated)?;
+    let token_hash = auth::token_hash(&token);
+    let row = store::live_session(db, &token_hash, ctx.now)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
+    if ctx.now - row.last_seen_at >= SESSION_TOUCH_MS {
+        store::touch_session(db, &token_hash, ctx.now).await?;
+    }
+    Ok(Session { row })
+}
+
+const WRONG_CREDENTIALS: &str = "The user code or the password is incorrect.";
+
+/// Signs in; on success returns the new session token (the old one, if any, is deleted: rotation).
+pub async fn sign_in(
+    db: &D1Database,
+    req: &Request,
+    ctx: &RequestContext,
+    body: SignIn,
+    entropy: &mut impl Entropy,
+) -> ApiResult<String> {
+    if body.user_code.trim().is_empty() {
+        return Err(ApiError::invalid(
+            "user_code",
+            "required",
+            "Enter your user code (your email address).",
+        ));
+    }
+    if body.user_code.len() > MAX_USER_CODE_LEN {
+        return Err(ApiError::invalid(
+            "user_code",
+            "too_long",
+            "A user code has at most 254 characters.",
+        ));
+    }
+    if body.password.is_empty() {
+        return Err(ApiError::invalid(
+            "password",
+            "required",
+            "Enter your password.",
+        ));
+    }
+    if body.password.len() > MAX_PASSWORD_LEN {
+        return Err(ApiError::invalid(
+            "password",
+            "too_long",
+            "A password has at most 256 characters.",
+        ));
+    }
+    let user_code = normalize_user_code(&body.user_code);
+    let user_key = format!("user:{user_code}");
+    let client_key = format!("client:{}", ctx.client);
+
+    // The lock is checked before any hashing, so a locked-out attacker costs us nothing.
+    if let Some(until) = store::locked_until(db, &[&user_key, &client_key], ctx.now).await? {
+        let minutes = auth::minutes_left(until, ctx.now);
+        return Err(ApiError::too_many(format!(
+            "Too many failed sign-ins. Try again in {minutes} minute{}.",
+            if minutes == 1 { "" } else { "s" }
+        )));
+    }
+
+    let candidate = store::find_sign_in_candidate(db, &user_code).await?;
+    let verified = match candidate.as_ref().and_then(|c| c.password_hash.as_deref()) {
+        Some(phc) => auth::verify_password(&body.password, phc),
+        None => {
+            auth::spend_equal_time(&body.password, entropy);
+            false
+        }
+    };
+    let signed_in = candidate.as_ref().filter(|c| verified && c.active == 1);
+
+    let Some(user) = signed_in else {
+        let mut statements = vec![
+            store::record_failure(db, &user_key, USER_CODE_THROTTLE, ctx.now)?,
+            store::record_failure(db, &client_key, CLIENT_THROTTLE, ctx.now)?,
+        ];
+        if let Some(known) = &candidate {
+            statements.push(store::insert_history(
+                db,
+                &HistoryEntry {
+                    account_id: known.account_id,
+                    at: ctx.now,
+                    actor_user_id: None,
+                    on_behalf_of_user_id: None,
+                    entity_kind: "user",
+                    entity_id: Some(known.id),
+                    area_id: known.area_id,
+                    action: "sign_in_failed",
+                    summary: "Sign-in failed",
+                    changes: "[]",
+                },
+            )?);
+        }
+        store::batch(db, statements).await?;
+        return Err(ApiError::Problem(precinct_core::problem::Problem {
+            status: 401,
+            code: "invalid_credentials".to_string(),
+            message: WRONG_CREDENTIALS.to_string(),
+            field: None,
+        }));
+    };
+
+    let token = auth::new_token(entropy)?;
+    let mut statements = Vec::with_capacity(3);
+    if let Some(old) = cookie_token(req) {
+        statements.push(store::delete_session(db, &auth::token_hash(&old))?);
+    }
+    statements.push(store::insert_session(
+        db,
+        &auth::token_hash(&token),
+        user.account_id,
+        user.id,
+        ctx.now,
+    )?);
+    statements.push(store::clear_failures(db, &user_key)?);
+    store::batch(db, statements).await?;
+    Ok(token)
+}
+
+/// Ends the request's session on the server (the cookie is cleared by the caller).
+pub async fn sign_out(db: &D1Database, req: &Request) -> ApiResult<()> {
+    if let Some(token) = cookie_token(req) {
+        store::delete_session(db, &auth::token_hash(&token))?
+            .run()
+            .await?;
+    }
+    Ok(())
+}
