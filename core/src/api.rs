@@ -1,9 +1,12 @@
 //! Request and response bodies of the HTTP API, shared by the worker and the console.
+//!
+//! Request bodies refuse unknown fields, so a client cannot slip in a field the server would
+//! silently ignore (an `area_id` a local administrator is not allowed to choose, say).
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{AccountId, UserId};
-use crate::policy::AccessLevel;
+use crate::ids::{AccountId, AreaId, CompanyId, DirectoryId, GroupId, ReportId, UserId};
+use crate::policy::{AccessLevel, OptionCode};
 
 /// `GET /api/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +25,15 @@ pub struct SignIn {
     pub password: String,
 }
 
-/// `GET /api/session`: who is signed in, and on whose behalf (R05).
+/// A company as the session knows it: the one chosen to work in (R04).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyRef {
+    pub id: CompanyId,
+    pub code: String,
+    pub name: String,
+}
+
+/// `GET /api/session`: who is signed in, on whose behalf (R05), and what they may use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {
     pub user_id: UserId,
@@ -31,9 +42,20 @@ pub struct Me {
     pub user_code: String,
     pub name: String,
     pub access_level: AccessLevel,
+    /// The area of the user's group (R10), with its code for display.
+    #[serde(default)]
+    pub area_id: Option<AreaId>,
+    #[serde(default)]
+    pub area_code: Option<String>,
+    /// The options (screens and actions) the user's group holds (R09).
+    #[serde(default)]
+    pub options: Vec<OptionCode>,
     /// The user who really signed in, when acting as another user (R05).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub real_user_code: Option<String>,
+    /// The company chosen after sign-in (R04), if any yet.
+    #[serde(default)]
+    pub company: Option<CompanyRef>,
 }
 
 /// One entry of **My Applications** (R03).
@@ -50,4 +72,319 @@ pub struct Application {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Applications {
     pub applications: Vec<Application>,
+}
+
+/// One page of a list. `next_cursor` continues after the last item (keyset pagination).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+    /// How many items match the filter in all pages.
+    pub total: i64,
+}
+
+/// Bodies that only confirm which version of a record they act on (disable, enable, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionOnly {
+    pub version: i64,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Areas (R06)
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Area {
+    pub id: AreaId,
+    pub code: String,
+    pub description: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaInput {
+    pub code: String,
+    #[serde(default)]
+    pub description: String,
+    /// Required when editing, absent when creating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Directories (R08)
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Directory {
+    pub id: DirectoryId,
+    pub code: String,
+    pub name: String,
+    pub multidimensional: bool,
+    pub area_id: Option<AreaId>,
+    pub area_code: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryInput {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub multidimensional: bool,
+    #[serde(default)]
+    pub area_id: Option<AreaId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Companies (R07, R11–R14, R19, R23)
+
+/// A user as a picker or a reference shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRef {
+    pub id: UserId,
+    pub user_code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Company {
+    pub id: CompanyId,
+    pub code: String,
+    pub name: String,
+    pub directory_id: DirectoryId,
+    pub directory_code: String,
+    /// The effective area (R08: the directory's in multidimensional mode).
+    pub area_id: Option<AreaId>,
+    pub area_code: Option<String>,
+    pub user_in_charge: Option<UserRef>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompanyInput {
+    pub code: String,
+    pub name: String,
+    pub directory_id: DirectoryId,
+    /// Regular administrators choose; a local administrator's company gets their area (R12).
+    #[serde(default)]
+    pub area_id: Option<AreaId>,
+    #[serde(default)]
+    pub user_in_charge_id: Option<UserId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// User groups (R09)
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: GroupId,
+    pub code: String,
+    pub description: String,
+    pub access_level: AccessLevel,
+    pub area_id: Option<AreaId>,
+    pub area_code: Option<String>,
+    pub options: Vec<OptionCode>,
+    pub members: i64,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupInput {
+    pub code: String,
+    #[serde(default)]
+    pub description: String,
+    pub access_level: AccessLevel,
+    #[serde(default)]
+    pub area_id: Option<AreaId>,
+    #[serde(default)]
+    pub options: Vec<OptionCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+}
+
+/// One entry of the fixed options catalog, and whether the actor may grant it (R09).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionEntry {
+    pub code: OptionCode,
+    pub grantable: bool,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users (R10, R13–R18, R24)
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    En,
+    Fr,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Fr => "fr",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "en" => Some(Language::En),
+            "fr" => Some(Language::Fr),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: UserId,
+    pub user_code: String,
+    pub name: String,
+    pub group_id: GroupId,
+    pub group_code: String,
+    pub access_level: AccessLevel,
+    pub area_id: Option<AreaId>,
+    pub area_code: Option<String>,
+    pub active: bool,
+    pub language: Language,
+    /// The mail user of the user-specific email configuration: always the user code (R25).
+    pub mail_user: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserInput {
+    pub user_code: String,
+    pub name: String,
+    pub group_id: GroupId,
+    #[serde(default)]
+    pub language: Option<Language>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    pub user_code: String,
+    pub name: String,
+    #[serde(default)]
+    pub language: Option<Language>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveUser {
+    pub group_id: GroupId,
+    pub version: i64,
+}
+
+/// The answer to a move: the user, and R17's warning when the move crossed areas.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Moved {
+    pub user: User,
+    pub warning: Option<String>,
+}
+
+/// One row of the Access to Companies tab.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyAccessRow {
+    pub id: CompanyId,
+    pub code: String,
+    pub name: String,
+    pub area_code: Option<String>,
+    pub ticked: bool,
+}
+
+/// `GET /api/users/{id}/companies`: the companies the editor may see (R14), each ticked or not;
+/// `locked` when the user is a local administrator, whose access is the whole area (R13).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyAccess {
+    pub locked: bool,
+    pub companies: Page<CompanyAccessRow>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetCompanyAccess {
+    pub company_ids: Vec<CompanyId>,
+    pub version: i64,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Session: company choice (R04) and login as another user (R05)
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChooseCompany {
+    pub company_id: CompanyId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActAs {
+    pub user_id: UserId,
+}
+
+// ---------------------------------------------------------------------------------------------
+// History (R21, R30)
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub id: i64,
+    /// UTC, milliseconds since the epoch.
+    pub at: i64,
+    pub actor_user_code: Option<String>,
+    pub on_behalf_of_user_code: Option<String>,
+    pub entity_kind: String,
+    pub entity_id: Option<i64>,
+    pub area_code: Option<String>,
+    pub action: String,
+    pub summary: String,
+    pub changes: Vec<FieldChange>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalog and entries (R13, R20, R22, R23)
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub id: ReportId,
+    pub code: String,
+    pub title: String,
+    pub kind: String,
+    pub area_code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Project {
+    pub id: i64,
+    pub company_id: CompanyId,
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Employee {
+    pub id: i64,
+    pub company_id: CompanyId,
+    pub code: String,
+    pub name: String,
 }

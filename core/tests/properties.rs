@@ -102,6 +102,9 @@ enum Op {
 
 #[derive(Debug, Clone)]
 struct Step {
+    /// Pick the actor among local administrators when there are any: they are the actors whose
+    /// every allowed action must stay inside a boundary.
+    prefer_local_admin: bool,
     actor: u8,
     acting_as: Option<u8>,
     op: Op,
@@ -124,7 +127,7 @@ fn account_strategy() -> impl Strategy<Value = RawAccount> {
         1u8..=3,
         prop::collection::vec((any::<bool>(), area_pick()), 1..=3),
         prop::collection::vec((any::<u8>(), area_pick()), 1..=8),
-        prop::collection::vec((level(), area_pick(), any::<u32>()), 1..=6),
+        prop::collection::vec((level(), area_pick(), option_bits()), 1..=6),
         prop::collection::vec(
             (
                 any::<u8>(),
@@ -149,12 +152,12 @@ fn op_strategy() -> impl Strategy<Value = Op> {
     prop_oneof![
         1 => Just(Op::CreateArea),
         3 => any::<u8>().prop_map(|group| Op::CreateUser { group }),
-        3 => (level(), area_pick(), any::<u32>())
+        3 => (level(), area_pick(), option_bits())
             .prop_map(|(level, area, options)| Op::CreateGroup { level, area, options }),
         1 => any::<u8>().prop_map(|group| Op::DeleteGroup { group }),
         2 => (any::<u8>(), area_pick())
             .prop_map(|(directory, area)| Op::CreateCompany { directory, area }),
-        2 => (any::<u8>(), any::<u32>())
+        2 => (any::<u8>(), option_bits())
             .prop_map(|(group, options)| Op::SetGroupOptions { group, options }),
         3 => (any::<u8>(), level(), area_pick())
             .prop_map(|(group, level, area)| Op::ChangeGroupAccess { group, level, area }),
@@ -179,16 +182,29 @@ fn op_strategy() -> impl Strategy<Value = Op> {
 
 fn steps_strategy() -> impl Strategy<Value = Vec<Step>> {
     let step = (
+        prop::bool::weighted(0.4),
         any::<u8>(),
         prop::option::weighted(0.25, any::<u8>()),
         op_strategy(),
     )
-        .prop_map(|(actor, acting_as, op)| Step {
+        .prop_map(|(prefer_local_admin, actor, acting_as, op)| Step {
+            prefer_local_admin,
             actor,
             acting_as,
             op,
         });
     prop::collection::vec(step, MIN_STEPS..=MAX_STEPS)
+}
+
+/// Option bits, each set three times in four, so groups usually hold the options of their
+/// screens and refusals for unheld options still happen.
+fn option_bits() -> impl Strategy<Value = u32> {
+    prop::collection::vec(prop::bool::weighted(0.75), OptionCode::ALL.len()).prop_map(|bits| {
+        bits.iter()
+            .enumerate()
+            .filter(|(_, set)| **set)
+            .fold(0u32, |acc, (i, _)| acc | (1 << i))
+    })
 }
 
 fn options_from_bits(bits: u32) -> OptionSet {
@@ -433,7 +449,15 @@ fn check_impersonation(
 /// Resolves the step's actor: the signed-in user, possibly acting as another. `None` when the
 /// step ends there (a disabled user cannot act; a refused impersonation does nothing).
 fn resolve_actor(model: &Model, step: &Step) -> Result<Option<Actor>, TestCaseError> {
-    let user = pick(&model.users, step.actor).unwrap();
+    let local_admins: Vec<&User> = model
+        .users
+        .iter()
+        .filter(|u| model.group_of(u).level() == AccessLevel::LocalAdministrator)
+        .collect();
+    let user = match pick(&local_admins, step.actor) {
+        Some(local_admin) if step.prefer_local_admin => local_admin,
+        _ => pick(&model.users, step.actor).unwrap(),
+    };
     let real = match Actor::new(user, model.group_of(user)) {
         Ok(actor) => actor,
         Err(denied) => {

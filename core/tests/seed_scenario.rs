@@ -35,6 +35,7 @@ struct Seed {
     users_a: GroupId,
     users_b: GroupId,
     la_a: UserId,
+    la_b: UserId,
     ana_a: UserId,
     bruno_b: UserId,
 }
@@ -221,7 +222,7 @@ fn seed() -> Seed {
         .create_group(&boss, AccessLevel::User, Some(area_b), user_options)
         .unwrap();
     let la_a = console.create_user(&boss, la_group_a).unwrap();
-    console.create_user(&boss, la_group_b).unwrap();
+    let la_b = console.create_user(&boss, la_group_b).unwrap();
     let ana_a = console.create_user(&boss, users_a).unwrap();
     let bruno_b = console.create_user(&boss, users_b).unwrap();
     console.tick(&boss, ana_a, &[north_a]).unwrap();
@@ -240,6 +241,7 @@ fn seed() -> Seed {
         users_a,
         users_b,
         la_a,
+        la_b,
         ana_a,
         bruno_b,
     }
@@ -258,14 +260,7 @@ fn seed_the_multidimensional_directory_gives_its_companies_area_b() {
         assert_eq!(s.console.company(*company).area, Some(s.area_b));
     }
     assert_eq!(s.console.company(s.north_a).area, Some(s.area_a));
-    let la_b = s
-        .console
-        .users
-        .iter()
-        .find(|u| u.group == GroupId(3))
-        .unwrap()
-        .id;
-    let seen = accessible_companies(&s.console.actor(la_b), s.console.company_refs());
+    let seen = accessible_companies(&s.console.actor(s.la_b), s.console.company_refs());
     let seen: Vec<CompanyId> = seen.iter().map(|c| c.id).collect();
     assert_eq!(seen, vec![s.south_b, s.multi_b[0], s.multi_b[1]]);
 }

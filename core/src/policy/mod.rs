@@ -35,6 +35,8 @@
 //! 7. "Cannot change their own group" (R12) means both: a local administrator can neither edit
 //!    the group they belong to (code, level, options, deletion) nor move themself to another.
 //!    Regular administrators may do both, subject to R16.
+//!    A local administrator may edit, enable, disable, delete and move the other local
+//!    administrators of its area, since it may create them (R12).
 //! 8. No one disables or deletes the user they are signed in as; R16 additionally guards
 //!    disabling, deleting, moving out of or demoting the Administrator group of the last active
 //!    regular administrator (the worker passes the count of *other* active ones).
