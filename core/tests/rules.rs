@@ -1328,3 +1328,59 @@ fn policy_items_are_reachable_under_the_policy_path() {
     );
     assert_eq!(GroupId(3).0, 3);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reading lists the API serves (areas, directories, login-as candidates).
+
+#[test]
+fn r06_only_regular_administrators_read_area_management() {
+    let acc = Account::sample();
+    assert_eq!(read_areas(&acc.actor(ADMIN)), Ok(()));
+    assert_eq!(code(read_areas(&acc.actor(LA_A))), DenyCode::RequiresAdministrator);
+    assert_eq!(code(read_areas(&acc.actor(USER_A))), DenyCode::RequiresAdministrator);
+}
+
+#[test]
+fn r08_local_admin_lists_open_directories_and_multidimensional_ones_of_its_area_only() {
+    let acc = Account::sample();
+    assert_eq!(read_directories(&acc.actor(ADMIN)), Ok(DirectoryScope::All));
+    let la_a = read_directories(&acc.actor(LA_A)).unwrap();
+    let la_b = read_directories(&acc.actor(LA_B)).unwrap();
+    let multi_b = acc.directory(DIR_MULTI_B);
+    assert!(la_b.admits_directory(multi_b.multidimensional, multi_b.area));
+    assert!(!la_a.admits_directory(multi_b.multidimensional, multi_b.area));
+    let plain = acc.directory(DIR_PLAIN);
+    assert!(la_a.admits_directory(plain.multidimensional, plain.area));
+    assert_eq!(
+        code(read_directories(&acc.actor(USER_A))),
+        DenyCode::RequiresAdministrativeLevel
+    );
+}
+
+#[test]
+fn r05_login_as_candidates_follow_the_login_as_rule() {
+    let acc = Account::sample();
+    assert_eq!(login_as_candidates(&acc.actor(ADMIN)), Ok(UserScope::All));
+    let scope = login_as_candidates(&acc.actor(LA_A)).unwrap();
+    assert_eq!(scope, UserScope::Area(AREA_A));
+    // The scope and the decision agree on every user of the sample account.
+    for user in &acc.users {
+        let group = acc.group_of(user.id);
+        let decided = login_as(&acc.actor(LA_A), user, group);
+        let listed = scope.admits_user(user.id, group.area()) && user.active && user.id != LA_A;
+        assert_eq!(listed, decided.is_ok(), "{}", user.id);
+    }
+}
+
+#[test]
+fn r05_users_and_acting_actors_get_no_login_as_candidates() {
+    let acc = Account::sample();
+    assert_eq!(
+        code(login_as_candidates(&acc.actor(USER_A))),
+        DenyCode::CannotImpersonate
+    );
+    assert_eq!(
+        code(login_as_candidates(&acc.acting_as(ADMIN, LA_A))),
+        DenyCode::CannotImpersonate
+    );
+}

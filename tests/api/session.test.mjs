@@ -98,8 +98,8 @@ test("lock-out after 5 failures: refused before hashing, even with the right pas
   // A user code of its own and a client of its own, with the test clock, so counts are exact.
   const code = "locked@demo.precinct.test";
   worker.sql(
-    `INSERT INTO users (account_id, user_code, user_code_norm, name, group_id, area_id, access_level, active, password_hash, created_at)
-     SELECT account_id, '${code}', '${code}', 'Lock Test', group_id, NULL, 'administrator', 1, password_hash, 0 FROM users WHERE user_code_norm = '${DEMO.user_code}'`,
+    `INSERT INTO users (account_id, user_code, user_code_norm, name, name_norm, group_id, area_id, access_level, active, password_hash, created_at)
+     SELECT account_id, '${code}', '${code}', 'Lock Test', 'lock test', group_id, NULL, 'administrator', 1, password_hash, 0 FROM users WHERE user_code_norm = '${DEMO.user_code}'`,
   );
   const client = new Client(worker.url, { now: T0 });
   let slowest = 0;

@@ -41,6 +41,8 @@ CREATE TABLE users (
   -- Lower-cased user code: unique across the whole service (R03).
   user_code_norm TEXT    NOT NULL UNIQUE,
   name           TEXT    NOT NULL,
+  -- Lower-cased name, for prefix search through an index.
+  name_norm      TEXT    NOT NULL,
   group_id       INTEGER NOT NULL REFERENCES user_groups(id),
   -- The group's area (R10), copied so scoped lists use one index; kept in step with the group.
   area_id        INTEGER REFERENCES areas(id),
@@ -52,7 +54,11 @@ CREATE TABLE users (
   created_at     INTEGER NOT NULL,
   version        INTEGER NOT NULL DEFAULT 1
 );
-CREATE INDEX users_by_area_name ON users (account_id, area_id, name, id);
+CREATE INDEX users_by_area_name ON users (account_id, area_id, name_norm, id);
+CREATE INDEX users_by_name ON users (account_id, name_norm, id);
+CREATE INDEX users_by_area_code ON users (account_id, area_id, user_code_norm);
+CREATE INDEX users_by_code ON users (account_id, user_code_norm);
+CREATE INDEX users_by_group ON users (group_id, name_norm, id);
 CREATE INDEX users_by_level ON users (account_id, access_level, active);
 
 CREATE TABLE sessions (
@@ -83,10 +89,13 @@ CREATE TABLE history (
   id                 INTEGER PRIMARY KEY,
   account_id         INTEGER NOT NULL REFERENCES accounts(id),
   at                 INTEGER NOT NULL,
-  -- The real person who acted; NULL for the operator's command-line bootstrap.
+  -- The real person who acted; NULL for the operator's command-line bootstrap. The code is
+  -- kept as it was, so an entry still says who after the user is renamed or deleted.
   actor_user_id      INTEGER,
+  actor_user_code    TEXT,
   -- The user whose rights were used, when acting as another (R05).
   on_behalf_of_user_id INTEGER,
+  on_behalf_of_user_code TEXT,
   entity_kind        TEXT    NOT NULL,
   entity_id          INTEGER,
   -- The area of the changed record at the time of the change; NULL = account-wide (R21).
@@ -97,5 +106,17 @@ CREATE TABLE history (
   changes            TEXT    NOT NULL DEFAULT '[]'
 );
 CREATE INDEX history_by_area_time ON history (account_id, area_id, at, id);
-CREATE INDEX history_by_actor_time ON history (account_id, actor_user_id, at, id);
+CREATE INDEX history_by_time ON history (account_id, at, id);
+CREATE INDEX history_by_area_actor ON history (account_id, area_id, actor_user_code, at, id);
+CREATE INDEX history_by_actor ON history (account_id, actor_user_code, at, id);
 CREATE INDEX history_by_entity ON history (account_id, entity_kind, entity_id, at);
+
+-- D1 has no interactive transactions. A batch states its preconditions and invariants as
+-- conditional inserts here: a violated one fails its named CHECK, which rolls the whole batch
+-- back (the change and its history entry alike), and the worker maps the name to a 409.
+CREATE TABLE batch_guard (
+  version_conflict   INTEGER CONSTRAINT version_conflict   CHECK (version_conflict IS NULL),
+  last_administrator INTEGER CONSTRAINT last_administrator CHECK (last_administrator IS NULL),
+  directory_area     INTEGER CONSTRAINT directory_area     CHECK (directory_area IS NULL),
+  not_found          INTEGER CONSTRAINT not_found          CHECK (not_found IS NULL)
+);

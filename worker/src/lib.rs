@@ -18,6 +18,10 @@ mod http;
 #[cfg(target_arch = "wasm32")]
 mod routes;
 #[cfg(target_arch = "wasm32")]
+mod principal;
+#[cfg(target_arch = "wasm32")]
+mod services;
+#[cfg(target_arch = "wasm32")]
 mod session;
 #[cfg(target_arch = "wasm32")]
 mod store;

@@ -1,16 +1,28 @@
-//! The routing table: which method and path reach which handler.
+//! The routing table: which method and path reach which service. Routes parse the request and
+//! shape the answer; every decision is the services' (and so the policy's).
 
-use precinct_core::api::{Application, Applications, Health, SignIn};
-use worker::{Env, Method, Request, Response};
+use precinct_core::api::{
+    ActAs, AreaInput, ChooseCompany, CompanyInput, DirectoryInput, GroupInput, Health, MoveUser,
+    SetCompanyAccess, SignIn, UserInput, UserUpdate, VersionOnly,
+};
+use precinct_core::api::{Application, Applications};
+use serde::de::DeserializeOwned;
+use worker::{D1Database, Env, Method, Request, Response};
 
 use crate::auth::{self, SystemEntropy};
 use crate::body::{parse_json, MAX_BODY_BYTES};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{self, RequestContext};
+use crate::services::{self, Ctx};
 use crate::session;
+use crate::store::companies::CompanyFilter;
+use crate::store::history::HistoryFilter;
+use crate::store::list::ListParams;
+use crate::store::users::UserFilter;
 use crate::store;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
+const OPENAPI: &str = include_str!("../openapi.json");
 
 pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
     let path = req.path();
@@ -24,10 +36,8 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
     })
 }
 
-async fn read_body<T: serde::de::DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
-    if let Some(length) =
-        http::header(req.headers(), "content-length").and_then(|v| v.parse::<usize>().ok())
-    {
+async fn read_body<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
+    if let Some(length) = http::header(req.headers(), "content-length").and_then(|v| v.parse::<usize>().ok()) {
         if length > MAX_BODY_BYTES {
             return Err(ApiError::too_large(MAX_BODY_BYTES));
         }
@@ -36,70 +46,262 @@ async fn read_body<T: serde::de::DeserializeOwned>(req: &mut Request) -> ApiResu
     parse_json(&bytes)
 }
 
+/// A path segment naming a record: a positive integer, else nothing is there.
+fn id(segment: &str) -> ApiResult<i64> {
+    segment.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(ApiError::not_found)
+}
+
+struct Query(Vec<(String, String)>);
+
+impl Query {
+    fn of(req: &Request) -> ApiResult<Self> {
+        Ok(Query(req.url()?.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()))
+    }
+
+    fn text(&self, name: &str) -> Option<String> {
+        self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone()).filter(|v| !v.is_empty())
+    }
+
+    fn int(&self, name: &str) -> ApiResult<Option<i64>> {
+        match self.text(name) {
+            None => Ok(None),
+            Some(value) => value.parse::<i64>().map(Some).map_err(|_| {
+                ApiError::invalid(name, "invalid_type", format!("`{name}` must be a whole number."))
+            }),
+        }
+    }
+
+    fn version(&self) -> ApiResult<i64> {
+        self.int("version")?.ok_or_else(|| ApiError::invalid("version", "missing_field", "`version` is required."))
+    }
+
+    fn list(&self) -> ApiResult<ListParams> {
+        ListParams::from_pairs(&self.0)
+    }
+
+    fn user_filter(&self) -> ApiResult<UserFilter> {
+        let active = match self.text("status").as_deref() {
+            None => None,
+            Some("active") => Some(true),
+            Some("disabled") => Some(false),
+            Some(_) => return Err(ApiError::invalid("status", "invalid_value", "`status` is `active` or `disabled`.")),
+        };
+        Ok(UserFilter { group_id: self.int("group_id")?, area_id: self.int("area_id")?, active, exclude: None })
+    }
+
+    fn company_filter(&self) -> ApiResult<CompanyFilter> {
+        Ok(CompanyFilter { area_id: self.int("area_id")?, directory_id: self.int("directory_id")? })
+    }
+
+    fn history_filter(&self) -> ApiResult<HistoryFilter> {
+        Ok(HistoryFilter {
+            user_from: self.text("user_from"),
+            user_to: self.text("user_to"),
+            entity_kind: self.text("entity_kind"),
+            entity_id: self.int("entity_id")?,
+            from: self.int("from")?,
+            to: self.int("to")?,
+        })
+    }
+}
+
 async fn api(mut req: Request, env: &Env, path: &str) -> ApiResult<Response> {
-    let test_clock = env
-        .var("PRECINCT_TEST_CLOCK")
-        .map(|value| value.to_string() == "enabled")
-        .unwrap_or(false);
+    let test_clock = env.var("PRECINCT_TEST_CLOCK").map(|value| value.to_string() == "enabled").unwrap_or(false);
     let ctx = RequestContext::new(&req, test_clock);
     let method = req.method();
+    let db = env.d1("DB")?;
+    let segments: Vec<String> = path.trim_start_matches("/api/").split('/').map(str::to_string).collect();
+    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let allowed = allowed_methods(&segments);
+    if allowed.is_empty() {
+        return Err(ApiError::not_found());
+    }
+    if !allowed.contains(&method) {
+        return Err(ApiError::method_not_allowed());
+    }
     if http::is_state_changing(&method) {
         http::check_csrf(&req)?;
     }
-    let db = env.d1("DB")?;
-    let segments: Vec<&str> = path.trim_start_matches("/api/").split('/').collect();
 
-    match (method, segments.as_slice()) {
+    // Routes that need no session.
+    match (&method, segments.as_slice()) {
         (Method::Get, ["health"]) => {
             let database = store::database_answers(&db).await;
-            http::json(
-                if database { 200 } else { 503 },
-                &Health {
-                    version: VERSION.to_string(),
-                    database,
-                },
-            )
+            return http::json(if database { 200 } else { 503 }, &Health { version: VERSION.to_string(), database });
+        }
+        (Method::Get, ["openapi.json"]) => {
+            let value: serde_json::Value = serde_json::from_str(OPENAPI).map_err(ApiError::internal)?;
+            return http::json(200, &value);
         }
         (Method::Post, ["session"]) => {
             let body: SignIn = read_body(&mut req).await?;
             let token = session::sign_in(&db, &req, &ctx, body, &mut SystemEntropy).await?;
-            let row = store::live_session(&db, &auth::token_hash(&token), ctx.now)
-                .await?
-                .ok_or_else(|| ApiError::internal("new session not found"))?;
-            let mut response = http::json(200, &session::Session { row }.me()?)?;
-            response
-                .headers_mut()
-                .set("set-cookie", &auth::session_cookie(&token))?;
-            Ok(response)
-        }
-        (Method::Get, ["session"]) => {
-            let session = session::authenticate(&db, &req, &ctx).await?;
-            http::json(200, &session.me()?)
+            let principal = session::principal_of_token(&db, &token, &ctx).await?;
+            let me = services::session_choices::me(&Ctx { db: &db, now: ctx.now, who: &principal }).await?;
+            let mut response = http::json(200, &me)?;
+            response.headers_mut().set("set-cookie", &auth::session_cookie(&token))?;
+            return Ok(response);
         }
         (Method::Delete, ["session"]) => {
             session::sign_out(&db, &req).await?;
             let mut response = http::no_content();
-            response
-                .headers_mut()
-                .set("set-cookie", &auth::cleared_session_cookie())?;
-            Ok(response)
+            response.headers_mut().set("set-cookie", &auth::cleared_session_cookie())?;
+            return Ok(response);
         }
-        (Method::Get, ["applications"]) => {
-            session::authenticate(&db, &req, &ctx).await?;
-            http::json(
-                200,
-                &Applications {
-                    applications: vec![Application {
-                        code: "security".to_string(),
-                        name: "Security Console".to_string(),
-                        description: "Users, user groups, companies, areas and history."
-                            .to_string(),
-                        path: "/console".to_string(),
-                    }],
-                },
-            )
+        _ => {}
+    }
+
+    let principal = session::authenticate(&db, &req, &ctx).await?;
+    let ctx = Ctx { db: &db, now: ctx.now, who: &principal };
+    let query = Query::of(&req)?;
+    signed_in(&mut req, &ctx, &db, &method, &segments, &query).await
+}
+
+async fn signed_in(
+    req: &mut Request,
+    ctx: &Ctx<'_>,
+    _db: &D1Database,
+    method: &Method,
+    segments: &[&str],
+    query: &Query,
+) -> ApiResult<Response> {
+    use services::{areas, companies, directories, groups, history, session_choices, users};
+    let ok = |value: &dyn erased::Json| value.respond(200);
+    match (method, segments) {
+        (Method::Get, ["session"]) => ok(&session_choices::me(ctx).await?),
+        (Method::Get, ["applications"]) => ok(&Applications {
+            applications: vec![Application {
+                code: "security".to_string(),
+                name: "Security Console".to_string(),
+                description: "Users, user groups, companies, areas and history.".to_string(),
+                path: "/console".to_string(),
+            }],
+        }),
+        (Method::Get, ["session", "companies"]) => ok(&session_choices::selectable(ctx, &query.list()?).await?),
+        (Method::Put, ["session", "company"]) => {
+            let body: ChooseCompany = read_body(req).await?;
+            session_choices::choose_company(ctx, body.company_id.0).await?;
+            let principal = session::authenticate(ctx.db, req, &RequestContext { now: ctx.now, client: String::new() }).await?;
+            ok(&session_choices::me(&Ctx { db: ctx.db, now: ctx.now, who: &principal }).await?)
         }
-        (_, ["health"] | ["session"] | ["applications"]) => Err(ApiError::method_not_allowed()),
+        (Method::Get, ["session", "login-as", "candidates"]) => ok(&users::login_as_candidates(ctx, &query.list()?).await?),
+        (Method::Post, ["session", "act-as"]) => {
+            let body: ActAs = read_body(req).await?;
+            session_choices::act_as(ctx, body.user_id.0).await?;
+            let principal = session::authenticate(ctx.db, req, &RequestContext { now: ctx.now, client: String::new() }).await?;
+            ok(&session_choices::me(&Ctx { db: ctx.db, now: ctx.now, who: &principal }).await?)
+        }
+        (Method::Delete, ["session", "act-as"]) => {
+            session_choices::stop_acting(ctx).await?;
+            let principal = session::authenticate(ctx.db, req, &RequestContext { now: ctx.now, client: String::new() }).await?;
+            ok(&session_choices::me(&Ctx { db: ctx.db, now: ctx.now, who: &principal }).await?)
+        }
+
+        (Method::Get, ["areas"]) => ok(&areas::list(ctx, &query.list()?).await?),
+        (Method::Post, ["areas"]) => created(&areas::create(ctx, read_body::<AreaInput>(req).await?).await?),
+        (Method::Get, ["areas", area]) => ok(&areas::get(ctx, id(area)?).await?),
+        (Method::Put, ["areas", area]) => ok(&areas::update(ctx, id(area)?, read_body(req).await?).await?),
+        (Method::Delete, ["areas", area]) => {
+            areas::delete(ctx, id(area)?, query.version()?).await?;
+            Ok(http::no_content())
+        }
+
+        (Method::Get, ["directories"]) => ok(&directories::list(ctx, &query.list()?).await?),
+        (Method::Post, ["directories"]) => created(&directories::create(ctx, read_body::<DirectoryInput>(req).await?).await?),
+        (Method::Get, ["directories", directory]) => ok(&directories::get(ctx, id(directory)?).await?),
+        (Method::Put, ["directories", directory]) => ok(&directories::update(ctx, id(directory)?, read_body(req).await?).await?),
+
+        (Method::Get, ["companies"]) => ok(&companies::list(ctx, &query.company_filter()?, &query.list()?).await?),
+        (Method::Get, ["about", "companies"]) => ok(&companies::list(ctx, &CompanyFilter::default(), &query.list()?).await?),
+        (Method::Post, ["companies"]) => created(&companies::create(ctx, read_body::<CompanyInput>(req).await?).await?),
+        (Method::Get, ["companies", company]) => ok(&companies::get(ctx, id(company)?).await?),
+        (Method::Put, ["companies", company]) => ok(&companies::update(ctx, id(company)?, read_body(req).await?).await?),
+        (Method::Get, ["companies", company, "projects"]) => ok(&companies::projects(ctx, id(company)?, &query.list()?).await?),
+        (Method::Get, ["companies", company, "employees"]) => ok(&companies::employees(ctx, id(company)?, &query.list()?).await?),
+
+        (Method::Get, ["groups"]) => ok(&groups::list(ctx, &query.list()?).await?),
+        (Method::Post, ["groups"]) => created(&groups::create(ctx, read_body::<GroupInput>(req).await?).await?),
+        (Method::Get, ["groups", group]) => ok(&groups::get(ctx, id(group)?).await?),
+        (Method::Put, ["groups", group]) => ok(&groups::update(ctx, id(group)?, read_body(req).await?).await?),
+        (Method::Delete, ["groups", group]) => {
+            groups::delete(ctx, id(group)?, query.version()?).await?;
+            Ok(http::no_content())
+        }
+        (Method::Get, ["options"]) => ok(&groups::options(ctx)),
+
+        (Method::Get, ["users"]) => ok(&users::list(ctx, &query.user_filter()?, &query.list()?).await?),
+        (Method::Post, ["users"]) => created(&users::create(ctx, read_body::<UserInput>(req).await?).await?),
+        (Method::Get, ["users", user]) => ok(&users::get(ctx, id(user)?).await?),
+        (Method::Put, ["users", user]) => ok(&users::update(ctx, id(user)?, read_body::<UserUpdate>(req).await?).await?),
+        (Method::Delete, ["users", user]) => {
+            users::delete(ctx, id(user)?, query.version()?).await?;
+            Ok(http::no_content())
+        }
+        (Method::Post, ["users", user, "disable"]) => {
+            let body: VersionOnly = read_body(req).await?;
+            ok(&users::set_active(ctx, id(user)?, body.version, false).await?)
+        }
+        (Method::Post, ["users", user, "enable"]) => {
+            let body: VersionOnly = read_body(req).await?;
+            ok(&users::set_active(ctx, id(user)?, body.version, true).await?)
+        }
+        (Method::Post, ["users", user, "move"]) => {
+            let body: MoveUser = read_body(req).await?;
+            ok(&users::move_to_group(ctx, id(user)?, body.group_id.0, body.version).await?)
+        }
+        (Method::Get, ["users", user, "companies"]) => ok(&users::company_access(ctx, id(user)?, &query.list()?).await?),
+        (Method::Put, ["users", user, "companies"]) => {
+            let body: SetCompanyAccess = read_body(req).await?;
+            ok(&users::set_company_access(ctx, id(user)?, body).await?)
+        }
+
+        (Method::Get, ["pickers", "users"]) => ok(&users::picker(ctx, &query.list()?).await?),
+        (Method::Get, ["pickers", "user-in-charge"]) => ok(&users::in_charge_picker(ctx, &query.list()?).await?),
+        (Method::Get, ["history"]) => ok(&history::list(ctx, &query.history_filter()?, &query.list()?).await?),
+        (Method::Get, ["reports"]) => ok(&history::reports(ctx, &query.list()?).await?),
+
         _ => Err(ApiError::not_found()),
+    }
+}
+
+fn created<T: serde::Serialize>(value: &T) -> ApiResult<Response> {
+    http::json(201, value)
+}
+
+/// The methods each path serves, checked before authentication so an unknown address is a
+/// 404 and a wrong method a 405 for everyone (and `tests/api` checks `openapi.json` against it).
+fn allowed_methods(path: &[&str]) -> &'static [Method] {
+    use Method::{Delete, Get, Post, Put};
+    match path {
+        ["health"] | ["openapi.json"] | ["applications"] | ["session", "companies"]
+        | ["session", "login-as", "candidates"] | ["companies", _, "projects" | "employees"]
+        | ["about", "companies"] | ["options"] | ["pickers", "users" | "user-in-charge"] | ["history"]
+        | ["reports"] => &[Get],
+        ["session"] => &[Get, Post, Delete],
+        ["session", "company"] => &[Put],
+        ["session", "act-as"] => &[Post, Delete],
+        ["areas"] | ["directories"] | ["companies"] | ["groups"] | ["users"] => &[Get, Post],
+        ["areas", _] | ["groups", _] | ["users", _] => &[Get, Put, Delete],
+        ["directories", _] | ["companies", _] | ["users", _, "companies"] => &[Get, Put],
+        ["users", _, "disable" | "enable" | "move"] => &[Post],
+        _ => &[],
+    }
+}
+
+/// Lets the routing table answer any serializable value with one closure.
+mod erased {
+    use worker::Response;
+
+    use crate::error::ApiResult;
+    use crate::http;
+
+    pub trait Json {
+        fn respond(&self, status: u16) -> ApiResult<Response>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn respond(&self, status: u16) -> ApiResult<Response> {
+            http::json(status, self)
+        }
     }
 }

@@ -1,59 +1,35 @@
 //! Sign-in, sessions and sign-out (R03, R05): the only code that reads the session cookie.
 
-use precinct_core::api::{Me, SignIn};
-use precinct_core::ids::{AccountId, UserId};
-use precinct_core::policy::AccessLevel;
+use precinct_core::api::SignIn;
 use precinct_core::validate::{normalize_user_code, MAX_PASSWORD_LEN, MAX_USER_CODE_LEN};
 use worker::{D1Database, Request};
 
 use crate::auth::{self, Entropy, CLIENT_THROTTLE, SESSION_TOUCH_MS, USER_CODE_THROTTLE};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{header, RequestContext};
-use crate::store::{self, HistoryEntry, SessionRow};
-
-/// The signed-in session of a request.
-pub struct Session {
-    pub row: SessionRow,
-}
-
-impl Session {
-    pub fn me(&self) -> ApiResult<Me> {
-        let row = &self.row;
-        let access_level = AccessLevel::parse(&row.access_level).ok_or_else(|| {
-            ApiError::internal(format!("unknown access level {}", row.access_level))
-        })?;
-        Ok(Me {
-            user_id: UserId(row.user_id),
-            account_id: AccountId(row.account_id),
-            account_name: row.account_name.clone(),
-            user_code: row.user_code.clone(),
-            name: row.name.clone(),
-            access_level,
-            real_user_code: (row.acting != 0).then(|| row.real_user_code.clone()),
-        })
-    }
-}
+use crate::principal::Principal;
+use crate::store::{self, HistoryEntry};
 
 fn cookie_token(req: &Request) -> Option<String> {
     let cookies = header(req.headers(), "cookie")?;
     auth::token_from_cookie_header(&cookies).map(str::to_string)
 }
 
-/// The live session of the request, or 401.
-pub async fn authenticate(
-    db: &D1Database,
-    req: &Request,
-    ctx: &RequestContext,
-) -> ApiResult<Session> {
+/// The live session of the request as a policy actor, or 401.
+pub async fn authenticate(db: &D1Database, req: &Request, ctx: &RequestContext) -> ApiResult<Principal> {
     let token = cookie_token(req).ok_or_else(ApiError::unauthenticated)?;
-    let token_hash = auth::token_hash(&token);
+    principal_of_token(db, &token, ctx).await
+}
+
+pub async fn principal_of_token(db: &D1Database, token: &str, ctx: &RequestContext) -> ApiResult<Principal> {
+    let token_hash = auth::token_hash(token);
     let row = store::live_session(db, &token_hash, ctx.now)
         .await?
         .ok_or_else(ApiError::unauthenticated)?;
     if ctx.now - row.last_seen_at >= SESSION_TOUCH_MS {
         store::touch_session(db, &token_hash, ctx.now).await?;
     }
-    Ok(Session { row })
+    Principal::load(db, row).await
 }
 
 const WRONG_CREDENTIALS: &str = "The user code or the password is incorrect.";
@@ -128,14 +104,14 @@ pub async fn sign_in(
                 &HistoryEntry {
                     account_id: known.account_id,
                     at: ctx.now,
-                    actor_user_id: None,
-                    on_behalf_of_user_id: None,
+                    actor: None,
+                    on_behalf_of: None,
                     entity_kind: "user",
                     entity_id: Some(known.id),
                     area_id: known.area_id,
                     action: "sign_in_failed",
-                    summary: "Sign-in failed",
-                    changes: "[]",
+                    summary: "Sign-in failed: wrong password, or the user is disabled",
+                    changes: &[],
                 },
             )?);
         }

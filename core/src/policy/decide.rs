@@ -20,7 +20,7 @@ use super::derive::{
 use super::model::{
     Actor, Company, CompanyRef, Directory, Group, GroupAccess, OptionCode, OptionSet, Report, User,
 };
-use super::scope::{history_scope, report_scope, HistoryScope, ReportScope};
+use super::scope::{history_scope, report_scope, HistoryScope, ReportScope, UserScope};
 use super::AccessLevel;
 use crate::ids::{AreaId, DirectoryId};
 
@@ -329,6 +329,11 @@ fn area_management(actor: &Actor) -> Decision {
     require_option(actor, OptionCode::AreasManage)
 }
 
+/// Reading Area Management's list: the same regular administrators who manage areas (R06).
+pub fn read_areas(actor: &Actor) -> Decision {
+    area_management(actor)
+}
+
 pub fn create_area(actor: &Actor) -> Decision {
     area_management(actor)
 }
@@ -356,6 +361,13 @@ pub fn delete_area(actor: &Actor, usage: &AreaUsage) -> Decision {
 fn directory_management(actor: &Actor) -> Decision {
     require_regular_administrator(actor, "manage company directories")?;
     require_option(actor, OptionCode::DirectoriesManage)
+}
+
+/// Reading the directories list: every administrator, since creating a company means choosing
+/// its directory; which directories is [`super::directory_scope`]'s answer.
+pub fn read_directories(actor: &Actor) -> Result<super::scope::DirectoryScope, Denied> {
+    require_administrative_level(actor, "read company directories")?;
+    Ok(super::scope::directory_scope(actor))
 }
 
 pub fn create_directory(actor: &Actor) -> Decision {
@@ -776,6 +788,25 @@ pub fn set_ticked_companies(
 /// account, a local administrator active users of their own area (never a regular
 /// administrator), a User-level actor no one. Not oneself, and not while already acting as
 /// another (the real user would be lost).
+/// The candidates the **Login as another user** option lists (R05): the same rule as
+/// [`login_as`], as a scope; the list also leaves out disabled users and the actor.
+pub fn login_as_candidates(actor: &Actor) -> Result<UserScope, Denied> {
+    if actor.real_user().is_some() {
+        return Err(Denied::new(
+            DenyCode::CannotImpersonate,
+            "You are already acting as another user; go back to your own user first.",
+        ));
+    }
+    if actor.level() == AccessLevel::User {
+        return Err(Denied::new(
+            DenyCode::CannotImpersonate,
+            "Only administrators can log in as another user.",
+        ));
+    }
+    require_option(actor, OptionCode::LoginAsAnotherUser)?;
+    Ok(super::scope::user_scope(actor))
+}
+
 pub fn login_as(actor: &Actor, target: &User, target_group: &Group) -> Decision {
     if actor.real_user().is_some() {
         return Err(Denied::new(

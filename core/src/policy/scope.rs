@@ -196,3 +196,33 @@ pub fn report_scope(actor: &Actor) -> ReportScope {
         access => ReportScope::Area(access.area()),
     }
 }
+
+/// Which company directories an actor may list (to choose one for a new company).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectoryScope {
+    All,
+    /// Directories that are not multidimensional, plus multidimensional ones carrying this area:
+    /// a multidimensional directory of another area holds only that area's companies (R08).
+    OpenOrArea(AreaId),
+}
+
+impl DirectoryScope {
+    pub fn admits_directory(&self, multidimensional: bool, area: Option<AreaId>) -> bool {
+        match *self {
+            DirectoryScope::All => true,
+            DirectoryScope::OpenOrArea(mine) => !multidimensional || area == Some(mine),
+        }
+    }
+}
+
+pub fn directory_scope(actor: &Actor) -> DirectoryScope {
+    match actor.access() {
+        GroupAccess::Administrator => DirectoryScope::All,
+        access => match access.area() {
+            Some(area) => DirectoryScope::OpenOrArea(area),
+            // A User-level actor reads no directories (see `read_directories`); no area, no
+            // multidimensional directory of theirs.
+            None => DirectoryScope::OpenOrArea(AreaId(-1)),
+        },
+    }
+}

@@ -8,6 +8,16 @@ use worker::{D1Database, D1PreparedStatement};
 use crate::auth::{ThrottleRule, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS};
 use crate::error::{ApiError, ApiResult};
 
+pub mod areas;
+pub mod companies;
+pub mod directories;
+pub mod groups;
+pub mod history;
+pub mod list;
+pub mod scope;
+pub mod sql;
+pub mod users;
+
 /// D1 numbers travel as JavaScript numbers: exact up to 2^53, which ids and UTC milliseconds fit.
 pub fn int(value: i64) -> JsValue {
     JsValue::from_f64(value as f64)
@@ -48,35 +58,148 @@ pub async fn database_answers(db: &D1Database) -> bool {
 pub struct HistoryEntry<'a> {
     pub account_id: i64,
     pub at: i64,
-    pub actor_user_id: Option<i64>,
-    pub on_behalf_of_user_id: Option<i64>,
+    /// The real person (None for the operator or an anonymous sign-in attempt).
+    pub actor: Option<(i64, &'a str)>,
+    /// The user whose rights were used, when acting as another (R05).
+    pub on_behalf_of: Option<(i64, &'a str)>,
     pub entity_kind: &'a str,
+    /// `None` means "the row this batch just inserted" (`last_insert_rowid()`).
     pub entity_id: Option<i64>,
     pub area_id: Option<i64>,
     pub action: &'a str,
     pub summary: &'a str,
-    /// JSON array of `{"field","before","after"}`, secrets already masked.
-    pub changes: &'a str,
+    /// Field-by-field before/after, secrets already masked.
+    pub changes: &'a [precinct_core::api::FieldChange],
 }
 
 pub fn insert_history(db: &D1Database, entry: &HistoryEntry<'_>) -> ApiResult<D1PreparedStatement> {
+    let changes = serde_json::to_string(entry.changes).map_err(ApiError::internal)?;
+    let entity = if entry.entity_id.is_some() { "?6" } else { "last_insert_rowid()" };
     statement(
         db,
-        "INSERT INTO history (account_id, at, actor_user_id, on_behalf_of_user_id, entity_kind, \
-         entity_id, area_id, action, summary, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        &format!(
+            "INSERT INTO history (account_id, at, actor_user_id, actor_user_code, on_behalf_of_user_id, \
+             on_behalf_of_user_code, entity_kind, entity_id, area_id, action, summary, changes) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?11, ?12, {entity}, ?7, ?8, ?9, ?10)"
+        ),
         &[
             int(entry.account_id),
             int(entry.at),
-            opt_int(entry.actor_user_id),
-            opt_int(entry.on_behalf_of_user_id),
-            text(entry.entity_kind),
+            opt_int(entry.actor.map(|(id, _)| id)),
+            entry.actor.map_or(JsValue::NULL, |(_, code)| text(&code.to_lowercase())),
+            opt_int(entry.on_behalf_of.map(|(id, _)| id)),
             opt_int(entry.entity_id),
             opt_int(entry.area_id),
             text(entry.action),
             text(entry.summary),
-            text(entry.changes),
+            text(&changes),
+            entry.on_behalf_of.map_or(JsValue::NULL, |(_, code)| text(&code.to_lowercase())),
+            text(entry.entity_kind),
         ],
     )
+}
+
+/// Guard: aborts the batch with 409 "changed by someone else" when the statement before it
+/// changed no row (its `WHERE version = ?` no longer matched).
+pub fn guard_previous_changed(db: &D1Database) -> ApiResult<D1PreparedStatement> {
+    statement(db, "INSERT INTO batch_guard (version_conflict) SELECT 1 WHERE changes() = 0", &[])
+}
+
+/// Guard: aborts the batch if the account would be left without an active regular
+/// administrator (R16), whatever concurrent batch ran first.
+pub fn guard_active_administrator(db: &D1Database, account_id: i64) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "INSERT INTO batch_guard (last_administrator) SELECT 1 WHERE NOT EXISTS \
+         (SELECT 1 FROM users WHERE account_id = ?1 AND access_level = 'administrator' AND active = 1)",
+        &[int(account_id)],
+    )
+}
+
+/// Guard: aborts the batch if any company of a multidimensional directory does not share the
+/// directory's area (R08).
+pub fn guard_directory_area(db: &D1Database, directory_id: i64) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "INSERT INTO batch_guard (directory_area) SELECT 1 WHERE EXISTS \
+         (SELECT 1 FROM companies c JOIN directories d ON d.id = c.directory_id \
+          WHERE d.id = ?1 AND d.multidimensional = 1 AND c.area_id IS NOT d.area_id)",
+        &[int(directory_id)],
+    )
+}
+
+/// Runs a write batch: all statements or none. Guard and constraint failures become the 4xx
+/// a person can act on; anything else is internal.
+pub async fn commit(db: &D1Database, statements: Vec<D1PreparedStatement>) -> ApiResult<Vec<worker::D1Result>> {
+    match db.batch(statements).await {
+        Ok(results) => Ok(results),
+        Err(error) => Err(constraint_error(&error.to_string()).unwrap_or_else(|| ApiError::internal(error))),
+    }
+}
+
+/// The `id` an `INSERT ... RETURNING id` at `index` of a committed batch returned.
+pub fn returned_id(results: &[worker::D1Result], index: usize) -> ApiResult<i64> {
+    #[derive(Deserialize)]
+    struct Id {
+        id: i64,
+    }
+    let result = results.get(index).ok_or_else(|| ApiError::internal("batch result missing"))?;
+    let rows = result.results::<Id>()?;
+    rows.first().map(|row| row.id).ok_or_else(|| ApiError::internal("INSERT returned no id"))
+}
+
+/// Maps a D1 constraint failure to the refusal it stands for.
+pub fn constraint_error(message: &str) -> Option<ApiError> {
+    if message.contains("CHECK constraint failed: version_conflict") {
+        return Some(ApiError::conflict(
+            "version_conflict",
+            "This record was changed by someone else since you opened it. Reload it to see the \
+             changes, then make yours again.",
+        ));
+    }
+    if message.contains("CHECK constraint failed: last_administrator") {
+        return Some(ApiError::conflict(
+            "last_administrator",
+            "The account must keep at least one active regular administrator.",
+        ));
+    }
+    if message.contains("CHECK constraint failed: directory_area") {
+        return Some(ApiError::conflict(
+            "directory_area",
+            "Every company of a multidimensional directory must share the directory's area.",
+        ));
+    }
+    if message.contains("CHECK constraint failed: not_found") {
+        return Some(ApiError::not_found());
+    }
+    if let Some(rest) = message.split("UNIQUE constraint failed: ").nth(1) {
+        let column = rest
+            .split([',', ':', ' '])
+            .filter(|part| !part.is_empty())
+            .map(|part| part.rsplit('.').next().unwrap_or(part))
+            .filter(|column| *column != "account_id")
+            .next()
+            .unwrap_or("code");
+        let field = if column == "user_code_norm" { "user_code" } else { column };
+        let message = if field == "user_code" {
+            "This user code is already used by another user.".to_string()
+        } else {
+            format!("This {field} is already used; choose another.")
+        };
+        return Some(ApiError::Problem(precinct_core::problem::Problem {
+            status: 409,
+            code: "already_used".to_string(),
+            message,
+            field: Some(field.to_string()),
+        }));
+    }
+    if message.contains("FOREIGN KEY constraint failed") {
+        return Some(ApiError::conflict(
+            "still_referenced",
+            "This record is still referred to by other records and cannot be changed this way.",
+        ));
+    }
+    None
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -188,50 +311,148 @@ pub fn delete_session(db: &D1Database, token_hash: &str) -> ApiResult<D1Prepared
     )
 }
 
-/// A live session with the effective user (the one whose rights apply) and the real one.
+/// A live session: the real user and, when acting as another (R05), the effective user, each
+/// with their group, so the policy's actor can be rebuilt on every request.
 #[derive(Debug, Clone, Deserialize)]
-// Every column is part of the actor the API services build (R05); some are not read yet.
-#[allow(dead_code)]
 pub struct SessionRow {
     pub token_hash: String,
     pub account_id: i64,
     pub account_name: String,
     pub last_seen_at: i64,
-    pub real_user_id: i64,
-    pub real_user_code: String,
+    pub company_id: Option<i64>,
+    pub real: PrincipalRow,
+    pub acting: Option<PrincipalRow>,
+}
+
+/// A user and their group, as the policy needs them.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PrincipalRow {
     pub user_id: i64,
     pub user_code: String,
     pub name: String,
+    pub active: i64,
     pub group_id: i64,
-    pub area_id: Option<i64>,
+    pub group_code: String,
     pub access_level: String,
-    pub acting: i64,
+    pub area_id: Option<i64>,
+    pub area_code: Option<String>,
+    pub options: String,
 }
 
-/// Finds the session of a token if it is neither idle-expired nor past its absolute expiry, and
-/// both the real and the effective user are still active.
-pub async fn live_session(
-    db: &D1Database,
-    token_hash: &str,
-    now: i64,
-) -> ApiResult<Option<SessionRow>> {
-    statement(
-        db,
-        "SELECT s.token_hash, s.account_id, a.name AS account_name, s.last_seen_at, \
-                r.id AS real_user_id, r.user_code AS real_user_code, \
-                u.id AS user_id, u.user_code, u.name, u.group_id, u.area_id, u.access_level, \
-                (s.acting_user_id IS NOT NULL) AS acting \
+#[derive(Deserialize)]
+struct SessionFlat {
+    token_hash: String,
+    account_id: i64,
+    account_name: String,
+    last_seen_at: i64,
+    company_id: Option<i64>,
+    r_user_id: i64,
+    r_user_code: String,
+    r_name: String,
+    r_active: i64,
+    r_group_id: i64,
+    r_group_code: String,
+    r_access_level: String,
+    r_area_id: Option<i64>,
+    r_area_code: Option<String>,
+    r_options: String,
+    a_user_id: Option<i64>,
+    a_user_code: Option<String>,
+    a_name: Option<String>,
+    a_active: Option<i64>,
+    a_group_id: Option<i64>,
+    a_group_code: Option<String>,
+    a_access_level: Option<String>,
+    a_area_id: Option<i64>,
+    a_area_code: Option<String>,
+    a_options: Option<String>,
+}
+
+const PRINCIPAL_COLUMNS: &str = "{p}.id AS {p}_user_id, {p}.user_code AS {p}_user_code, \
+    {p}.name AS {p}_name, {p}.active AS {p}_active, {p}g.id AS {p}_group_id, \
+    {p}g.code AS {p}_group_code, {p}g.access_level AS {p}_access_level, \
+    {p}g.area_id AS {p}_area_id, {p}a.code AS {p}_area_code, {p}g.options AS {p}_options";
+
+/// Finds the session of a token if it is neither idle-expired nor past its absolute expiry and
+/// the real user is still active. Whether the effective user may still be acted as is the
+/// policy's call, made again on every request.
+pub async fn live_session(db: &D1Database, token_hash: &str, now: i64) -> ApiResult<Option<SessionRow>> {
+    let sql = format!(
+        "SELECT s.token_hash, s.account_id, acc.name AS account_name, s.last_seen_at, s.company_id, \
+                {real}, {acting} \
          FROM sessions s \
-         JOIN accounts a ON a.id = s.account_id \
+         JOIN accounts acc ON acc.id = s.account_id \
          JOIN users r ON r.id = s.user_id AND r.account_id = s.account_id \
-         JOIN users u ON u.id = COALESCE(s.acting_user_id, s.user_id) AND u.account_id = s.account_id \
-         WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen_at > ?3 \
-           AND r.active = 1 AND u.active = 1",
-        &[text(token_hash), int(now), int(now - SESSION_IDLE_MS)],
-    )?
-    .first::<SessionRow>(None)
-    .await
-    .map_err(ApiError::from)
+         JOIN user_groups rg ON rg.id = r.group_id \
+         LEFT JOIN areas ra ON ra.id = rg.area_id \
+         LEFT JOIN users a ON a.id = s.acting_user_id AND a.account_id = s.account_id \
+         LEFT JOIN user_groups ag ON ag.id = a.group_id \
+         LEFT JOIN areas aa ON aa.id = ag.area_id \
+         WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen_at > ?3 AND r.active = 1",
+        real = PRINCIPAL_COLUMNS.replace("{p}", "r"),
+        acting = PRINCIPAL_COLUMNS.replace("{p}", "a"),
+    );
+    let flat = statement(db, &sql, &[text(token_hash), int(now), int(now - SESSION_IDLE_MS)])?
+        .first::<SessionFlat>(None)
+        .await?;
+    Ok(flat.map(|f| {
+        let acting = match (f.a_user_id, f.a_user_code, f.a_name, f.a_active, f.a_group_id, f.a_group_code, f.a_access_level, f.a_options) {
+            (Some(user_id), Some(user_code), Some(name), Some(active), Some(group_id), Some(group_code), Some(access_level), Some(options)) => Some(PrincipalRow {
+                user_id,
+                user_code,
+                name,
+                active,
+                group_id,
+                group_code,
+                access_level,
+                area_id: f.a_area_id,
+                area_code: f.a_area_code,
+                options,
+            }),
+            _ => None,
+        };
+        SessionRow {
+            token_hash: f.token_hash,
+            account_id: f.account_id,
+            account_name: f.account_name,
+            last_seen_at: f.last_seen_at,
+            company_id: f.company_id,
+            real: PrincipalRow {
+                user_id: f.r_user_id,
+                user_code: f.r_user_code,
+                name: f.r_name,
+                active: f.r_active,
+                group_id: f.r_group_id,
+                group_code: f.r_group_code,
+                access_level: f.r_access_level,
+                area_id: f.r_area_id,
+                area_code: f.r_area_code,
+                options: f.r_options,
+            },
+            acting,
+        }
+    }))
+}
+
+/// The companies ticked for a user (R14); only a User-level actor's rights depend on them.
+pub async fn ticked_companies(db: &D1Database, user_id: i64) -> ApiResult<Vec<i64>> {
+    #[derive(Deserialize)]
+    struct Tick {
+        company_id: i64,
+    }
+    let rows = statement(db, "SELECT company_id FROM user_companies WHERE user_id = ?1", &[int(user_id)])?
+        .all()
+        .await?
+        .results::<Tick>()?;
+    Ok(rows.into_iter().map(|tick| tick.company_id).collect())
+}
+
+/// Ends an impersonation (R05), keeping the real user's session.
+pub async fn stop_acting(db: &D1Database, token_hash: &str) -> ApiResult<()> {
+    statement(db, "UPDATE sessions SET acting_user_id = NULL WHERE token_hash = ?1", &[text(token_hash)])?
+        .run()
+        .await?;
+    Ok(())
 }
 
 pub async fn touch_session(db: &D1Database, token_hash: &str, now: i64) -> ApiResult<()> {

@@ -1,0 +1,140 @@
+//! Who is acting: the session's users turned into the policy's `Actor`, rebuilt on every request
+//! so a disabled user or a withdrawn impersonation takes effect at once.
+
+use std::collections::BTreeSet;
+
+use precinct_core::api::{CompanyRef, Me};
+use precinct_core::ids::{AccountId, AreaId, CompanyId, GroupId, UserId};
+use precinct_core::policy::{
+    AccessLevel, Actor, Denied, Group, GroupAccess, OptionCode, OptionSet, User,
+};
+use worker::D1Database;
+
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, PrincipalRow, SessionRow};
+
+/// The signed-in session with the actor whose rights apply (the impersonated user's, R05).
+pub struct Principal {
+    pub session: SessionRow,
+    pub actor: Actor,
+}
+
+/// Options are stored as space-separated codes from the fixed catalog.
+pub fn parse_options(stored: &str) -> OptionSet {
+    stored.split_whitespace().filter_map(OptionCode::parse).collect()
+}
+
+pub fn format_options(options: OptionSet) -> String {
+    options.iter().map(OptionCode::as_str).collect::<Vec<_>>().join(" ")
+}
+
+pub fn parse_level(stored: &str) -> ApiResult<AccessLevel> {
+    AccessLevel::parse(stored).ok_or_else(|| ApiError::internal(format!("unknown access level {stored}")))
+}
+
+/// A stored group as the policy's `Group`; the schema's CHECKs make an invalid one impossible.
+pub fn policy_group(id: i64, code: &str, level: &str, area: Option<i64>, options: &str) -> ApiResult<Group> {
+    let access = GroupAccess::new(parse_level(level)?, area.map(AreaId))
+        .map_err(|denied| ApiError::internal(format!("stored group {id} is invalid: {denied}")))?;
+    Ok(Group::new(GroupId(id), code, access, parse_options(options)))
+}
+
+async fn user_of(db: &D1Database, row: &PrincipalRow) -> ApiResult<(User, Group)> {
+    let group = policy_group(row.group_id, &row.group_code, &row.access_level, row.area_id, &row.options)?;
+    let ticked: BTreeSet<CompanyId> = if group.level() == AccessLevel::User {
+        store::ticked_companies(db, row.user_id).await?.into_iter().map(CompanyId).collect()
+    } else {
+        BTreeSet::new()
+    };
+    let user = User {
+        id: UserId(row.user_id),
+        group: GroupId(row.group_id),
+        active: row.active == 1,
+        ticked,
+    };
+    Ok((user, group))
+}
+
+fn unauthenticated(_: Denied) -> ApiError {
+    ApiError::unauthenticated()
+}
+
+impl Principal {
+    pub async fn load(db: &D1Database, session: SessionRow) -> ApiResult<Principal> {
+        let (real_user, real_group) = user_of(db, &session.real).await?;
+        let real = Actor::new(&real_user, &real_group).map_err(unauthenticated)?;
+        let actor = match &session.acting {
+            None => real,
+            Some(acting) => {
+                let (target, target_group) = user_of(db, acting).await?;
+                // The impersonation is decided again: if the target was disabled or left the
+                // real user's area, the session stops acting as them.
+                match Actor::acting_as(&real, &target, &target_group) {
+                    Ok(actor) => actor,
+                    Err(_) => {
+                        store::stop_acting(db, &session.token_hash).await?;
+                        real
+                    }
+                }
+            }
+        };
+        let mut session = session;
+        if actor.real_user().is_none() {
+            session.acting = None;
+        }
+        Ok(Principal { session, actor })
+    }
+
+    pub fn account(&self) -> i64 {
+        self.session.account_id
+    }
+
+    /// The user whose rights apply (the impersonated one while acting as another).
+    pub fn effective(&self) -> &PrincipalRow {
+        self.session.acting.as_ref().unwrap_or(&self.session.real)
+    }
+
+    /// Who history names: the real user, and on whose behalf when acting as another (R05, R30).
+    pub fn history_actor(&self) -> (i64, &str, Option<(i64, &str)>) {
+        let real = &self.session.real;
+        let on_behalf = self
+            .session
+            .acting
+            .as_ref()
+            .map(|acting| (acting.user_id, acting.user_code.as_str()));
+        (real.user_id, real.user_code.as_str(), on_behalf)
+    }
+
+    pub fn me(&self, company: Option<CompanyRef>) -> ApiResult<Me> {
+        let effective = self.effective();
+        Ok(Me {
+            user_id: UserId(effective.user_id),
+            account_id: AccountId(self.session.account_id),
+            account_name: self.session.account_name.clone(),
+            user_code: effective.user_code.clone(),
+            name: effective.name.clone(),
+            access_level: self.actor.level(),
+            area_id: self.actor.area(),
+            area_code: effective.area_code.clone(),
+            options: self.actor.options().iter().collect(),
+            real_user_code: self.session.acting.as_ref().map(|_| self.session.real.user_code.clone()),
+            company,
+        })
+    }
+}
+
+/// The policy's refusal as an API error: 404 when the actor may not know the target exists.
+impl From<Denied> for ApiError {
+    fn from(denied: Denied) -> Self {
+        if denied.is_not_visible() {
+            return ApiError::not_found();
+        }
+        ApiError::Problem(precinct_core::problem::Problem {
+            status: denied.http_status(),
+            code: denied.code.as_str().to_string(),
+            message: denied.message,
+            field: None,
+        })
+    }
+}
+

@@ -1,0 +1,85 @@
+//! Area Management (R06): regular administrators only.
+
+use precinct_core::api::{Area, AreaInput, Page};
+use precinct_core::policy;
+
+use super::{change, diff, required_version, valid_code, valid_text, Ctx};
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, areas, list::ListParams};
+
+pub async fn list(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<Area>> {
+    policy::read_areas(ctx.actor())?;
+    areas::list(ctx.db, ctx.account(), params).await
+}
+
+pub async fn get(ctx: &Ctx<'_>, id: i64) -> ApiResult<Area> {
+    policy::read_areas(ctx.actor())?;
+    let row = areas::get(ctx.db, ctx.account(), id).await?.ok_or_else(ApiError::not_found)?;
+    Ok(row.into())
+}
+
+pub async fn create(ctx: &Ctx<'_>, input: AreaInput) -> ApiResult<Area> {
+    policy::create_area(ctx.actor())?;
+    if input.version.is_some() {
+        return Err(ApiError::invalid("version", "unknown_field", "A new area has no `version`."));
+    }
+    let code = valid_code("code", &input.code)?;
+    let description = valid_text("description", &input.description, 200, false)?;
+    let changes = [
+        change("code", None, Some(code.clone())),
+        change("description", None, Some(description.clone())),
+    ];
+    let results = store::commit(
+        ctx.db,
+        vec![
+            areas::insert(ctx.db, ctx.account(), &code, &description)?,
+            ctx.history("area", None, None, "created", &format!("Area {code} created"), &changes)?,
+        ],
+    )
+    .await?;
+    get(ctx, store::returned_id(&results, 0)?).await
+}
+
+pub async fn update(ctx: &Ctx<'_>, id: i64, input: AreaInput) -> ApiResult<Area> {
+    policy::rename_area(ctx.actor())?;
+    let version = required_version(input.version)?;
+    let before = areas::get(ctx.db, ctx.account(), id).await?.ok_or_else(ApiError::not_found)?;
+    let code = valid_code("code", &input.code)?;
+    let description = valid_text("description", &input.description, 200, false)?;
+    let mut changes = Vec::new();
+    diff(&mut changes, "code", Some(before.code.clone()), Some(code.clone()));
+    diff(&mut changes, "description", Some(before.description.clone()), Some(description.clone()));
+    store::commit(
+        ctx.db,
+        vec![
+            areas::update(ctx.db, ctx.account(), id, version, &code, &description)?,
+            store::guard_previous_changed(ctx.db)?,
+            ctx.history("area", Some(id), None, "updated", &format!("Area {code} updated"), &changes)?,
+        ],
+    )
+    .await?;
+    get(ctx, id).await
+}
+
+pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
+    policy::read_areas(ctx.actor())?;
+    let before = areas::get(ctx.db, ctx.account(), id).await?.ok_or_else(ApiError::not_found)?;
+    let usage = areas::usage(ctx.db, ctx.account(), id).await?;
+    policy::delete_area(ctx.actor(), &usage)?;
+    let changes = [
+        change("code", Some(before.code.clone()), None),
+        change("description", Some(before.description.clone()), None),
+    ];
+    // The foreign keys refuse the delete inside the batch if something started using the area
+    // since the usage count above.
+    store::commit(
+        ctx.db,
+        vec![
+            areas::delete(ctx.db, ctx.account(), id, version)?,
+            store::guard_previous_changed(ctx.db)?,
+            ctx.history("area", Some(id), None, "deleted", &format!("Area {} deleted", before.code), &changes)?,
+        ],
+    )
+    .await?;
+    Ok(())
+}

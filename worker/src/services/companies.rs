@@ -1,0 +1,147 @@
+//! Companies: Modify Company Settings, company selection lists, About > Properties > Companies,
+//! and the entries (projects, employees) of a company.
+
+use precinct_core::api::{Company, CompanyInput, Employee, Page, Project};
+use precinct_core::ids::{AreaId, CompanyId, UserId};
+use precinct_core::policy::{self, company_scope, user_in_charge_scope, CompanyAreaChange, CompanyRef};
+
+use super::directories::checked_area;
+use super::{change, diff, opt_string, required_version, valid_code, valid_text, Ctx};
+use crate::error::{ApiError, ApiResult};
+use crate::store::companies::{self, CompanyFilter, CompanyRow};
+use crate::store::{self, directories, list::ListParams, scope, users};
+
+pub async fn list(ctx: &Ctx<'_>, filter: &CompanyFilter, params: &ListParams) -> ApiResult<Page<Company>> {
+    let page = companies::list(ctx.db, ctx.account(), company_scope(ctx.actor()), filter, params).await?;
+    Ok(Page {
+        items: page.items.into_iter().map(Company::from).collect(),
+        next_cursor: page.next_cursor,
+        total: page.total,
+    })
+}
+
+/// A company the actor may see, or 404 as if it did not exist.
+pub async fn visible(ctx: &Ctx<'_>, id: i64) -> ApiResult<CompanyRow> {
+    companies::get(ctx.db, ctx.account(), company_scope(ctx.actor()), id)
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+pub async fn get(ctx: &Ctx<'_>, id: i64) -> ApiResult<Company> {
+    Ok(visible(ctx, id).await?.into())
+}
+
+/// The user in charge named by the request, if the actor's R19 picker offers them.
+async fn user_in_charge(ctx: &Ctx<'_>, company: CompanyRef, requested: Option<UserId>) -> ApiResult<Option<i64>> {
+    let Some(candidate) = requested else { return Ok(None) };
+    let scope = scope::users_in_charge(user_in_charge_scope(ctx.actor()), "u");
+    let row = users::get(ctx.db, ctx.account(), scope, candidate.0).await?.ok_or_else(|| {
+        ApiError::invalid("user_in_charge_id", "unknown_user", "There is no such user among those you may put in charge.")
+    })?;
+    policy::set_user_in_charge(ctx.actor(), company, &row.policy(Default::default()), &row.group()?)?;
+    Ok(Some(row.id))
+}
+
+pub async fn create(ctx: &Ctx<'_>, input: CompanyInput) -> ApiResult<Company> {
+    if input.version.is_some() {
+        return Err(ApiError::invalid("version", "unknown_field", "A new company has no `version`."));
+    }
+    let dir_scope = policy::directory_scope(ctx.actor());
+    let directory = directories::get(ctx.db, ctx.account(), dir_scope, input.directory_id.0)
+        .await?
+        .ok_or_else(|| ApiError::invalid("directory_id", "unknown_directory", "There is no such directory."))?;
+    let requested_area = checked_area(ctx, input.area_id.map(|area| area.0)).await?;
+    let area = policy::create_company(ctx.actor(), &directory.policy(), requested_area.map(AreaId))?.map(|area| area.0);
+    let code = valid_code("code", &input.code)?;
+    let name = valid_text("name", &input.name, 120, true)?;
+    let provisional = CompanyRef { id: CompanyId(0), area: area.map(AreaId) };
+    let in_charge = user_in_charge(ctx, provisional, input.user_in_charge_id).await?;
+    let changes = [
+        change("code", None, Some(code.clone())),
+        change("name", None, Some(name.clone())),
+        change("directory", None, Some(directory.code.clone())),
+        change("area", None, opt_string(area)),
+        change("user_in_charge", None, opt_string(in_charge)),
+    ];
+    let results = store::commit(
+        ctx.db,
+        vec![
+            companies::insert(ctx.db, ctx.account(), directory.id, &code, &name, area, in_charge)?,
+            ctx.history("company", None, area, "created", &format!("Company {code} created"), &changes)?,
+        ],
+    )
+    .await?;
+    get(ctx, store::returned_id(&results, 0)?).await
+}
+
+pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Company> {
+    let version = required_version(input.version)?;
+    let before = visible(ctx, id).await?;
+    policy::edit_company(ctx.actor(), before.reference())?;
+    if input.directory_id.0 != before.directory_id {
+        return Err(ApiError::invalid("directory_id", "immutable", "A company cannot change directory."));
+    }
+    let code = valid_code("code", &input.code)?;
+    let name = valid_text("name", &input.name, 120, true)?;
+    let area = checked_area(ctx, input.area_id.map(|area| area.0)).await?;
+    let in_charge = if input.user_in_charge_id.map(|user| user.0) == before.user_in_charge_id {
+        before.user_in_charge_id
+    } else {
+        user_in_charge(ctx, before.reference(), input.user_in_charge_id).await?
+    };
+
+    let mut statements = vec![
+        companies::update(ctx.db, id, version, &code, &name, in_charge)?,
+        store::guard_previous_changed(ctx.db)?,
+    ];
+    if area != before.area_id {
+        // Only regular administrators change a company's area (R11); in a multidimensional
+        // directory the whole directory follows (R08).
+        match policy::set_company_area(ctx.actor(), &before.policy(), &before.directory())? {
+            CompanyAreaChange::OnlyCompany => statements.push(companies::set_area(ctx.db, id, area)?),
+            CompanyAreaChange::WholeDirectory(directory) => {
+                statements.push(directories::set_area(ctx.db, directory.0, area)?);
+                statements.push(directories::align_companies(ctx.db, directory.0, area)?);
+                statements.push(store::guard_directory_area(ctx.db, directory.0)?);
+            }
+        }
+    }
+    let mut changes = Vec::new();
+    diff(&mut changes, "code", Some(before.code.clone()), Some(code.clone()));
+    diff(&mut changes, "name", Some(before.name.clone()), Some(name));
+    diff(&mut changes, "area", opt_string(before.area_id), opt_string(area));
+    diff(&mut changes, "user_in_charge", opt_string(before.user_in_charge_id), opt_string(in_charge));
+    statements.push(ctx.history("company", Some(id), before.area_id, "updated", &format!("Company {code} updated"), &changes)?);
+    store::commit(ctx.db, statements).await?;
+    get(ctx, id).await
+}
+
+pub async fn projects(ctx: &Ctx<'_>, company: i64, params: &ListParams) -> ApiResult<Page<Project>> {
+    let row = visible(ctx, company).await?;
+    policy::read_projects(ctx.actor(), row.reference())?;
+    let page = companies::entries(ctx.db, "projects", company, params).await?;
+    Ok(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(|entry| Project { id: entry.id, company_id: CompanyId(entry.company_id), code: entry.code, name: entry.name })
+            .collect(),
+        next_cursor: page.next_cursor,
+        total: page.total,
+    })
+}
+
+pub async fn employees(ctx: &Ctx<'_>, company: i64, params: &ListParams) -> ApiResult<Page<Employee>> {
+    let row = visible(ctx, company).await?;
+    policy::read_employees(ctx.actor(), row.reference())?;
+    let page = companies::entries(ctx.db, "employees", company, params).await?;
+    Ok(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(|entry| Employee { id: entry.id, company_id: CompanyId(entry.company_id), code: entry.code, name: entry.name })
+            .collect(),
+        next_cursor: page.next_cursor,
+        total: page.total,
+    })
+}

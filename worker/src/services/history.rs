@@ -1,0 +1,19 @@
+//! The History tab (R21) and the reports catalog (R22).
+
+use precinct_core::api::{HistoryEntry, Page, Report};
+use precinct_core::policy;
+
+use super::Ctx;
+use crate::error::ApiResult;
+use crate::store::history::{self, HistoryFilter};
+use crate::store::list::ListParams;
+
+pub async fn list(ctx: &Ctx<'_>, filter: &HistoryFilter, params: &ListParams) -> ApiResult<Page<HistoryEntry>> {
+    let scope = policy::read_history(ctx.actor())?;
+    history::list(ctx.db, ctx.account(), scope, filter, params).await
+}
+
+pub async fn reports(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<Report>> {
+    let scope = policy::read_reports(ctx.actor())?;
+    history::reports(ctx.db, ctx.account(), scope, params).await
+}

@@ -1,0 +1,123 @@
+//! Services: each asks the policy (`precinct_core::policy`) whether the actor may act, then calls
+//! the store with the scope the policy gave. No service decides a permission on its own.
+
+pub mod areas;
+pub mod companies;
+pub mod directories;
+pub mod groups;
+pub mod history;
+pub mod session_choices;
+pub mod users;
+
+use precinct_core::api::FieldChange;
+use precinct_core::policy::Actor;
+use worker::{D1Database, D1PreparedStatement};
+
+use crate::error::{ApiError, ApiResult};
+use crate::principal::Principal;
+use crate::store::{self, HistoryEntry};
+
+/// What every service call knows: the database, the request's time, and who acts.
+pub struct Ctx<'a> {
+    pub db: &'a D1Database,
+    pub now: i64,
+    pub who: &'a Principal,
+}
+
+impl Ctx<'_> {
+    pub fn account(&self) -> i64 {
+        self.who.account()
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.who.actor
+    }
+
+    /// A history entry for this request's actor, for the same batch as the change (R30).
+    pub fn history(
+        &self,
+        entity_kind: &str,
+        entity_id: Option<i64>,
+        area_id: Option<i64>,
+        action: &str,
+        summary: &str,
+        changes: &[FieldChange],
+    ) -> ApiResult<D1PreparedStatement> {
+        let (real_id, real_code, on_behalf) = self.who.history_actor();
+        store::insert_history(
+            self.db,
+            &HistoryEntry {
+                account_id: self.account(),
+                at: self.now,
+                actor: Some((real_id, real_code)),
+                on_behalf_of: on_behalf,
+                entity_kind,
+                entity_id,
+                area_id,
+                action,
+                summary,
+                changes,
+            },
+        )
+    }
+}
+
+pub fn change(field: &str, before: Option<String>, after: Option<String>) -> FieldChange {
+    FieldChange {
+        field: field.to_string(),
+        before,
+        after,
+    }
+}
+
+/// Records `field` in `changes` when its value differs.
+pub fn diff(changes: &mut Vec<FieldChange>, field: &str, before: Option<String>, after: Option<String>) {
+    if before != after {
+        changes.push(change(field, before, after));
+    }
+}
+
+const MAX_CODE_LEN: usize = 32;
+
+/// A record code: 1–32 letters, digits, `_`, `-` or `.`, unique in the account.
+pub fn valid_code(field: &str, value: &str) -> ApiResult<String> {
+    let code = value.trim();
+    if code.is_empty() {
+        return Err(ApiError::invalid(field, "required", format!("`{field}` is required.")));
+    }
+    if code.chars().count() > MAX_CODE_LEN {
+        return Err(ApiError::invalid(field, "too_long", format!("`{field}` has at most {MAX_CODE_LEN} characters.")));
+    }
+    if !code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+        return Err(ApiError::invalid(
+            field,
+            "invalid_code",
+            format!("`{field}` may contain only letters, digits, '_', '-' and '.'."),
+        ));
+    }
+    Ok(code.to_string())
+}
+
+/// Free text with a length limit; `required` refuses an empty one.
+pub fn valid_text(field: &str, value: &str, max: usize, required: bool) -> ApiResult<String> {
+    let text = value.trim();
+    if required && text.is_empty() {
+        return Err(ApiError::invalid(field, "required", format!("`{field}` is required.")));
+    }
+    if text.chars().count() > max {
+        return Err(ApiError::invalid(field, "too_long", format!("`{field}` has at most {max} characters.")));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(ApiError::invalid(field, "invalid_text", format!("`{field}` contains control characters.")));
+    }
+    Ok(text.to_string())
+}
+
+/// Reads the required `version` of an edit body.
+pub fn required_version(version: Option<i64>) -> ApiResult<i64> {
+    version.ok_or_else(|| ApiError::invalid("version", "missing_field", "`version` is required when editing."))
+}
+
+pub fn opt_string<T: ToString>(value: Option<T>) -> Option<String> {
+    value.map(|value| value.to_string())
+}

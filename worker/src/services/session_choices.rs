@@ -1,0 +1,89 @@
+//! What a session chooses after sign-in: the company to work in (R04, R20) and whom to act as
+//! (R05). Both are written to the session row; history records impersonation.
+
+use std::collections::BTreeSet;
+
+use precinct_core::api::{CompanyRef, Me, Page};
+use precinct_core::policy::{self, company_scope, Actor};
+
+use super::{change, Ctx};
+use crate::error::{ApiError, ApiResult};
+use crate::store::companies::{self, CompanyFilter};
+use crate::store::list::ListParams;
+use crate::store::{self, int, statement, text};
+
+/// The companies offered at sign-in (R20): those the actor may access.
+pub async fn selectable(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<CompanyRef>> {
+    let page = companies::list(ctx.db, ctx.account(), company_scope(ctx.actor()), &CompanyFilter::default(), params).await?;
+    Ok(Page {
+        items: page.items.iter().map(|row| row.short()).collect(),
+        next_cursor: page.next_cursor,
+        total: page.total,
+    })
+}
+
+/// The session's current company, if it is still one the actor may access.
+pub async fn current_company(ctx: &Ctx<'_>) -> ApiResult<Option<CompanyRef>> {
+    let Some(id) = ctx.who.session.company_id else { return Ok(None) };
+    Ok(companies::get(ctx.db, ctx.account(), company_scope(ctx.actor()), id).await?.map(|row| row.short()))
+}
+
+pub async fn me(ctx: &Ctx<'_>) -> ApiResult<Me> {
+    ctx.who.me(current_company(ctx).await?)
+}
+
+pub async fn choose_company(ctx: &Ctx<'_>, company_id: i64) -> ApiResult<CompanyRef> {
+    let row = companies::get(ctx.db, ctx.account(), company_scope(ctx.actor()), company_id)
+        .await?
+        .ok_or_else(|| ApiError::invalid("company_id", "unknown_company", "There is no such company among yours."))?;
+    policy::choose_company(ctx.actor(), row.reference())?;
+    statement(
+        ctx.db,
+        "UPDATE sessions SET company_id = ?2 WHERE token_hash = ?1",
+        &[text(&ctx.who.session.token_hash), int(company_id)],
+    )?
+    .run()
+    .await?;
+    Ok(row.short())
+}
+
+/// Starts acting as another user (R05): the policy decides through `Actor::acting_as`.
+pub async fn act_as(ctx: &Ctx<'_>, user_id: i64) -> ApiResult<()> {
+    let target = super::users::visible(ctx, user_id).await?;
+    Actor::acting_as(ctx.actor(), &target.policy(BTreeSet::new()), &target.group()?)?;
+    let changes = [change("acting_as", None, Some(target.user_code.clone()))];
+    store::commit(
+        ctx.db,
+        vec![
+            statement(
+                ctx.db,
+                "UPDATE sessions SET acting_user_id = ?2, company_id = NULL WHERE token_hash = ?1",
+                &[text(&ctx.who.session.token_hash), int(user_id)],
+            )?,
+            ctx.history("user", Some(user_id), target.area_id, "impersonation_started", &format!("Logged in as {}", target.user_code), &changes)?,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Goes back to the real user.
+pub async fn stop_acting(ctx: &Ctx<'_>) -> ApiResult<()> {
+    let Some(acting) = &ctx.who.session.acting else {
+        return Err(ApiError::conflict("not_acting", "You are not acting as another user."));
+    };
+    let changes = [change("acting_as", Some(acting.user_code.clone()), None)];
+    store::commit(
+        ctx.db,
+        vec![
+            statement(
+                ctx.db,
+                "UPDATE sessions SET acting_user_id = NULL, company_id = NULL WHERE token_hash = ?1",
+                &[text(&ctx.who.session.token_hash)],
+            )?,
+            ctx.history("user", Some(acting.user_id), acting.area_id, "impersonation_ended", &format!("Stopped acting as {}", acting.user_code), &changes)?,
+        ],
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,222 @@
+//! Companies (R07, R08, R11–R14, R19, R20, R23), always filtered by a policy scope.
+
+use precinct_core::api::{Company, CompanyRef as ApiCompanyRef, Page, UserRef};
+use precinct_core::ids::{AreaId, CompanyId, DirectoryId, UserId};
+use precinct_core::policy::{self, CompanyRef, CompanyScope};
+use serde::Deserialize;
+use worker::{D1Database, D1PreparedStatement};
+
+use super::list::{self, Keyed, ListParams};
+use super::sql::Sql;
+use super::{int, opt_int, scope, statement, text};
+use crate::error::ApiResult;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CompanyRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub name_norm: String,
+    pub directory_id: i64,
+    pub directory_code: String,
+    pub multidimensional: i64,
+    pub directory_area_id: Option<i64>,
+    pub area_id: Option<i64>,
+    pub area_code: Option<String>,
+    pub user_in_charge_id: Option<i64>,
+    pub uic_code: Option<String>,
+    pub uic_name: Option<String>,
+    pub version: i64,
+}
+
+impl Keyed for CompanyRow {
+    fn sort_key(&self) -> &str {
+        &self.name_norm
+    }
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+impl CompanyRow {
+    /// The stored area is the effective one (R08 is kept in step by every write).
+    pub fn reference(&self) -> CompanyRef {
+        CompanyRef {
+            id: CompanyId(self.id),
+            area: self.area_id.map(AreaId),
+        }
+    }
+
+    pub fn policy(&self) -> policy::Company {
+        policy::Company {
+            id: CompanyId(self.id),
+            directory: DirectoryId(self.directory_id),
+            area: self.area_id.map(AreaId),
+        }
+    }
+
+    pub fn directory(&self) -> policy::Directory {
+        policy::Directory {
+            id: DirectoryId(self.directory_id),
+            multidimensional: self.multidimensional == 1,
+            area: self.directory_area_id.map(AreaId),
+        }
+    }
+
+    pub fn short(&self) -> ApiCompanyRef {
+        ApiCompanyRef {
+            id: CompanyId(self.id),
+            code: self.code.clone(),
+            name: self.name.clone(),
+        }
+    }
+}
+
+impl From<CompanyRow> for Company {
+    fn from(row: CompanyRow) -> Self {
+        let user_in_charge = match (row.user_in_charge_id, row.uic_code, row.uic_name) {
+            (Some(id), Some(user_code), Some(name)) => Some(UserRef {
+                id: UserId(id),
+                user_code,
+                name,
+            }),
+            _ => None,
+        };
+        Company {
+            id: CompanyId(row.id),
+            code: row.code,
+            name: row.name,
+            directory_id: DirectoryId(row.directory_id),
+            directory_code: row.directory_code,
+            area_id: row.area_id.map(AreaId),
+            area_code: row.area_code,
+            user_in_charge,
+            version: row.version,
+        }
+    }
+}
+
+const COLUMNS: &str = "c.id, c.code, c.name, c.name_norm, c.directory_id, d.code AS directory_code, \
+    d.multidimensional, d.area_id AS directory_area_id, c.area_id, a.code AS area_code, \
+    c.user_in_charge_id, u.user_code AS uic_code, u.name AS uic_name, c.version";
+const FROM: &str = "FROM companies c JOIN directories d ON d.id = c.directory_id \
+    LEFT JOIN areas a ON a.id = c.area_id LEFT JOIN users u ON u.id = c.user_in_charge_id \
+    WHERE c.account_id = ";
+
+#[derive(Debug, Default, Clone)]
+pub struct CompanyFilter {
+    pub area_id: Option<i64>,
+    pub directory_id: Option<i64>,
+}
+
+fn search(from: &mut Sql, q: &Option<String>) {
+    if let Some(q) = q {
+        // Names by lower-case prefix; codes (usually upper case) by prefix in either case.
+        let end = format!("{q}\u{10FFFF}");
+        let upper = q.to_uppercase();
+        let upper_end = format!("{upper}\u{10FFFF}");
+        from.push(" AND ((c.name_norm >= ")
+            .bind_text(q)
+            .push(" AND c.name_norm < ")
+            .bind_text(&end)
+            .push(") OR (c.code >= ")
+            .bind_text(&upper)
+            .push(" AND c.code < ")
+            .bind_text(&upper_end)
+            .push(") OR (c.code >= ")
+            .bind_text(q)
+            .push(" AND c.code < ")
+            .bind_text(&end)
+            .push("))");
+    }
+}
+
+pub async fn list(db: &D1Database, account: i64, scope: CompanyScope, filter: &CompanyFilter, params: &ListParams) -> ApiResult<Page<CompanyRow>> {
+    let mut from = Sql::new(FROM);
+    from.bind_int(account).append(scope::companies(scope, "c"));
+    if let Some(area) = filter.area_id {
+        from.push(" AND c.area_id = ").bind_int(area);
+    }
+    if let Some(directory) = filter.directory_id {
+        from.push(" AND c.directory_id = ").bind_int(directory);
+    }
+    search(&mut from, &params.q);
+    list::page(db, COLUMNS, from, "c.name_norm", "c.id", params, Ok).await
+}
+
+pub async fn get(db: &D1Database, account: i64, scope: CompanyScope, id: i64) -> ApiResult<Option<CompanyRow>> {
+    let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM}"));
+    sql.bind_int(account).append(scope::companies(scope, "c")).push(" AND c.id = ").bind_int(id);
+    Ok(sql.prepare(db)?.first::<CompanyRow>(None).await?)
+}
+
+/// The effective areas of the given companies of the account; ids of other accounts are absent.
+pub async fn references(db: &D1Database, account: i64, ids: &[i64]) -> ApiResult<Vec<(i64, String, Option<i64>)>> {
+    #[derive(Deserialize)]
+    struct Ref {
+        id: i64,
+        code: String,
+        area_id: Option<i64>,
+    }
+    let json = serde_json::to_string(ids).map_err(crate::error::ApiError::internal)?;
+    let rows = statement(
+        db,
+        "SELECT c.id, c.code, c.area_id FROM companies c WHERE c.account_id = ?1 \
+         AND c.id IN (SELECT value FROM json_each(?2))",
+        &[int(account), text(&json)],
+    )?
+    .all()
+    .await?
+    .results::<Ref>()?;
+    Ok(rows.into_iter().map(|row| (row.id, row.code, row.area_id)).collect())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn insert(db: &D1Database, account: i64, directory: i64, code: &str, name: &str, area: Option<i64>, user_in_charge: Option<i64>) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "INSERT INTO companies (account_id, directory_id, code, name, name_norm, area_id, user_in_charge_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+        &[int(account), int(directory), text(code), text(name), text(&name.to_lowercase()), opt_int(area), opt_int(user_in_charge)],
+    )
+}
+
+pub fn update(db: &D1Database, id: i64, version: i64, code: &str, name: &str, user_in_charge: Option<i64>) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE companies SET code = ?3, name = ?4, name_norm = ?5, user_in_charge_id = ?6, version = version + 1 \
+         WHERE id = ?1 AND version = ?2",
+        &[int(id), int(version), text(code), text(name), text(&name.to_lowercase()), opt_int(user_in_charge)],
+    )
+}
+
+pub fn set_area(db: &D1Database, id: i64, area: Option<i64>) -> ApiResult<D1PreparedStatement> {
+    statement(db, "UPDATE companies SET area_id = ?2 WHERE id = ?1", &[int(id), opt_int(area)])
+}
+
+/// Projects or employees of one company (`table` is a fixed name, never from the request).
+pub async fn entries(db: &D1Database, table: &'static str, company: i64, params: &ListParams) -> ApiResult<Page<EntryRow>> {
+    let mut from = Sql::new(&format!("FROM {table} e WHERE e.company_id = "));
+    from.bind_int(company);
+    if let Some(q) = &params.q {
+        from.push(" AND (lower(e.name) LIKE ").bind_text(&format!("{q}%")).push(" OR lower(e.code) LIKE ").bind_text(&format!("{q}%")).push(")");
+    }
+    list::page(db, "e.id, e.company_id, e.code, e.name", from, "e.code", "e.id", params, Ok).await
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EntryRow {
+    pub id: i64,
+    pub company_id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+impl Keyed for EntryRow {
+    fn sort_key(&self) -> &str {
+        &self.code
+    }
+    fn id(&self) -> i64 {
+        self.id
+    }
+}

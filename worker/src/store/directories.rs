@@ -1,0 +1,121 @@
+//! Company directories (R08).
+
+use precinct_core::api::{Directory, Page};
+use precinct_core::ids::{AreaId, DirectoryId};
+use precinct_core::policy::{self, DirectoryScope};
+use serde::Deserialize;
+use worker::{D1Database, D1PreparedStatement};
+
+use super::list::{self, Keyed, ListParams};
+use super::sql::Sql;
+use super::{int, opt_int, scope, statement, text};
+use crate::error::ApiResult;
+
+#[derive(Deserialize)]
+pub struct DirectoryRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub multidimensional: i64,
+    pub area_id: Option<i64>,
+    pub area_code: Option<String>,
+    pub version: i64,
+}
+
+impl Keyed for DirectoryRow {
+    fn sort_key(&self) -> &str {
+        &self.code
+    }
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+impl DirectoryRow {
+    pub fn policy(&self) -> policy::Directory {
+        policy::Directory {
+            id: DirectoryId(self.id),
+            multidimensional: self.multidimensional == 1,
+            area: self.area_id.map(AreaId),
+        }
+    }
+}
+
+impl From<DirectoryRow> for Directory {
+    fn from(row: DirectoryRow) -> Self {
+        Directory {
+            id: DirectoryId(row.id),
+            code: row.code,
+            name: row.name,
+            multidimensional: row.multidimensional == 1,
+            area_id: row.area_id.map(AreaId),
+            area_code: row.area_code,
+            version: row.version,
+        }
+    }
+}
+
+const COLUMNS: &str = "d.id, d.code, d.name, d.multidimensional, d.area_id, a.code AS area_code, d.version";
+
+pub async fn list(db: &D1Database, account: i64, scope: DirectoryScope, params: &ListParams) -> ApiResult<Page<Directory>> {
+    let mut from = Sql::new("FROM directories d LEFT JOIN areas a ON a.id = d.area_id WHERE d.account_id = ");
+    from.bind_int(account).append(scope::directories(scope, "d"));
+    if let Some(q) = &params.q {
+        from.push(" AND (lower(d.code) LIKE ").bind_text(&format!("{q}%")).push(" OR lower(d.name) LIKE ").bind_text(&format!("{q}%")).push(")");
+    }
+    list::page(db, COLUMNS, from, "d.code", "d.id", params, |row: DirectoryRow| Ok(row.into())).await
+}
+
+pub async fn get(db: &D1Database, account: i64, scope: DirectoryScope, id: i64) -> ApiResult<Option<DirectoryRow>> {
+    let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM directories d LEFT JOIN areas a ON a.id = d.area_id WHERE d.id = "));
+    sql.bind_int(id).push(" AND d.account_id = ").bind_int(account).append(scope::directories(scope, "d"));
+    Ok(sql.prepare(db)?.first::<DirectoryRow>(None).await?)
+}
+
+pub fn insert(db: &D1Database, account: i64, code: &str, name: &str, multidimensional: bool, area: Option<i64>) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "INSERT INTO directories (account_id, code, name, multidimensional, area_id) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+        &[int(account), text(code), text(name), int(i64::from(multidimensional)), opt_int(area)],
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn update(db: &D1Database, account: i64, id: i64, version: i64, code: &str, name: &str, multidimensional: bool, area: Option<i64>) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE directories SET code = ?4, name = ?5, multidimensional = ?6, area_id = ?7, version = version + 1 \
+         WHERE id = ?1 AND account_id = ?2 AND version = ?3",
+        &[int(id), int(account), int(version), text(code), text(name), int(i64::from(multidimensional)), opt_int(area)],
+    )
+}
+
+/// R08: every company of a multidimensional directory takes the directory's area.
+pub fn align_companies(db: &D1Database, directory: i64, area: Option<i64>) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE companies SET area_id = ?2, version = version + 1 WHERE directory_id = ?1 AND area_id IS NOT ?2",
+        &[int(directory), opt_int(area)],
+    )
+}
+
+pub fn set_area(db: &D1Database, directory: i64, area: Option<i64>) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE directories SET area_id = ?2, version = version + 1 WHERE id = ?1",
+        &[int(directory), opt_int(area)],
+    )
+}
+
+/// Whether an area id belongs to the account (an id of another account is refused as unknown).
+pub async fn area_exists(db: &D1Database, account: i64, area: i64) -> ApiResult<bool> {
+    #[derive(Deserialize)]
+    struct Found {
+        #[allow(dead_code)]
+        id: i64,
+    }
+    Ok(statement(db, "SELECT id FROM areas WHERE id = ?1 AND account_id = ?2", &[int(area), int(account)])?
+        .first::<Found>(None)
+        .await?
+        .is_some())
+}

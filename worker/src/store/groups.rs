@@ -1,0 +1,112 @@
+//! User groups (R09–R12).
+
+use precinct_core::api::{Group as ApiGroup, Page};
+use precinct_core::ids::{AreaId, GroupId};
+use precinct_core::policy::{Group, GroupAccess, GroupScope, OptionSet};
+use serde::Deserialize;
+use worker::{D1Database, D1PreparedStatement};
+
+use super::list::{self, Keyed, ListParams};
+use super::sql::Sql;
+use super::{int, opt_int, scope, statement, text};
+use crate::error::ApiResult;
+use crate::principal::{format_options, parse_level, policy_group};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GroupRow {
+    pub id: i64,
+    pub code: String,
+    pub description: String,
+    pub access_level: String,
+    pub area_id: Option<i64>,
+    pub area_code: Option<String>,
+    pub options: String,
+    pub members: i64,
+    pub version: i64,
+}
+
+impl Keyed for GroupRow {
+    fn sort_key(&self) -> &str {
+        &self.code
+    }
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+impl GroupRow {
+    pub fn policy(&self) -> ApiResult<Group> {
+        policy_group(self.id, &self.code, &self.access_level, self.area_id, &self.options)
+    }
+
+    pub fn api(self) -> ApiResult<ApiGroup> {
+        let group = self.policy()?;
+        Ok(ApiGroup {
+            id: GroupId(self.id),
+            code: self.code,
+            description: self.description,
+            access_level: parse_level(&self.access_level)?,
+            area_id: self.area_id.map(AreaId),
+            area_code: self.area_code,
+            options: group.effective_options().iter().collect(),
+            members: self.members,
+            version: self.version,
+        })
+    }
+}
+
+const COLUMNS: &str = "g.id, g.code, g.description, g.access_level, g.area_id, a.code AS area_code, g.options, \
+    (SELECT COUNT(*) FROM users m WHERE m.group_id = g.id) AS members, g.version";
+const FROM: &str = "FROM user_groups g LEFT JOIN areas a ON a.id = g.area_id WHERE g.account_id = ";
+
+pub async fn list(db: &D1Database, account: i64, scope: GroupScope, params: &ListParams) -> ApiResult<Page<ApiGroup>> {
+    let mut from = Sql::new(FROM);
+    from.bind_int(account).append(scope::groups(scope, "g"));
+    if let Some(q) = &params.q {
+        from.push(" AND (lower(g.code) LIKE ").bind_text(&format!("{q}%")).push(" OR lower(g.description) LIKE ").bind_text(&format!("%{q}%")).push(")");
+    }
+    list::page(db, COLUMNS, from, "g.code", "g.id", params, GroupRow::api).await
+}
+
+pub async fn get(db: &D1Database, account: i64, scope: GroupScope, id: i64) -> ApiResult<Option<GroupRow>> {
+    let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM}"));
+    sql.bind_int(account).append(scope::groups(scope, "g")).push(" AND g.id = ").bind_int(id);
+    Ok(sql.prepare(db)?.first::<GroupRow>(None).await?)
+}
+
+fn area_of(access: GroupAccess) -> Option<i64> {
+    access.area().map(|area| area.0)
+}
+
+pub fn insert(db: &D1Database, account: i64, code: &str, description: &str, access: GroupAccess, options: OptionSet) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "INSERT INTO user_groups (account_id, code, description, access_level, area_id, options) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+        &[int(account), text(code), text(description), text(access.level().as_str()), opt_int(area_of(access)), text(&format_options(options))],
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn update(db: &D1Database, id: i64, version: i64, code: &str, description: &str, access: GroupAccess, options: OptionSet) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE user_groups SET code = ?3, description = ?4, access_level = ?5, area_id = ?6, options = ?7, \
+         version = version + 1 WHERE id = ?1 AND version = ?2",
+        &[int(id), int(version), text(code), text(description), text(access.level().as_str()), opt_int(area_of(access)), text(&format_options(options))],
+    )
+}
+
+/// Members copy their group's area and level (R10): kept in step in the same batch.
+pub fn sync_members(db: &D1Database, id: i64, access: GroupAccess) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE users SET area_id = ?2, access_level = ?3, version = version + 1 \
+         WHERE group_id = ?1 AND (area_id IS NOT ?2 OR access_level <> ?3)",
+        &[int(id), opt_int(area_of(access)), text(access.level().as_str())],
+    )
+}
+
+pub fn delete(db: &D1Database, id: i64, version: i64) -> ApiResult<D1PreparedStatement> {
+    statement(db, "DELETE FROM user_groups WHERE id = ?1 AND version = ?2", &[int(id), int(version)])
+}

@@ -1,0 +1,120 @@
+//! History (R21, R30): read newest first, scoped by the area each entry was written in.
+
+use precinct_core::api::{FieldChange, HistoryEntry, Page, Report};
+use precinct_core::ids::ReportId;
+use precinct_core::policy::{HistoryScope, ReportScope};
+use serde::Deserialize;
+use worker::D1Database;
+
+use super::list::{self, encode_cursor, Keyed, ListParams};
+use super::scope;
+use super::sql::Sql;
+use crate::error::{ApiError, ApiResult};
+
+/// The History tab's filters; user codes compare lower-cased, as they are stored.
+#[derive(Debug, Default, Clone)]
+pub struct HistoryFilter {
+    pub user_from: Option<String>,
+    pub user_to: Option<String>,
+    pub entity_kind: Option<String>,
+    pub entity_id: Option<i64>,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct Row {
+    id: i64,
+    at: i64,
+    actor_user_code: Option<String>,
+    on_behalf_of_user_code: Option<String>,
+    entity_kind: String,
+    entity_id: Option<i64>,
+    area_code: Option<String>,
+    action: String,
+    summary: String,
+    changes: String,
+}
+
+pub async fn list(db: &D1Database, account: i64, scope: HistoryScope, filter: &HistoryFilter, params: &ListParams) -> ApiResult<Page<HistoryEntry>> {
+    let mut from = Sql::new("FROM history h LEFT JOIN areas a ON a.id = h.area_id WHERE h.account_id = ");
+    from.bind_int(account).append(scope::history(scope, "h"));
+    if let Some(user_from) = &filter.user_from {
+        from.push(" AND h.actor_user_code >= ").bind_text(&user_from.to_lowercase());
+    }
+    if let Some(user_to) = &filter.user_to {
+        from.push(" AND h.actor_user_code <= ").bind_text(&user_to.to_lowercase());
+    }
+    if let Some(kind) = &filter.entity_kind {
+        from.push(" AND h.entity_kind = ").bind_text(kind);
+    }
+    if let Some(id) = filter.entity_id {
+        from.push(" AND h.entity_id = ").bind_int(id);
+    }
+    if let Some(start) = filter.from {
+        from.push(" AND h.at >= ").bind_int(start);
+    }
+    if let Some(end) = filter.to {
+        from.push(" AND h.at <= ").bind_int(end);
+    }
+    let total = list::count(db, &from).await?;
+    let mut query = Sql::new("SELECT h.id, h.at, h.actor_user_code, h.on_behalf_of_user_code, h.entity_kind, \
+        h.entity_id, a.code AS area_code, h.action, h.summary, h.changes ");
+    query.append(from);
+    if let Some((at, id)) = &params.after {
+        let at: i64 = at.parse().map_err(|_| ApiError::invalid("cursor", "invalid_cursor", "The `cursor` is not one this list gave out."))?;
+        query.push(" AND (h.at, h.id) < (").bind_int(at).push(", ").bind_int(*id).push(")");
+    }
+    query.push(" ORDER BY h.at DESC, h.id DESC LIMIT ").bind_int(params.limit + 1);
+    let mut rows = query.prepare(db)?.all().await?.results::<Row>()?;
+    let more = rows.len() as i64 > params.limit;
+    rows.truncate(params.limit.max(0) as usize);
+    let next_cursor = if more { rows.last().map(|row| encode_cursor(&row.at.to_string(), row.id)) } else { None };
+    let items = rows
+        .into_iter()
+        .map(|row| HistoryEntry {
+            id: row.id,
+            at: row.at,
+            actor_user_code: row.actor_user_code,
+            on_behalf_of_user_code: row.on_behalf_of_user_code,
+            entity_kind: row.entity_kind,
+            entity_id: row.entity_id,
+            area_code: row.area_code,
+            action: row.action,
+            summary: row.summary,
+            changes: serde_json::from_str::<Vec<FieldChange>>(&row.changes).unwrap_or_default(),
+        })
+        .collect();
+    Ok(Page { items, next_cursor, total })
+}
+
+#[derive(Deserialize)]
+struct ReportRow {
+    id: i64,
+    code: String,
+    title: String,
+    kind: String,
+    area_code: Option<String>,
+}
+
+impl Keyed for ReportRow {
+    fn sort_key(&self) -> &str {
+        &self.title
+    }
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+/// Reports and documents (R22).
+pub async fn reports(db: &D1Database, account: i64, scope: ReportScope, params: &ListParams) -> ApiResult<Page<Report>> {
+    let mut from = Sql::new("FROM reports r LEFT JOIN areas a ON a.id = r.area_id WHERE r.account_id = ");
+    from.bind_int(account).append(scope::reports(scope, "r"));
+    if let Some(q) = &params.q {
+        from.push(" AND (lower(r.title) LIKE ").bind_text(&format!("{q}%")).push(" OR lower(r.code) LIKE ").bind_text(&format!("{q}%")).push(")");
+    }
+    list::page(db, "r.id, r.code, r.title, r.kind, a.code AS area_code", from, "r.title", "r.id", params, |row: ReportRow| {
+        Ok(Report { id: ReportId(row.id), code: row.code, title: row.title, kind: row.kind, area_code: row.area_code })
+    })
+    .await
+}

@@ -1,0 +1,148 @@
+//! Keyset pagination shared by every list: a stable order on (sort key, id), an opaque cursor
+//! that continues after the last row, a prefix search that an index can serve, and the total.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use precinct_core::api::Page;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use worker::D1Database;
+
+use super::sql::Sql;
+use crate::error::{ApiError, ApiResult};
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 200;
+const MAX_QUERY_LEN: usize = 100;
+
+/// The paging and search parameters of a list request.
+#[derive(Debug, Clone, Default)]
+pub struct ListParams {
+    /// Lower-cased search prefix.
+    pub q: Option<String>,
+    pub after: Option<(String, i64)>,
+    pub limit: i64,
+}
+
+impl ListParams {
+    /// Reads `q`, `cursor` and `limit` from a query string's pairs; bad ones are 422s.
+    pub fn from_pairs(pairs: &[(String, String)]) -> ApiResult<Self> {
+        let mut params = ListParams {
+            limit: DEFAULT_LIMIT,
+            ..ListParams::default()
+        };
+        for (key, value) in pairs {
+            match key.as_str() {
+                "q" => {
+                    if value.chars().count() > MAX_QUERY_LEN {
+                        return Err(ApiError::invalid("q", "too_long", "A search has at most 100 characters."));
+                    }
+                    let q = value.trim().to_lowercase();
+                    params.q = (!q.is_empty()).then_some(q);
+                }
+                "cursor" => params.after = Some(decode_cursor(value)?),
+                "limit" => {
+                    params.limit = value
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|limit| (1..=MAX_LIMIT).contains(limit))
+                        .ok_or_else(|| {
+                            ApiError::invalid("limit", "out_of_range", "`limit` must be a whole number from 1 to 200.")
+                        })?;
+                }
+                _ => {}
+            }
+        }
+        Ok(params)
+    }
+}
+
+fn decode_cursor(cursor: &str) -> ApiResult<(String, i64)> {
+    let invalid = || ApiError::invalid("cursor", "invalid_cursor", "The `cursor` is not one this list gave out.");
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+    serde_json::from_slice::<(String, i64)>(&bytes).map_err(|_| invalid())
+}
+
+pub fn encode_cursor(key: &str, id: i64) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&(key, id)).unwrap_or_default())
+}
+
+/// ` AND (<col_a> prefix-matches q OR <col_b> ...)`: a range on each column, so an index on
+/// the column serves it (LIKE would not, under SQLite's default collation).
+pub fn prefix_search(sql: &mut Sql, q: &Option<String>, columns: &[&str]) {
+    let Some(q) = q else { return };
+    let end = format!("{q}\u{10FFFF}");
+    sql.push(" AND (");
+    for (index, column) in columns.iter().enumerate() {
+        if index > 0 {
+            sql.push(" OR ");
+        }
+        sql.push(&format!("({column} >= "))
+            .bind_text(q)
+            .push(&format!(" AND {column} < "))
+            .bind_text(&end)
+            .push(")");
+    }
+    sql.push(")");
+}
+
+/// Totals are exact up to this many; past it the list says "more than 10,000" (`TOTAL_CAP + 1`),
+/// so a count never walks a whole large table.
+pub const TOTAL_CAP: i64 = 10_000;
+
+pub async fn count(db: &D1Database, from_where: &Sql) -> ApiResult<i64> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: i64,
+    }
+    let mut count = Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1 ");
+    count.append(from_where.clone()).push(" LIMIT ").bind_int(TOTAL_CAP + 1).push(")");
+    Ok(count.prepare(db)?.first::<Count>(None).await?.map_or(0, |row| row.n))
+}
+
+/// A row that knows its own position in the list order.
+pub trait Keyed {
+    fn sort_key(&self) -> &str;
+    fn id(&self) -> i64;
+}
+
+/// Runs the count and the page query for `from_where` (a `FROM ... WHERE ...` fragment),
+/// ordered by `(sort_column, id_column)`.
+pub async fn page<R, T>(
+    db: &D1Database,
+    select: &str,
+    from_where: Sql,
+    sort_column: &str,
+    id_column: &str,
+    params: &ListParams,
+    into_item: impl Fn(R) -> ApiResult<T>,
+) -> ApiResult<Page<T>>
+where
+    R: DeserializeOwned + Keyed,
+{
+    let total = count(db, &from_where).await?;
+
+    let mut query = Sql::new(&format!("SELECT {select} "));
+    query.append(from_where);
+    if let Some((key, id)) = &params.after {
+        query
+            .push(&format!(" AND ({sort_column}, {id_column}) > ("))
+            .bind_text(key)
+            .push(", ")
+            .bind_int(*id)
+            .push(")");
+    }
+    query
+        .push(&format!(" ORDER BY {sort_column}, {id_column} LIMIT "))
+        .bind_int(params.limit + 1);
+    let mut rows = query.prepare(db)?.all().await?.results::<R>()?;
+    let more = rows.len() as i64 > params.limit;
+    rows.truncate(params.limit.max(0) as usize);
+    let next_cursor = if more {
+        rows.last().map(|row| encode_cursor(row.sort_key(), row.id()))
+    } else {
+        None
+    };
+    let items = rows.into_iter().map(into_item).collect::<ApiResult<Vec<T>>>()?;
+    Ok(Page { items, next_cursor, total })
+}

@@ -1,0 +1,290 @@
+//! Users (R10, R13–R18, R24, R25): lists and pickers scoped by the policy, and the writes.
+
+use std::collections::BTreeSet;
+
+use precinct_core::api::{Language, Page, User, UserRef};
+use precinct_core::ids::{AreaId, CompanyId, GroupId, UserId};
+use precinct_core::policy::{self, Group};
+use serde::Deserialize;
+use worker::{D1Database, D1PreparedStatement};
+
+use super::list::{self, prefix_search, Keyed, ListParams};
+use super::sql::Sql;
+use super::{int, opt_int, statement, text};
+use crate::error::{ApiError, ApiResult};
+use crate::principal::{parse_level, policy_group};
+
+/// A user with their group, as lists show them and as the policy needs them.
+#[derive(Debug, Clone, Deserialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub user_code: String,
+    pub name: String,
+    pub name_norm: String,
+    pub group_id: i64,
+    pub group_code: String,
+    pub access_level: String,
+    pub area_id: Option<i64>,
+    pub area_code: Option<String>,
+    pub options: String,
+    pub active: i64,
+    pub language: String,
+    pub version: i64,
+}
+
+impl Keyed for UserRow {
+    fn sort_key(&self) -> &str {
+        &self.name_norm
+    }
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+impl UserRow {
+    pub fn group(&self) -> ApiResult<Group> {
+        policy_group(self.group_id, &self.group_code, &self.access_level, self.area_id, &self.options)
+    }
+
+    /// The policy's user; `ticked` only matters when deciding ticks (R14).
+    pub fn policy(&self, ticked: BTreeSet<CompanyId>) -> policy::User {
+        policy::User {
+            id: UserId(self.id),
+            group: GroupId(self.group_id),
+            active: self.active == 1,
+            ticked,
+        }
+    }
+
+    pub fn api(self) -> ApiResult<User> {
+        let access_level = parse_level(&self.access_level)?;
+        Ok(User {
+            id: UserId(self.id),
+            mail_user: self.user_code.clone(),
+            user_code: self.user_code,
+            name: self.name,
+            group_id: GroupId(self.group_id),
+            group_code: self.group_code,
+            access_level,
+            area_id: self.area_id.map(AreaId),
+            area_code: self.area_code,
+            active: self.active == 1,
+            language: Language::parse(&self.language).unwrap_or(Language::En),
+            version: self.version,
+        })
+    }
+
+    pub fn reference(self) -> UserRef {
+        UserRef {
+            id: UserId(self.id),
+            user_code: self.user_code,
+            name: self.name,
+        }
+    }
+}
+
+const COLUMNS: &str = "u.id, u.user_code, u.name, u.name_norm, u.group_id, g.code AS group_code, \
+    g.access_level, g.area_id, a.code AS area_code, g.options, u.active, u.language, u.version";
+const FROM: &str = "FROM users u JOIN user_groups g ON g.id = u.group_id LEFT JOIN areas a ON a.id = g.area_id \
+    WHERE u.account_id = ";
+
+/// List filters of the users screen, each an exact match.
+#[derive(Debug, Default, Clone)]
+pub struct UserFilter {
+    pub group_id: Option<i64>,
+    pub area_id: Option<i64>,
+    pub active: Option<bool>,
+    /// Pickers and the login-as list leave out disabled users and the actor.
+    pub exclude: Option<i64>,
+}
+
+/// A scoped list of users: `scope` is a policy scope already turned into SQL on alias `u`.
+pub async fn list(db: &D1Database, account: i64, scope: Sql, filter: &UserFilter, params: &ListParams) -> ApiResult<Page<UserRow>> {
+    let mut from = Sql::new(FROM);
+    from.bind_int(account).append(scope);
+    if let Some(group) = filter.group_id {
+        from.push(" AND u.group_id = ").bind_int(group);
+    }
+    if let Some(area) = filter.area_id {
+        from.push(" AND u.area_id = ").bind_int(area);
+    }
+    if let Some(active) = filter.active {
+        from.push(" AND u.active = ").bind_int(i64::from(active));
+    }
+    if let Some(excluded) = filter.exclude {
+        from.push(" AND u.id <> ").bind_int(excluded);
+    }
+    prefix_search(&mut from, &params.q, &["u.name_norm", "u.user_code_norm"]);
+    list::page(db, COLUMNS, from, "u.name_norm", "u.id", params, Ok).await
+}
+
+/// One user, if `scope` (SQL on alias `u`) admits them: otherwise as if they did not exist.
+pub async fn get(db: &D1Database, account: i64, scope: Sql, id: i64) -> ApiResult<Option<UserRow>> {
+    let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM}"));
+    sql.bind_int(account).append(scope).push(" AND u.id = ").bind_int(id);
+    Ok(sql.prepare(db)?.first::<UserRow>(None).await?)
+}
+
+/// Active regular administrators other than `except` (R16).
+pub async fn other_active_administrators(db: &D1Database, account: i64, except: Option<i64>) -> ApiResult<u32> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: u32,
+    }
+    let row = statement(
+        db,
+        "SELECT COUNT(*) AS n FROM users WHERE account_id = ?1 AND access_level = 'administrator' \
+         AND active = 1 AND id IS NOT ?2",
+        &[int(account), opt_int(except)],
+    )?
+    .first::<Count>(None)
+    .await?;
+    Ok(row.map_or(0, |row| row.n))
+}
+
+/// Active regular administrators who are not members of group `group` (R16, demoting a group).
+pub async fn other_active_administrators_outside_group(db: &D1Database, account: i64, group: i64) -> ApiResult<u32> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: u32,
+    }
+    let row = statement(
+        db,
+        "SELECT COUNT(*) AS n FROM users WHERE account_id = ?1 AND access_level = 'administrator' \
+         AND active = 1 AND group_id <> ?2",
+        &[int(account), int(group)],
+    )?
+    .first::<Count>(None)
+    .await?;
+    Ok(row.map_or(0, |row| row.n))
+}
+
+pub fn insert(
+    db: &D1Database,
+    account: i64,
+    user_code: &str,
+    name: &str,
+    group: &Group,
+    language: Language,
+    now: i64,
+) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "INSERT INTO users (account_id, user_code, user_code_norm, name, name_norm, group_id, area_id, \
+         access_level, active, language, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10) RETURNING id",
+        &[
+            int(account),
+            text(user_code),
+            text(&precinct_core::validate::normalize_user_code(user_code)),
+            text(name),
+            text(&name.to_lowercase()),
+            int(group.id.0),
+            opt_int(group.area().map(|area| area.0)),
+            text(group.level().as_str()),
+            text(language.as_str()),
+            int(now),
+        ],
+    )
+}
+
+pub fn update_identity(
+    db: &D1Database,
+    row: &UserRow,
+    version: i64,
+    user_code: &str,
+    name: &str,
+    language: Language,
+) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE users SET user_code = ?3, user_code_norm = ?4, name = ?5, name_norm = ?6, language = ?7, \
+         version = version + 1 WHERE id = ?1 AND version = ?2",
+        &[
+            int(row.id),
+            int(version),
+            text(user_code),
+            text(&precinct_core::validate::normalize_user_code(user_code)),
+            text(name),
+            text(&name.to_lowercase()),
+            text(language.as_str()),
+        ],
+    )
+}
+
+pub fn set_active(db: &D1Database, id: i64, version: i64, active: bool) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE users SET active = ?3, version = version + 1 WHERE id = ?1 AND version = ?2",
+        &[int(id), int(version), int(i64::from(active))],
+    )
+}
+
+/// Ends every session of a user, as themself or acting as them (ASVS 7.4.2).
+pub fn end_sessions(db: &D1Database, id: i64) -> ApiResult<D1PreparedStatement> {
+    statement(db, "DELETE FROM sessions WHERE user_id = ?1 OR acting_user_id = ?1", &[int(id)])
+}
+
+/// Deleting a user removes what only they own; history keeps their code (R30).
+pub fn delete(db: &D1Database, id: i64, version: i64) -> ApiResult<D1PreparedStatement> {
+    statement(db, "DELETE FROM users WHERE id = ?1 AND version = ?2", &[int(id), int(version)])
+}
+
+pub fn delete_dependents(db: &D1Database, id: i64) -> ApiResult<Vec<D1PreparedStatement>> {
+    Ok(vec![
+        statement(db, "DELETE FROM sessions WHERE user_id = ?1 OR acting_user_id = ?1", &[int(id)])?,
+        statement(db, "DELETE FROM user_companies WHERE user_id = ?1", &[int(id)])?,
+        statement(db, "UPDATE companies SET user_in_charge_id = NULL, version = version + 1 WHERE user_in_charge_id = ?1", &[int(id)])?,
+    ])
+}
+
+/// Moves a user to a group: the copies of the group's area and level follow (R10, R17).
+pub fn set_group(db: &D1Database, id: i64, version: i64, group: &Group) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE users SET group_id = ?3, area_id = ?4, access_level = ?5, version = version + 1 \
+         WHERE id = ?1 AND version = ?2",
+        &[
+            int(id),
+            int(version),
+            int(group.id.0),
+            opt_int(group.area().map(|area| area.0)),
+            text(group.level().as_str()),
+        ],
+    )
+}
+
+pub fn bump_version(db: &D1Database, id: i64, version: i64) -> ApiResult<D1PreparedStatement> {
+    statement(db, "UPDATE users SET version = version + 1 WHERE id = ?1 AND version = ?2", &[int(id), int(version)])
+}
+
+/// The ticks of `user` among the companies `editor_scope` (SQL on alias `c`) admits.
+pub async fn ticked_in_scope(db: &D1Database, account: i64, user: i64, editor_scope: Sql) -> ApiResult<Vec<(i64, String)>> {
+    #[derive(Deserialize)]
+    struct Tick {
+        id: i64,
+        code: String,
+    }
+    let mut sql = Sql::new("SELECT c.id, c.code FROM user_companies uc JOIN companies c ON c.id = uc.company_id WHERE uc.user_id = ");
+    sql.bind_int(user).push(" AND c.account_id = ").bind_int(account).append(editor_scope).push(" ORDER BY c.code");
+    let rows = sql.prepare(db)?.all().await?.results::<Tick>()?;
+    Ok(rows.into_iter().map(|tick| (tick.id, tick.code)).collect())
+}
+
+/// Replaces the ticks the editor can see (`editor_scope` on alias `c`) with `companies`;
+/// ticks the editor cannot see are left as they are (R14).
+pub fn replace_ticks(db: &D1Database, account: i64, user: i64, editor_scope: Sql, companies: &[i64]) -> ApiResult<Vec<D1PreparedStatement>> {
+    let mut delete = Sql::new("DELETE FROM user_companies WHERE user_id = ");
+    delete
+        .bind_int(user)
+        .push(" AND company_id IN (SELECT c.id FROM companies c WHERE c.account_id = ")
+        .bind_int(account)
+        .append(editor_scope)
+        .push(")");
+    let ids = serde_json::to_string(companies).map_err(ApiError::internal)?;
+    let insert = statement(
+        db,
+        "INSERT OR IGNORE INTO user_companies (user_id, company_id) SELECT ?1, value FROM json_each(?2)",
+        &[int(user), text(&ids)],
+    )?;
+    Ok(vec![delete.prepare(db)?, insert])
+}
