@@ -42,7 +42,7 @@ export async function startWorker() {
   const child = spawn(
     WRANGLER,
     ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state,
-     "--var", "PRECINCT_TEST_CLOCK:enabled", "--show-interactive-dev-session=false"],
+     "--var", "PRECINCT_TEST_MODE:enabled", "--show-interactive-dev-session=false"],
     { cwd: ROOT, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   let log = "";

@@ -8,7 +8,7 @@ use crate::error::{ApiError, ApiResult};
 /// Header a state-changing request must carry: a cross-site form cannot set it, and a cross-site
 /// script cannot send it without a CORS preflight this worker never grants.
 pub const CSRF_HEADER: &str = "x-precinct-csrf";
-/// Test-only clock override, honoured only when the `PRECINCT_TEST_CLOCK` variable is `enabled`
+/// Test-only clock override, honoured only when the `PRECINCT_TEST_MODE` variable is `enabled`
 /// (the test harness sets it; production never does), so expiry tests are exact.
 pub const TEST_NOW_HEADER: &str = "x-precinct-test-now";
 

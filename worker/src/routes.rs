@@ -106,13 +106,17 @@ impl Query {
 }
 
 async fn api(mut req: Request, env: &Env, path: &str) -> ApiResult<Response> {
-    let test_clock = env.var("PRECINCT_TEST_CLOCK").map(|value| value.to_string() == "enabled").unwrap_or(false);
-    let ctx = RequestContext::new(&req, test_clock);
+    let test_mode = env.var("PRECINCT_TEST_MODE").map(|value| value.to_string() == "enabled").unwrap_or(false);
+    let ctx = RequestContext::new(&req, test_mode);
     let method = req.method();
     let db = env.d1("DB")?;
     let segments: Vec<String> = path.trim_start_matches("/api/").split('/').map(str::to_string).collect();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let allowed = allowed_methods(&segments);
+    let allowed = if test_mode && segments.as_slice() == ["test", "query-plans"] {
+        &[Method::Get][..]
+    } else {
+        allowed_methods(&segments)
+    };
     if allowed.is_empty() {
         return Err(ApiError::not_found());
     }
@@ -154,6 +158,9 @@ async fn api(mut req: Request, env: &Env, path: &str) -> ApiResult<Response> {
     let principal = session::authenticate(&db, &req, &ctx).await?;
     let ctx = Ctx { db: &db, now: ctx.now, who: &principal };
     let query = Query::of(&req)?;
+    if test_mode && segments.as_slice() == ["test", "query-plans"] {
+        return query_plans(&ctx, &query).await;
+    }
     signed_in(&mut req, &ctx, &db, &method, &segments, &query).await
 }
 
@@ -262,6 +269,21 @@ async fn signed_in(
 
         _ => Err(ApiError::not_found()),
     }
+}
+
+/// Test mode only (never in production): the plan of every list query, for a regular
+/// administrator, with the area, user and company given as representative scope values.
+async fn query_plans(ctx: &Ctx<'_>, query: &Query) -> ApiResult<Response> {
+    precinct_core::policy::read_areas(ctx.actor())?;
+    let plans = store::plans::every_list(
+        ctx.db,
+        ctx.account(),
+        query.int("area_id")?.unwrap_or(1),
+        query.int("user_id")?.unwrap_or(1),
+        query.int("company_id")?.unwrap_or(1),
+    )
+    .await?;
+    http::json(200, &plans)
 }
 
 fn created<T: serde::Serialize>(value: &T) -> ApiResult<Response> {

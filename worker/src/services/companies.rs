@@ -34,7 +34,7 @@ pub async fn get(ctx: &Ctx<'_>, id: i64) -> ApiResult<Company> {
 /// The user in charge named by the request, if the actor's R19 picker offers them.
 async fn user_in_charge(ctx: &Ctx<'_>, company: CompanyRef, requested: Option<UserId>) -> ApiResult<Option<i64>> {
     let Some(candidate) = requested else { return Ok(None) };
-    let scope = scope::users_in_charge(user_in_charge_scope(ctx.actor()), "u");
+    let scope = scope::users_in_charge(user_in_charge_scope(ctx.actor()), ctx.account(), "u");
     let row = users::get(ctx.db, ctx.account(), scope, candidate.0).await?.ok_or_else(|| {
         ApiError::invalid("user_in_charge_id", "unknown_user", "There is no such user among those you may put in charge.")
     })?;

@@ -41,7 +41,7 @@ pub async fn picker(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<UserRe
 
 /// The "user in charge" picker (R19): the area's users plus the regular administrators.
 pub async fn in_charge_picker(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<UserRef>> {
-    let scope = scope::users_in_charge(user_in_charge_scope(ctx.actor()), "u");
+    let scope = scope::users_in_charge(user_in_charge_scope(ctx.actor()), ctx.account(), "u");
     let filter = UserFilter { active: Some(true), ..UserFilter::default() };
     page_of(users::list(ctx.db, ctx.account(), scope, &filter, params).await?, |row| Ok(row.reference()))
 }

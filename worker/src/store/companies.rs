@@ -111,10 +111,12 @@ pub struct CompanyFilter {
 
 fn search(from: &mut Sql, q: &Option<String>) {
     if let Some(q) = q {
-        // Names by lower-case prefix; codes (usually upper case) by prefix in either case.
+        // Names by lower-case prefix, codes (upper case by convention) by upper-case prefix: two
+        // index ranges, whose few matches are then sorted.
         let end = format!("{q}\u{10FFFF}");
         let upper = q.to_uppercase();
         let upper_end = format!("{upper}\u{10FFFF}");
+        from.prefer_sorting_matches();
         from.push(" AND ((c.name_norm >= ")
             .bind_text(q)
             .push(" AND c.name_norm < ")
@@ -123,10 +125,6 @@ fn search(from: &mut Sql, q: &Option<String>) {
             .bind_text(&upper)
             .push(" AND c.code < ")
             .bind_text(&upper_end)
-            .push(") OR (c.code >= ")
-            .bind_text(q)
-            .push(" AND c.code < ")
-            .bind_text(&end)
             .push("))");
     }
 }

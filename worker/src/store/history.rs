@@ -57,7 +57,7 @@ pub async fn list(db: &D1Database, account: i64, scope: HistoryScope, filter: &H
     if let Some(end) = filter.to {
         from.push(" AND h.at <= ").bind_int(end);
     }
-    let total = list::count(db, &from).await?;
+    let total = list::count(db, &from, &params.plans).await?;
     let mut query = Sql::new("SELECT h.id, h.at, h.actor_user_code, h.on_behalf_of_user_code, h.entity_kind, \
         h.entity_id, a.code AS area_code, h.action, h.summary, h.changes ");
     query.append(from);
@@ -66,6 +66,7 @@ pub async fn list(db: &D1Database, account: i64, scope: HistoryScope, filter: &H
         query.push(" AND (h.at, h.id) < (").bind_int(at).push(", ").bind_int(*id).push(")");
     }
     query.push(" ORDER BY h.at DESC, h.id DESC LIMIT ").bind_int(params.limit + 1);
+    list::explain(db, &params.plans, &query).await?;
     let mut rows = query.prepare(db)?.all().await?.results::<Row>()?;
     let more = rows.len() as i64 > params.limit;
     rows.truncate(params.limit.max(0) as usize);

@@ -14,6 +14,7 @@ pub mod directories;
 pub mod groups;
 pub mod history;
 pub mod list;
+pub mod plans;
 pub mod scope;
 pub mod sql;
 pub mod users;

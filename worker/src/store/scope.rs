@@ -55,14 +55,21 @@ pub fn users(scope: UserScope, alias: &str) -> Sql {
 
 /// The user-in-charge picker (alias of `users`): the area's users plus the regular
 /// administrators (R19).
-pub fn users_in_charge(scope: UserInChargeScope, alias: &str) -> Sql {
+pub fn users_in_charge(scope: UserInChargeScope, account: i64, alias: &str) -> Sql {
     let mut sql = Sql::default();
     match scope {
         UserInChargeScope::All => {}
         UserInChargeScope::AreaPlusAdministrators(area) => {
-            sql.push(&format!(" AND ({alias}.area_id = "))
+            // Two index lookups (the area's users, the administrators) instead of an OR that
+            // SQLite would answer by reading every user of the account.
+            sql.push(&format!(" AND {alias}.id IN (SELECT id FROM users WHERE account_id = "))
+                .bind_int(account)
+                .push(" AND area_id = ")
                 .bind_int(area.0)
-                .push(&format!(" OR {alias}.access_level = 'administrator')"));
+                .push(" UNION ALL SELECT id FROM users WHERE account_id = ")
+                .bind_int(account)
+                .push(" AND access_level = 'administrator')")
+                .prefer_sorting_matches();
         }
         UserInChargeScope::Nothing => {
             sql.push(" AND 0");

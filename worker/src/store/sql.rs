@@ -11,6 +11,9 @@ use crate::error::{ApiError, ApiResult};
 pub struct Sql {
     text: String,
     binds: Vec<JsValue>,
+    /// Set by fragments that OR two indexed conditions: walking one index in list order would
+    /// then read the whole account, so the list sorts the (few) matches instead.
+    sort_matches: bool,
 }
 
 impl Sql {
@@ -18,6 +21,7 @@ impl Sql {
         Sql {
             text: start.to_string(),
             binds: Vec::new(),
+            sort_matches: false,
         }
     }
 
@@ -46,7 +50,22 @@ impl Sql {
     pub fn append(&mut self, other: Sql) -> &mut Self {
         self.text.push_str(&other.text);
         self.binds.extend(other.binds);
+        self.sort_matches |= other.sort_matches;
         self
+    }
+
+    /// Marks the fragment as an OR of indexed conditions (see `sort_matches`).
+    pub fn prefer_sorting_matches(&mut self) -> &mut Self {
+        self.sort_matches = true;
+        self
+    }
+
+    pub fn sorts_matches(&self) -> bool {
+        self.sort_matches
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     pub fn prepare(&self, db: &D1Database) -> ApiResult<D1PreparedStatement> {

@@ -87,6 +87,10 @@ const COLUMNS: &str = "u.id, u.user_code, u.name, u.name_norm, u.group_id, g.cod
     g.access_level, g.area_id, a.code AS area_code, g.options, u.active, u.language, u.version";
 const FROM: &str = "FROM users u JOIN user_groups g ON g.id = u.group_id LEFT JOIN areas a ON a.id = g.area_id \
     WHERE u.account_id = ";
+/// The same, for a scope that names its users through its own index lookups: `+` keeps SQLite
+/// from reading the whole account through the account index instead.
+const FROM_SCOPED_IDS: &str = "FROM users u JOIN user_groups g ON g.id = u.group_id LEFT JOIN areas a ON a.id = g.area_id \
+    WHERE +u.account_id = ";
 
 /// List filters of the users screen, each an exact match.
 #[derive(Debug, Default, Clone)]
@@ -100,7 +104,7 @@ pub struct UserFilter {
 
 /// A scoped list of users: `scope` is a policy scope already turned into SQL on alias `u`.
 pub async fn list(db: &D1Database, account: i64, scope: Sql, filter: &UserFilter, params: &ListParams) -> ApiResult<Page<UserRow>> {
-    let mut from = Sql::new(FROM);
+    let mut from = Sql::new(if scope.sorts_matches() { FROM_SCOPED_IDS } else { FROM });
     from.bind_int(account).append(scope);
     if let Some(group) = filter.group_id {
         from.push(" AND u.group_id = ").bind_int(group);
