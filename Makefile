@@ -52,7 +52,7 @@ lint: tools
 	cargo clippy -p precinct-worker -p precinct-app --target wasm32-unknown-unknown -- -D warnings
 
 unit: tools
-	cargo test -p precinct-core -p precinct-worker
+	cargo test -p precinct-core -p precinct-worker -- --nocapture
 
 test: browser-tools lint unit build
 	node --test --test-concurrency=1 tests/

@@ -27,6 +27,8 @@ const { values: args } = parseArgs({
     email: { type: "string" },
     name: { type: "string" },
     demo: { type: "boolean", default: false },
+    // With --demo: only the administrator, none of the sample areas, companies and users.
+    minimal: { type: "boolean", default: false },
     local: { type: "boolean", default: false },
     remote: { type: "boolean", default: false },
     "persist-to": { type: "string" },
@@ -116,7 +118,49 @@ const sql = [
     { field: "group", before: null, after: "ADMINISTRATORS" },
     { field: "password", before: null, after: "(set)" },
   ]),
-].join("\n");
+].join("\n") + (args.demo && !args.minimal ? "\n" + demoData() : "");
+
+/** The demo account's security model, so every screen has something to show: two areas over
+ * companies in two directories (one multidimensional), a local administrator and a user. */
+function demoData() {
+  const area = (code) => `(SELECT id FROM areas WHERE account_id = ${accountId} AND code = '${code}')`;
+  const dir = (code) => `(SELECT id FROM directories WHERE account_id = ${accountId} AND code = '${code}')`;
+  const group = (code) => `(SELECT id FROM user_groups WHERE account_id = ${accountId} AND code = '${code}')`;
+  const company = (code) => `(SELECT id FROM companies WHERE account_id = ${accountId} AND code = '${code}')`;
+  const laOptions = "users_manage groups_manage companies_manage history_read reports_read projects_read employees_read login_as_another_user preferences";
+  const lines = [
+    `INSERT INTO areas (account_id, code, description) VALUES (${accountId}, 'NORTH', 'Northern companies'), (${accountId}, 'SOUTH', 'Southern companies');`,
+    `INSERT INTO directories (account_id, code, name, multidimensional, area_id) VALUES (${accountId}, 'MAIN', 'Main directory', 0, NULL), (${accountId}, 'SOUTHMD', 'Southern directory (multidimensional)', 1, ${area("SOUTH")});`,
+    `INSERT INTO companies (account_id, directory_id, code, name, name_norm, area_id) VALUES ` +
+      `(${accountId}, ${dir("MAIN")}, 'N01', 'Northwind Builders', 'northwind builders', ${area("NORTH")}), ` +
+      `(${accountId}, ${dir("MAIN")}, 'N02', 'Nordic Concrete', 'nordic concrete', ${area("NORTH")}), ` +
+      `(${accountId}, ${dir("MAIN")}, 'H01', 'Head Office', 'head office', NULL), ` +
+      `(${accountId}, ${dir("SOUTHMD")}, 'S01', 'Southern Roads', 'southern roads', ${area("SOUTH")}), ` +
+      `(${accountId}, ${dir("SOUTHMD")}, 'S02', 'Sunrise Civil Works', 'sunrise civil works', ${area("SOUTH")});`,
+    `INSERT INTO user_groups (account_id, code, description, access_level, area_id, options) VALUES ` +
+      `(${accountId}, 'LA_NORTH', 'Local administrators of the north', 'local_administrator', ${area("NORTH")}, '${laOptions}'), ` +
+      `(${accountId}, 'LA_SOUTH', 'Local administrators of the south', 'local_administrator', ${area("SOUTH")}, '${laOptions}'), ` +
+      `(${accountId}, 'USERS_NORTH', 'Site staff of the north', 'user', ${area("NORTH")}, 'projects_read employees_read reports_read preferences');`,
+    ...[
+      ["la.north@demo.precinct.test", "Nora North", "LA_NORTH", "NORTH", "local_administrator"],
+      ["la.south@demo.precinct.test", "Sam South", "LA_SOUTH", "SOUTH", "local_administrator"],
+      ["user.north@demo.precinct.test", "Ulla User", "USERS_NORTH", "NORTH", "user"],
+    ].map(([code, who, grp, ar, level]) =>
+      `INSERT INTO users (account_id, user_code, user_code_norm, name, name_norm, group_id, area_id, access_level, active, password_hash, created_at) ` +
+      `VALUES (${accountId}, '${code}', '${code}', '${who}', '${who.toLowerCase()}', ${group(grp)}, ${area(ar)}, '${level}', 1, ${quote(hash)}, ${now});`),
+    `INSERT INTO user_companies (user_id, company_id) SELECT u.id, ${company("N01")} FROM users u WHERE u.user_code_norm = 'user.north@demo.precinct.test';`,
+    `INSERT INTO reports (account_id, code, title, kind, area_id) VALUES ` +
+      `(${accountId}, 'R-N-COST', 'North cost report', 'report', ${area("NORTH")}), ` +
+      `(${accountId}, 'R-S-COST', 'South cost report', 'report', ${area("SOUTH")}), ` +
+      `(${accountId}, 'D-POLICY', 'Group safety policy', 'document', NULL);`,
+    `INSERT INTO projects (account_id, company_id, code, name) VALUES ` +
+      `(${accountId}, ${company("N01")}, 'P-100', 'Harbour bridge'), (${accountId}, ${company("N02")}, 'P-200', 'Ring road'), (${accountId}, ${company("S01")}, 'P-300', 'Coastal highway');`,
+    `INSERT INTO employees (account_id, company_id, code, name) VALUES ` +
+      `(${accountId}, ${company("N01")}, 'E-1', 'Ada Mason'), (${accountId}, ${company("N02")}, 'E-2', 'Bo Carpenter'), (${accountId}, ${company("S01")}, 'E-3', 'Cy Surveyor');`,
+    history("account", accountId, "demo_seeded", "Demo areas, companies, groups and users created by the operator", []),
+  ];
+  return lines.join("\n");
+}
 
 const dir = mkdtempSync(join(tmpdir(), "precinct-bootstrap-"));
 const file = join(dir, "bootstrap.sql");
@@ -125,6 +169,7 @@ d1(["--file", file]);
 
 if (args.demo) {
   console.log(`Demo account created: sign in as ${DEMO.email} / ${DEMO.password}`);
+  if (!args.minimal) console.log(`  also la.north@demo.precinct.test (local administrator of NORTH) and user.north@demo.precinct.test, same password`);
 } else {
   console.log(`Account "${account}" created.`);
   console.log(`First regular administrator: ${email}`);

@@ -37,7 +37,7 @@ function run(command, args) {
 export async function startWorker() {
   const state = mkdtempSync(join(tmpdir(), "precinct-test-"));
   run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
-  run("node", [join(ROOT, "scripts/bootstrap.mjs"), "--demo", "--persist-to", state]);
+  run("node", [join(ROOT, "scripts/bootstrap.mjs"), "--demo", "--minimal", "--persist-to", state]);
   const port = await freePort();
   const child = spawn(
     WRANGLER,
