@@ -36,6 +36,7 @@ seed: migrate
 	@node scripts/bootstrap.mjs --demo
 
 dev: build seed
+	@scripts/dev-vars.sh
 	@echo ""
 	@echo "  Precinct console: http://localhost:$(PORT)"
 	@echo "  Demo sign-in:     admin@demo.precinct.test / Precinct-demo-2026"

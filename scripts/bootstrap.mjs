@@ -157,6 +157,7 @@ function demoData() {
       `(${accountId}, ${company("N01")}, 'P-100', 'Harbour bridge'), (${accountId}, ${company("N02")}, 'P-200', 'Ring road'), (${accountId}, ${company("S01")}, 'P-300', 'Coastal highway');`,
     `INSERT INTO employees (account_id, company_id, code, name) VALUES ` +
       `(${accountId}, ${company("N01")}, 'E-1', 'Ada Mason'), (${accountId}, ${company("N02")}, 'E-2', 'Bo Carpenter'), (${accountId}, ${company("S01")}, 'E-3', 'Cy Surveyor');`,
+    `INSERT INTO mail_settings (account_id, provider, api_base_url, sender_address, sender_name) VALUES (${accountId}, 'outbox', '', 'no-reply@demo.precinct.test', 'Demo Construction Group');`,
     history("account", accountId, "demo_seeded", "Demo areas, companies, groups and users created by the operator", []),
   ];
   return lines.join("\n");

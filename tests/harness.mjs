@@ -9,6 +9,9 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
+/** The mail-encryption key of test workers (a Worker secret in production). */
+export const TEST_MAIL_KEY = `test:${Buffer.alloc(32, 7).toString("base64")}`;
+
 export const DEMO = { user_code: "admin@demo.precinct.test", password: "Precinct-demo-2026" };
 
 const ENV = {
@@ -42,7 +45,8 @@ export async function startWorker() {
   const child = spawn(
     WRANGLER,
     ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state,
-     "--var", "PRECINCT_TEST_MODE:enabled", "--show-interactive-dev-session=false"],
+     "--var", "PRECINCT_TEST_MODE:enabled", "--var", `PRECINCT_MAIL_KEY:${TEST_MAIL_KEY}`,
+     "--var", "PRECINCT_MAIL_TIMEOUT_MS:1500", "--show-interactive-dev-session=false"],
     { cwd: ROOT, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   let log = "";

@@ -389,3 +389,142 @@ pub struct Employee {
     pub code: String,
     pub name: String,
 }
+
+// ---------------------------------------------------------------------------------------------
+// Mail (R24–R29)
+
+/// The HTTP mail providers Precinct speaks to, and the local outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailProvider {
+    /// Messages are kept in D1 and listed on the Outbox screen: nothing is delivered.
+    Outbox,
+    /// A Resend-compatible API: `POST /emails`, bearer key.
+    Resend,
+    /// Postmark: `POST /email`, server token header.
+    Postmark,
+    /// A generic HTTP relay authenticating each message with the sending user's mail user and
+    /// mail password (Basic auth): what the per-user mail password is for.
+    Relay,
+}
+
+impl MailProvider {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailProvider::Outbox => "outbox",
+            MailProvider::Resend => "resend",
+            MailProvider::Postmark => "postmark",
+            MailProvider::Relay => "relay",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            MailProvider::Outbox,
+            MailProvider::Resend,
+            MailProvider::Postmark,
+            MailProvider::Relay,
+        ]
+        .into_iter()
+        .find(|provider| provider.as_str() == text)
+    }
+
+    /// The provider's own API address, used when the settings leave the base URL empty.
+    pub fn default_base_url(self) -> &'static str {
+        match self {
+            MailProvider::Outbox => "",
+            MailProvider::Resend => "https://api.resend.com",
+            MailProvider::Postmark => "https://api.postmarkapp.com",
+            MailProvider::Relay => "",
+        }
+    }
+}
+
+/// General Settings > Miscellaneous: the account's mail settings. The API key is never sent
+/// back (R26): only whether one is set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailSettings {
+    pub configured: bool,
+    pub provider: Option<MailProvider>,
+    pub api_base_url: String,
+    pub api_key_set: bool,
+    pub sender_address: String,
+    pub sender_name: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettingsInput {
+    pub provider: MailProvider,
+    /// Empty: the provider's own address.
+    #[serde(default)]
+    pub api_base_url: String,
+    /// `None` keeps the stored key; `Some("")` removes it.
+    #[serde(default)]
+    pub api_key: Option<String>,
+    pub sender_address: String,
+    #[serde(default)]
+    pub sender_name: String,
+    /// Absent the first time settings are saved.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// A user's User-Specific Email Configuration (R25): the mail user is the user code; the mail
+/// password is only "set" or "not set"; the rest comes read-only from the account settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserMailConfig {
+    pub mail_user: String,
+    pub mail_password_set: bool,
+    pub settings: MailSettings,
+}
+
+/// Setting a mail password (R28): typed twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailPasswordInput {
+    pub password: String,
+    pub confirmation: String,
+}
+
+/// The answer to **Send test email** when the provider accepted the message (R27).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailSent {
+    pub to: String,
+    pub provider: MailProvider,
+    pub message: String,
+}
+
+/// One message of the Outbox screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub at: i64,
+    pub kind: String,
+    pub from_address: String,
+    pub to_address: String,
+    pub subject: String,
+    pub text_body: String,
+}
+
+/// "Forgot password" on the sign-in page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForgotPassword {
+    pub user_code: String,
+}
+
+/// Setting the sign-in password from an invitation or reset link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetPassword {
+    pub token: String,
+    pub password: String,
+}
+
+/// A plain acknowledgement with a sentence to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub message: String,
+}

@@ -30,6 +30,31 @@ pub fn user_code_problem(code: &str) -> Option<&'static str> {
     }
 }
 
+/// Why a non-user-code email address (a sender address, say) is not acceptable.
+pub fn email_problem(address: &str) -> Option<&'static str> {
+    user_code_problem(address)
+        .map(|_| "This is not a valid email address, such as name@example.com.")
+}
+
+/// Shortest sign-in password accepted (NIST SP 800-63B allows 8; a console of this power
+/// asks for more).
+pub const MIN_PASSWORD_LEN: usize = 12;
+
+/// Why a new sign-in password is not acceptable.
+pub fn password_problem(password: &str, user_code: &str) -> Option<&'static str> {
+    let length = password.chars().count();
+    if length < MIN_PASSWORD_LEN {
+        return Some("The password needs at least 12 characters.");
+    }
+    if password.len() > MAX_PASSWORD_LEN {
+        return Some("The password has at most 256 characters.");
+    }
+    if normalize_user_code(password) == normalize_user_code(user_code) {
+        return Some("The password must not be your user code.");
+    }
+    None
+}
+
 /// User codes are unique and compared case-insensitively across the service (R03).
 pub fn normalize_user_code(code: &str) -> String {
     code.trim().to_lowercase()
@@ -55,6 +80,13 @@ mod tests {
         assert!(user_code_problem("ana@localhost").is_some());
         assert!(user_code_problem("  ").is_some());
         assert!(user_code_problem("a b@example.com").is_some());
+    }
+
+    #[test]
+    fn passwords_need_twelve_characters_and_not_the_user_code() {
+        assert!(password_problem("short", "a@b.co").is_some());
+        assert!(password_problem("Ana@Example.com", "ana@example.com").is_some());
+        assert_eq!(password_problem("correct horse battery", "a@b.co"), None);
     }
 
     #[test]

@@ -1336,8 +1336,14 @@ fn policy_items_are_reachable_under_the_policy_path() {
 fn r06_only_regular_administrators_read_area_management() {
     let acc = Account::sample();
     assert_eq!(read_areas(&acc.actor(ADMIN)), Ok(()));
-    assert_eq!(code(read_areas(&acc.actor(LA_A))), DenyCode::RequiresAdministrator);
-    assert_eq!(code(read_areas(&acc.actor(USER_A))), DenyCode::RequiresAdministrator);
+    assert_eq!(
+        code(read_areas(&acc.actor(LA_A))),
+        DenyCode::RequiresAdministrator
+    );
+    assert_eq!(
+        code(read_areas(&acc.actor(USER_A))),
+        DenyCode::RequiresAdministrator
+    );
 }
 
 #[test]

@@ -15,10 +15,11 @@ pub mod body;
 pub mod error;
 #[cfg(target_arch = "wasm32")]
 mod http;
-#[cfg(target_arch = "wasm32")]
-mod routes;
+pub mod mail;
 #[cfg(target_arch = "wasm32")]
 mod principal;
+#[cfg(target_arch = "wasm32")]
+mod routes;
 #[cfg(target_arch = "wasm32")]
 mod services;
 #[cfg(target_arch = "wasm32")]
@@ -31,7 +32,7 @@ mod store;
 async fn fetch(
     req: worker::Request,
     env: worker::Env,
-    _ctx: worker::Context,
+    ctx: worker::Context,
 ) -> worker::Result<worker::Response> {
-    routes::handle(req, env).await
+    routes::handle(req, env, ctx).await
 }

@@ -21,28 +21,57 @@ pub struct Principal {
 
 /// Options are stored as space-separated codes from the fixed catalog.
 pub fn parse_options(stored: &str) -> OptionSet {
-    stored.split_whitespace().filter_map(OptionCode::parse).collect()
+    stored
+        .split_whitespace()
+        .filter_map(OptionCode::parse)
+        .collect()
 }
 
 pub fn format_options(options: OptionSet) -> String {
-    options.iter().map(OptionCode::as_str).collect::<Vec<_>>().join(" ")
+    options
+        .iter()
+        .map(OptionCode::as_str)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub fn parse_level(stored: &str) -> ApiResult<AccessLevel> {
-    AccessLevel::parse(stored).ok_or_else(|| ApiError::internal(format!("unknown access level {stored}")))
+    AccessLevel::parse(stored)
+        .ok_or_else(|| ApiError::internal(format!("unknown access level {stored}")))
 }
 
 /// A stored group as the policy's `Group`; the schema's CHECKs make an invalid one impossible.
-pub fn policy_group(id: i64, code: &str, level: &str, area: Option<i64>, options: &str) -> ApiResult<Group> {
+pub fn policy_group(
+    id: i64,
+    code: &str,
+    level: &str,
+    area: Option<i64>,
+    options: &str,
+) -> ApiResult<Group> {
     let access = GroupAccess::new(parse_level(level)?, area.map(AreaId))
         .map_err(|denied| ApiError::internal(format!("stored group {id} is invalid: {denied}")))?;
-    Ok(Group::new(GroupId(id), code, access, parse_options(options)))
+    Ok(Group::new(
+        GroupId(id),
+        code,
+        access,
+        parse_options(options),
+    ))
 }
 
 async fn user_of(db: &D1Database, row: &PrincipalRow) -> ApiResult<(User, Group)> {
-    let group = policy_group(row.group_id, &row.group_code, &row.access_level, row.area_id, &row.options)?;
+    let group = policy_group(
+        row.group_id,
+        &row.group_code,
+        &row.access_level,
+        row.area_id,
+        &row.options,
+    )?;
     let ticked: BTreeSet<CompanyId> = if group.level() == AccessLevel::User {
-        store::ticked_companies(db, row.user_id).await?.into_iter().map(CompanyId).collect()
+        store::ticked_companies(db, row.user_id)
+            .await?
+            .into_iter()
+            .map(CompanyId)
+            .collect()
     } else {
         BTreeSet::new()
     };
@@ -117,7 +146,11 @@ impl Principal {
             area_id: self.actor.area(),
             area_code: effective.area_code.clone(),
             options: self.actor.options().iter().collect(),
-            real_user_code: self.session.acting.as_ref().map(|_| self.session.real.user_code.clone()),
+            real_user_code: self
+                .session
+                .acting
+                .as_ref()
+                .map(|_| self.session.real.user_code.clone()),
             company,
         })
     }
@@ -137,4 +170,3 @@ impl From<Denied> for ApiError {
         })
     }
 }
-

@@ -2,42 +2,51 @@
 //! shape the answer; every decision is the services' (and so the policy's).
 
 use precinct_core::api::{
-    ActAs, AreaInput, ChooseCompany, CompanyInput, DirectoryInput, GroupInput, Health, MoveUser,
-    SetCompanyAccess, SignIn, UserInput, UserUpdate, VersionOnly,
+    ActAs, AreaInput, ChooseCompany, CompanyInput, DirectoryInput, ForgotPassword, GroupInput,
+    Health, MailPasswordInput, MailSettingsInput, MoveUser, SetCompanyAccess, SetPassword, SignIn,
+    UserInput, UserUpdate, VersionOnly,
 };
 use precinct_core::api::{Application, Applications};
 use serde::de::DeserializeOwned;
-use worker::{D1Database, Env, Method, Request, Response};
+use worker::{Env, Method, Request, Response};
 
 use crate::auth::{self, SystemEntropy};
 use crate::body::{parse_json, MAX_BODY_BYTES};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{self, RequestContext};
+use crate::mail::crypto::SecretBox;
+use crate::services::mail::MailEnv;
 use crate::services::{self, Ctx};
 use crate::session;
+use crate::store;
 use crate::store::companies::CompanyFilter;
 use crate::store::history::HistoryFilter;
 use crate::store::list::ListParams;
 use crate::store::users::UserFilter;
-use crate::store;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const OPENAPI: &str = include_str!("../openapi.json");
 
-pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
+pub async fn handle(
+    req: Request,
+    env: Env,
+    worker_ctx: worker::Context,
+) -> worker::Result<Response> {
     let path = req.path();
     if !path.starts_with("/api/") {
         // Static assets are served before the worker runs; anything else is the SPA's business.
         return env.assets("ASSETS")?.fetch_request(req).await;
     }
-    Ok(match api(req, &env, &path).await {
+    Ok(match api(req, &env, &path, &worker_ctx).await {
         Ok(response) => response,
         Err(error) => http::problem_response(&error),
     })
 }
 
 async fn read_body<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
-    if let Some(length) = http::header(req.headers(), "content-length").and_then(|v| v.parse::<usize>().ok()) {
+    if let Some(length) =
+        http::header(req.headers(), "content-length").and_then(|v| v.parse::<usize>().ok())
+    {
         if length > MAX_BODY_BYTES {
             return Err(ApiError::too_large(MAX_BODY_BYTES));
         }
@@ -48,31 +57,49 @@ async fn read_body<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
 
 /// A path segment naming a record: a positive integer, else nothing is there.
 fn id(segment: &str) -> ApiResult<i64> {
-    segment.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(ApiError::not_found)
+    segment
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(ApiError::not_found)
 }
 
 struct Query(Vec<(String, String)>);
 
 impl Query {
     fn of(req: &Request) -> ApiResult<Self> {
-        Ok(Query(req.url()?.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()))
+        Ok(Query(
+            req.url()?
+                .query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        ))
     }
 
     fn text(&self, name: &str) -> Option<String> {
-        self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone()).filter(|v| !v.is_empty())
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .filter(|v| !v.is_empty())
     }
 
     fn int(&self, name: &str) -> ApiResult<Option<i64>> {
         match self.text(name) {
             None => Ok(None),
             Some(value) => value.parse::<i64>().map(Some).map_err(|_| {
-                ApiError::invalid(name, "invalid_type", format!("`{name}` must be a whole number."))
+                ApiError::invalid(
+                    name,
+                    "invalid_type",
+                    format!("`{name}` must be a whole number."),
+                )
             }),
         }
     }
 
     fn version(&self) -> ApiResult<i64> {
-        self.int("version")?.ok_or_else(|| ApiError::invalid("version", "missing_field", "`version` is required."))
+        self.int("version")?
+            .ok_or_else(|| ApiError::invalid("version", "missing_field", "`version` is required."))
     }
 
     fn list(&self) -> ApiResult<ListParams> {
@@ -84,13 +111,27 @@ impl Query {
             None => None,
             Some("active") => Some(true),
             Some("disabled") => Some(false),
-            Some(_) => return Err(ApiError::invalid("status", "invalid_value", "`status` is `active` or `disabled`.")),
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    "status",
+                    "invalid_value",
+                    "`status` is `active` or `disabled`.",
+                ))
+            }
         };
-        Ok(UserFilter { group_id: self.int("group_id")?, area_id: self.int("area_id")?, active, exclude: None })
+        Ok(UserFilter {
+            group_id: self.int("group_id")?,
+            area_id: self.int("area_id")?,
+            active,
+            exclude: None,
+        })
     }
 
     fn company_filter(&self) -> ApiResult<CompanyFilter> {
-        Ok(CompanyFilter { area_id: self.int("area_id")?, directory_id: self.int("directory_id")? })
+        Ok(CompanyFilter {
+            area_id: self.int("area_id")?,
+            directory_id: self.int("directory_id")?,
+        })
     }
 
     fn history_filter(&self) -> ApiResult<HistoryFilter> {
@@ -105,12 +146,45 @@ impl Query {
     }
 }
 
-async fn api(mut req: Request, env: &Env, path: &str) -> ApiResult<Response> {
-    let test_mode = env.var("PRECINCT_TEST_MODE").map(|value| value.to_string() == "enabled").unwrap_or(false);
+/// What sending mail needs from the environment: the key secret, the time limit, the origin.
+fn mail_env(env: &Env, req: &Request) -> ApiResult<MailEnv> {
+    let read = |name: &str| {
+        env.secret(name)
+            .map(|value| value.to_string())
+            .or_else(|_| env.var(name).map(|value| value.to_string()))
+            .ok()
+    };
+    let secrets = read("PRECINCT_MAIL_KEY").and_then(|key| {
+        SecretBox::from_secrets(&key, &read("PRECINCT_MAIL_OLD_KEYS").unwrap_or_default()).ok()
+    });
+    let timeout_ms = read("PRECINCT_MAIL_TIMEOUT_MS")
+        .and_then(|ms| ms.parse::<u64>().ok())
+        .unwrap_or(10_000);
+    Ok(MailEnv {
+        secrets,
+        timeout: std::time::Duration::from_millis(timeout_ms),
+        origin: req.url()?.origin().ascii_serialization(),
+    })
+}
+
+async fn api(
+    mut req: Request,
+    env: &Env,
+    path: &str,
+    worker_ctx: &worker::Context,
+) -> ApiResult<Response> {
+    let test_mode = env
+        .var("PRECINCT_TEST_MODE")
+        .map(|value| value.to_string() == "enabled")
+        .unwrap_or(false);
     let ctx = RequestContext::new(&req, test_mode);
     let method = req.method();
     let db = env.d1("DB")?;
-    let segments: Vec<String> = path.trim_start_matches("/api/").split('/').map(str::to_string).collect();
+    let segments: Vec<String> = path
+        .trim_start_matches("/api/")
+        .split('/')
+        .map(str::to_string)
+        .collect();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     let allowed = if test_mode && segments.as_slice() == ["test", "query-plans"] {
         &[Method::Get][..]
@@ -131,48 +205,100 @@ async fn api(mut req: Request, env: &Env, path: &str) -> ApiResult<Response> {
     match (&method, segments.as_slice()) {
         (Method::Get, ["health"]) => {
             let database = store::database_answers(&db).await;
-            return http::json(if database { 200 } else { 503 }, &Health { version: VERSION.to_string(), database });
+            return http::json(
+                if database { 200 } else { 503 },
+                &Health {
+                    version: VERSION.to_string(),
+                    database,
+                },
+            );
         }
         (Method::Get, ["openapi.json"]) => {
-            let value: serde_json::Value = serde_json::from_str(OPENAPI).map_err(ApiError::internal)?;
+            let value: serde_json::Value =
+                serde_json::from_str(OPENAPI).map_err(ApiError::internal)?;
             return http::json(200, &value);
         }
         (Method::Post, ["session"]) => {
             let body: SignIn = read_body(&mut req).await?;
             let token = session::sign_in(&db, &req, &ctx, body, &mut SystemEntropy).await?;
             let principal = session::principal_of_token(&db, &token, &ctx).await?;
-            let me = services::session_choices::me(&Ctx { db: &db, now: ctx.now, who: &principal }).await?;
+            let me = services::session_choices::me(&Ctx {
+                db: &db,
+                now: ctx.now,
+                who: &principal,
+            })
+            .await?;
             let mut response = http::json(200, &me)?;
-            response.headers_mut().set("set-cookie", &auth::session_cookie(&token))?;
+            response
+                .headers_mut()
+                .set("set-cookie", &auth::session_cookie(&token))?;
             return Ok(response);
         }
         (Method::Delete, ["session"]) => {
             session::sign_out(&db, &req).await?;
             let mut response = http::no_content();
-            response.headers_mut().set("set-cookie", &auth::cleared_session_cookie())?;
+            response
+                .headers_mut()
+                .set("set-cookie", &auth::cleared_session_cookie())?;
             return Ok(response);
+        }
+        (Method::Post, ["password", "forgot"]) => {
+            let body: ForgotPassword = read_body(&mut req).await?;
+            let mail = mail_env(env, &req)?;
+            let (env, now) = (env.clone(), ctx.now);
+            // The answer leaves before any lookup or mail, so its timing says nothing about
+            // whether the address exists.
+            worker_ctx.wait_until(async move {
+                if let Ok(db) = env.d1("DB") {
+                    if let Err(error) =
+                        services::mail::forgot(&db, &mail, now, &body.user_code).await
+                    {
+                        worker::console_error!("password reset: {error}");
+                    }
+                }
+            });
+            return http::json(202, &services::mail::forgot_notice());
+        }
+        (Method::Post, ["password"]) => {
+            let body: SetPassword = read_body(&mut req).await?;
+            return http::json(
+                200,
+                &services::mail::set_password(
+                    &db,
+                    ctx.now,
+                    &body.token,
+                    &body.password,
+                    &mut SystemEntropy,
+                )
+                .await?,
+            );
         }
         _ => {}
     }
 
     let principal = session::authenticate(&db, &req, &ctx).await?;
-    let ctx = Ctx { db: &db, now: ctx.now, who: &principal };
+    let ctx = Ctx {
+        db: &db,
+        now: ctx.now,
+        who: &principal,
+    };
     let query = Query::of(&req)?;
+    let mail = mail_env(env, &req)?;
     if test_mode && segments.as_slice() == ["test", "query-plans"] {
         return query_plans(&ctx, &query).await;
     }
-    signed_in(&mut req, &ctx, &db, &method, &segments, &query).await
+    signed_in(&mut req, &ctx, &mail, &method, &segments, &query).await
 }
 
 async fn signed_in(
     req: &mut Request,
     ctx: &Ctx<'_>,
-    _db: &D1Database,
+    mail_env: &MailEnv,
     method: &Method,
     segments: &[&str],
     query: &Query,
 ) -> ApiResult<Response> {
-    use services::{areas, companies, directories, groups, history, session_choices, users};
+    use services::{areas, companies, directories, groups, history, mail, session_choices, users};
     let ok = |value: &dyn erased::Json| value.respond(200);
     match (method, segments) {
         (Method::Get, ["session"]) => ok(&session_choices::me(ctx).await?),
@@ -184,62 +310,141 @@ async fn signed_in(
                 path: "/console".to_string(),
             }],
         }),
-        (Method::Get, ["session", "companies"]) => ok(&session_choices::selectable(ctx, &query.list()?).await?),
+        (Method::Get, ["session", "companies"]) => {
+            ok(&session_choices::selectable(ctx, &query.list()?).await?)
+        }
         (Method::Put, ["session", "company"]) => {
             let body: ChooseCompany = read_body(req).await?;
             session_choices::choose_company(ctx, body.company_id.0).await?;
-            let principal = session::authenticate(ctx.db, req, &RequestContext { now: ctx.now, client: String::new() }).await?;
-            ok(&session_choices::me(&Ctx { db: ctx.db, now: ctx.now, who: &principal }).await?)
+            let principal = session::authenticate(
+                ctx.db,
+                req,
+                &RequestContext {
+                    now: ctx.now,
+                    client: String::new(),
+                },
+            )
+            .await?;
+            ok(&session_choices::me(&Ctx {
+                db: ctx.db,
+                now: ctx.now,
+                who: &principal,
+            })
+            .await?)
         }
-        (Method::Get, ["session", "login-as", "candidates"]) => ok(&users::login_as_candidates(ctx, &query.list()?).await?),
+        (Method::Get, ["session", "login-as", "candidates"]) => {
+            ok(&users::login_as_candidates(ctx, &query.list()?).await?)
+        }
         (Method::Post, ["session", "act-as"]) => {
             let body: ActAs = read_body(req).await?;
             session_choices::act_as(ctx, body.user_id.0).await?;
-            let principal = session::authenticate(ctx.db, req, &RequestContext { now: ctx.now, client: String::new() }).await?;
-            ok(&session_choices::me(&Ctx { db: ctx.db, now: ctx.now, who: &principal }).await?)
+            let principal = session::authenticate(
+                ctx.db,
+                req,
+                &RequestContext {
+                    now: ctx.now,
+                    client: String::new(),
+                },
+            )
+            .await?;
+            ok(&session_choices::me(&Ctx {
+                db: ctx.db,
+                now: ctx.now,
+                who: &principal,
+            })
+            .await?)
         }
         (Method::Delete, ["session", "act-as"]) => {
             session_choices::stop_acting(ctx).await?;
-            let principal = session::authenticate(ctx.db, req, &RequestContext { now: ctx.now, client: String::new() }).await?;
-            ok(&session_choices::me(&Ctx { db: ctx.db, now: ctx.now, who: &principal }).await?)
+            let principal = session::authenticate(
+                ctx.db,
+                req,
+                &RequestContext {
+                    now: ctx.now,
+                    client: String::new(),
+                },
+            )
+            .await?;
+            ok(&session_choices::me(&Ctx {
+                db: ctx.db,
+                now: ctx.now,
+                who: &principal,
+            })
+            .await?)
         }
 
         (Method::Get, ["areas"]) => ok(&areas::list(ctx, &query.list()?).await?),
-        (Method::Post, ["areas"]) => created(&areas::create(ctx, read_body::<AreaInput>(req).await?).await?),
+        (Method::Post, ["areas"]) => {
+            created(&areas::create(ctx, read_body::<AreaInput>(req).await?).await?)
+        }
         (Method::Get, ["areas", area]) => ok(&areas::get(ctx, id(area)?).await?),
-        (Method::Put, ["areas", area]) => ok(&areas::update(ctx, id(area)?, read_body(req).await?).await?),
+        (Method::Put, ["areas", area]) => {
+            ok(&areas::update(ctx, id(area)?, read_body(req).await?).await?)
+        }
         (Method::Delete, ["areas", area]) => {
             areas::delete(ctx, id(area)?, query.version()?).await?;
             Ok(http::no_content())
         }
 
         (Method::Get, ["directories"]) => ok(&directories::list(ctx, &query.list()?).await?),
-        (Method::Post, ["directories"]) => created(&directories::create(ctx, read_body::<DirectoryInput>(req).await?).await?),
-        (Method::Get, ["directories", directory]) => ok(&directories::get(ctx, id(directory)?).await?),
-        (Method::Put, ["directories", directory]) => ok(&directories::update(ctx, id(directory)?, read_body(req).await?).await?),
+        (Method::Post, ["directories"]) => {
+            created(&directories::create(ctx, read_body::<DirectoryInput>(req).await?).await?)
+        }
+        (Method::Get, ["directories", directory]) => {
+            ok(&directories::get(ctx, id(directory)?).await?)
+        }
+        (Method::Put, ["directories", directory]) => {
+            ok(&directories::update(ctx, id(directory)?, read_body(req).await?).await?)
+        }
 
-        (Method::Get, ["companies"]) => ok(&companies::list(ctx, &query.company_filter()?, &query.list()?).await?),
-        (Method::Get, ["about", "companies"]) => ok(&companies::list(ctx, &CompanyFilter::default(), &query.list()?).await?),
-        (Method::Post, ["companies"]) => created(&companies::create(ctx, read_body::<CompanyInput>(req).await?).await?),
+        (Method::Get, ["companies"]) => {
+            ok(&companies::list(ctx, &query.company_filter()?, &query.list()?).await?)
+        }
+        (Method::Get, ["about", "companies"]) => {
+            ok(&companies::list(ctx, &CompanyFilter::default(), &query.list()?).await?)
+        }
+        (Method::Post, ["companies"]) => {
+            created(&companies::create(ctx, read_body::<CompanyInput>(req).await?).await?)
+        }
         (Method::Get, ["companies", company]) => ok(&companies::get(ctx, id(company)?).await?),
-        (Method::Put, ["companies", company]) => ok(&companies::update(ctx, id(company)?, read_body(req).await?).await?),
-        (Method::Get, ["companies", company, "projects"]) => ok(&companies::projects(ctx, id(company)?, &query.list()?).await?),
-        (Method::Get, ["companies", company, "employees"]) => ok(&companies::employees(ctx, id(company)?, &query.list()?).await?),
+        (Method::Put, ["companies", company]) => {
+            ok(&companies::update(ctx, id(company)?, read_body(req).await?).await?)
+        }
+        (Method::Get, ["companies", company, "projects"]) => {
+            ok(&companies::projects(ctx, id(company)?, &query.list()?).await?)
+        }
+        (Method::Get, ["companies", company, "employees"]) => {
+            ok(&companies::employees(ctx, id(company)?, &query.list()?).await?)
+        }
 
         (Method::Get, ["groups"]) => ok(&groups::list(ctx, &query.list()?).await?),
-        (Method::Post, ["groups"]) => created(&groups::create(ctx, read_body::<GroupInput>(req).await?).await?),
+        (Method::Post, ["groups"]) => {
+            created(&groups::create(ctx, read_body::<GroupInput>(req).await?).await?)
+        }
         (Method::Get, ["groups", group]) => ok(&groups::get(ctx, id(group)?).await?),
-        (Method::Put, ["groups", group]) => ok(&groups::update(ctx, id(group)?, read_body(req).await?).await?),
+        (Method::Put, ["groups", group]) => {
+            ok(&groups::update(ctx, id(group)?, read_body(req).await?).await?)
+        }
         (Method::Delete, ["groups", group]) => {
             groups::delete(ctx, id(group)?, query.version()?).await?;
             Ok(http::no_content())
         }
         (Method::Get, ["options"]) => ok(&groups::options(ctx)),
 
-        (Method::Get, ["users"]) => ok(&users::list(ctx, &query.user_filter()?, &query.list()?).await?),
-        (Method::Post, ["users"]) => created(&users::create(ctx, read_body::<UserInput>(req).await?).await?),
+        (Method::Get, ["users"]) => {
+            ok(&users::list(ctx, &query.user_filter()?, &query.list()?).await?)
+        }
+        (Method::Post, ["users"]) => {
+            let user = users::create(ctx, read_body::<UserInput>(req).await?).await?;
+            // The invitation (ASVS 6.4.6: administrators never choose sign-in passwords). A
+            // delivery failure is in history and the administrator can resend it.
+            let _ = mail::invite(ctx, mail_env, user.id.0).await;
+            created(&user)
+        }
         (Method::Get, ["users", user]) => ok(&users::get(ctx, id(user)?).await?),
-        (Method::Put, ["users", user]) => ok(&users::update(ctx, id(user)?, read_body::<UserUpdate>(req).await?).await?),
+        (Method::Put, ["users", user]) => {
+            ok(&users::update(ctx, id(user)?, read_body::<UserUpdate>(req).await?).await?)
+        }
         (Method::Delete, ["users", user]) => {
             users::delete(ctx, id(user)?, query.version()?).await?;
             Ok(http::no_content())
@@ -256,15 +461,48 @@ async fn signed_in(
             let body: MoveUser = read_body(req).await?;
             ok(&users::move_to_group(ctx, id(user)?, body.group_id.0, body.version).await?)
         }
-        (Method::Get, ["users", user, "companies"]) => ok(&users::company_access(ctx, id(user)?, &query.list()?).await?),
+        (Method::Get, ["users", user, "companies"]) => {
+            ok(&users::company_access(ctx, id(user)?, &query.list()?).await?)
+        }
         (Method::Put, ["users", user, "companies"]) => {
             let body: SetCompanyAccess = read_body(req).await?;
             ok(&users::set_company_access(ctx, id(user)?, body).await?)
         }
 
+        (Method::Get, ["users", user, "mail"]) => ok(&mail::user_config(ctx, id(user)?).await?),
+        (Method::Put, ["users", user, "mail-password"]) => {
+            let body: MailPasswordInput = read_body(req).await?;
+            ok(
+                &mail::set_user_mail_password(ctx, mail_env, id(user)?, body, query.version()?)
+                    .await?,
+            )
+        }
+        (Method::Post, ["users", user, "test-email"]) => {
+            ok(&mail::send_test(ctx, mail_env, id(user)?).await?)
+        }
+        (Method::Post, ["users", user, "invitation"]) => {
+            ok(&mail::invite(ctx, mail_env, id(user)?).await?)
+        }
+        (Method::Get, ["settings", "mail"]) => ok(&mail::settings(ctx).await?),
+        (Method::Put, ["settings", "mail"]) => {
+            ok(
+                &mail::save_settings(ctx, mail_env, read_body::<MailSettingsInput>(req).await?)
+                    .await?,
+            )
+        }
+        (Method::Get, ["preferences", "mail"]) => ok(&mail::own_config(ctx).await?),
+        (Method::Put, ["preferences", "mail-password"]) => {
+            let body: MailPasswordInput = read_body(req).await?;
+            ok(&mail::set_own_mail_password(ctx, mail_env, body).await?)
+        }
+        (Method::Get, ["outbox"]) => ok(&mail::outbox(ctx, &query.list()?).await?),
         (Method::Get, ["pickers", "users"]) => ok(&users::picker(ctx, &query.list()?).await?),
-        (Method::Get, ["pickers", "user-in-charge"]) => ok(&users::in_charge_picker(ctx, &query.list()?).await?),
-        (Method::Get, ["history"]) => ok(&history::list(ctx, &query.history_filter()?, &query.list()?).await?),
+        (Method::Get, ["pickers", "user-in-charge"]) => {
+            ok(&users::in_charge_picker(ctx, &query.list()?).await?)
+        }
+        (Method::Get, ["history"]) => {
+            ok(&history::list(ctx, &query.history_filter()?, &query.list()?).await?)
+        }
         (Method::Get, ["reports"]) => ok(&history::reports(ctx, &query.list()?).await?),
 
         _ => Err(ApiError::not_found()),
@@ -295,9 +533,16 @@ fn created<T: serde::Serialize>(value: &T) -> ApiResult<Response> {
 fn allowed_methods(path: &[&str]) -> &'static [Method] {
     use Method::{Delete, Get, Post, Put};
     match path {
-        ["health"] | ["openapi.json"] | ["applications"] | ["session", "companies"]
-        | ["session", "login-as", "candidates"] | ["companies", _, "projects" | "employees"]
-        | ["about", "companies"] | ["options"] | ["pickers", "users" | "user-in-charge"] | ["history"]
+        ["health"]
+        | ["openapi.json"]
+        | ["applications"]
+        | ["session", "companies"]
+        | ["session", "login-as", "candidates"]
+        | ["companies", _, "projects" | "employees"]
+        | ["about", "companies"]
+        | ["options"]
+        | ["pickers", "users" | "user-in-charge"]
+        | ["history"]
         | ["reports"] => &[Get],
         ["session"] => &[Get, Post, Delete],
         ["session", "company"] => &[Put],
@@ -305,7 +550,11 @@ fn allowed_methods(path: &[&str]) -> &'static [Method] {
         ["areas"] | ["directories"] | ["companies"] | ["groups"] | ["users"] => &[Get, Post],
         ["areas", _] | ["groups", _] | ["users", _] => &[Get, Put, Delete],
         ["directories", _] | ["companies", _] | ["users", _, "companies"] => &[Get, Put],
-        ["users", _, "disable" | "enable" | "move"] => &[Post],
+        ["users", _, "disable" | "enable" | "move" | "test-email" | "invitation"] => &[Post],
+        ["users", _, "mail"] | ["preferences", "mail"] | ["outbox"] => &[Get],
+        ["users", _, "mail-password"] | ["preferences", "mail-password"] => &[Put],
+        ["settings", "mail"] => &[Get, Put],
+        ["password", "forgot"] | ["password"] => &[Post],
         _ => &[],
     }
 }

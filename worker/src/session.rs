@@ -16,12 +16,20 @@ fn cookie_token(req: &Request) -> Option<String> {
 }
 
 /// The live session of the request as a policy actor, or 401.
-pub async fn authenticate(db: &D1Database, req: &Request, ctx: &RequestContext) -> ApiResult<Principal> {
+pub async fn authenticate(
+    db: &D1Database,
+    req: &Request,
+    ctx: &RequestContext,
+) -> ApiResult<Principal> {
     let token = cookie_token(req).ok_or_else(ApiError::unauthenticated)?;
     principal_of_token(db, &token, ctx).await
 }
 
-pub async fn principal_of_token(db: &D1Database, token: &str, ctx: &RequestContext) -> ApiResult<Principal> {
+pub async fn principal_of_token(
+    db: &D1Database,
+    token: &str,
+    ctx: &RequestContext,
+) -> ApiResult<Principal> {
     let token_hash = auth::token_hash(token);
     let row = store::live_session(db, &token_hash, ctx.now)
         .await?

@@ -14,14 +14,20 @@ pub async fn list(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<Area>> {
 
 pub async fn get(ctx: &Ctx<'_>, id: i64) -> ApiResult<Area> {
     policy::read_areas(ctx.actor())?;
-    let row = areas::get(ctx.db, ctx.account(), id).await?.ok_or_else(ApiError::not_found)?;
+    let row = areas::get(ctx.db, ctx.account(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     Ok(row.into())
 }
 
 pub async fn create(ctx: &Ctx<'_>, input: AreaInput) -> ApiResult<Area> {
     policy::create_area(ctx.actor())?;
     if input.version.is_some() {
-        return Err(ApiError::invalid("version", "unknown_field", "A new area has no `version`."));
+        return Err(ApiError::invalid(
+            "version",
+            "unknown_field",
+            "A new area has no `version`.",
+        ));
     }
     let code = valid_code("code", &input.code)?;
     let description = valid_text("description", &input.description, 200, false)?;
@@ -33,7 +39,14 @@ pub async fn create(ctx: &Ctx<'_>, input: AreaInput) -> ApiResult<Area> {
         ctx.db,
         vec![
             areas::insert(ctx.db, ctx.account(), &code, &description)?,
-            ctx.history("area", None, None, "created", &format!("Area {code} created"), &changes)?,
+            ctx.history(
+                "area",
+                None,
+                None,
+                "created",
+                &format!("Area {code} created"),
+                &changes,
+            )?,
         ],
     )
     .await?;
@@ -43,18 +56,37 @@ pub async fn create(ctx: &Ctx<'_>, input: AreaInput) -> ApiResult<Area> {
 pub async fn update(ctx: &Ctx<'_>, id: i64, input: AreaInput) -> ApiResult<Area> {
     policy::rename_area(ctx.actor())?;
     let version = required_version(input.version)?;
-    let before = areas::get(ctx.db, ctx.account(), id).await?.ok_or_else(ApiError::not_found)?;
+    let before = areas::get(ctx.db, ctx.account(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let code = valid_code("code", &input.code)?;
     let description = valid_text("description", &input.description, 200, false)?;
     let mut changes = Vec::new();
-    diff(&mut changes, "code", Some(before.code.clone()), Some(code.clone()));
-    diff(&mut changes, "description", Some(before.description.clone()), Some(description.clone()));
+    diff(
+        &mut changes,
+        "code",
+        Some(before.code.clone()),
+        Some(code.clone()),
+    );
+    diff(
+        &mut changes,
+        "description",
+        Some(before.description.clone()),
+        Some(description.clone()),
+    );
     store::commit(
         ctx.db,
         vec![
             areas::update(ctx.db, ctx.account(), id, version, &code, &description)?,
             store::guard_previous_changed(ctx.db)?,
-            ctx.history("area", Some(id), None, "updated", &format!("Area {code} updated"), &changes)?,
+            ctx.history(
+                "area",
+                Some(id),
+                None,
+                "updated",
+                &format!("Area {code} updated"),
+                &changes,
+            )?,
         ],
     )
     .await?;
@@ -63,7 +95,9 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: AreaInput) -> ApiResult<Area>
 
 pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
     policy::read_areas(ctx.actor())?;
-    let before = areas::get(ctx.db, ctx.account(), id).await?.ok_or_else(ApiError::not_found)?;
+    let before = areas::get(ctx.db, ctx.account(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let usage = areas::usage(ctx.db, ctx.account(), id).await?;
     policy::delete_area(ctx.actor(), &usage)?;
     let changes = [
@@ -77,7 +111,14 @@ pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
         vec![
             areas::delete(ctx.db, ctx.account(), id, version)?,
             store::guard_previous_changed(ctx.db)?,
-            ctx.history("area", Some(id), None, "deleted", &format!("Area {} deleted", before.code), &changes)?,
+            ctx.history(
+                "area",
+                Some(id),
+                None,
+                "deleted",
+                &format!("Area {} deleted", before.code),
+                &changes,
+            )?,
         ],
     )
     .await?;

@@ -3,7 +3,9 @@
 
 use precinct_core::api::{Company, CompanyInput, Employee, Page, Project};
 use precinct_core::ids::{AreaId, CompanyId, UserId};
-use precinct_core::policy::{self, company_scope, user_in_charge_scope, CompanyAreaChange, CompanyRef};
+use precinct_core::policy::{
+    self, company_scope, user_in_charge_scope, CompanyAreaChange, CompanyRef,
+};
 
 use super::directories::checked_area;
 use super::{change, diff, opt_string, required_version, valid_code, valid_text, Ctx};
@@ -11,8 +13,19 @@ use crate::error::{ApiError, ApiResult};
 use crate::store::companies::{self, CompanyFilter, CompanyRow};
 use crate::store::{self, directories, list::ListParams, scope, users};
 
-pub async fn list(ctx: &Ctx<'_>, filter: &CompanyFilter, params: &ListParams) -> ApiResult<Page<Company>> {
-    let page = companies::list(ctx.db, ctx.account(), company_scope(ctx.actor()), filter, params).await?;
+pub async fn list(
+    ctx: &Ctx<'_>,
+    filter: &CompanyFilter,
+    params: &ListParams,
+) -> ApiResult<Page<Company>> {
+    let page = companies::list(
+        ctx.db,
+        ctx.account(),
+        company_scope(ctx.actor()),
+        filter,
+        params,
+    )
+    .await?;
     Ok(Page {
         items: page.items.into_iter().map(Company::from).collect(),
         next_cursor: page.next_cursor,
@@ -32,29 +45,61 @@ pub async fn get(ctx: &Ctx<'_>, id: i64) -> ApiResult<Company> {
 }
 
 /// The user in charge named by the request, if the actor's R19 picker offers them.
-async fn user_in_charge(ctx: &Ctx<'_>, company: CompanyRef, requested: Option<UserId>) -> ApiResult<Option<i64>> {
-    let Some(candidate) = requested else { return Ok(None) };
+async fn user_in_charge(
+    ctx: &Ctx<'_>,
+    company: CompanyRef,
+    requested: Option<UserId>,
+) -> ApiResult<Option<i64>> {
+    let Some(candidate) = requested else {
+        return Ok(None);
+    };
     let scope = scope::users_in_charge(user_in_charge_scope(ctx.actor()), ctx.account(), "u");
-    let row = users::get(ctx.db, ctx.account(), scope, candidate.0).await?.ok_or_else(|| {
-        ApiError::invalid("user_in_charge_id", "unknown_user", "There is no such user among those you may put in charge.")
-    })?;
-    policy::set_user_in_charge(ctx.actor(), company, &row.policy(Default::default()), &row.group()?)?;
+    let row = users::get(ctx.db, ctx.account(), scope, candidate.0)
+        .await?
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "user_in_charge_id",
+                "unknown_user",
+                "There is no such user among those you may put in charge.",
+            )
+        })?;
+    policy::set_user_in_charge(
+        ctx.actor(),
+        company,
+        &row.policy(Default::default()),
+        &row.group()?,
+    )?;
     Ok(Some(row.id))
 }
 
 pub async fn create(ctx: &Ctx<'_>, input: CompanyInput) -> ApiResult<Company> {
     if input.version.is_some() {
-        return Err(ApiError::invalid("version", "unknown_field", "A new company has no `version`."));
+        return Err(ApiError::invalid(
+            "version",
+            "unknown_field",
+            "A new company has no `version`.",
+        ));
     }
     let dir_scope = policy::directory_scope(ctx.actor());
     let directory = directories::get(ctx.db, ctx.account(), dir_scope, input.directory_id.0)
         .await?
-        .ok_or_else(|| ApiError::invalid("directory_id", "unknown_directory", "There is no such directory."))?;
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "directory_id",
+                "unknown_directory",
+                "There is no such directory.",
+            )
+        })?;
     let requested_area = checked_area(ctx, input.area_id.map(|area| area.0)).await?;
-    let area = policy::create_company(ctx.actor(), &directory.policy(), requested_area.map(AreaId))?.map(|area| area.0);
+    let area =
+        policy::create_company(ctx.actor(), &directory.policy(), requested_area.map(AreaId))?
+            .map(|area| area.0);
     let code = valid_code("code", &input.code)?;
     let name = valid_text("name", &input.name, 120, true)?;
-    let provisional = CompanyRef { id: CompanyId(0), area: area.map(AreaId) };
+    let provisional = CompanyRef {
+        id: CompanyId(0),
+        area: area.map(AreaId),
+    };
     let in_charge = user_in_charge(ctx, provisional, input.user_in_charge_id).await?;
     let changes = [
         change("code", None, Some(code.clone())),
@@ -66,8 +111,23 @@ pub async fn create(ctx: &Ctx<'_>, input: CompanyInput) -> ApiResult<Company> {
     let results = store::commit(
         ctx.db,
         vec![
-            companies::insert(ctx.db, ctx.account(), directory.id, &code, &name, area, in_charge)?,
-            ctx.history("company", None, area, "created", &format!("Company {code} created"), &changes)?,
+            companies::insert(
+                ctx.db,
+                ctx.account(),
+                directory.id,
+                &code,
+                &name,
+                area,
+                in_charge,
+            )?,
+            ctx.history(
+                "company",
+                None,
+                area,
+                "created",
+                &format!("Company {code} created"),
+                &changes,
+            )?,
         ],
     )
     .await?;
@@ -79,7 +139,11 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
     let before = visible(ctx, id).await?;
     policy::edit_company(ctx.actor(), before.reference())?;
     if input.directory_id.0 != before.directory_id {
-        return Err(ApiError::invalid("directory_id", "immutable", "A company cannot change directory."));
+        return Err(ApiError::invalid(
+            "directory_id",
+            "immutable",
+            "A company cannot change directory.",
+        ));
     }
     let code = valid_code("code", &input.code)?;
     let name = valid_text("name", &input.name, 120, true)?;
@@ -98,7 +162,9 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
         // Only regular administrators change a company's area (R11); in a multidimensional
         // directory the whole directory follows (R08).
         match policy::set_company_area(ctx.actor(), &before.policy(), &before.directory())? {
-            CompanyAreaChange::OnlyCompany => statements.push(companies::set_area(ctx.db, id, area)?),
+            CompanyAreaChange::OnlyCompany => {
+                statements.push(companies::set_area(ctx.db, id, area)?)
+            }
             CompanyAreaChange::WholeDirectory(directory) => {
                 statements.push(directories::set_area(ctx.db, directory.0, area)?);
                 statements.push(directories::align_companies(ctx.db, directory.0, area)?);
@@ -107,16 +173,42 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
         }
     }
     let mut changes = Vec::new();
-    diff(&mut changes, "code", Some(before.code.clone()), Some(code.clone()));
+    diff(
+        &mut changes,
+        "code",
+        Some(before.code.clone()),
+        Some(code.clone()),
+    );
     diff(&mut changes, "name", Some(before.name.clone()), Some(name));
-    diff(&mut changes, "area", opt_string(before.area_id), opt_string(area));
-    diff(&mut changes, "user_in_charge", opt_string(before.user_in_charge_id), opt_string(in_charge));
-    statements.push(ctx.history("company", Some(id), before.area_id, "updated", &format!("Company {code} updated"), &changes)?);
+    diff(
+        &mut changes,
+        "area",
+        opt_string(before.area_id),
+        opt_string(area),
+    );
+    diff(
+        &mut changes,
+        "user_in_charge",
+        opt_string(before.user_in_charge_id),
+        opt_string(in_charge),
+    );
+    statements.push(ctx.history(
+        "company",
+        Some(id),
+        before.area_id,
+        "updated",
+        &format!("Company {code} updated"),
+        &changes,
+    )?);
     store::commit(ctx.db, statements).await?;
     get(ctx, id).await
 }
 
-pub async fn projects(ctx: &Ctx<'_>, company: i64, params: &ListParams) -> ApiResult<Page<Project>> {
+pub async fn projects(
+    ctx: &Ctx<'_>,
+    company: i64,
+    params: &ListParams,
+) -> ApiResult<Page<Project>> {
     let row = visible(ctx, company).await?;
     policy::read_projects(ctx.actor(), row.reference())?;
     let page = companies::entries(ctx.db, "projects", company, params).await?;
@@ -124,14 +216,23 @@ pub async fn projects(ctx: &Ctx<'_>, company: i64, params: &ListParams) -> ApiRe
         items: page
             .items
             .into_iter()
-            .map(|entry| Project { id: entry.id, company_id: CompanyId(entry.company_id), code: entry.code, name: entry.name })
+            .map(|entry| Project {
+                id: entry.id,
+                company_id: CompanyId(entry.company_id),
+                code: entry.code,
+                name: entry.name,
+            })
             .collect(),
         next_cursor: page.next_cursor,
         total: page.total,
     })
 }
 
-pub async fn employees(ctx: &Ctx<'_>, company: i64, params: &ListParams) -> ApiResult<Page<Employee>> {
+pub async fn employees(
+    ctx: &Ctx<'_>,
+    company: i64,
+    params: &ListParams,
+) -> ApiResult<Page<Employee>> {
     let row = visible(ctx, company).await?;
     policy::read_employees(ctx.actor(), row.reference())?;
     let page = companies::entries(ctx.db, "employees", company, params).await?;
@@ -139,7 +240,12 @@ pub async fn employees(ctx: &Ctx<'_>, company: i64, params: &ListParams) -> ApiR
         items: page
             .items
             .into_iter()
-            .map(|entry| Employee { id: entry.id, company_id: CompanyId(entry.company_id), code: entry.code, name: entry.name })
+            .map(|entry| Employee {
+                id: entry.id,
+                company_id: CompanyId(entry.company_id),
+                code: entry.code,
+                name: entry.name,
+            })
             .collect(),
         next_cursor: page.next_cursor,
         total: page.total,

@@ -14,18 +14,22 @@ pub async fn list(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<Director
 
 pub async fn get(ctx: &Ctx<'_>, id: i64) -> ApiResult<Directory> {
     let scope = policy::read_directories(ctx.actor())?;
-    let row = directories::get(ctx.db, ctx.account(), scope, id).await?.ok_or_else(ApiError::not_found)?;
+    let row = directories::get(ctx.db, ctx.account(), scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     Ok(row.into())
 }
 
 /// An area id from the request: it must be one of the account's areas.
 pub async fn checked_area(ctx: &Ctx<'_>, area: Option<i64>) -> ApiResult<Option<i64>> {
     match area {
-        Some(area) if !directories::area_exists(ctx.db, ctx.account(), area).await? => Err(ApiError::invalid(
-            "area_id",
-            "unknown_area",
-            "There is no such area in this account.",
-        )),
+        Some(area) if !directories::area_exists(ctx.db, ctx.account(), area).await? => {
+            Err(ApiError::invalid(
+                "area_id",
+                "unknown_area",
+                "There is no such area in this account.",
+            ))
+        }
         other => Ok(other),
     }
 }
@@ -33,7 +37,11 @@ pub async fn checked_area(ctx: &Ctx<'_>, area: Option<i64>) -> ApiResult<Option<
 pub async fn create(ctx: &Ctx<'_>, input: DirectoryInput) -> ApiResult<Directory> {
     policy::create_directory(ctx.actor())?;
     if input.version.is_some() {
-        return Err(ApiError::invalid("version", "unknown_field", "A new directory has no `version`."));
+        return Err(ApiError::invalid(
+            "version",
+            "unknown_field",
+            "A new directory has no `version`.",
+        ));
     }
     let code = valid_code("code", &input.code)?;
     let name = valid_text("name", &input.name, 120, true)?;
@@ -42,14 +50,32 @@ pub async fn create(ctx: &Ctx<'_>, input: DirectoryInput) -> ApiResult<Directory
     let changes = [
         change("code", None, Some(code.clone())),
         change("name", None, Some(name.clone())),
-        change("multidimensional", None, Some(input.multidimensional.to_string())),
+        change(
+            "multidimensional",
+            None,
+            Some(input.multidimensional.to_string()),
+        ),
         change("area", None, opt_string(area)),
     ];
     let results = store::commit(
         ctx.db,
         vec![
-            directories::insert(ctx.db, ctx.account(), &code, &name, input.multidimensional, area)?,
-            ctx.history("directory", None, history_area, "created", &format!("Directory {code} created"), &changes)?,
+            directories::insert(
+                ctx.db,
+                ctx.account(),
+                &code,
+                &name,
+                input.multidimensional,
+                area,
+            )?,
+            ctx.history(
+                "directory",
+                None,
+                history_area,
+                "created",
+                &format!("Directory {code} created"),
+                &changes,
+            )?,
         ],
     )
     .await?;
@@ -60,17 +86,48 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: DirectoryInput) -> ApiResult<
     policy::edit_directory(ctx.actor())?;
     let version = required_version(input.version)?;
     let scope = policy::read_directories(ctx.actor())?;
-    let before = directories::get(ctx.db, ctx.account(), scope, id).await?.ok_or_else(ApiError::not_found)?;
+    let before = directories::get(ctx.db, ctx.account(), scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let code = valid_code("code", &input.code)?;
     let name = valid_text("name", &input.name, 120, true)?;
     let area = checked_area(ctx, input.area_id.map(|area| area.0)).await?;
     let mut changes = Vec::new();
-    diff(&mut changes, "code", Some(before.code.clone()), Some(code.clone()));
-    diff(&mut changes, "name", Some(before.name.clone()), Some(name.clone()));
-    diff(&mut changes, "multidimensional", Some((before.multidimensional == 1).to_string()), Some(input.multidimensional.to_string()));
-    diff(&mut changes, "area", opt_string(before.area_id), opt_string(area));
+    diff(
+        &mut changes,
+        "code",
+        Some(before.code.clone()),
+        Some(code.clone()),
+    );
+    diff(
+        &mut changes,
+        "name",
+        Some(before.name.clone()),
+        Some(name.clone()),
+    );
+    diff(
+        &mut changes,
+        "multidimensional",
+        Some((before.multidimensional == 1).to_string()),
+        Some(input.multidimensional.to_string()),
+    );
+    diff(
+        &mut changes,
+        "area",
+        opt_string(before.area_id),
+        opt_string(area),
+    );
     let mut statements = vec![
-        directories::update(ctx.db, ctx.account(), id, version, &code, &name, input.multidimensional, area)?,
+        directories::update(
+            ctx.db,
+            ctx.account(),
+            id,
+            version,
+            &code,
+            &name,
+            input.multidimensional,
+            area,
+        )?,
         store::guard_previous_changed(ctx.db)?,
     ];
     if input.multidimensional {
@@ -78,8 +135,19 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: DirectoryInput) -> ApiResult<
         statements.push(directories::align_companies(ctx.db, id, area)?);
         statements.push(store::guard_directory_area(ctx.db, id)?);
     }
-    let history_area = if before.multidimensional == 1 { before.area_id } else { None };
-    statements.push(ctx.history("directory", Some(id), history_area, "updated", &format!("Directory {code} updated"), &changes)?);
+    let history_area = if before.multidimensional == 1 {
+        before.area_id
+    } else {
+        None
+    };
+    statements.push(ctx.history(
+        "directory",
+        Some(id),
+        history_area,
+        "updated",
+        &format!("Directory {code} updated"),
+        &changes,
+    )?);
     store::commit(ctx.db, statements).await?;
     get(ctx, id).await
 }

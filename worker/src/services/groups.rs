@@ -30,7 +30,10 @@ pub async fn get(ctx: &Ctx<'_>, id: i64) -> ApiResult<ApiGroup> {
 pub fn options(ctx: &Ctx<'_>) -> Vec<OptionEntry> {
     OptionCode::ALL
         .iter()
-        .map(|&code| OptionEntry { code, grantable: ctx.actor().holds(code) })
+        .map(|&code| OptionEntry {
+            code,
+            grantable: ctx.actor().holds(code),
+        })
         .collect()
 }
 
@@ -40,18 +43,31 @@ fn option_set(options: &[OptionCode]) -> OptionSet {
 
 pub async fn create(ctx: &Ctx<'_>, input: GroupInput) -> ApiResult<ApiGroup> {
     if input.version.is_some() {
-        return Err(ApiError::invalid("version", "unknown_field", "A new user group has no `version`."));
+        return Err(ApiError::invalid(
+            "version",
+            "unknown_field",
+            "A new user group has no `version`.",
+        ));
     }
     let requested_area = checked_area(ctx, input.area_id.map(|area| area.0)).await?;
     let options = option_set(&input.options);
-    let access = policy::create_group(ctx.actor(), input.access_level, requested_area.map(AreaId), options)?;
+    let access = policy::create_group(
+        ctx.actor(),
+        input.access_level,
+        requested_area.map(AreaId),
+        options,
+    )?;
     let code = valid_code("code", &input.code)?;
     let description = valid_text("description", &input.description, 200, false)?;
     let area = access.area().map(|area| area.0);
     let changes = [
         change("code", None, Some(code.clone())),
         change("description", None, Some(description.clone())),
-        change("access_level", None, Some(input.access_level.as_str().to_string())),
+        change(
+            "access_level",
+            None,
+            Some(input.access_level.as_str().to_string()),
+        ),
         change("area", None, opt_string(area)),
         change("options", None, Some(format_options(options))),
     ];
@@ -59,7 +75,14 @@ pub async fn create(ctx: &Ctx<'_>, input: GroupInput) -> ApiResult<ApiGroup> {
         ctx.db,
         vec![
             groups::insert(ctx.db, ctx.account(), &code, &description, access, options)?,
-            ctx.history("group", None, area, "created", &format!("User group {code} created"), &changes)?,
+            ctx.history(
+                "group",
+                None,
+                area,
+                "created",
+                &format!("User group {code} created"),
+                &changes,
+            )?,
         ],
     )
     .await?;
@@ -73,11 +96,20 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: GroupInput) -> ApiResult<ApiG
     policy::edit_group(ctx.actor(), &group)?;
     let code = valid_code("code", &input.code)?;
     let description = valid_text("description", &input.description, 200, false)?;
-    let requested_area = checked_area(ctx, input.area_id.map(|area| area.0)).await?.map(AreaId);
+    let requested_area = checked_area(ctx, input.area_id.map(|area| area.0))
+        .await?
+        .map(AreaId);
 
     let access = if input.access_level != group.level() || requested_area != group.area() {
-        let others = users::other_active_administrators_outside_group(ctx.db, ctx.account(), id).await?;
-        policy::change_group_access(ctx.actor(), &group, input.access_level, requested_area, others)?
+        let others =
+            users::other_active_administrators_outside_group(ctx.db, ctx.account(), id).await?;
+        policy::change_group_access(
+            ctx.actor(),
+            &group,
+            input.access_level,
+            requested_area,
+            others,
+        )?
     } else {
         group.access
     };
@@ -91,11 +123,36 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: GroupInput) -> ApiResult<ApiG
     }
 
     let mut changes = Vec::new();
-    diff(&mut changes, "code", Some(before.code.clone()), Some(code.clone()));
-    diff(&mut changes, "description", Some(before.description.clone()), Some(description.clone()));
-    diff(&mut changes, "access_level", Some(group.level().as_str().to_string()), Some(access.level().as_str().to_string()));
-    diff(&mut changes, "area", opt_string(before.area_id), opt_string(access.area().map(|area| area.0)));
-    diff(&mut changes, "options", Some(format_options(group.effective_options())), Some(format_options(options)));
+    diff(
+        &mut changes,
+        "code",
+        Some(before.code.clone()),
+        Some(code.clone()),
+    );
+    diff(
+        &mut changes,
+        "description",
+        Some(before.description.clone()),
+        Some(description.clone()),
+    );
+    diff(
+        &mut changes,
+        "access_level",
+        Some(group.level().as_str().to_string()),
+        Some(access.level().as_str().to_string()),
+    );
+    diff(
+        &mut changes,
+        "area",
+        opt_string(before.area_id),
+        opt_string(access.area().map(|area| area.0)),
+    );
+    diff(
+        &mut changes,
+        "options",
+        Some(format_options(group.effective_options())),
+        Some(format_options(options)),
+    );
 
     let statements = vec![
         groups::update(ctx.db, id, version, &code, &description, access, options)?,
@@ -103,7 +160,14 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: GroupInput) -> ApiResult<ApiG
         groups::sync_members(ctx.db, id, access)?,
         // R16 holds whatever ran concurrently: the batch fails if no active administrator is left.
         store::guard_active_administrator(ctx.db, ctx.account())?,
-        ctx.history("group", Some(id), before.area_id, "updated", &format!("User group {code} updated"), &changes)?,
+        ctx.history(
+            "group",
+            Some(id),
+            before.area_id,
+            "updated",
+            &format!("User group {code} updated"),
+            &changes,
+        )?,
     ];
     store::commit(ctx.db, statements).await?;
     get(ctx, id).await
@@ -123,7 +187,14 @@ pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
         vec![
             groups::delete(ctx.db, id, version)?,
             store::guard_previous_changed(ctx.db)?,
-            ctx.history("group", Some(id), before.area_id, "deleted", &format!("User group {} deleted", before.code), &changes)?,
+            ctx.history(
+                "group",
+                Some(id),
+                before.area_id,
+                "deleted",
+                &format!("User group {} deleted", before.code),
+                &changes,
+            )?,
         ],
     )
     .await?;

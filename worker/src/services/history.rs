@@ -8,7 +8,11 @@ use crate::error::ApiResult;
 use crate::store::history::{self, HistoryFilter};
 use crate::store::list::ListParams;
 
-pub async fn list(ctx: &Ctx<'_>, filter: &HistoryFilter, params: &ListParams) -> ApiResult<Page<HistoryEntry>> {
+pub async fn list(
+    ctx: &Ctx<'_>,
+    filter: &HistoryFilter,
+    params: &ListParams,
+) -> ApiResult<Page<HistoryEntry>> {
     let scope = policy::read_history(ctx.actor())?;
     history::list(ctx.db, ctx.account(), scope, filter, params).await
 }

@@ -6,6 +6,7 @@ pub mod companies;
 pub mod directories;
 pub mod groups;
 pub mod history;
+pub mod mail;
 pub mod session_choices;
 pub mod users;
 
@@ -71,7 +72,12 @@ pub fn change(field: &str, before: Option<String>, after: Option<String>) -> Fie
 }
 
 /// Records `field` in `changes` when its value differs.
-pub fn diff(changes: &mut Vec<FieldChange>, field: &str, before: Option<String>, after: Option<String>) {
+pub fn diff(
+    changes: &mut Vec<FieldChange>,
+    field: &str,
+    before: Option<String>,
+    after: Option<String>,
+) {
     if before != after {
         changes.push(change(field, before, after));
     }
@@ -83,12 +89,23 @@ const MAX_CODE_LEN: usize = 32;
 pub fn valid_code(field: &str, value: &str) -> ApiResult<String> {
     let code = value.trim();
     if code.is_empty() {
-        return Err(ApiError::invalid(field, "required", format!("`{field}` is required.")));
+        return Err(ApiError::invalid(
+            field,
+            "required",
+            format!("`{field}` is required."),
+        ));
     }
     if code.chars().count() > MAX_CODE_LEN {
-        return Err(ApiError::invalid(field, "too_long", format!("`{field}` has at most {MAX_CODE_LEN} characters.")));
+        return Err(ApiError::invalid(
+            field,
+            "too_long",
+            format!("`{field}` has at most {MAX_CODE_LEN} characters."),
+        ));
     }
-    if !code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+    if !code
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
         return Err(ApiError::invalid(
             field,
             "invalid_code",
@@ -102,20 +119,38 @@ pub fn valid_code(field: &str, value: &str) -> ApiResult<String> {
 pub fn valid_text(field: &str, value: &str, max: usize, required: bool) -> ApiResult<String> {
     let text = value.trim();
     if required && text.is_empty() {
-        return Err(ApiError::invalid(field, "required", format!("`{field}` is required.")));
+        return Err(ApiError::invalid(
+            field,
+            "required",
+            format!("`{field}` is required."),
+        ));
     }
     if text.chars().count() > max {
-        return Err(ApiError::invalid(field, "too_long", format!("`{field}` has at most {max} characters.")));
+        return Err(ApiError::invalid(
+            field,
+            "too_long",
+            format!("`{field}` has at most {max} characters."),
+        ));
     }
     if text.chars().any(char::is_control) {
-        return Err(ApiError::invalid(field, "invalid_text", format!("`{field}` contains control characters.")));
+        return Err(ApiError::invalid(
+            field,
+            "invalid_text",
+            format!("`{field}` contains control characters."),
+        ));
     }
     Ok(text.to_string())
 }
 
 /// Reads the required `version` of an edit body.
 pub fn required_version(version: Option<i64>) -> ApiResult<i64> {
-    version.ok_or_else(|| ApiError::invalid("version", "missing_field", "`version` is required when editing."))
+    version.ok_or_else(|| {
+        ApiError::invalid(
+            "version",
+            "missing_field",
+            "`version` is required when editing.",
+        )
+    })
 }
 
 pub fn opt_string<T: ToString>(value: Option<T>) -> Option<String> {

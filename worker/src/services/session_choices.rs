@@ -14,7 +14,14 @@ use crate::store::{self, int, statement, text};
 
 /// The companies offered at sign-in (R20): those the actor may access.
 pub async fn selectable(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<CompanyRef>> {
-    let page = companies::list(ctx.db, ctx.account(), company_scope(ctx.actor()), &CompanyFilter::default(), params).await?;
+    let page = companies::list(
+        ctx.db,
+        ctx.account(),
+        company_scope(ctx.actor()),
+        &CompanyFilter::default(),
+        params,
+    )
+    .await?;
     Ok(Page {
         items: page.items.iter().map(|row| row.short()).collect(),
         next_cursor: page.next_cursor,
@@ -24,8 +31,14 @@ pub async fn selectable(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<Co
 
 /// The session's current company, if it is still one the actor may access.
 pub async fn current_company(ctx: &Ctx<'_>) -> ApiResult<Option<CompanyRef>> {
-    let Some(id) = ctx.who.session.company_id else { return Ok(None) };
-    Ok(companies::get(ctx.db, ctx.account(), company_scope(ctx.actor()), id).await?.map(|row| row.short()))
+    let Some(id) = ctx.who.session.company_id else {
+        return Ok(None);
+    };
+    Ok(
+        companies::get(ctx.db, ctx.account(), company_scope(ctx.actor()), id)
+            .await?
+            .map(|row| row.short()),
+    )
 }
 
 pub async fn me(ctx: &Ctx<'_>) -> ApiResult<Me> {
@@ -33,9 +46,20 @@ pub async fn me(ctx: &Ctx<'_>) -> ApiResult<Me> {
 }
 
 pub async fn choose_company(ctx: &Ctx<'_>, company_id: i64) -> ApiResult<CompanyRef> {
-    let row = companies::get(ctx.db, ctx.account(), company_scope(ctx.actor()), company_id)
-        .await?
-        .ok_or_else(|| ApiError::invalid("company_id", "unknown_company", "There is no such company among yours."))?;
+    let row = companies::get(
+        ctx.db,
+        ctx.account(),
+        company_scope(ctx.actor()),
+        company_id,
+    )
+    .await?
+    .ok_or_else(|| {
+        ApiError::invalid(
+            "company_id",
+            "unknown_company",
+            "There is no such company among yours.",
+        )
+    })?;
     policy::choose_company(ctx.actor(), row.reference())?;
     statement(
         ctx.db,
@@ -50,7 +74,11 @@ pub async fn choose_company(ctx: &Ctx<'_>, company_id: i64) -> ApiResult<Company
 /// Starts acting as another user (R05): the policy decides through `Actor::acting_as`.
 pub async fn act_as(ctx: &Ctx<'_>, user_id: i64) -> ApiResult<()> {
     let target = super::users::visible(ctx, user_id).await?;
-    Actor::acting_as(ctx.actor(), &target.policy(BTreeSet::new()), &target.group()?)?;
+    Actor::acting_as(
+        ctx.actor(),
+        &target.policy(BTreeSet::new()),
+        &target.group()?,
+    )?;
     let changes = [change("acting_as", None, Some(target.user_code.clone()))];
     store::commit(
         ctx.db,
@@ -60,7 +88,14 @@ pub async fn act_as(ctx: &Ctx<'_>, user_id: i64) -> ApiResult<()> {
                 "UPDATE sessions SET acting_user_id = ?2, company_id = NULL WHERE token_hash = ?1",
                 &[text(&ctx.who.session.token_hash), int(user_id)],
             )?,
-            ctx.history("user", Some(user_id), target.area_id, "impersonation_started", &format!("Logged in as {}", target.user_code), &changes)?,
+            ctx.history(
+                "user",
+                Some(user_id),
+                target.area_id,
+                "impersonation_started",
+                &format!("Logged in as {}", target.user_code),
+                &changes,
+            )?,
         ],
     )
     .await?;
@@ -70,7 +105,10 @@ pub async fn act_as(ctx: &Ctx<'_>, user_id: i64) -> ApiResult<()> {
 /// Goes back to the real user.
 pub async fn stop_acting(ctx: &Ctx<'_>) -> ApiResult<()> {
     let Some(acting) = &ctx.who.session.acting else {
-        return Err(ApiError::conflict("not_acting", "You are not acting as another user."));
+        return Err(ApiError::conflict(
+            "not_acting",
+            "You are not acting as another user.",
+        ));
     };
     let changes = [change("acting_as", Some(acting.user_code.clone()), None)];
     store::commit(

@@ -3,12 +3,13 @@
 use std::collections::BTreeSet;
 
 use precinct_core::api::{
-    CompanyAccess, CompanyAccessRow, Language, Moved, Page, SetCompanyAccess, User, UserInput, UserRef,
-    UserUpdate,
+    CompanyAccess, CompanyAccessRow, Language, Moved, Page, SetCompanyAccess, User, UserInput,
+    UserRef, UserUpdate,
 };
 use precinct_core::ids::{AreaId, CompanyId};
 use precinct_core::policy::{
-    self, company_scope, group_scope, user_in_charge_scope, user_scope, AccessLevel, CompanyRef, CompanyScope,
+    self, company_scope, group_scope, user_in_charge_scope, user_scope, AccessLevel, CompanyRef,
+    CompanyScope,
 };
 use precinct_core::validate::user_code_problem;
 
@@ -20,44 +21,79 @@ use crate::store::{self, groups, list::ListParams, scope};
 
 fn page_of<T>(page: Page<UserRow>, into: impl Fn(UserRow) -> ApiResult<T>) -> ApiResult<Page<T>> {
     Ok(Page {
-        items: page.items.into_iter().map(into).collect::<ApiResult<Vec<T>>>()?,
+        items: page
+            .items
+            .into_iter()
+            .map(into)
+            .collect::<ApiResult<Vec<T>>>()?,
         next_cursor: page.next_cursor,
         total: page.total,
     })
 }
 
 /// The users list (R18): only users of the actor's area.
-pub async fn list(ctx: &Ctx<'_>, filter: &UserFilter, params: &ListParams) -> ApiResult<Page<User>> {
+pub async fn list(
+    ctx: &Ctx<'_>,
+    filter: &UserFilter,
+    params: &ListParams,
+) -> ApiResult<Page<User>> {
     let scope = scope::users(user_scope(ctx.actor()), "u");
-    page_of(users::list(ctx.db, ctx.account(), scope, filter, params).await?, UserRow::api)
+    page_of(
+        users::list(ctx.db, ctx.account(), scope, filter, params).await?,
+        UserRow::api,
+    )
 }
 
 /// The user picker (R18): active users of the actor's area.
 pub async fn picker(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<UserRef>> {
     let scope = scope::users(user_scope(ctx.actor()), "u");
-    let filter = UserFilter { active: Some(true), ..UserFilter::default() };
-    page_of(users::list(ctx.db, ctx.account(), scope, &filter, params).await?, |row| Ok(row.reference()))
+    let filter = UserFilter {
+        active: Some(true),
+        ..UserFilter::default()
+    };
+    page_of(
+        users::list(ctx.db, ctx.account(), scope, &filter, params).await?,
+        |row| Ok(row.reference()),
+    )
 }
 
 /// The "user in charge" picker (R19): the area's users plus the regular administrators.
 pub async fn in_charge_picker(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<UserRef>> {
     let scope = scope::users_in_charge(user_in_charge_scope(ctx.actor()), ctx.account(), "u");
-    let filter = UserFilter { active: Some(true), ..UserFilter::default() };
-    page_of(users::list(ctx.db, ctx.account(), scope, &filter, params).await?, |row| Ok(row.reference()))
+    let filter = UserFilter {
+        active: Some(true),
+        ..UserFilter::default()
+    };
+    page_of(
+        users::list(ctx.db, ctx.account(), scope, &filter, params).await?,
+        |row| Ok(row.reference()),
+    )
 }
 
 /// **Login as another user** candidates (R05).
 pub async fn login_as_candidates(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<UserRef>> {
     let scope = scope::users(policy::login_as_candidates(ctx.actor())?, "u");
-    let filter = UserFilter { active: Some(true), exclude: Some(ctx.actor().user().0), ..UserFilter::default() };
-    page_of(users::list(ctx.db, ctx.account(), scope, &filter, params).await?, |row| Ok(row.reference()))
+    let filter = UserFilter {
+        active: Some(true),
+        exclude: Some(ctx.actor().user().0),
+        ..UserFilter::default()
+    };
+    page_of(
+        users::list(ctx.db, ctx.account(), scope, &filter, params).await?,
+        |row| Ok(row.reference()),
+    )
 }
 
 /// A user the actor may see, or 404 as if they did not exist.
 pub async fn visible(ctx: &Ctx<'_>, id: i64) -> ApiResult<UserRow> {
-    users::get(ctx.db, ctx.account(), scope::users(user_scope(ctx.actor()), "u"), id)
-        .await?
-        .ok_or_else(ApiError::not_found)
+    users::get(
+        ctx.db,
+        ctx.account(),
+        scope::users(user_scope(ctx.actor()), "u"),
+        id,
+    )
+    .await?
+    .ok_or_else(ApiError::not_found)
 }
 
 pub async fn get(ctx: &Ctx<'_>, id: i64) -> ApiResult<User> {
@@ -78,10 +114,15 @@ fn valid_name(value: &str) -> ApiResult<String> {
 pub async fn create(ctx: &Ctx<'_>, input: UserInput) -> ApiResult<User> {
     let user_code = valid_user_code(&input.user_code)?;
     let name = valid_name(&input.name)?;
-    let group = groups::get(ctx.db, ctx.account(), group_scope(ctx.actor()), input.group_id.0)
-        .await?
-        .ok_or_else(|| ApiError::invalid("group_id", "unknown_group", "There is no such user group."))?
-        .policy()?;
+    let group = groups::get(
+        ctx.db,
+        ctx.account(),
+        group_scope(ctx.actor()),
+        input.group_id.0,
+    )
+    .await?
+    .ok_or_else(|| ApiError::invalid("group_id", "unknown_group", "There is no such user group."))?
+    .policy()?;
     policy::create_user(ctx.actor(), &group)?;
     let language = input.language.unwrap_or(Language::En);
     let changes = [
@@ -95,8 +136,23 @@ pub async fn create(ctx: &Ctx<'_>, input: UserInput) -> ApiResult<User> {
     let results = store::commit(
         ctx.db,
         vec![
-            users::insert(ctx.db, ctx.account(), &user_code, &name, &group, language, ctx.now)?,
-            ctx.history("user", None, area, "created", &format!("User {user_code} created"), &changes)?,
+            users::insert(
+                ctx.db,
+                ctx.account(),
+                &user_code,
+                &name,
+                &group,
+                language,
+                ctx.now,
+            )?,
+            ctx.history(
+                "user",
+                None,
+                area,
+                "created",
+                &format!("User {user_code} created"),
+                &changes,
+            )?,
         ],
     )
     .await?;
@@ -105,22 +161,56 @@ pub async fn create(ctx: &Ctx<'_>, input: UserInput) -> ApiResult<User> {
 
 pub async fn update(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<User> {
     let before = visible(ctx, id).await?;
-    policy::edit_user(ctx.actor(), &before.policy(BTreeSet::new()), &before.group()?)?;
+    policy::edit_user(
+        ctx.actor(),
+        &before.policy(BTreeSet::new()),
+        &before.group()?,
+    )?;
     let user_code = valid_user_code(&input.user_code)?;
     let name = valid_name(&input.name)?;
-    let language = input.language.or_else(|| Language::parse(&before.language)).unwrap_or(Language::En);
+    let language = input
+        .language
+        .or_else(|| Language::parse(&before.language))
+        .unwrap_or(Language::En);
     let mut changes = Vec::new();
-    diff(&mut changes, "user_code", Some(before.user_code.clone()), Some(user_code.clone()));
+    diff(
+        &mut changes,
+        "user_code",
+        Some(before.user_code.clone()),
+        Some(user_code.clone()),
+    );
     // R25: the mail user is the user code, kept in step.
-    diff(&mut changes, "mail_user", Some(before.user_code.clone()), Some(user_code.clone()));
-    diff(&mut changes, "name", Some(before.name.clone()), Some(name.clone()));
-    diff(&mut changes, "language", Some(before.language.clone()), Some(language.as_str().to_string()));
+    diff(
+        &mut changes,
+        "mail_user",
+        Some(before.user_code.clone()),
+        Some(user_code.clone()),
+    );
+    diff(
+        &mut changes,
+        "name",
+        Some(before.name.clone()),
+        Some(name.clone()),
+    );
+    diff(
+        &mut changes,
+        "language",
+        Some(before.language.clone()),
+        Some(language.as_str().to_string()),
+    );
     store::commit(
         ctx.db,
         vec![
             users::update_identity(ctx.db, &before, input.version, &user_code, &name, language)?,
             store::guard_previous_changed(ctx.db)?,
-            ctx.history("user", Some(id), before.area_id, "updated", &format!("User {user_code} updated"), &changes)?,
+            ctx.history(
+                "user",
+                Some(id),
+                before.area_id,
+                "updated",
+                &format!("User {user_code} updated"),
+                &changes,
+            )?,
         ],
     )
     .await?;
@@ -130,7 +220,10 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<User
 pub async fn set_active(ctx: &Ctx<'_>, id: i64, version: i64, active: bool) -> ApiResult<User> {
     let before = visible(ctx, id).await?;
     let (user, group) = (before.policy(BTreeSet::new()), before.group()?);
-    let mut statements = vec![users::set_active(ctx.db, id, version, active)?, store::guard_previous_changed(ctx.db)?];
+    let mut statements = vec![
+        users::set_active(ctx.db, id, version, active)?,
+        store::guard_previous_changed(ctx.db)?,
+    ];
     if active {
         policy::enable_user(ctx.actor(), &user, &group)?;
     } else {
@@ -141,8 +234,19 @@ pub async fn set_active(ctx: &Ctx<'_>, id: i64, version: i64, active: bool) -> A
         statements.push(store::guard_active_administrator(ctx.db, ctx.account())?);
     }
     let action = if active { "enabled" } else { "disabled" };
-    let changes = [change("active", Some((before.active == 1).to_string()), Some(active.to_string()))];
-    statements.push(ctx.history("user", Some(id), before.area_id, action, &format!("User {} {action}", before.user_code), &changes)?);
+    let changes = [change(
+        "active",
+        Some((before.active == 1).to_string()),
+        Some(active.to_string()),
+    )];
+    statements.push(ctx.history(
+        "user",
+        Some(id),
+        before.area_id,
+        action,
+        &format!("User {} {action}", before.user_code),
+        &changes,
+    )?);
     store::commit(ctx.db, statements).await?;
     get(ctx, id).await
 }
@@ -150,7 +254,12 @@ pub async fn set_active(ctx: &Ctx<'_>, id: i64, version: i64, active: bool) -> A
 pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
     let before = visible(ctx, id).await?;
     let others = users::other_active_administrators(ctx.db, ctx.account(), Some(id)).await?;
-    policy::delete_user(ctx.actor(), &before.policy(BTreeSet::new()), &before.group()?, others)?;
+    policy::delete_user(
+        ctx.actor(),
+        &before.policy(BTreeSet::new()),
+        &before.group()?,
+        others,
+    )?;
     let changes = [
         change("user_code", Some(before.user_code.clone()), None),
         change("name", Some(before.name.clone()), None),
@@ -160,26 +269,54 @@ pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
     statements.push(users::delete(ctx.db, id, version)?);
     statements.push(store::guard_previous_changed(ctx.db)?);
     statements.push(store::guard_active_administrator(ctx.db, ctx.account())?);
-    statements.push(ctx.history("user", Some(id), before.area_id, "deleted", &format!("User {} deleted", before.user_code), &changes)?);
+    statements.push(ctx.history(
+        "user",
+        Some(id),
+        before.area_id,
+        "deleted",
+        &format!("User {} deleted", before.user_code),
+        &changes,
+    )?);
     store::commit(ctx.db, statements).await?;
     Ok(())
 }
 
 /// Moving a user to another group (R17): across areas only for regular administrators, with
 /// a warning that a new user and group is the recommended way.
-pub async fn move_to_group(ctx: &Ctx<'_>, id: i64, group_id: i64, version: i64) -> ApiResult<Moved> {
+pub async fn move_to_group(
+    ctx: &Ctx<'_>,
+    id: i64,
+    group_id: i64,
+    version: i64,
+) -> ApiResult<Moved> {
     let before = visible(ctx, id).await?;
     let from = before.group()?;
     let to = groups::get(ctx.db, ctx.account(), group_scope(ctx.actor()), group_id)
         .await?
-        .ok_or_else(|| ApiError::invalid("group_id", "unknown_group", "There is no such user group."))?
+        .ok_or_else(|| {
+            ApiError::invalid("group_id", "unknown_group", "There is no such user group.")
+        })?
         .policy()?;
     let others = users::other_active_administrators(ctx.db, ctx.account(), Some(id)).await?;
-    let notice = policy::move_user(ctx.actor(), &before.policy(BTreeSet::new()), &from, &to, others)?;
+    let notice = policy::move_user(
+        ctx.actor(),
+        &before.policy(BTreeSet::new()),
+        &from,
+        &to,
+        others,
+    )?;
     let changes = [
         change("group", Some(from.code.clone()), Some(to.code.clone())),
-        change("area", from.area().map(|area| area.0.to_string()), to.area().map(|area| area.0.to_string())),
-        change("access_level", Some(from.level().as_str().to_string()), Some(to.level().as_str().to_string())),
+        change(
+            "area",
+            from.area().map(|area| area.0.to_string()),
+            to.area().map(|area| area.0.to_string()),
+        ),
+        change(
+            "access_level",
+            Some(from.level().as_str().to_string()),
+            Some(to.level().as_str().to_string()),
+        ),
     ];
     store::commit(
         ctx.db,
@@ -187,26 +324,47 @@ pub async fn move_to_group(ctx: &Ctx<'_>, id: i64, group_id: i64, version: i64) 
             users::set_group(ctx.db, id, version, &to)?,
             store::guard_previous_changed(ctx.db)?,
             store::guard_active_administrator(ctx.db, ctx.account())?,
-            ctx.history("user", Some(id), before.area_id, "moved", &format!("User {} moved to group {}", before.user_code, to.code), &changes)?,
+            ctx.history(
+                "user",
+                Some(id),
+                before.area_id,
+                "moved",
+                &format!("User {} moved to group {}", before.user_code, to.code),
+                &changes,
+            )?,
         ],
     )
     .await?;
-    Ok(Moved { user: get(ctx, id).await?, warning: notice.warning().map(str::to_string) })
+    Ok(Moved {
+        user: get(ctx, id).await?,
+        warning: notice.warning().map(str::to_string),
+    })
 }
 
 /// The Access to Companies tab (R13, R14): the companies the editor may see, limited to the
 /// target's area when their group has one; locked (all of the area) for local administrators.
-pub async fn company_access(ctx: &Ctx<'_>, id: i64, params: &ListParams) -> ApiResult<CompanyAccess> {
+pub async fn company_access(
+    ctx: &Ctx<'_>,
+    id: i64,
+    params: &ListParams,
+) -> ApiResult<CompanyAccess> {
     let target = visible(ctx, id).await?;
     let group = target.group()?;
     let locked = group.level() != AccessLevel::User;
     let editor = company_scope(ctx.actor());
-    let filter = CompanyFilter { area_id: group.area().map(|area| area.0), ..CompanyFilter::default() };
+    let filter = CompanyFilter {
+        area_id: group.area().map(|area| area.0),
+        ..CompanyFilter::default()
+    };
     let page = companies::list(ctx.db, ctx.account(), editor, &filter, params).await?;
     let ticked: BTreeSet<i64> = if locked {
         BTreeSet::new()
     } else {
-        users::ticked_in_scope(ctx.db, ctx.account(), id, scope::companies(editor, "c")).await?.into_iter().map(|(id, _)| id).collect()
+        users::ticked_in_scope(ctx.db, ctx.account(), id, scope::companies(editor, "c"))
+            .await?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect()
     };
     Ok(CompanyAccess {
         locked,
@@ -229,10 +387,18 @@ pub async fn company_access(ctx: &Ctx<'_>, id: i64, params: &ListParams) -> ApiR
     })
 }
 
-pub async fn set_company_access(ctx: &Ctx<'_>, id: i64, input: SetCompanyAccess) -> ApiResult<CompanyAccess> {
+pub async fn set_company_access(
+    ctx: &Ctx<'_>,
+    id: i64,
+    input: SetCompanyAccess,
+) -> ApiResult<CompanyAccess> {
     const MAX_TICKS: usize = 10_000;
     if input.company_ids.len() > MAX_TICKS {
-        return Err(ApiError::invalid("company_ids", "too_many", "At most 10,000 companies can be ticked at once."));
+        return Err(ApiError::invalid(
+            "company_ids",
+            "too_many",
+            "At most 10,000 companies can be ticked at once.",
+        ));
     }
     let target = visible(ctx, id).await?;
     let group = target.group()?;
@@ -240,23 +406,59 @@ pub async fn set_company_access(ctx: &Ctx<'_>, id: i64, input: SetCompanyAccess)
     let ids: Vec<i64> = requested.iter().copied().collect();
     let found = companies::references(ctx.db, ctx.account(), &ids).await?;
     if found.len() != ids.len() {
-        return Err(ApiError::invalid("company_ids", "unknown_company", "One of the companies does not exist."));
+        return Err(ApiError::invalid(
+            "company_ids",
+            "unknown_company",
+            "One of the companies does not exist.",
+        ));
     }
     let refs: Vec<CompanyRef> = found
         .iter()
-        .map(|(id, _, area)| CompanyRef { id: CompanyId(*id), area: area.map(AreaId) })
+        .map(|(id, _, area)| CompanyRef {
+            id: CompanyId(*id),
+            area: area.map(AreaId),
+        })
         .collect();
     // The whole request is refused if any company is out of bounds (R14).
     policy::set_ticked_companies(ctx.actor(), &target.policy(BTreeSet::new()), &group, &refs)?;
     let editor: CompanyScope = company_scope(ctx.actor());
-    let before = users::ticked_in_scope(ctx.db, ctx.account(), id, scope::companies(editor, "c")).await?;
+    let before =
+        users::ticked_in_scope(ctx.db, ctx.account(), id, scope::companies(editor, "c")).await?;
     let mut after_codes: Vec<String> = found.iter().map(|(_, code, _)| code.clone()).collect();
     after_codes.sort();
     let before_codes: Vec<String> = before.into_iter().map(|(_, code)| code).collect();
-    let changes = [change("companies", Some(before_codes.join(", ")), Some(after_codes.join(", ")))];
-    let mut statements = vec![users::bump_version(ctx.db, id, input.version)?, store::guard_previous_changed(ctx.db)?];
-    statements.extend(users::replace_ticks(ctx.db, ctx.account(), id, scope::companies(editor, "c"), &ids)?);
-    statements.push(ctx.history("user", Some(id), target.area_id, "access_changed", &format!("Access to companies of {} changed", target.user_code), &changes)?);
+    let changes = [change(
+        "companies",
+        Some(before_codes.join(", ")),
+        Some(after_codes.join(", ")),
+    )];
+    let mut statements = vec![
+        users::bump_version(ctx.db, id, input.version)?,
+        store::guard_previous_changed(ctx.db)?,
+    ];
+    statements.extend(users::replace_ticks(
+        ctx.db,
+        ctx.account(),
+        id,
+        scope::companies(editor, "c"),
+        &ids,
+    )?);
+    statements.push(ctx.history(
+        "user",
+        Some(id),
+        target.area_id,
+        "access_changed",
+        &format!("Access to companies of {} changed", target.user_code),
+        &changes,
+    )?);
     store::commit(ctx.db, statements).await?;
-    company_access(ctx, id, &ListParams { limit: crate::store::list::DEFAULT_LIMIT, ..ListParams::default() }).await
+    company_access(
+        ctx,
+        id,
+        &ListParams {
+            limit: crate::store::list::DEFAULT_LIMIT,
+            ..ListParams::default()
+        },
+    )
+    .await
 }

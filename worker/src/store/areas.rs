@@ -44,15 +44,32 @@ pub async fn list(db: &D1Database, account: i64, params: &ListParams) -> ApiResu
     from.bind_int(account);
     if let Some(q) = &params.q {
         // Area codes are few (hundreds): a case-insensitive match is fine here.
-        from.push(" AND (lower(code) LIKE ").bind_text(&format!("{q}%")).push(" OR lower(description) LIKE ").bind_text(&format!("%{q}%")).push(")");
+        from.push(" AND (lower(code) LIKE ")
+            .bind_text(&format!("{q}%"))
+            .push(" OR lower(description) LIKE ")
+            .bind_text(&format!("%{q}%"))
+            .push(")");
     }
-    list::page(db, "id, code, description, version", from, "code", "id", params, |row: AreaRow| Ok(row.into())).await
+    list::page(
+        db,
+        "id, code, description, version",
+        from,
+        "code",
+        "id",
+        params,
+        |row: AreaRow| Ok(row.into()),
+    )
+    .await
 }
 
 pub async fn get(db: &D1Database, account: i64, id: i64) -> ApiResult<Option<AreaRow>> {
-    Ok(statement(db, "SELECT id, code, description, version FROM areas WHERE id = ?1 AND account_id = ?2", &[int(id), int(account)])?
-        .first::<AreaRow>(None)
-        .await?)
+    Ok(statement(
+        db,
+        "SELECT id, code, description, version FROM areas WHERE id = ?1 AND account_id = ?2",
+        &[int(id), int(account)],
+    )?
+    .first::<AreaRow>(None)
+    .await?)
 }
 
 pub async fn usage(db: &D1Database, account: i64, id: i64) -> ApiResult<AreaUsage> {
@@ -81,7 +98,12 @@ pub async fn usage(db: &D1Database, account: i64, id: i64) -> ApiResult<AreaUsag
     }))
 }
 
-pub fn insert(db: &D1Database, account: i64, code: &str, description: &str) -> ApiResult<D1PreparedStatement> {
+pub fn insert(
+    db: &D1Database,
+    account: i64,
+    code: &str,
+    description: &str,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "INSERT INTO areas (account_id, code, description) VALUES (?1, ?2, ?3) RETURNING id",
@@ -89,16 +111,34 @@ pub fn insert(db: &D1Database, account: i64, code: &str, description: &str) -> A
     )
 }
 
-pub fn update(db: &D1Database, account: i64, id: i64, version: i64, code: &str, description: &str) -> ApiResult<D1PreparedStatement> {
+pub fn update(
+    db: &D1Database,
+    account: i64,
+    id: i64,
+    version: i64,
+    code: &str,
+    description: &str,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "UPDATE areas SET code = ?4, description = ?5, version = version + 1 \
          WHERE id = ?1 AND account_id = ?2 AND version = ?3",
-        &[int(id), int(account), int(version), text(code), text(description)],
+        &[
+            int(id),
+            int(account),
+            int(version),
+            text(code),
+            text(description),
+        ],
     )
 }
 
-pub fn delete(db: &D1Database, account: i64, id: i64, version: i64) -> ApiResult<D1PreparedStatement> {
+pub fn delete(
+    db: &D1Database,
+    account: i64,
+    id: i64,
+    version: i64,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "DELETE FROM areas WHERE id = ?1 AND account_id = ?2 AND version = ?3",

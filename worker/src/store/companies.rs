@@ -96,7 +96,8 @@ impl From<CompanyRow> for Company {
     }
 }
 
-const COLUMNS: &str = "c.id, c.code, c.name, c.name_norm, c.directory_id, d.code AS directory_code, \
+const COLUMNS: &str =
+    "c.id, c.code, c.name, c.name_norm, c.directory_id, d.code AS directory_code, \
     d.multidimensional, d.area_id AS directory_area_id, c.area_id, a.code AS area_code, \
     c.user_in_charge_id, u.user_code AS uic_code, u.name AS uic_name, c.version";
 const FROM: &str = "FROM companies c JOIN directories d ON d.id = c.directory_id \
@@ -129,7 +130,13 @@ fn search(from: &mut Sql, q: &Option<String>) {
     }
 }
 
-pub async fn list(db: &D1Database, account: i64, scope: CompanyScope, filter: &CompanyFilter, params: &ListParams) -> ApiResult<Page<CompanyRow>> {
+pub async fn list(
+    db: &D1Database,
+    account: i64,
+    scope: CompanyScope,
+    filter: &CompanyFilter,
+    params: &ListParams,
+) -> ApiResult<Page<CompanyRow>> {
     let mut from = Sql::new(FROM);
     from.bind_int(account).append(scope::companies(scope, "c"));
     if let Some(area) = filter.area_id {
@@ -142,14 +149,26 @@ pub async fn list(db: &D1Database, account: i64, scope: CompanyScope, filter: &C
     list::page(db, COLUMNS, from, "c.name_norm", "c.id", params, Ok).await
 }
 
-pub async fn get(db: &D1Database, account: i64, scope: CompanyScope, id: i64) -> ApiResult<Option<CompanyRow>> {
+pub async fn get(
+    db: &D1Database,
+    account: i64,
+    scope: CompanyScope,
+    id: i64,
+) -> ApiResult<Option<CompanyRow>> {
     let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM}"));
-    sql.bind_int(account).append(scope::companies(scope, "c")).push(" AND c.id = ").bind_int(id);
+    sql.bind_int(account)
+        .append(scope::companies(scope, "c"))
+        .push(" AND c.id = ")
+        .bind_int(id);
     Ok(sql.prepare(db)?.first::<CompanyRow>(None).await?)
 }
 
 /// The effective areas of the given companies of the account; ids of other accounts are absent.
-pub async fn references(db: &D1Database, account: i64, ids: &[i64]) -> ApiResult<Vec<(i64, String, Option<i64>)>> {
+pub async fn references(
+    db: &D1Database,
+    account: i64,
+    ids: &[i64],
+) -> ApiResult<Vec<(i64, String, Option<i64>)>> {
     #[derive(Deserialize)]
     struct Ref {
         id: i64,
@@ -166,11 +185,22 @@ pub async fn references(db: &D1Database, account: i64, ids: &[i64]) -> ApiResult
     .all()
     .await?
     .results::<Ref>()?;
-    Ok(rows.into_iter().map(|row| (row.id, row.code, row.area_id)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.id, row.code, row.area_id))
+        .collect())
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn insert(db: &D1Database, account: i64, directory: i64, code: &str, name: &str, area: Option<i64>, user_in_charge: Option<i64>) -> ApiResult<D1PreparedStatement> {
+pub fn insert(
+    db: &D1Database,
+    account: i64,
+    directory: i64,
+    code: &str,
+    name: &str,
+    area: Option<i64>,
+    user_in_charge: Option<i64>,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "INSERT INTO companies (account_id, directory_id, code, name, name_norm, area_id, user_in_charge_id) \
@@ -179,7 +209,14 @@ pub fn insert(db: &D1Database, account: i64, directory: i64, code: &str, name: &
     )
 }
 
-pub fn update(db: &D1Database, id: i64, version: i64, code: &str, name: &str, user_in_charge: Option<i64>) -> ApiResult<D1PreparedStatement> {
+pub fn update(
+    db: &D1Database,
+    id: i64,
+    version: i64,
+    code: &str,
+    name: &str,
+    user_in_charge: Option<i64>,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "UPDATE companies SET code = ?3, name = ?4, name_norm = ?5, user_in_charge_id = ?6, version = version + 1 \
@@ -189,17 +226,39 @@ pub fn update(db: &D1Database, id: i64, version: i64, code: &str, name: &str, us
 }
 
 pub fn set_area(db: &D1Database, id: i64, area: Option<i64>) -> ApiResult<D1PreparedStatement> {
-    statement(db, "UPDATE companies SET area_id = ?2 WHERE id = ?1", &[int(id), opt_int(area)])
+    statement(
+        db,
+        "UPDATE companies SET area_id = ?2 WHERE id = ?1",
+        &[int(id), opt_int(area)],
+    )
 }
 
 /// Projects or employees of one company (`table` is a fixed name, never from the request).
-pub async fn entries(db: &D1Database, table: &'static str, company: i64, params: &ListParams) -> ApiResult<Page<EntryRow>> {
+pub async fn entries(
+    db: &D1Database,
+    table: &'static str,
+    company: i64,
+    params: &ListParams,
+) -> ApiResult<Page<EntryRow>> {
     let mut from = Sql::new(&format!("FROM {table} e WHERE e.company_id = "));
     from.bind_int(company);
     if let Some(q) = &params.q {
-        from.push(" AND (lower(e.name) LIKE ").bind_text(&format!("{q}%")).push(" OR lower(e.code) LIKE ").bind_text(&format!("{q}%")).push(")");
+        from.push(" AND (lower(e.name) LIKE ")
+            .bind_text(&format!("{q}%"))
+            .push(" OR lower(e.code) LIKE ")
+            .bind_text(&format!("{q}%"))
+            .push(")");
     }
-    list::page(db, "e.id, e.company_id, e.code, e.name", from, "e.code", "e.id", params, Ok).await
+    list::page(
+        db,
+        "e.id, e.company_id, e.code, e.name",
+        from,
+        "e.code",
+        "e.id",
+        params,
+        Ok,
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Deserialize)]

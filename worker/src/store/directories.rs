@@ -55,24 +55,62 @@ impl From<DirectoryRow> for Directory {
     }
 }
 
-const COLUMNS: &str = "d.id, d.code, d.name, d.multidimensional, d.area_id, a.code AS area_code, d.version";
+const COLUMNS: &str =
+    "d.id, d.code, d.name, d.multidimensional, d.area_id, a.code AS area_code, d.version";
 
-pub async fn list(db: &D1Database, account: i64, scope: DirectoryScope, params: &ListParams) -> ApiResult<Page<Directory>> {
-    let mut from = Sql::new("FROM directories d LEFT JOIN areas a ON a.id = d.area_id WHERE d.account_id = ");
-    from.bind_int(account).append(scope::directories(scope, "d"));
+pub async fn list(
+    db: &D1Database,
+    account: i64,
+    scope: DirectoryScope,
+    params: &ListParams,
+) -> ApiResult<Page<Directory>> {
+    let mut from =
+        Sql::new("FROM directories d LEFT JOIN areas a ON a.id = d.area_id WHERE d.account_id = ");
+    from.bind_int(account)
+        .append(scope::directories(scope, "d"));
     if let Some(q) = &params.q {
-        from.push(" AND (lower(d.code) LIKE ").bind_text(&format!("{q}%")).push(" OR lower(d.name) LIKE ").bind_text(&format!("{q}%")).push(")");
+        from.push(" AND (lower(d.code) LIKE ")
+            .bind_text(&format!("{q}%"))
+            .push(" OR lower(d.name) LIKE ")
+            .bind_text(&format!("{q}%"))
+            .push(")");
     }
-    list::page(db, COLUMNS, from, "d.code", "d.id", params, |row: DirectoryRow| Ok(row.into())).await
+    list::page(
+        db,
+        COLUMNS,
+        from,
+        "d.code",
+        "d.id",
+        params,
+        |row: DirectoryRow| Ok(row.into()),
+    )
+    .await
 }
 
-pub async fn get(db: &D1Database, account: i64, scope: DirectoryScope, id: i64) -> ApiResult<Option<DirectoryRow>> {
-    let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM directories d LEFT JOIN areas a ON a.id = d.area_id WHERE d.id = "));
-    sql.bind_int(id).push(" AND d.account_id = ").bind_int(account).append(scope::directories(scope, "d"));
+pub async fn get(
+    db: &D1Database,
+    account: i64,
+    scope: DirectoryScope,
+    id: i64,
+) -> ApiResult<Option<DirectoryRow>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM directories d LEFT JOIN areas a ON a.id = d.area_id WHERE d.id = "
+    ));
+    sql.bind_int(id)
+        .push(" AND d.account_id = ")
+        .bind_int(account)
+        .append(scope::directories(scope, "d"));
     Ok(sql.prepare(db)?.first::<DirectoryRow>(None).await?)
 }
 
-pub fn insert(db: &D1Database, account: i64, code: &str, name: &str, multidimensional: bool, area: Option<i64>) -> ApiResult<D1PreparedStatement> {
+pub fn insert(
+    db: &D1Database,
+    account: i64,
+    code: &str,
+    name: &str,
+    multidimensional: bool,
+    area: Option<i64>,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "INSERT INTO directories (account_id, code, name, multidimensional, area_id) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
@@ -81,7 +119,16 @@ pub fn insert(db: &D1Database, account: i64, code: &str, name: &str, multidimens
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn update(db: &D1Database, account: i64, id: i64, version: i64, code: &str, name: &str, multidimensional: bool, area: Option<i64>) -> ApiResult<D1PreparedStatement> {
+pub fn update(
+    db: &D1Database,
+    account: i64,
+    id: i64,
+    version: i64,
+    code: &str,
+    name: &str,
+    multidimensional: bool,
+    area: Option<i64>,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "UPDATE directories SET code = ?4, name = ?5, multidimensional = ?6, area_id = ?7, version = version + 1 \
@@ -91,7 +138,11 @@ pub fn update(db: &D1Database, account: i64, id: i64, version: i64, code: &str, 
 }
 
 /// R08: every company of a multidimensional directory takes the directory's area.
-pub fn align_companies(db: &D1Database, directory: i64, area: Option<i64>) -> ApiResult<D1PreparedStatement> {
+pub fn align_companies(
+    db: &D1Database,
+    directory: i64,
+    area: Option<i64>,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "UPDATE companies SET area_id = ?2, version = version + 1 WHERE directory_id = ?1 AND area_id IS NOT ?2",
@@ -99,7 +150,11 @@ pub fn align_companies(db: &D1Database, directory: i64, area: Option<i64>) -> Ap
     )
 }
 
-pub fn set_area(db: &D1Database, directory: i64, area: Option<i64>) -> ApiResult<D1PreparedStatement> {
+pub fn set_area(
+    db: &D1Database,
+    directory: i64,
+    area: Option<i64>,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "UPDATE directories SET area_id = ?2, version = version + 1 WHERE id = ?1",
@@ -114,8 +169,12 @@ pub async fn area_exists(db: &D1Database, account: i64, area: i64) -> ApiResult<
         #[allow(dead_code)]
         id: i64,
     }
-    Ok(statement(db, "SELECT id FROM areas WHERE id = ?1 AND account_id = ?2", &[int(area), int(account)])?
-        .first::<Found>(None)
-        .await?
-        .is_some())
+    Ok(statement(
+        db,
+        "SELECT id FROM areas WHERE id = ?1 AND account_id = ?2",
+        &[int(area), int(account)],
+    )?
+    .first::<Found>(None)
+    .await?
+    .is_some())
 }

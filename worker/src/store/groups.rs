@@ -36,7 +36,13 @@ impl Keyed for GroupRow {
 
 impl GroupRow {
     pub fn policy(&self) -> ApiResult<Group> {
-        policy_group(self.id, &self.code, &self.access_level, self.area_id, &self.options)
+        policy_group(
+            self.id,
+            &self.code,
+            &self.access_level,
+            self.area_id,
+            &self.options,
+        )
     }
 
     pub fn api(self) -> ApiResult<ApiGroup> {
@@ -55,22 +61,40 @@ impl GroupRow {
     }
 }
 
-const COLUMNS: &str = "g.id, g.code, g.description, g.access_level, g.area_id, a.code AS area_code, g.options, \
+const COLUMNS: &str =
+    "g.id, g.code, g.description, g.access_level, g.area_id, a.code AS area_code, g.options, \
     (SELECT COUNT(*) FROM users m WHERE m.group_id = g.id) AS members, g.version";
 const FROM: &str = "FROM user_groups g LEFT JOIN areas a ON a.id = g.area_id WHERE g.account_id = ";
 
-pub async fn list(db: &D1Database, account: i64, scope: GroupScope, params: &ListParams) -> ApiResult<Page<ApiGroup>> {
+pub async fn list(
+    db: &D1Database,
+    account: i64,
+    scope: GroupScope,
+    params: &ListParams,
+) -> ApiResult<Page<ApiGroup>> {
     let mut from = Sql::new(FROM);
     from.bind_int(account).append(scope::groups(scope, "g"));
     if let Some(q) = &params.q {
-        from.push(" AND (lower(g.code) LIKE ").bind_text(&format!("{q}%")).push(" OR lower(g.description) LIKE ").bind_text(&format!("%{q}%")).push(")");
+        from.push(" AND (lower(g.code) LIKE ")
+            .bind_text(&format!("{q}%"))
+            .push(" OR lower(g.description) LIKE ")
+            .bind_text(&format!("%{q}%"))
+            .push(")");
     }
     list::page(db, COLUMNS, from, "g.code", "g.id", params, GroupRow::api).await
 }
 
-pub async fn get(db: &D1Database, account: i64, scope: GroupScope, id: i64) -> ApiResult<Option<GroupRow>> {
+pub async fn get(
+    db: &D1Database,
+    account: i64,
+    scope: GroupScope,
+    id: i64,
+) -> ApiResult<Option<GroupRow>> {
     let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM}"));
-    sql.bind_int(account).append(scope::groups(scope, "g")).push(" AND g.id = ").bind_int(id);
+    sql.bind_int(account)
+        .append(scope::groups(scope, "g"))
+        .push(" AND g.id = ")
+        .bind_int(id);
     Ok(sql.prepare(db)?.first::<GroupRow>(None).await?)
 }
 
@@ -78,17 +102,39 @@ fn area_of(access: GroupAccess) -> Option<i64> {
     access.area().map(|area| area.0)
 }
 
-pub fn insert(db: &D1Database, account: i64, code: &str, description: &str, access: GroupAccess, options: OptionSet) -> ApiResult<D1PreparedStatement> {
+pub fn insert(
+    db: &D1Database,
+    account: i64,
+    code: &str,
+    description: &str,
+    access: GroupAccess,
+    options: OptionSet,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "INSERT INTO user_groups (account_id, code, description, access_level, area_id, options) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-        &[int(account), text(code), text(description), text(access.level().as_str()), opt_int(area_of(access)), text(&format_options(options))],
+        &[
+            int(account),
+            text(code),
+            text(description),
+            text(access.level().as_str()),
+            opt_int(area_of(access)),
+            text(&format_options(options)),
+        ],
     )
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn update(db: &D1Database, id: i64, version: i64, code: &str, description: &str, access: GroupAccess, options: OptionSet) -> ApiResult<D1PreparedStatement> {
+pub fn update(
+    db: &D1Database,
+    id: i64,
+    version: i64,
+    code: &str,
+    description: &str,
+    access: GroupAccess,
+    options: OptionSet,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "UPDATE user_groups SET code = ?3, description = ?4, access_level = ?5, area_id = ?6, options = ?7, \
@@ -98,15 +144,27 @@ pub fn update(db: &D1Database, id: i64, version: i64, code: &str, description: &
 }
 
 /// Members copy their group's area and level (R10): kept in step in the same batch.
-pub fn sync_members(db: &D1Database, id: i64, access: GroupAccess) -> ApiResult<D1PreparedStatement> {
+pub fn sync_members(
+    db: &D1Database,
+    id: i64,
+    access: GroupAccess,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "UPDATE users SET area_id = ?2, access_level = ?3, version = version + 1 \
          WHERE group_id = ?1 AND (area_id IS NOT ?2 OR access_level <> ?3)",
-        &[int(id), opt_int(area_of(access)), text(access.level().as_str())],
+        &[
+            int(id),
+            opt_int(area_of(access)),
+            text(access.level().as_str()),
+        ],
     )
 }
 
 pub fn delete(db: &D1Database, id: i64, version: i64) -> ApiResult<D1PreparedStatement> {
-    statement(db, "DELETE FROM user_groups WHERE id = ?1 AND version = ?2", &[int(id), int(version)])
+    statement(
+        db,
+        "DELETE FROM user_groups WHERE id = ?1 AND version = ?2",
+        &[int(id), int(version)],
+    )
 }

@@ -36,14 +36,23 @@ struct Row {
     changes: String,
 }
 
-pub async fn list(db: &D1Database, account: i64, scope: HistoryScope, filter: &HistoryFilter, params: &ListParams) -> ApiResult<Page<HistoryEntry>> {
-    let mut from = Sql::new("FROM history h LEFT JOIN areas a ON a.id = h.area_id WHERE h.account_id = ");
+pub async fn list(
+    db: &D1Database,
+    account: i64,
+    scope: HistoryScope,
+    filter: &HistoryFilter,
+    params: &ListParams,
+) -> ApiResult<Page<HistoryEntry>> {
+    let mut from =
+        Sql::new("FROM history h LEFT JOIN areas a ON a.id = h.area_id WHERE h.account_id = ");
     from.bind_int(account).append(scope::history(scope, "h"));
     if let Some(user_from) = &filter.user_from {
-        from.push(" AND h.actor_user_code >= ").bind_text(&user_from.to_lowercase());
+        from.push(" AND h.actor_user_code >= ")
+            .bind_text(&user_from.to_lowercase());
     }
     if let Some(user_to) = &filter.user_to {
-        from.push(" AND h.actor_user_code <= ").bind_text(&user_to.to_lowercase());
+        from.push(" AND h.actor_user_code <= ")
+            .bind_text(&user_to.to_lowercase());
     }
     if let Some(kind) = &filter.entity_kind {
         from.push(" AND h.entity_kind = ").bind_text(kind);
@@ -58,19 +67,39 @@ pub async fn list(db: &D1Database, account: i64, scope: HistoryScope, filter: &H
         from.push(" AND h.at <= ").bind_int(end);
     }
     let total = list::count(db, &from, &params.plans).await?;
-    let mut query = Sql::new("SELECT h.id, h.at, h.actor_user_code, h.on_behalf_of_user_code, h.entity_kind, \
-        h.entity_id, a.code AS area_code, h.action, h.summary, h.changes ");
+    let mut query = Sql::new(
+        "SELECT h.id, h.at, h.actor_user_code, h.on_behalf_of_user_code, h.entity_kind, \
+        h.entity_id, a.code AS area_code, h.action, h.summary, h.changes ",
+    );
     query.append(from);
     if let Some((at, id)) = &params.after {
-        let at: i64 = at.parse().map_err(|_| ApiError::invalid("cursor", "invalid_cursor", "The `cursor` is not one this list gave out."))?;
-        query.push(" AND (h.at, h.id) < (").bind_int(at).push(", ").bind_int(*id).push(")");
+        let at: i64 = at.parse().map_err(|_| {
+            ApiError::invalid(
+                "cursor",
+                "invalid_cursor",
+                "The `cursor` is not one this list gave out.",
+            )
+        })?;
+        query
+            .push(" AND (h.at, h.id) < (")
+            .bind_int(at)
+            .push(", ")
+            .bind_int(*id)
+            .push(")");
     }
-    query.push(" ORDER BY h.at DESC, h.id DESC LIMIT ").bind_int(params.limit + 1);
+    query
+        .push(" ORDER BY h.at DESC, h.id DESC LIMIT ")
+        .bind_int(params.limit + 1);
     list::explain(db, &params.plans, &query).await?;
     let mut rows = query.prepare(db)?.all().await?.results::<Row>()?;
     let more = rows.len() as i64 > params.limit;
     rows.truncate(params.limit.max(0) as usize);
-    let next_cursor = if more { rows.last().map(|row| encode_cursor(&row.at.to_string(), row.id)) } else { None };
+    let next_cursor = if more {
+        rows.last()
+            .map(|row| encode_cursor(&row.at.to_string(), row.id))
+    } else {
+        None
+    };
     let items = rows
         .into_iter()
         .map(|row| HistoryEntry {
@@ -86,7 +115,11 @@ pub async fn list(db: &D1Database, account: i64, scope: HistoryScope, filter: &H
             changes: serde_json::from_str::<Vec<FieldChange>>(&row.changes).unwrap_or_default(),
         })
         .collect();
-    Ok(Page { items, next_cursor, total })
+    Ok(Page {
+        items,
+        next_cursor,
+        total,
+    })
 }
 
 #[derive(Deserialize)]
@@ -108,14 +141,38 @@ impl Keyed for ReportRow {
 }
 
 /// Reports and documents (R22).
-pub async fn reports(db: &D1Database, account: i64, scope: ReportScope, params: &ListParams) -> ApiResult<Page<Report>> {
-    let mut from = Sql::new("FROM reports r LEFT JOIN areas a ON a.id = r.area_id WHERE r.account_id = ");
+pub async fn reports(
+    db: &D1Database,
+    account: i64,
+    scope: ReportScope,
+    params: &ListParams,
+) -> ApiResult<Page<Report>> {
+    let mut from =
+        Sql::new("FROM reports r LEFT JOIN areas a ON a.id = r.area_id WHERE r.account_id = ");
     from.bind_int(account).append(scope::reports(scope, "r"));
     if let Some(q) = &params.q {
-        from.push(" AND (lower(r.title) LIKE ").bind_text(&format!("{q}%")).push(" OR lower(r.code) LIKE ").bind_text(&format!("{q}%")).push(")");
+        from.push(" AND (lower(r.title) LIKE ")
+            .bind_text(&format!("{q}%"))
+            .push(" OR lower(r.code) LIKE ")
+            .bind_text(&format!("{q}%"))
+            .push(")");
     }
-    list::page(db, "r.id, r.code, r.title, r.kind, a.code AS area_code", from, "r.title", "r.id", params, |row: ReportRow| {
-        Ok(Report { id: ReportId(row.id), code: row.code, title: row.title, kind: row.kind, area_code: row.area_code })
-    })
+    list::page(
+        db,
+        "r.id, r.code, r.title, r.kind, a.code AS area_code",
+        from,
+        "r.title",
+        "r.id",
+        params,
+        |row: ReportRow| {
+            Ok(Report {
+                id: ReportId(row.id),
+                code: row.code,
+                title: row.title,
+                kind: row.kind,
+                area_code: row.area_code,
+            })
+        },
+    )
     .await
 }

@@ -67,7 +67,11 @@ impl ListParams {
             match key.as_str() {
                 "q" => {
                     if value.chars().count() > MAX_QUERY_LEN {
-                        return Err(ApiError::invalid("q", "too_long", "A search has at most 100 characters."));
+                        return Err(ApiError::invalid(
+                            "q",
+                            "too_long",
+                            "A search has at most 100 characters.",
+                        ));
                     }
                     let q = value.trim().to_lowercase();
                     params.q = (!q.is_empty()).then_some(q);
@@ -79,7 +83,11 @@ impl ListParams {
                         .ok()
                         .filter(|limit| (1..=MAX_LIMIT).contains(limit))
                         .ok_or_else(|| {
-                            ApiError::invalid("limit", "out_of_range", "`limit` must be a whole number from 1 to 200.")
+                            ApiError::invalid(
+                                "limit",
+                                "out_of_range",
+                                "`limit` must be a whole number from 1 to 200.",
+                            )
                         })?;
                 }
                 _ => {}
@@ -90,7 +98,13 @@ impl ListParams {
 }
 
 fn decode_cursor(cursor: &str) -> ApiResult<(String, i64)> {
-    let invalid = || ApiError::invalid("cursor", "invalid_cursor", "The `cursor` is not one this list gave out.");
+    let invalid = || {
+        ApiError::invalid(
+            "cursor",
+            "invalid_cursor",
+            "The `cursor` is not one this list gave out.",
+        )
+    };
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     serde_json::from_slice::<(String, i64)>(&bytes).map_err(|_| invalid())
 }
@@ -131,9 +145,17 @@ pub async fn count(db: &D1Database, from_where: &Sql, plans: &Option<PlanSink>) 
         n: i64,
     }
     let mut count = Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1 ");
-    count.append(from_where.clone()).push(" LIMIT ").bind_int(TOTAL_CAP + 1).push(")");
+    count
+        .append(from_where.clone())
+        .push(" LIMIT ")
+        .bind_int(TOTAL_CAP + 1)
+        .push(")");
     explain(db, plans, &count).await?;
-    Ok(count.prepare(db)?.first::<Count>(None).await?.map_or(0, |row| row.n))
+    Ok(count
+        .prepare(db)?
+        .first::<Count>(None)
+        .await?
+        .map_or(0, |row| row.n))
 }
 
 /// A row that knows its own position in the list order.
@@ -172,17 +194,27 @@ where
     // matches faster (see `Sql::prefer_sorting_matches`).
     let unary = if query.sorts_matches() { "+" } else { "" };
     query
-        .push(&format!(" ORDER BY {unary}{sort_column}, {unary}{id_column} LIMIT "))
+        .push(&format!(
+            " ORDER BY {unary}{sort_column}, {unary}{id_column} LIMIT "
+        ))
         .bind_int(params.limit + 1);
     explain(db, &params.plans, &query).await?;
     let mut rows = query.prepare(db)?.all().await?.results::<R>()?;
     let more = rows.len() as i64 > params.limit;
     rows.truncate(params.limit.max(0) as usize);
     let next_cursor = if more {
-        rows.last().map(|row| encode_cursor(row.sort_key(), row.id()))
+        rows.last()
+            .map(|row| encode_cursor(row.sort_key(), row.id()))
     } else {
         None
     };
-    let items = rows.into_iter().map(into_item).collect::<ApiResult<Vec<T>>>()?;
-    Ok(Page { items, next_cursor, total })
+    let items = rows
+        .into_iter()
+        .map(into_item)
+        .collect::<ApiResult<Vec<T>>>()?;
+    Ok(Page {
+        items,
+        next_cursor,
+        total,
+    })
 }

@@ -14,6 +14,7 @@ pub mod directories;
 pub mod groups;
 pub mod history;
 pub mod list;
+pub mod mail;
 pub mod plans;
 pub mod scope;
 pub mod sql;
@@ -75,7 +76,11 @@ pub struct HistoryEntry<'a> {
 
 pub fn insert_history(db: &D1Database, entry: &HistoryEntry<'_>) -> ApiResult<D1PreparedStatement> {
     let changes = serde_json::to_string(entry.changes).map_err(ApiError::internal)?;
-    let entity = if entry.entity_id.is_some() { "?6" } else { "last_insert_rowid()" };
+    let entity = if entry.entity_id.is_some() {
+        "?6"
+    } else {
+        "last_insert_rowid()"
+    };
     statement(
         db,
         &format!(
@@ -103,12 +108,19 @@ pub fn insert_history(db: &D1Database, entry: &HistoryEntry<'_>) -> ApiResult<D1
 /// Guard: aborts the batch with 409 "changed by someone else" when the statement before it
 /// changed no row (its `WHERE version = ?` no longer matched).
 pub fn guard_previous_changed(db: &D1Database) -> ApiResult<D1PreparedStatement> {
-    statement(db, "INSERT INTO batch_guard (version_conflict) SELECT 1 WHERE changes() = 0", &[])
+    statement(
+        db,
+        "INSERT INTO batch_guard (version_conflict) SELECT 1 WHERE changes() = 0",
+        &[],
+    )
 }
 
 /// Guard: aborts the batch if the account would be left without an active regular
 /// administrator (R16), whatever concurrent batch ran first.
-pub fn guard_active_administrator(db: &D1Database, account_id: i64) -> ApiResult<D1PreparedStatement> {
+pub fn guard_active_administrator(
+    db: &D1Database,
+    account_id: i64,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "INSERT INTO batch_guard (last_administrator) SELECT 1 WHERE NOT EXISTS \
@@ -131,10 +143,15 @@ pub fn guard_directory_area(db: &D1Database, directory_id: i64) -> ApiResult<D1P
 
 /// Runs a write batch: all statements or none. Guard and constraint failures become the 4xx
 /// a person can act on; anything else is internal.
-pub async fn commit(db: &D1Database, statements: Vec<D1PreparedStatement>) -> ApiResult<Vec<worker::D1Result>> {
+pub async fn commit(
+    db: &D1Database,
+    statements: Vec<D1PreparedStatement>,
+) -> ApiResult<Vec<worker::D1Result>> {
     match db.batch(statements).await {
         Ok(results) => Ok(results),
-        Err(error) => Err(constraint_error(&error.to_string()).unwrap_or_else(|| ApiError::internal(error))),
+        Err(error) => {
+            Err(constraint_error(&error.to_string()).unwrap_or_else(|| ApiError::internal(error)))
+        }
     }
 }
 
@@ -144,9 +161,13 @@ pub fn returned_id(results: &[worker::D1Result], index: usize) -> ApiResult<i64>
     struct Id {
         id: i64,
     }
-    let result = results.get(index).ok_or_else(|| ApiError::internal("batch result missing"))?;
+    let result = results
+        .get(index)
+        .ok_or_else(|| ApiError::internal("batch result missing"))?;
     let rows = result.results::<Id>()?;
-    rows.first().map(|row| row.id).ok_or_else(|| ApiError::internal("INSERT returned no id"))
+    rows.first()
+        .map(|row| row.id)
+        .ok_or_else(|| ApiError::internal("INSERT returned no id"))
 }
 
 /// Maps a D1 constraint failure to the refusal it stands for.
@@ -178,10 +199,13 @@ pub fn constraint_error(message: &str) -> Option<ApiError> {
             .split([',', ':', ' '])
             .filter(|part| !part.is_empty())
             .map(|part| part.rsplit('.').next().unwrap_or(part))
-            .filter(|column| *column != "account_id")
-            .next()
+            .find(|column| *column != "account_id")
             .unwrap_or("code");
-        let field = if column == "user_code_norm" { "user_code" } else { column };
+        let field = if column == "user_code_norm" {
+            "user_code"
+        } else {
+            column
+        };
         let message = if field == "user_code" {
             "This user code is already used by another user.".to_string()
         } else {
@@ -377,7 +401,11 @@ const PRINCIPAL_COLUMNS: &str = "{p}.id AS {p}_user_id, {p}.user_code AS {p}_use
 /// Finds the session of a token if it is neither idle-expired nor past its absolute expiry and
 /// the real user is still active. Whether the effective user may still be acted as is the
 /// policy's call, made again on every request.
-pub async fn live_session(db: &D1Database, token_hash: &str, now: i64) -> ApiResult<Option<SessionRow>> {
+pub async fn live_session(
+    db: &D1Database,
+    token_hash: &str,
+    now: i64,
+) -> ApiResult<Option<SessionRow>> {
     let sql = format!(
         "SELECT s.token_hash, s.account_id, acc.name AS account_name, s.last_seen_at, s.company_id, \
                 {real}, {acting} \
@@ -393,12 +421,34 @@ pub async fn live_session(db: &D1Database, token_hash: &str, now: i64) -> ApiRes
         real = PRINCIPAL_COLUMNS.replace("{p}", "r"),
         acting = PRINCIPAL_COLUMNS.replace("{p}", "a"),
     );
-    let flat = statement(db, &sql, &[text(token_hash), int(now), int(now - SESSION_IDLE_MS)])?
-        .first::<SessionFlat>(None)
-        .await?;
+    let flat = statement(
+        db,
+        &sql,
+        &[text(token_hash), int(now), int(now - SESSION_IDLE_MS)],
+    )?
+    .first::<SessionFlat>(None)
+    .await?;
     Ok(flat.map(|f| {
-        let acting = match (f.a_user_id, f.a_user_code, f.a_name, f.a_active, f.a_group_id, f.a_group_code, f.a_access_level, f.a_options) {
-            (Some(user_id), Some(user_code), Some(name), Some(active), Some(group_id), Some(group_code), Some(access_level), Some(options)) => Some(PrincipalRow {
+        let acting = match (
+            f.a_user_id,
+            f.a_user_code,
+            f.a_name,
+            f.a_active,
+            f.a_group_id,
+            f.a_group_code,
+            f.a_access_level,
+            f.a_options,
+        ) {
+            (
+                Some(user_id),
+                Some(user_code),
+                Some(name),
+                Some(active),
+                Some(group_id),
+                Some(group_code),
+                Some(access_level),
+                Some(options),
+            ) => Some(PrincipalRow {
                 user_id,
                 user_code,
                 name,
@@ -441,18 +491,26 @@ pub async fn ticked_companies(db: &D1Database, user_id: i64) -> ApiResult<Vec<i6
     struct Tick {
         company_id: i64,
     }
-    let rows = statement(db, "SELECT company_id FROM user_companies WHERE user_id = ?1", &[int(user_id)])?
-        .all()
-        .await?
-        .results::<Tick>()?;
+    let rows = statement(
+        db,
+        "SELECT company_id FROM user_companies WHERE user_id = ?1",
+        &[int(user_id)],
+    )?
+    .all()
+    .await?
+    .results::<Tick>()?;
     Ok(rows.into_iter().map(|tick| tick.company_id).collect())
 }
 
 /// Ends an impersonation (R05), keeping the real user's session.
 pub async fn stop_acting(db: &D1Database, token_hash: &str) -> ApiResult<()> {
-    statement(db, "UPDATE sessions SET acting_user_id = NULL WHERE token_hash = ?1", &[text(token_hash)])?
-        .run()
-        .await?;
+    statement(
+        db,
+        "UPDATE sessions SET acting_user_id = NULL WHERE token_hash = ?1",
+        &[text(token_hash)],
+    )?
+    .run()
+    .await?;
     Ok(())
 }
 

@@ -6,7 +6,8 @@ use std::rc::Rc;
 
 use precinct_core::ids::{AreaId, UserId};
 use precinct_core::policy::{
-    CompanyScope, DirectoryScope, GroupScope, HistoryScope, ReportScope, UserInChargeScope, UserScope,
+    CompanyScope, DirectoryScope, GroupScope, HistoryScope, ReportScope, UserInChargeScope,
+    UserScope,
 };
 use worker::D1Database;
 
@@ -17,7 +18,13 @@ use super::users::UserFilter;
 use super::{areas, companies, directories, groups, history, scope, users};
 use crate::error::ApiResult;
 
-pub async fn every_list(db: &D1Database, account: i64, area: i64, user: i64, company: i64) -> ApiResult<Vec<QueryPlan>> {
+pub async fn every_list(
+    db: &D1Database,
+    account: i64,
+    area: i64,
+    user: i64,
+    company: i64,
+) -> ApiResult<Vec<QueryPlan>> {
     let sink: PlanSink = Rc::new(RefCell::new((String::new(), Vec::new())));
     let params = |label: &str, q: Option<&str>, after: Option<(&str, i64)>| {
         sink.borrow_mut().0 = label.to_string();
@@ -36,41 +43,200 @@ pub async fn every_list(db: &D1Database, account: i64, area: i64, user: i64, com
         ("users.list local-admin", UserScope::Area(area_id)),
         ("users.list user", UserScope::OnlySelf(UserId(user))),
     ] {
-        users::list(db, account, scope::users(user_scope, "u"), &none, &params(label, None, None)).await?;
-        users::list(db, account, scope::users(user_scope, "u"), &none, &params(&format!("{label} next page"), None, Some(("m", 1)))).await?;
-        users::list(db, account, scope::users(user_scope, "u"), &none, &params(&format!("{label} search"), Some("an"), None)).await?;
+        users::list(
+            db,
+            account,
+            scope::users(user_scope, "u"),
+            &none,
+            &params(label, None, None),
+        )
+        .await?;
+        users::list(
+            db,
+            account,
+            scope::users(user_scope, "u"),
+            &none,
+            &params(&format!("{label} next page"), None, Some(("m", 1))),
+        )
+        .await?;
+        users::list(
+            db,
+            account,
+            scope::users(user_scope, "u"),
+            &none,
+            &params(&format!("{label} search"), Some("an"), None),
+        )
+        .await?;
     }
-    let active = UserFilter { active: Some(true), ..UserFilter::default() };
-    users::list(db, account, scope::users_in_charge(UserInChargeScope::AreaPlusAdministrators(area_id), account, "u"), &active, &params("pickers.user-in-charge local-admin", None, None)).await?;
-    users::list(db, account, scope::users_in_charge(UserInChargeScope::All, account, "u"), &active, &params("pickers.user-in-charge admin", None, None)).await?;
+    let active = UserFilter {
+        active: Some(true),
+        ..UserFilter::default()
+    };
+    users::list(
+        db,
+        account,
+        scope::users_in_charge(
+            UserInChargeScope::AreaPlusAdministrators(area_id),
+            account,
+            "u",
+        ),
+        &active,
+        &params("pickers.user-in-charge local-admin", None, None),
+    )
+    .await?;
+    users::list(
+        db,
+        account,
+        scope::users_in_charge(UserInChargeScope::All, account, "u"),
+        &active,
+        &params("pickers.user-in-charge admin", None, None),
+    )
+    .await?;
 
     for (label, company_scope) in [
         ("companies.list admin", CompanyScope::All),
         ("companies.list local-admin", CompanyScope::Area(area_id)),
-        ("companies.list user", CompanyScope::Granted { user: UserId(user), area: Some(area_id) }),
+        (
+            "companies.list user",
+            CompanyScope::Granted {
+                user: UserId(user),
+                area: Some(area_id),
+            },
+        ),
     ] {
-        companies::list(db, account, company_scope, &CompanyFilter::default(), &params(label, None, None)).await?;
-        companies::list(db, account, company_scope, &CompanyFilter::default(), &params(&format!("{label} search"), Some("al"), None)).await?;
+        companies::list(
+            db,
+            account,
+            company_scope,
+            &CompanyFilter::default(),
+            &params(label, None, None),
+        )
+        .await?;
+        companies::list(
+            db,
+            account,
+            company_scope,
+            &CompanyFilter::default(),
+            &params(&format!("{label} search"), Some("al"), None),
+        )
+        .await?;
     }
-    companies::entries(db, "projects", company, &params("projects.list", None, None)).await?;
-    companies::entries(db, "employees", company, &params("employees.list", None, None)).await?;
+    companies::entries(
+        db,
+        "projects",
+        company,
+        &params("projects.list", None, None),
+    )
+    .await?;
+    companies::entries(
+        db,
+        "employees",
+        company,
+        &params("employees.list", None, None),
+    )
+    .await?;
 
-    groups::list(db, account, GroupScope::All, &params("groups.list admin", None, None)).await?;
-    groups::list(db, account, GroupScope::Area(area_id), &params("groups.list local-admin", None, None)).await?;
-    directories::list(db, account, DirectoryScope::All, &params("directories.list admin", None, None)).await?;
-    directories::list(db, account, DirectoryScope::OpenOrArea(area_id), &params("directories.list local-admin", None, None)).await?;
+    groups::list(
+        db,
+        account,
+        GroupScope::All,
+        &params("groups.list admin", None, None),
+    )
+    .await?;
+    groups::list(
+        db,
+        account,
+        GroupScope::Area(area_id),
+        &params("groups.list local-admin", None, None),
+    )
+    .await?;
+    directories::list(
+        db,
+        account,
+        DirectoryScope::All,
+        &params("directories.list admin", None, None),
+    )
+    .await?;
+    directories::list(
+        db,
+        account,
+        DirectoryScope::OpenOrArea(area_id),
+        &params("directories.list local-admin", None, None),
+    )
+    .await?;
     areas::list(db, account, &params("areas.list admin", None, None)).await?;
 
-    let range = HistoryFilter { user_from: Some("a".into()), user_to: Some("m".into()), ..HistoryFilter::default() };
-    let entity = HistoryFilter { entity_kind: Some("user".into()), entity_id: Some(user), ..HistoryFilter::default() };
-    history::list(db, account, HistoryScope::All, &HistoryFilter::default(), &params("history.list admin", None, None)).await?;
-    history::list(db, account, HistoryScope::Area(area_id), &HistoryFilter::default(), &params("history.list local-admin", None, None)).await?;
-    history::list(db, account, HistoryScope::Area(area_id), &range, &params("history.list local-admin user-range", None, None)).await?;
-    history::list(db, account, HistoryScope::All, &range, &params("history.list admin user-range", None, None)).await?;
-    history::list(db, account, HistoryScope::Area(area_id), &entity, &params("history.list local-admin one-record", None, None)).await?;
-    history::reports(db, account, ReportScope::All, &params("reports.list admin", None, None)).await?;
-    history::reports(db, account, ReportScope::Area(Some(area_id)), &params("reports.list local-admin", None, None)).await?;
-    history::reports(db, account, ReportScope::Area(None), &params("reports.list no-area user", None, None)).await?;
+    let range = HistoryFilter {
+        user_from: Some("a".into()),
+        user_to: Some("m".into()),
+        ..HistoryFilter::default()
+    };
+    let entity = HistoryFilter {
+        entity_kind: Some("user".into()),
+        entity_id: Some(user),
+        ..HistoryFilter::default()
+    };
+    history::list(
+        db,
+        account,
+        HistoryScope::All,
+        &HistoryFilter::default(),
+        &params("history.list admin", None, None),
+    )
+    .await?;
+    history::list(
+        db,
+        account,
+        HistoryScope::Area(area_id),
+        &HistoryFilter::default(),
+        &params("history.list local-admin", None, None),
+    )
+    .await?;
+    history::list(
+        db,
+        account,
+        HistoryScope::Area(area_id),
+        &range,
+        &params("history.list local-admin user-range", None, None),
+    )
+    .await?;
+    history::list(
+        db,
+        account,
+        HistoryScope::All,
+        &range,
+        &params("history.list admin user-range", None, None),
+    )
+    .await?;
+    history::list(
+        db,
+        account,
+        HistoryScope::Area(area_id),
+        &entity,
+        &params("history.list local-admin one-record", None, None),
+    )
+    .await?;
+    history::reports(
+        db,
+        account,
+        ReportScope::All,
+        &params("reports.list admin", None, None),
+    )
+    .await?;
+    history::reports(
+        db,
+        account,
+        ReportScope::Area(Some(area_id)),
+        &params("reports.list local-admin", None, None),
+    )
+    .await?;
+    history::reports(
+        db,
+        account,
+        ReportScope::Area(None),
+        &params("reports.list no-area user", None, None),
+    )
+    .await?;
 
     let plans = sink.borrow().1.clone();
     Ok(plans)

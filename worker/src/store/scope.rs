@@ -62,14 +62,16 @@ pub fn users_in_charge(scope: UserInChargeScope, account: i64, alias: &str) -> S
         UserInChargeScope::AreaPlusAdministrators(area) => {
             // Two index lookups (the area's users, the administrators) instead of an OR that
             // SQLite would answer by reading every user of the account.
-            sql.push(&format!(" AND {alias}.id IN (SELECT id FROM users WHERE account_id = "))
-                .bind_int(account)
-                .push(" AND area_id = ")
-                .bind_int(area.0)
-                .push(" UNION ALL SELECT id FROM users WHERE account_id = ")
-                .bind_int(account)
-                .push(" AND access_level = 'administrator')")
-                .prefer_sorting_matches();
+            sql.push(&format!(
+                " AND {alias}.id IN (SELECT id FROM users WHERE account_id = "
+            ))
+            .bind_int(account)
+            .push(" AND area_id = ")
+            .bind_int(area.0)
+            .push(" UNION ALL SELECT id FROM users WHERE account_id = ")
+            .bind_int(account)
+            .push(" AND access_level = 'administrator')")
+            .prefer_sorting_matches();
         }
         UserInChargeScope::Nothing => {
             sql.push(" AND 0");
@@ -120,9 +122,11 @@ pub fn directories(scope: precinct_core::policy::DirectoryScope, alias: &str) ->
     match scope {
         precinct_core::policy::DirectoryScope::All => {}
         precinct_core::policy::DirectoryScope::OpenOrArea(area) => {
-            sql.push(&format!(" AND ({alias}.multidimensional = 0 OR {alias}.area_id = "))
-                .bind_int(area.0)
-                .push(")");
+            sql.push(&format!(
+                " AND ({alias}.multidimensional = 0 OR {alias}.area_id = "
+            ))
+            .bind_int(area.0)
+            .push(")");
         }
     }
     sql

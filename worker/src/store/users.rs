@@ -43,7 +43,13 @@ impl Keyed for UserRow {
 
 impl UserRow {
     pub fn group(&self) -> ApiResult<Group> {
-        policy_group(self.group_id, &self.group_code, &self.access_level, self.area_id, &self.options)
+        policy_group(
+            self.group_id,
+            &self.group_code,
+            &self.access_level,
+            self.area_id,
+            &self.options,
+        )
     }
 
     /// The policy's user; `ticked` only matters when deciding ticks (R14).
@@ -85,11 +91,13 @@ impl UserRow {
 
 const COLUMNS: &str = "u.id, u.user_code, u.name, u.name_norm, u.group_id, g.code AS group_code, \
     g.access_level, g.area_id, a.code AS area_code, g.options, u.active, u.language, u.version";
-const FROM: &str = "FROM users u JOIN user_groups g ON g.id = u.group_id LEFT JOIN areas a ON a.id = g.area_id \
+const FROM: &str =
+    "FROM users u JOIN user_groups g ON g.id = u.group_id LEFT JOIN areas a ON a.id = g.area_id \
     WHERE u.account_id = ";
 /// The same, for a scope that names its users through its own index lookups: `+` keeps SQLite
 /// from reading the whole account through the account index instead.
-const FROM_SCOPED_IDS: &str = "FROM users u JOIN user_groups g ON g.id = u.group_id LEFT JOIN areas a ON a.id = g.area_id \
+const FROM_SCOPED_IDS: &str =
+    "FROM users u JOIN user_groups g ON g.id = u.group_id LEFT JOIN areas a ON a.id = g.area_id \
     WHERE +u.account_id = ";
 
 /// List filters of the users screen, each an exact match.
@@ -103,8 +111,18 @@ pub struct UserFilter {
 }
 
 /// A scoped list of users: `scope` is a policy scope already turned into SQL on alias `u`.
-pub async fn list(db: &D1Database, account: i64, scope: Sql, filter: &UserFilter, params: &ListParams) -> ApiResult<Page<UserRow>> {
-    let mut from = Sql::new(if scope.sorts_matches() { FROM_SCOPED_IDS } else { FROM });
+pub async fn list(
+    db: &D1Database,
+    account: i64,
+    scope: Sql,
+    filter: &UserFilter,
+    params: &ListParams,
+) -> ApiResult<Page<UserRow>> {
+    let mut from = Sql::new(if scope.sorts_matches() {
+        FROM_SCOPED_IDS
+    } else {
+        FROM
+    });
     from.bind_int(account).append(scope);
     if let Some(group) = filter.group_id {
         from.push(" AND u.group_id = ").bind_int(group);
@@ -125,12 +143,43 @@ pub async fn list(db: &D1Database, account: i64, scope: Sql, filter: &UserFilter
 /// One user, if `scope` (SQL on alias `u`) admits them: otherwise as if they did not exist.
 pub async fn get(db: &D1Database, account: i64, scope: Sql, id: i64) -> ApiResult<Option<UserRow>> {
     let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM}"));
-    sql.bind_int(account).append(scope).push(" AND u.id = ").bind_int(id);
+    sql.bind_int(account)
+        .append(scope)
+        .push(" AND u.id = ")
+        .bind_int(id);
     Ok(sql.prepare(db)?.first::<UserRow>(None).await?)
 }
 
+/// The user with this (normalized) user code, across the service (user codes are unique).
+pub async fn by_code(
+    db: &D1Database,
+    user_code_norm: &str,
+) -> ApiResult<Option<super::SignInCandidate>> {
+    super::find_sign_in_candidate(db, user_code_norm).await
+}
+
+pub async fn account_name(db: &D1Database, account: i64) -> ApiResult<String> {
+    #[derive(Deserialize)]
+    struct Name {
+        name: String,
+    }
+    Ok(statement(
+        db,
+        "SELECT name FROM accounts WHERE id = ?1",
+        &[int(account)],
+    )?
+    .first::<Name>(None)
+    .await?
+    .map(|row| row.name)
+    .unwrap_or_default())
+}
+
 /// Active regular administrators other than `except` (R16).
-pub async fn other_active_administrators(db: &D1Database, account: i64, except: Option<i64>) -> ApiResult<u32> {
+pub async fn other_active_administrators(
+    db: &D1Database,
+    account: i64,
+    except: Option<i64>,
+) -> ApiResult<u32> {
     #[derive(Deserialize)]
     struct Count {
         n: u32,
@@ -147,7 +196,11 @@ pub async fn other_active_administrators(db: &D1Database, account: i64, except: 
 }
 
 /// Active regular administrators who are not members of group `group` (R16, demoting a group).
-pub async fn other_active_administrators_outside_group(db: &D1Database, account: i64, group: i64) -> ApiResult<u32> {
+pub async fn other_active_administrators_outside_group(
+    db: &D1Database,
+    account: i64,
+    group: i64,
+) -> ApiResult<u32> {
     #[derive(Deserialize)]
     struct Count {
         n: u32,
@@ -215,7 +268,12 @@ pub fn update_identity(
     )
 }
 
-pub fn set_active(db: &D1Database, id: i64, version: i64, active: bool) -> ApiResult<D1PreparedStatement> {
+pub fn set_active(
+    db: &D1Database,
+    id: i64,
+    version: i64,
+    active: bool,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "UPDATE users SET active = ?3, version = version + 1 WHERE id = ?1 AND version = ?2",
@@ -225,24 +283,38 @@ pub fn set_active(db: &D1Database, id: i64, version: i64, active: bool) -> ApiRe
 
 /// Ends every session of a user, as themself or acting as them (ASVS 7.4.2).
 pub fn end_sessions(db: &D1Database, id: i64) -> ApiResult<D1PreparedStatement> {
-    statement(db, "DELETE FROM sessions WHERE user_id = ?1 OR acting_user_id = ?1", &[int(id)])
+    statement(
+        db,
+        "DELETE FROM sessions WHERE user_id = ?1 OR acting_user_id = ?1",
+        &[int(id)],
+    )
 }
 
 /// Deleting a user removes what only they own; history keeps their code (R30).
 pub fn delete(db: &D1Database, id: i64, version: i64) -> ApiResult<D1PreparedStatement> {
-    statement(db, "DELETE FROM users WHERE id = ?1 AND version = ?2", &[int(id), int(version)])
+    statement(
+        db,
+        "DELETE FROM users WHERE id = ?1 AND version = ?2",
+        &[int(id), int(version)],
+    )
 }
 
 pub fn delete_dependents(db: &D1Database, id: i64) -> ApiResult<Vec<D1PreparedStatement>> {
     Ok(vec![
         statement(db, "DELETE FROM sessions WHERE user_id = ?1 OR acting_user_id = ?1", &[int(id)])?,
         statement(db, "DELETE FROM user_companies WHERE user_id = ?1", &[int(id)])?,
+        statement(db, "DELETE FROM password_tokens WHERE user_id = ?1", &[int(id)])?,
         statement(db, "UPDATE companies SET user_in_charge_id = NULL, version = version + 1 WHERE user_in_charge_id = ?1", &[int(id)])?,
     ])
 }
 
 /// Moves a user to a group: the copies of the group's area and level follow (R10, R17).
-pub fn set_group(db: &D1Database, id: i64, version: i64, group: &Group) -> ApiResult<D1PreparedStatement> {
+pub fn set_group(
+    db: &D1Database,
+    id: i64,
+    version: i64,
+    group: &Group,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "UPDATE users SET group_id = ?3, area_id = ?4, access_level = ?5, version = version + 1 \
@@ -258,25 +330,44 @@ pub fn set_group(db: &D1Database, id: i64, version: i64, group: &Group) -> ApiRe
 }
 
 pub fn bump_version(db: &D1Database, id: i64, version: i64) -> ApiResult<D1PreparedStatement> {
-    statement(db, "UPDATE users SET version = version + 1 WHERE id = ?1 AND version = ?2", &[int(id), int(version)])
+    statement(
+        db,
+        "UPDATE users SET version = version + 1 WHERE id = ?1 AND version = ?2",
+        &[int(id), int(version)],
+    )
 }
 
 /// The ticks of `user` among the companies `editor_scope` (SQL on alias `c`) admits.
-pub async fn ticked_in_scope(db: &D1Database, account: i64, user: i64, editor_scope: Sql) -> ApiResult<Vec<(i64, String)>> {
+pub async fn ticked_in_scope(
+    db: &D1Database,
+    account: i64,
+    user: i64,
+    editor_scope: Sql,
+) -> ApiResult<Vec<(i64, String)>> {
     #[derive(Deserialize)]
     struct Tick {
         id: i64,
         code: String,
     }
     let mut sql = Sql::new("SELECT c.id, c.code FROM user_companies uc JOIN companies c ON c.id = uc.company_id WHERE uc.user_id = ");
-    sql.bind_int(user).push(" AND c.account_id = ").bind_int(account).append(editor_scope).push(" ORDER BY c.code");
+    sql.bind_int(user)
+        .push(" AND c.account_id = ")
+        .bind_int(account)
+        .append(editor_scope)
+        .push(" ORDER BY c.code");
     let rows = sql.prepare(db)?.all().await?.results::<Tick>()?;
     Ok(rows.into_iter().map(|tick| (tick.id, tick.code)).collect())
 }
 
 /// Replaces the ticks the editor can see (`editor_scope` on alias `c`) with `companies`;
 /// ticks the editor cannot see are left as they are (R14).
-pub fn replace_ticks(db: &D1Database, account: i64, user: i64, editor_scope: Sql, companies: &[i64]) -> ApiResult<Vec<D1PreparedStatement>> {
+pub fn replace_ticks(
+    db: &D1Database,
+    account: i64,
+    user: i64,
+    editor_scope: Sql,
+    companies: &[i64],
+) -> ApiResult<Vec<D1PreparedStatement>> {
     let mut delete = Sql::new("DELETE FROM user_companies WHERE user_id = ");
     delete
         .bind_int(user)

@@ -1,0 +1,268 @@
+//! Mail settings, mail passwords, the outbox and the password links.
+
+use precinct_core::api::{MailProvider, MailSettings, OutboxMessage, Page};
+use serde::Deserialize;
+use worker::{D1Database, D1PreparedStatement};
+
+use super::list::{encode_cursor, ListParams};
+use super::sql::Sql;
+use super::{int, opt_int, statement, text};
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SettingsRow {
+    pub provider: String,
+    pub api_base_url: String,
+    pub api_key_cipher: Option<String>,
+    pub sender_address: String,
+    pub sender_name: String,
+    pub version: i64,
+}
+
+impl SettingsRow {
+    pub fn provider(&self) -> ApiResult<MailProvider> {
+        MailProvider::parse(&self.provider)
+            .ok_or_else(|| ApiError::internal("unknown mail provider"))
+    }
+
+    /// What the API shows: never the key itself (R26).
+    pub fn public(&self) -> MailSettings {
+        MailSettings {
+            configured: true,
+            provider: MailProvider::parse(&self.provider),
+            api_base_url: self.api_base_url.clone(),
+            api_key_set: self.api_key_cipher.is_some(),
+            sender_address: self.sender_address.clone(),
+            sender_name: self.sender_name.clone(),
+            version: self.version,
+        }
+    }
+}
+
+pub fn unconfigured() -> MailSettings {
+    MailSettings {
+        configured: false,
+        provider: None,
+        api_base_url: String::new(),
+        api_key_set: false,
+        sender_address: String::new(),
+        sender_name: String::new(),
+        version: 0,
+    }
+}
+
+pub async fn settings(db: &D1Database, account: i64) -> ApiResult<Option<SettingsRow>> {
+    Ok(statement(
+        db,
+        "SELECT provider, api_base_url, api_key_cipher, sender_address, sender_name, version \
+         FROM mail_settings WHERE account_id = ?1",
+        &[int(account)],
+    )?
+    .first::<SettingsRow>(None)
+    .await?)
+}
+
+pub fn insert_settings(
+    db: &D1Database,
+    account: i64,
+    row: &SettingsRow,
+) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "INSERT INTO mail_settings (account_id, provider, api_base_url, api_key_cipher, sender_address, sender_name) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        &[
+            int(account),
+            text(&row.provider),
+            text(&row.api_base_url),
+            row.api_key_cipher.as_deref().map_or(wasm_bindgen::JsValue::NULL, text),
+            text(&row.sender_address),
+            text(&row.sender_name),
+        ],
+    )
+}
+
+pub fn update_settings(
+    db: &D1Database,
+    account: i64,
+    version: i64,
+    row: &SettingsRow,
+) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE mail_settings SET provider = ?3, api_base_url = ?4, api_key_cipher = ?5, sender_address = ?6, \
+         sender_name = ?7, version = version + 1 WHERE account_id = ?1 AND version = ?2",
+        &[
+            int(account),
+            int(version),
+            text(&row.provider),
+            text(&row.api_base_url),
+            row.api_key_cipher.as_deref().map_or(wasm_bindgen::JsValue::NULL, text),
+            text(&row.sender_address),
+            text(&row.sender_name),
+        ],
+    )
+}
+
+pub async fn mail_password_cipher(db: &D1Database, user: i64) -> ApiResult<Option<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        mail_password_cipher: Option<String>,
+    }
+    Ok(statement(
+        db,
+        "SELECT mail_password_cipher FROM users WHERE id = ?1",
+        &[int(user)],
+    )?
+    .first::<Row>(None)
+    .await?
+    .and_then(|row| row.mail_password_cipher))
+}
+
+/// Sets a user's mail password; `version` guards an administrator's edit, `None` is the user's own.
+pub fn set_mail_password(
+    db: &D1Database,
+    user: i64,
+    version: Option<i64>,
+    cipher: &str,
+) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE users SET mail_password_cipher = ?2, version = version + 1 WHERE id = ?1 AND (?3 IS NULL OR version = ?3)",
+        &[int(user), text(cipher), opt_int(version)],
+    )
+}
+
+#[derive(Deserialize)]
+struct OutboxRow {
+    id: i64,
+    at: i64,
+    kind: String,
+    from_address: String,
+    to_address: String,
+    subject: String,
+    text_body: String,
+}
+
+/// The outbox, newest first.
+pub async fn outbox(
+    db: &D1Database,
+    account: i64,
+    params: &ListParams,
+) -> ApiResult<Page<OutboxMessage>> {
+    let mut from = Sql::new("FROM outbox WHERE account_id = ");
+    from.bind_int(account);
+    if let Some(q) = &params.q {
+        from.push(" AND (lower(to_address) LIKE ")
+            .bind_text(&format!("{q}%"))
+            .push(" OR lower(subject) LIKE ")
+            .bind_text(&format!("%{q}%"))
+            .push(")");
+    }
+    let total = super::list::count(db, &from, &params.plans).await?;
+    let mut query = Sql::new("SELECT id, at, kind, from_address, to_address, subject, text_body ");
+    query.append(from);
+    if let Some((_, id)) = &params.after {
+        query.push(" AND id < ").bind_int(*id);
+    }
+    query
+        .push(" ORDER BY id DESC LIMIT ")
+        .bind_int(params.limit + 1);
+    let mut rows = query.prepare(db)?.all().await?.results::<OutboxRow>()?;
+    let more = rows.len() as i64 > params.limit;
+    rows.truncate(params.limit.max(0) as usize);
+    let next_cursor = if more {
+        rows.last().map(|row| encode_cursor("", row.id))
+    } else {
+        None
+    };
+    Ok(Page {
+        items: rows
+            .into_iter()
+            .map(|row| OutboxMessage {
+                id: row.id,
+                at: row.at,
+                kind: row.kind,
+                from_address: row.from_address,
+                to_address: row.to_address,
+                subject: row.subject,
+                text_body: row.text_body,
+            })
+            .collect(),
+        next_cursor,
+        total,
+    })
+}
+
+pub fn insert_token(
+    db: &D1Database,
+    token_hash: &str,
+    account: i64,
+    user: i64,
+    purpose: &str,
+    now: i64,
+    expires_at: i64,
+) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "INSERT INTO password_tokens (token_hash, account_id, user_id, purpose, created_at, expires_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        &[text(token_hash), int(account), int(user), text(purpose), int(now), int(expires_at)],
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenRow {
+    pub account_id: i64,
+    pub user_id: i64,
+    pub user_code: String,
+    pub area_id: Option<i64>,
+    pub purpose: String,
+}
+
+/// The user a link is for, if the link is unused, unexpired and the user active.
+pub async fn live_token(
+    db: &D1Database,
+    token_hash: &str,
+    now: i64,
+) -> ApiResult<Option<TokenRow>> {
+    Ok(statement(
+        db,
+        "SELECT t.account_id, t.user_id, u.user_code, u.area_id, t.purpose FROM password_tokens t \
+         JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1 AND t.used_at IS NULL AND t.expires_at > ?2 AND u.active = 1",
+        &[text(token_hash), int(now)],
+    )?
+    .first::<TokenRow>(None)
+    .await?)
+}
+
+/// Uses the link (the guard after it refuses a second use in a concurrent batch) and retires
+/// every other open link of the user.
+pub fn consume_token(
+    db: &D1Database,
+    token_hash: &str,
+    user: i64,
+    now: i64,
+) -> ApiResult<Vec<D1PreparedStatement>> {
+    Ok(vec![
+        statement(
+            db,
+            "UPDATE password_tokens SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+            &[text(token_hash), int(now)],
+        )?,
+        statement(db, "INSERT INTO batch_guard (not_found) SELECT 1 WHERE changes() = 0", &[])?,
+        statement(
+            db,
+            "UPDATE password_tokens SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL",
+            &[int(user), int(now)],
+        )?,
+    ])
+}
+
+pub fn set_password_hash(db: &D1Database, user: i64, hash: &str) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE users SET password_hash = ?2, version = version + 1 WHERE id = ?1",
+        &[int(user), text(hash)],
+    )
+}
