@@ -7,19 +7,24 @@ export WRANGLER_SEND_METRICS := false
 export CLOUDFLARE_CF_FETCH_ENABLED := false
 PORT ?= 8787
 
-.PHONY: help tools browser-tools build build-worker build-app migrate seed dev test lint unit api-test bootstrap sizes clean
+.PHONY: help tools browser-tools bench-tools seed-large bench build build-worker build-app migrate seed dev test lint unit api-test bootstrap sizes clean
 
 help:
 	@echo "make dev        build, migrate, seed the demo account, serve http://localhost:$(PORT)"
 	@echo "make test       fmt, clippy, unit + policy tests, API tests on workerd + D1, browser tests"
 	@echo "make bootstrap ACCOUNT='Acme Group' EMAIL=admin@acme.example [NAME='Ana Silva'] [REMOTE=1]"
 	@echo "make sizes      built sizes of the console and the worker (raw and gzip)"
+	@echo "make seed-large 100,000 users, 10,000 companies, 1,000,000 history entries in .bench/ (SEED=42)"
+	@echo "make bench      load test (wrk) of the seeded data: p50/p99/rps, query plans, sizes"
 
 tools:
 	@scripts/tools.sh
 
 browser-tools: tools
 	@scripts/tools.sh --browser
+
+bench-tools: tools
+	@scripts/tools.sh --bench
 
 build-worker: tools
 	@scripts/build-worker.sh
@@ -57,6 +62,12 @@ unit: tools
 
 test: browser-tools lint unit build
 	node --test --test-concurrency=1 tests/
+
+seed-large: tools
+	@bench/seed.sh
+
+bench: bench-tools build
+	@node bench/bench.mjs
 
 sizes: build
 	@scripts/sizes.sh

@@ -2,6 +2,7 @@
 # Installs what this project needs and is missing; skips whatever is already at the right version.
 #   scripts/tools.sh            Rust target + wasm-bindgen-cli + npm packages
 #   scripts/tools.sh --browser  also Debian's Chromium (for the browser tests)
+#   scripts/tools.sh --bench    also Debian's wrk (the benchmark's load generator)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -25,10 +26,14 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 
-if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
-  echo "Installing Debian's chromium for the browser tests..."
+# Debian packages some targets need: chromium for the browser tests, wrk for the benchmark.
+need=""
+[ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ] && need="chromium"
+[ "${1:-}" = "--bench" ] && ! command -v wrk > /dev/null && need="wrk"
+if [ -n "$need" ]; then
+  echo "Installing Debian's $need..."
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q chromium
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q "$need"
 fi
 exit 0

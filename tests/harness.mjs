@@ -41,6 +41,11 @@ export async function startWorker() {
   const state = mkdtempSync(join(tmpdir(), "precinct-test-"));
   run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
   run("node", [join(ROOT, "scripts/bootstrap.mjs"), "--demo", "--minimal", "--persist-to", state]);
+  return startWorkerOn(state);
+}
+
+/** Starts the worker on an existing, migrated state folder (the benchmark's seeded data). */
+export async function startWorkerOn(state) {
   const port = await freePort();
   const child = spawn(
     WRANGLER,
@@ -73,7 +78,7 @@ export async function startWorker() {
       const out = run(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", query]);
       return JSON.parse(out)[0].results;
     },
-    async stop() {
+    async stop({ keepState = false } = {}) {
       try {
         process.kill(-child.pid, "SIGTERM");
       } catch {}
@@ -81,7 +86,7 @@ export async function startWorker() {
       try {
         process.kill(-child.pid, "SIGKILL");
       } catch {}
-      rmSync(state, { recursive: true, force: true });
+      if (!keepState) rmSync(state, { recursive: true, force: true });
     },
   };
 }

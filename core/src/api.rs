@@ -79,8 +79,8 @@ pub struct Applications {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
-    /// How many items match the filter in all pages, exact up to 10,000; 10,001 means "more
-    /// than 10,000" (counting further would walk a large table for a number nobody reads).
+    /// How many items match the filter in all pages, exact up to 1,000; 1,001 means "more
+    /// than 1,000" (counting further would walk a large table for a number nobody reads).
     pub total: i64,
 }
 

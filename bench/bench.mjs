@@ -1,0 +1,166 @@
+#!/usr/bin/env node
+// make bench: load-tests the real worker (wrangler dev: workerd + local D1) seeded by
+// `make seed-large`, with wrk (Debian's package) as the load generator. Prints one line per
+// figure and writes target/bench/results.json.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { startWorkerOn, Client } from "../tests/harness.mjs";
+
+const ROOT = join(import.meta.dirname, "..");
+const PASSWORD = "Bench-password-2026";
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const results = { machine: machine(), seconds_per_run: SECONDS, runs: [], ratios: {}, plans: [], sizes: [] };
+
+function machine() {
+  const cpus = execFileSync("nproc", { encoding: "utf8" }).trim();
+  const model = readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown CPU";
+  return `${cpus} cores, ${model}`;
+}
+
+function wrk({ url, connections, headers, script, env = {}, threads }) {
+  const args = ["-t", String(threads ?? Math.min(connections, 2)), "-c", String(connections), "-d", `${SECONDS}s`, "--latency", "--timeout", "10s"];
+  for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}: ${value}`);
+  if (script) args.push("-s", join(ROOT, "bench/wrk", script));
+  args.push(url);
+  const run = spawnSync("wrk", args, { encoding: "utf8", env: { ...process.env, ...env } });
+  if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr}`);
+  const out = run.stdout;
+  const ms = (label) => {
+    const match = out.match(new RegExp(`^\\s*${label}%\\s+([\\d.]+)(us|ms|s)`, "m"));
+    if (!match) return null;
+    const value = Number(match[1]);
+    return match[2] === "us" ? value / 1000 : match[2] === "s" ? value * 1000 : value;
+  };
+  const requests = Number(out.match(/(\d+) requests in/)?.[1] ?? 0);
+  const non2xx = Number(out.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? 0);
+  const socket = out.match(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/);
+  const socketErrors = socket ? socket.slice(1).map(Number).reduce((a, b) => a + b, 0) : 0;
+  return { p50: ms("50"), p99: ms("99"), rps: Number(out.match(/Requests\/sec:\s+([\d.]+)/)?.[1] ?? 0), requests, errors: non2xx + socketErrors };
+}
+
+function line(name, actor, c, r) {
+  const fmt = (v) => (v === null ? "n/a" : v.toFixed(2));
+  console.log(`bench ${name} ${actor} c=${c}: p50=${fmt(r.p50)} ms p99=${fmt(r.p99)} ms rps=${r.rps.toFixed(0)} errors=${r.errors}`);
+}
+
+async function signIn(url, user_code) {
+  const client = new Client(url);
+  const response = await client.signIn(user_code, PASSWORD);
+  if (response.status !== 200) throw new Error(`sign-in of ${user_code}: ${response.status} ${response.text}`);
+  return client;
+}
+
+const baseHeaders = (url, client) => ({ cookie: client.cookie, origin: url, "x-precinct-csrf": "1" });
+
+async function benchDataset(scale, { full }) {
+  const state = join(ROOT, ".bench", scale);
+  if (!existsSync(join(state, "accounts.json"))) throw new Error(`run 'make seed-large' first (${state} is missing)`);
+  const accounts = JSON.parse(readFileSync(join(state, "accounts.json"), "utf8"));
+  const worker = await startWorkerOn(state);
+  try {
+    const url = worker.url;
+    const actors = {
+      "admin": await signIn(url, accounts.admin),
+      "local-admin": await signIn(url, accounts.local_admin),
+      "user": await signIn(url, accounts.user),
+    };
+    const admin = actors.admin;
+    const someUser = (await admin.get(`/api/users?area_id=${accounts.local_area}&limit=40`)).json.items;
+    const someCompany = (await actors["local-admin"].get("/api/companies?limit=1")).json.items[0];
+    const group = (await actors["local-admin"].get("/api/groups?limit=50")).json.items.find((g) => g.access_level === "user");
+    const reads = {
+      "users.list": "/api/users",
+      "users.search": "/api/users?q=an",
+      "user.detail": `/api/users/${someUser[0].id}`,
+      "companies.list": "/api/companies",
+      "pickers.users": "/api/pickers/users",
+      "pickers.user-in-charge": "/api/pickers/user-in-charge",
+      "history.user-range": "/api/history?user_from=a&user_to=b",
+      "company-selection": "/api/session/companies",
+    };
+    const perActor = {
+      "admin": Object.keys(reads),
+      "local-admin": Object.keys(reads),
+      "user": ["users.list", "companies.list", "pickers.users", "company-selection", "history.user-range"],
+    };
+    const concurrency = full ? [1, 32] : [1];
+    const health = {};
+    for (const c of concurrency) {
+      health[c] = wrk({ url: `${url}/api/health`, connections: c, headers: {} });
+      line(`health ${scale}`, "anonymous", c, health[c]);
+      results.runs.push({ scale, name: "health", actor: "anonymous", c, ...health[c] });
+    }
+    const listNames = full ? Object.keys(reads) : ["users.list"];
+    for (const [actor, client] of Object.entries(actors)) {
+      for (const name of perActor[actor].filter((n) => listNames.includes(n))) {
+        for (const c of concurrency) {
+          const r = wrk({ url: url + reads[name], connections: c, headers: baseHeaders(url, client) });
+          line(full ? name : `${name} ${scale}`, actor, c, r);
+          results.runs.push({ scale, name, actor, c, ...r });
+          if (c === 32) results.ratios[`${name} ${actor} rps/health`] = r.rps / health[32].rps;
+        }
+      }
+    }
+    if (!full) return;
+    // Writes: create users (a local administrator in its area, an administrator), edit users.
+    for (const actor of ["admin", "local-admin"]) {
+      for (const c of concurrency) {
+        const r = wrk({ url, connections: c, headers: baseHeaders(url, actors[actor]), script: "create-user.lua", env: { GROUP_ID: String(group.id), RUN: `${actor}-${c}-${Date.now()}` } });
+        line("users.create", actor, c, r);
+        results.runs.push({ scale, name: "users.create", actor, c, ...r });
+        const targets = someUser.slice(0, c);
+        const env = { USER_IDS: targets.map((u) => u.id).join(",") };
+        for (const u of targets) {
+          const fresh = (await actors[actor].get(`/api/users/${u.id}`)).json;
+          env[`CODE_${u.id}`] = fresh.user_code;
+          env[`VERSION_${u.id}`] = String(fresh.version);
+        }
+        const e = wrk({ url, connections: c, threads: c, headers: baseHeaders(url, actors[actor]), script: "edit-user.lua", env });
+        line("users.edit", actor, c, e);
+        results.runs.push({ scale, name: "users.edit", actor, c, ...e });
+      }
+    }
+    // Sign-in: one argon2id computation at m=19 MiB, t=2, p=1 inside the worker, plus a write.
+    const signInRun = wrk({ url: `${url}/api/session`, connections: 1, headers: { origin: url, "x-precinct-csrf": "1" }, script: "post.lua", env: { BODY: JSON.stringify({ user_code: accounts.admin, password: PASSWORD }) } });
+    line("session.sign-in", "admin", 1, signInRun);
+    results.runs.push({ scale, name: "session.sign-in", actor: "admin", c: 1, ...signInRun });
+    console.log(`bench sign-in argon2id cost (sign-in p50 - health p50): ${(signInRun.p50 - health[1].p50).toFixed(1)} ms`);
+    results.ratios["sign-in argon2id ms"] = signInRun.p50 - health[1].p50;
+    // Query plans of every list query on this data.
+    const plans = await admin.get(`/api/test/query-plans?area_id=${accounts.local_area}&user_id=${accounts.user_id}&company_id=${someCompany.id}`);
+    let scans = 0;
+    for (const plan of plans.json) {
+      const full = plan.plan.filter((step) => /^SCAN (u|c|h|users|companies|history)\b/.test(step));
+      scans += full.length;
+      console.log(`plan ${plan.label}: ${plan.plan.join(" ; ")}${full.length ? "  <-- FULL SCAN" : ""}`);
+      results.plans.push(plan);
+    }
+    console.log(`bench plans: ${plans.json.length} list queries, ${scans} full scans of users/companies/history`);
+    results.ratios["full scans"] = scans;
+  } finally {
+    await worker.stop({ keepState: true });
+  }
+}
+
+await benchDataset("large", { full: true });
+await benchDataset("small", { full: false });
+const small = results.runs.find((r) => r.scale === "small" && r.name === "users.list" && r.actor === "local-admin" && r.c === 1);
+const large = results.runs.find((r) => r.scale === "large" && r.name === "users.list" && r.actor === "local-admin" && r.c === 1);
+for (const actor of ["admin", "local-admin", "user"]) {
+  const s = results.runs.find((r) => r.scale === "small" && r.name === "users.list" && r.actor === actor && r.c === 1);
+  const l = results.runs.find((r) => r.scale === "large" && r.name === "users.list" && r.actor === actor && r.c === 1);
+  const growth = l.p50 / s.p50;
+  results.ratios[`users.list ${actor} growth 100k/1k`] = growth;
+  console.log(`bench growth users.list ${actor} (p50 at 100,000 users / at 1,000 users): ${growth.toFixed(2)}x`);
+}
+void small; void large;
+for (const [name, ratio] of Object.entries(results.ratios)) {
+  if (name.endsWith("rps/health")) console.log(`bench ratio ${name}: ${(ratio * 100).toFixed(0)} %`);
+}
+const sizes = execFileSync(join(ROOT, "scripts/sizes.sh"), { encoding: "utf8" });
+process.stdout.write(sizes.split("\n").map((l) => (l ? `bench size ${l}` : l)).join("\n"));
+results.sizes = sizes.trim().split("\n");
+mkdirSync(join(ROOT, "target/bench"), { recursive: true });
+writeFileSync(join(ROOT, "target/bench/results.json"), JSON.stringify(results, null, 1));
+console.log("results written to target/bench/results.json");
