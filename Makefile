@@ -44,7 +44,9 @@ dev: build seed
 	@scripts/dev-vars.sh
 	@echo ""
 	@echo "  Precinct console: http://localhost:$(PORT)"
-	@echo "  Demo sign-in:     admin@demo.precinct.test / Precinct-demo-2026"
+	@echo "  Demo sign-in:     admin@demo.precinct.test / Precinct-demo-2026 (regular administrator)"
+	@echo "                    la.north@demo.precinct.test, user.north@demo.precinct.test: same password"
+	@echo "  Mail goes to the local Outbox (Security Console > Outbox); nothing is delivered."
 	@echo ""
 	@wrangler dev --port $(PORT) --ip 127.0.0.1
 
