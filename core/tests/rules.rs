@@ -1390,3 +1390,49 @@ fn r05_users_and_acting_actors_get_no_login_as_candidates() {
         DenyCode::CannotImpersonate
     );
 }
+
+#[test]
+fn r27_anyone_may_test_their_own_mail_but_only_managers_test_others() {
+    let acc = Account::sample();
+    let me = acc.actor(USER_A);
+    assert_eq!(
+        send_test_email(&me, acc.user(USER_A), acc.group_of(USER_A)),
+        Ok(())
+    );
+    assert_eq!(
+        code(send_test_email(
+            &me,
+            acc.user(USER_NONE),
+            acc.group_of(USER_NONE)
+        )),
+        DenyCode::RequiresAdministrativeLevel
+    );
+    let la = acc.actor(LA_A);
+    assert_eq!(
+        send_test_email(&la, acc.user(USER_A), acc.group_of(USER_A)),
+        Ok(())
+    );
+    assert_eq!(
+        code(send_test_email(&la, acc.user(USER_B), acc.group_of(USER_B))),
+        DenyCode::NotVisible
+    );
+}
+
+#[test]
+fn r13_the_access_tab_of_a_local_administrator_is_locked() {
+    let acc = Account::sample();
+    let tab = read_company_access(&acc.actor(ADMIN), acc.user(LA_A), acc.group_of(LA_A)).unwrap();
+    assert!(tab.locked);
+    assert_eq!(tab.boundary, Some(AREA_A));
+}
+
+#[test]
+fn r14_the_access_tab_of_a_user_is_open_within_the_group_area() {
+    let acc = Account::sample();
+    let tab =
+        read_company_access(&acc.actor(LA_A), acc.user(USER_A), acc.group_of(USER_A)).unwrap();
+    assert!(!tab.locked);
+    assert_eq!(tab.boundary, Some(AREA_A));
+    let hidden = read_company_access(&acc.actor(LA_A), acc.user(USER_B), acc.group_of(USER_B));
+    assert_eq!(code(hidden), DenyCode::NotVisible);
+}

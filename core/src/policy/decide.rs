@@ -897,3 +897,36 @@ pub fn manage_mail_settings(actor: &Actor) -> Decision {
 pub fn use_preferences(actor: &Actor) -> Decision {
     require_option(actor, OptionCode::Preferences)
 }
+
+/// **Send test email** (R27): to oneself from Preferences, or to a user one manages.
+pub fn send_test_email(actor: &Actor, target: &User, target_group: &Group) -> Decision {
+    if target.id == actor.user() {
+        use_preferences(actor)
+    } else {
+        user_management(actor, target, target_group)
+    }
+}
+
+/// What the Access to Companies tab of a user shows (R13, R14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompanyAccessTab {
+    /// Administrators and local administrators reach every company of their scope: the tab
+    /// shows them all ticked and cannot be changed (R13).
+    pub locked: bool,
+    /// When the user's group has an area, only that area's companies are listed: the area is
+    /// the boundary, the ticks are the grant (R14).
+    pub boundary: Option<AreaId>,
+}
+
+/// Reading a user's Access to Companies tab: whoever may see the user.
+pub fn read_company_access(
+    actor: &Actor,
+    target: &User,
+    target_group: &Group,
+) -> Result<CompanyAccessTab, Denied> {
+    require_user_visible(actor, target, target_group)?;
+    Ok(CompanyAccessTab {
+        locked: target_group.level() != AccessLevel::User,
+        boundary: target_group.area(),
+    })
+}
