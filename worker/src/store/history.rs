@@ -39,16 +39,24 @@ struct Row {
 /// The `FROM ... WHERE` of a history list. `walk_by_time` writes the user range so SQLite cannot
 /// use it as an index range (`+column`): for a wide range, walking the entries newest first and
 /// skipping the others finds a page sooner than sorting every entry of the range.
-fn from_where(account: i64, scope: HistoryScope, filter: &HistoryFilter, walk_by_time: bool) -> Sql {
+fn from_where(
+    account: i64,
+    scope: HistoryScope,
+    filter: &HistoryFilter,
+    walk_by_time: bool,
+) -> Sql {
     let unary = if walk_by_time { "+" } else { "" };
-    let mut from = Sql::new("FROM history h LEFT JOIN areas a ON a.id = h.area_id WHERE h.account_id = ");
+    let mut from =
+        Sql::new("FROM history h LEFT JOIN areas a ON a.id = h.area_id WHERE h.account_id = ");
     from.bind_int(account).append(scope::history(scope, "h"));
     if let Some(user_from) = &filter.user_from {
-        from.push(&format!(" AND {unary}h.actor_user_code >= ")).bind_text(&user_from.to_lowercase());
+        from.push(&format!(" AND {unary}h.actor_user_code >= "))
+            .bind_text(&user_from.to_lowercase());
     }
     if let Some(user_to) = &filter.user_to {
         // Every code that starts with `user_to` is in the range ("a".."b" includes "b.smith").
-        from.push(&format!(" AND {unary}h.actor_user_code < ")).bind_text(&format!("{}\u{10FFFF}", user_to.to_lowercase()));
+        from.push(&format!(" AND {unary}h.actor_user_code < "))
+            .bind_text(&format!("{}\u{10FFFF}", user_to.to_lowercase()));
     }
     if let Some(kind) = &filter.entity_kind {
         from.push(" AND h.entity_kind = ").bind_text(kind);
@@ -65,11 +73,21 @@ fn from_where(account: i64, scope: HistoryScope, filter: &HistoryFilter, walk_by
     from
 }
 
-pub async fn list(db: &D1Database, account: i64, scope: HistoryScope, filter: &HistoryFilter, params: &ListParams) -> ApiResult<Page<HistoryEntry>> {
+pub async fn list(
+    db: &D1Database,
+    account: i64,
+    scope: HistoryScope,
+    filter: &HistoryFilter,
+    params: &ListParams,
+) -> ApiResult<Page<HistoryEntry>> {
     let from = from_where(account, scope, filter, false);
     let total = list::count(db, &from, &params.plans).await?;
     let ranged = filter.user_from.is_some() || filter.user_to.is_some();
-    let from = if ranged && total > list::TOTAL_CAP { from_where(account, scope, filter, true) } else { from };
+    let from = if ranged && total > list::TOTAL_CAP {
+        from_where(account, scope, filter, true)
+    } else {
+        from
+    };
     let mut query = Sql::new(
         "SELECT h.id, h.at, h.actor_user_code, h.on_behalf_of_user_code, h.entity_kind, \
         h.entity_id, a.code AS area_code, h.action, h.summary, h.changes ",
