@@ -111,11 +111,20 @@ export class Client {
     if (body !== undefined) headers["content-type"] = "application/json";
     if (this.cookie) headers.cookie = this.cookie;
     if (this.now !== null) headers["x-precinct-test-now"] = String(this.now);
-    const response = await fetch(this.url + path, {
+    const init = {
       method,
       headers,
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
+    };
+    let response;
+    try {
+      response = await fetch(this.url + path, init);
+    } catch (error) {
+      // workerd closes keep-alive connections idle for a few seconds; a request that raced that
+      // close never reached the worker, so sending it again on a fresh connection is safe.
+      if (!["UND_ERR_SOCKET", "ECONNRESET"].includes(error.cause?.code)) throw error;
+      response = await fetch(this.url + path, init);
+    }
     const setCookie = response.headers.get("set-cookie");
     if (setCookie) {
       this.lastSetCookie = setCookie;
