@@ -32,7 +32,7 @@ async function createUser(user_code, name = "Mail Tester") {
 }
 
 async function outboxFor(address, subject) {
-  for (let attempt = 0; attempt < 40; attempt++) {
+  for (let attempt = 0; attempt < 150; attempt++) {
     const items = (await call(admin, "GET", "/api/outbox")).json.items;
     const found = items.find((item) => item.to_address === address && (!subject || item.subject.includes(subject)));
     if (found) return found;

@@ -1,15 +1,17 @@
 -- Accounts, the first security records, sessions, sign-in throttling and history.
+-- Ids use AUTOINCREMENT: a deleted record's id is never given to another, so history and links
+-- that name an id keep naming the same record.
 -- Every row carries its account; codes are unique per account; user codes service-wide (R01, R03).
 
 CREATE TABLE accounts (
-  id          INTEGER PRIMARY KEY,
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
   name        TEXT    NOT NULL UNIQUE,
   created_at  INTEGER NOT NULL,
   version     INTEGER NOT NULL DEFAULT 1
 );
 
 CREATE TABLE areas (
-  id          INTEGER PRIMARY KEY,
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
   account_id  INTEGER NOT NULL REFERENCES accounts(id),
   code        TEXT    NOT NULL,
   description TEXT    NOT NULL DEFAULT '',
@@ -18,7 +20,7 @@ CREATE TABLE areas (
 );
 
 CREATE TABLE user_groups (
-  id           INTEGER PRIMARY KEY,
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
   account_id   INTEGER NOT NULL REFERENCES accounts(id),
   code         TEXT    NOT NULL,
   description  TEXT    NOT NULL DEFAULT '',
@@ -35,7 +37,7 @@ CREATE TABLE user_groups (
 CREATE INDEX user_groups_by_area ON user_groups (account_id, area_id, code);
 
 CREATE TABLE users (
-  id             INTEGER PRIMARY KEY,
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
   account_id     INTEGER NOT NULL REFERENCES accounts(id),
   user_code      TEXT    NOT NULL,
   -- Lower-cased user code: unique across the whole service (R03).
@@ -86,7 +88,7 @@ CREATE TABLE sign_in_throttle (
 
 -- R30: who, on whose behalf, when (UTC ms), what, and the before/after of each field.
 CREATE TABLE history (
-  id                 INTEGER PRIMARY KEY,
+  id                 INTEGER PRIMARY KEY AUTOINCREMENT,
   account_id         INTEGER NOT NULL REFERENCES accounts(id),
   at                 INTEGER NOT NULL,
   -- The real person who acted; NULL for the operator's command-line bootstrap. The code is

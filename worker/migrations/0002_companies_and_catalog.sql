@@ -1,7 +1,7 @@
 -- Directories, companies, each user's ticked companies, reports/documents, projects, employees.
 
 CREATE TABLE directories (
-  id               INTEGER PRIMARY KEY,
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
   account_id       INTEGER NOT NULL REFERENCES accounts(id),
   code             TEXT    NOT NULL,
   name             TEXT    NOT NULL,
@@ -14,7 +14,7 @@ CREATE TABLE directories (
 CREATE INDEX directories_by_area ON directories (account_id, area_id);
 
 CREATE TABLE companies (
-  id                INTEGER PRIMARY KEY,
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,
   account_id        INTEGER NOT NULL REFERENCES accounts(id),
   directory_id      INTEGER NOT NULL REFERENCES directories(id),
   code              TEXT    NOT NULL,
@@ -42,7 +42,7 @@ CREATE INDEX user_companies_by_company ON user_companies (company_id);
 
 -- R22: reports and documents carry an area or none.
 CREATE TABLE reports (
-  id         INTEGER PRIMARY KEY,
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
   account_id INTEGER NOT NULL REFERENCES accounts(id),
   code       TEXT    NOT NULL,
   title      TEXT    NOT NULL,
@@ -54,7 +54,7 @@ CREATE INDEX reports_by_area ON reports (account_id, area_id, title, id);
 CREATE INDEX reports_by_title ON reports (account_id, title, id);
 
 CREATE TABLE projects (
-  id         INTEGER PRIMARY KEY,
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
   account_id INTEGER NOT NULL REFERENCES accounts(id),
   company_id INTEGER NOT NULL REFERENCES companies(id),
   code       TEXT    NOT NULL,
@@ -63,7 +63,7 @@ CREATE TABLE projects (
 );
 
 CREATE TABLE employees (
-  id         INTEGER PRIMARY KEY,
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
   account_id INTEGER NOT NULL REFERENCES accounts(id),
   company_id INTEGER NOT NULL REFERENCES companies(id),
   code       TEXT    NOT NULL,

@@ -80,7 +80,9 @@ pub async fn create(ctx: &Ctx<'_>, input: CompanyInput) -> ApiResult<Company> {
             "A new company has no `version`.",
         ));
     }
-    let dir_scope = policy::directory_scope(ctx.actor());
+    // Level first, then the directory, then the area: no answer tells an id of another area
+    // or directory from a missing one.
+    let dir_scope = policy::read_directories(ctx.actor())?;
     let directory = directories::get(ctx.db, ctx.account(), dir_scope, input.directory_id.0)
         .await?
         .ok_or_else(|| {
@@ -90,10 +92,9 @@ pub async fn create(ctx: &Ctx<'_>, input: CompanyInput) -> ApiResult<Company> {
                 "There is no such directory.",
             )
         })?;
-    let requested_area = checked_area(ctx, input.area_id.map(|area| area.0)).await?;
     let area =
-        policy::create_company(ctx.actor(), &directory.policy(), requested_area.map(AreaId))?
-            .map(|area| area.0);
+        policy::create_company(ctx.actor(), &directory.policy(), input.area_id)?.map(|area| area.0);
+    checked_area(ctx, area).await?;
     let code = valid_code("code", &input.code)?;
     let name = valid_text("name", &input.name, 120, true)?;
     let provisional = CompanyRef {
@@ -147,7 +148,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
     }
     let code = valid_code("code", &input.code)?;
     let name = valid_text("name", &input.name, 120, true)?;
-    let area = checked_area(ctx, input.area_id.map(|area| area.0)).await?;
+    let area = input.area_id.map(|area| area.0);
     let in_charge = if input.user_in_charge_id.map(|user| user.0) == before.user_in_charge_id {
         before.user_in_charge_id
     } else {
@@ -161,7 +162,9 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
     if area != before.area_id {
         // Only regular administrators change a company's area (R11); in a multidimensional
         // directory the whole directory follows (R08).
-        match policy::set_company_area(ctx.actor(), &before.policy(), &before.directory())? {
+        let change = policy::set_company_area(ctx.actor(), &before.policy(), &before.directory())?;
+        checked_area(ctx, area).await?;
+        match change {
             CompanyAreaChange::OnlyCompany => {
                 statements.push(companies::set_area(ctx.db, id, area)?)
             }

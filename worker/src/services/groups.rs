@@ -1,7 +1,6 @@
 //! User Groups Management (R09–R12, R16).
 
 use precinct_core::api::{Group as ApiGroup, GroupInput, OptionEntry, Page};
-use precinct_core::ids::AreaId;
 use precinct_core::policy::{self, group_scope, AccessLevel, OptionCode, OptionSet};
 
 use super::directories::checked_area;
@@ -49,14 +48,11 @@ pub async fn create(ctx: &Ctx<'_>, input: GroupInput) -> ApiResult<ApiGroup> {
             "A new user group has no `version`.",
         ));
     }
-    let requested_area = checked_area(ctx, input.area_id.map(|area| area.0)).await?;
+    // The policy answers before the area's existence is looked up, so a local administrator
+    // cannot tell another area's id from a missing one.
     let options = option_set(&input.options);
-    let access = policy::create_group(
-        ctx.actor(),
-        input.access_level,
-        requested_area.map(AreaId),
-        options,
-    )?;
+    let access = policy::create_group(ctx.actor(), input.access_level, input.area_id, options)?;
+    checked_area(ctx, access.area().map(|area| area.0)).await?;
     let code = valid_code("code", &input.code)?;
     let description = valid_text("description", &input.description, 200, false)?;
     let area = access.area().map(|area| area.0);
@@ -96,9 +92,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: GroupInput) -> ApiResult<ApiG
     policy::edit_group(ctx.actor(), &group)?;
     let code = valid_code("code", &input.code)?;
     let description = valid_text("description", &input.description, 200, false)?;
-    let requested_area = checked_area(ctx, input.area_id.map(|area| area.0))
-        .await?
-        .map(AreaId);
+    let requested_area = input.area_id;
 
     let access = if input.access_level != group.level() || requested_area != group.area() {
         let others =
@@ -113,6 +107,9 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: GroupInput) -> ApiResult<ApiG
     } else {
         group.access
     };
+    if access.area() != group.area() {
+        checked_area(ctx, access.area().map(|area| area.0)).await?;
+    }
     let options = if input.access_level == AccessLevel::Administrator {
         OptionSet::all()
     } else {

@@ -405,22 +405,24 @@ pub async fn set_company_access(
     let requested: BTreeSet<i64> = input.company_ids.iter().map(|company| company.0).collect();
     let ids: Vec<i64> = requested.iter().copied().collect();
     let found = companies::references(ctx.db, ctx.account(), &ids).await?;
-    if found.len() != ids.len() {
+    // A company the editor may not see is answered exactly like one that does not exist, and
+    // only after the editor's own rights are checked, so no answer tells the two apart.
+    let (refs, hidden): (Vec<CompanyRef>, Vec<CompanyRef>) = found
+        .iter()
+        .map(|(id, _, area)| CompanyRef {
+            id: CompanyId(*id),
+            area: area.map(AreaId),
+        })
+        .partition(|company| policy::may_see_company(ctx.actor(), *company));
+    // The whole request is refused if any company is out of bounds (R14).
+    policy::set_ticked_companies(ctx.actor(), &target.policy(BTreeSet::new()), &group, &refs)?;
+    if found.len() != ids.len() || !hidden.is_empty() {
         return Err(ApiError::invalid(
             "company_ids",
             "unknown_company",
             "One of the companies does not exist.",
         ));
     }
-    let refs: Vec<CompanyRef> = found
-        .iter()
-        .map(|(id, _, area)| CompanyRef {
-            id: CompanyId(*id),
-            area: area.map(AreaId),
-        })
-        .collect();
-    // The whole request is refused if any company is out of bounds (R14).
-    policy::set_ticked_companies(ctx.actor(), &target.policy(BTreeSet::new()), &group, &refs)?;
     let editor: CompanyScope = company_scope(ctx.actor());
     let before =
         users::ticked_in_scope(ctx.db, ctx.account(), id, scope::companies(editor, "c")).await?;
