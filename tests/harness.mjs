@@ -47,9 +47,11 @@ export async function startWorker() {
 /** Starts the worker on an existing, migrated state folder (the benchmark's seeded data). */
 export async function startWorkerOn(state) {
   const port = await freePort();
+  // Its own devtools port too, so workers started side by side do not collide on the default.
+  const inspector = await freePort();
   const child = spawn(
     WRANGLER,
-    ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state,
+    ["dev", "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspector), "--persist-to", state,
      "--var", "PRECINCT_TEST_MODE:enabled", "--var", `PRECINCT_MAIL_KEY:${TEST_MAIL_KEY}`,
      "--var", "PRECINCT_MAIL_TIMEOUT_MS:1500", "--show-interactive-dev-session=false"],
     { cwd: ROOT, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
