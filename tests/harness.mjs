@@ -124,7 +124,7 @@ export class Client {
     } catch (error) {
       // workerd closes keep-alive connections idle for a few seconds; a request that raced that
       // close never reached the worker, so sending it again on a fresh connection is safe.
-      if (!["UND_ERR_SOCKET", "ECONNRESET"].includes(error.cause?.code)) throw error;
+      if (!["UND_ERR_SOCKET", "UND_ERR_CLOSED", "ECONNRESET", "EPIPE"].includes(error.cause?.code)) throw error;
       response = await fetch(this.url + path, init);
     }
     const setCookie = response.headers.get("set-cookie");
