@@ -1,26 +1,55 @@
-//! The console's screens.
+//! The console's screens, and the frame they share: who is signed in, the top bar (language,
+//! sign-out, the banner while acting as another user) and the console's navigation.
 
 mod applications;
+mod areas;
+mod companies;
 mod console;
+mod directories;
+mod groups;
+mod history;
+mod lists;
 mod not_found;
+mod session;
 mod sign_in;
+mod users;
 
 pub use applications::ApplicationsPage;
+pub use areas::AreaFormPage;
+pub use companies::CompanyFormPage;
 pub use console::ConsolePage;
+pub use directories::DirectoryFormPage;
+pub use groups::GroupFormPage;
+pub use history::HistoryPage;
+pub use lists::{
+    about_companies_page, areas_page, companies_page, directories_page, employees_page,
+    groups_page, projects_page, reports_page, users_page,
+};
 pub use not_found::NotFound;
+pub use session::{ForgotPasswordPage, LoginAsPage, SelectCompanyPage};
 pub use sign_in::SignInPage;
+pub use users::UserFormPage;
 
 use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_navigate;
-
-use crate::api::{self, ApiResult};
 use precinct_core::api::Me;
+use precinct_core::policy::{AccessLevel, OptionCode};
+
+use crate::api;
+use crate::i18n::{use_i18n, K};
+use crate::ui::{failure_view, load, loading_view, Loaded};
+
+/// Who is signed in, shared by the screens under one frame.
+#[derive(Clone, Copy)]
+pub struct Session(pub Loaded<Me>);
 
 /// Loads who is signed in; a screen behind sign-in sends the person to the sign-in page on 401.
 /// This only steers the person: the worker refuses every call without a session anyway.
-pub fn use_signed_in() -> LocalResource<ApiResult<Me>> {
+pub fn use_signed_in() -> Loaded<Me> {
     let navigate = use_navigate();
-    let me = LocalResource::new(api::me);
+    let me = load(api::me);
+    provide_context(Session(me));
     Effect::new(move |_| {
         if let Some(Err(failure)) = me.get() {
             if failure.status() == 401 {
@@ -31,22 +60,197 @@ pub fn use_signed_in() -> LocalResource<ApiResult<Me>> {
     me
 }
 
-/// The top bar of signed-in screens: who is signed in, and sign-out.
+/// The signed-in person, once known (screens inside the console frame).
+pub fn use_me() -> Signal<Option<Me>> {
+    let session = use_context::<Session>();
+    Signal::derive(move || {
+        session
+            .and_then(|session| session.0.get())
+            .and_then(Result::ok)
+    })
+}
+
+pub fn is_admin(me: &Me) -> bool {
+    me.access_level == AccessLevel::Administrator
+}
+
+/// Whether the person may use a management screen: an administrative level and the option
+/// (the worker decides anyway; this only hides what would be refused).
+pub fn manages(me: &Me, option: OptionCode) -> bool {
+    me.access_level != AccessLevel::User && me.options.contains(&option)
+}
+
+pub fn holds(me: &Me, option: OptionCode) -> bool {
+    me.options.contains(&option)
+}
+
+/// One entry of the console's navigation, shown only to those who may use it.
+pub struct NavItem {
+    pub path: &'static str,
+    pub key: K,
+    pub show: fn(&Me) -> bool,
+}
+
+pub const NAV: &[NavItem] = &[
+    NavItem {
+        path: "/console/users",
+        key: K::NavUsers,
+        show: |me| manages(me, OptionCode::UsersManage),
+    },
+    NavItem {
+        path: "/console/groups",
+        key: K::NavGroups,
+        show: |me| manages(me, OptionCode::GroupsManage),
+    },
+    NavItem {
+        path: "/console/areas",
+        key: K::NavAreas,
+        show: |me| is_admin(me) && holds(me, OptionCode::AreasManage),
+    },
+    NavItem {
+        path: "/console/companies",
+        key: K::NavCompanies,
+        show: |me| manages(me, OptionCode::CompaniesManage),
+    },
+    NavItem {
+        path: "/console/directories",
+        key: K::NavDirectories,
+        show: |me| is_admin(me) && holds(me, OptionCode::DirectoriesManage),
+    },
+    NavItem {
+        path: "/console/history",
+        key: K::NavHistory,
+        show: |me| holds(me, OptionCode::HistoryRead),
+    },
+    NavItem {
+        path: "/console/projects",
+        key: K::NavProjects,
+        show: |me| holds(me, OptionCode::ProjectsRead),
+    },
+    NavItem {
+        path: "/console/employees",
+        key: K::NavEmployees,
+        show: |me| holds(me, OptionCode::EmployeesRead),
+    },
+    NavItem {
+        path: "/console/reports",
+        key: K::NavReports,
+        show: |me| holds(me, OptionCode::ReportsRead),
+    },
+    NavItem {
+        path: "/console/about/companies",
+        key: K::NavAbout,
+        show: |_| true,
+    },
+    NavItem {
+        path: "/console/select-company",
+        key: K::NavSelectCompany,
+        show: |_| true,
+    },
+];
+
+/// The language switch: the other language's name, in that language.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let i = use_i18n();
+    view! {
+        <button type="button" class="lang" data-test="lang-switch"
+            lang=move || i.lang().other().code()
+            on:click=move |_| i.switch()>
+            {i.s(K::LanguageSwitch)}
+        </button>
+    }
+}
+
+/// The top bar of signed-in screens: who is signed in, the company worked in, the language,
+/// sign-out, and while acting as another user (R05) who really is at the keyboard.
 #[component]
 pub fn TopBar(me: Me) -> impl IntoView {
+    let i = use_i18n();
     let navigate = use_navigate();
     let sign_out = Action::new_local(|_: &()| api::sign_out());
+    let back = Action::new_local(|_: &()| api::stop_acting());
     Effect::new(move |_| {
         if sign_out.value().get().is_some() {
             navigate("/", Default::default());
         }
     });
+    let session = use_context::<Session>();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = back.value().get() {
+            if let Some(session) = session {
+                session.0.refetch();
+            }
+        }
+    });
+    let back_failure = move || back.value().get().and_then(Result::err);
+    let company = me.company.clone();
+    let acting = me.real_user_code.clone().map(|real| {
+        view! {
+            <div class="banner" role="status" data-test="acting-banner">
+                <span>
+                    {i.s(K::ActingAs)}" "<strong>{me.name.clone()}" ("{me.user_code.clone()}")"</strong>
+                    " — "{i.s(K::SignedInAs)}" "<strong>{real}</strong>
+                </span>
+                <button type="button" disabled=move || back.pending().get()
+                    on:click=move |_| { back.dispatch(()); }>{i.s(K::BackToMyself)}</button>
+                {move || back_failure().map(|failure| failure_view(i, failure, None))}
+            </div>
+        }
+    });
     view! {
+        <a class="skip" href="#content">{i.s(K::SkipToContent)}</a>
         <header class="topbar">
             <a class="brand" href="/applications">"Precinct"</a>
             <span class="account">{me.account_name.clone()}</span>
+            {company.map(|company| view! {
+                <a class="company" href="/console/select-company" data-test="current-company"
+                    title=i.s(K::ChangeCompany)>{company.code}" · "{company.name}</a>
+            })}
             <span class="who" data-test="who">{me.name.clone()}" · "{me.user_code.clone()}</span>
-            <button class="link" on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>
+            <LangSwitch/>
+            <button class="link" on:click=move |_| { sign_out.dispatch(()); }>{i.s(K::SignOut)}</button>
         </header>
+        {acting}
     }
+}
+
+/// The console's frame: top bar, navigation (a menu button on phones), and the screen.
+#[component]
+pub fn Shell() -> impl IntoView {
+    let i = use_i18n();
+    let me = use_signed_in();
+    let open = RwSignal::new(false);
+    view! {
+               {move || match me.get() {
+    None => loading_view(i),
+                   Some(Ok(me)) => {
+                       let items = NAV.iter().filter(|item| (item.show)(&me)).map(|item| view! {
+                           <li><A href=item.path>{i.s(item.key)}</A></li>
+                       }).collect_view();
+                       view! {
+                           <TopBar me=me.clone()/>
+                           <div class="console">
+                               <button type="button" class="menu-toggle" aria-controls="console-nav"
+                                   aria-expanded=move || open.get().to_string()
+                                   on:click=move |_| open.update(|open| *open = !*open)>
+                                   {i.s(K::Menu)}
+                               </button>
+                               <nav id="console-nav" class="side" class:open=move || open.get()
+                                   aria-label=i.s(K::MainNav)
+                                on:click=move |_| open.set(false)>
+                                   <ul>
+                                       <li><A href="/console" exact=true>{i.s(K::NavHome)}</A></li>
+                                       {items}
+                                   </ul>
+                               </nav>
+                               <div class="content" id="content" tabindex="-1">
+                                   <Outlet/>
+                               </div>
+                           </div>
+                       }.into_any()
+                   }
+                   Some(Err(failure)) => failure_view(i, failure, None),
+               }}
+       }
 }

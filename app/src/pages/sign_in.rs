@@ -2,27 +2,38 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use precinct_core::api::SignIn;
 
+use super::LangSwitch;
 use crate::api;
+use crate::i18n::{use_i18n, K};
 
-/// The portal's sign-in screen (R03): user code (an email address) and password.
+/// The portal's sign-in screen (R03): user code (an email address) and password, a link for a
+/// forgotten password, and Options → Login as another user (R05).
 #[component]
 pub fn SignInPage() -> impl IntoView {
+    let i = use_i18n();
     let user_code = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let login_as = RwSignal::new(false);
     let navigate = use_navigate();
     let submit = Action::new_local(|body: &SignIn| api::sign_in(body.clone()));
     let pending = submit.pending();
 
     Effect::new(move |_| {
         if let Some(Ok(_)) = submit.value().get() {
-            navigate("/applications", Default::default());
+            let next = if login_as.get_untracked() {
+                "/login-as"
+            } else {
+                "/applications"
+            };
+            navigate(next, Default::default());
         }
     });
     let error = move || submit.value().get().and_then(|result| result.err());
 
     view! {
+        <div class="corner"><LangSwitch/></div>
         <section class="card narrow">
-            <h1>"Sign in to Precinct"</h1>
+            <h1>{i.s(K::SignInTitle)}</h1>
             <form
                 novalidate
                 on:submit=move |event| {
@@ -33,18 +44,26 @@ pub fn SignInPage() -> impl IntoView {
                     });
                 }
             >
-                <label for="user_code">"User code"</label>
+                <label for="user_code">{i.s(K::UserCode)}</label>
                 <input id="user_code" name="user_code" type="email" autocomplete="username"
                     placeholder="name@example.com" required bind:value=user_code/>
-                <label for="password">"Password"</label>
+                <label for="password">{i.s(K::Password)}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password"
                     required bind:value=password/>
                 {move || error().map(|failure| view! {
-                    <p class="error" role="alert" data-test="sign-in-error">{failure.message()}</p>
+                    <p class="error" role="alert" data-test="sign-in-error">{i.failure(&failure)}</p>
                 })}
+                <details class="options">
+                    <summary>{i.s(K::Options)}</summary>
+                    <label class="check">
+                        <input type="checkbox" name="login_as" bind:checked=login_as/>
+                        {i.s(K::LoginAsOption)}
+                    </label>
+                </details>
                 <button type="submit" class="primary" disabled=move || pending.get()>
-                    {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                    {move || i.t(if pending.get() { K::SigningIn } else { K::SignIn })}
                 </button>
+                <a class="forgot" href="/forgot-password">{i.s(K::ForgotPassword)}</a>
             </form>
         </section>
     }

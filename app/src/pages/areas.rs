@@ -1,0 +1,102 @@
+//! **Area Management** (R06): regular administrators only (hidden from everyone else; the
+//! worker refuses them anyway).
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use precinct_core::api::{Area, AreaInput};
+
+use crate::api;
+use crate::i18n::{use_i18n, K};
+use crate::ui::{confirm, failure_view, load, loading_view, parse_id, Busy, TextField};
+
+/// /console/areas/new and /console/areas/:id.
+#[component]
+pub fn AreaFormPage() -> impl IntoView {
+    let i = use_i18n();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id"));
+    view! {
+           <section class="page">
+               <p><a href="/console/areas">{i.s(K::Back)}</a></p>
+               {move || match id.get().as_deref() {
+                   Some("new") => view! { <h1>{i.s(K::NewArea)}</h1><AreaForm area=None/> }.into_any(),
+                   other => match other.and_then(parse_id) {
+                       Some(id) => {
+                           let area = load(move || api::area(id));
+                           let reload = Callback::new(move |_| area.refetch());
+                           view! {
+                                   {move || match area.get() {
+    None => loading_view(i),
+                                       Some(Ok(area)) => view! {
+                                           <h1>{i.s(K::Area)}" "{area.code.clone()}</h1>
+                                           <AreaForm area=Some(area) reload/>
+                                       }.into_any(),
+                                       Some(Err(failure)) => failure_view(i, failure, None),
+                                   }}
+                           }.into_any()
+                       }
+                       None => view! { <p class="error" role="alert">{i.s(K::NotVisible)}</p> }.into_any(),
+                   },
+               }}
+           </section>
+       }
+}
+
+#[component]
+fn AreaForm(area: Option<Area>, #[prop(optional)] reload: Option<Callback<()>>) -> impl IntoView {
+    let i = use_i18n();
+    let id = area.as_ref().map(|area| area.id.0);
+    let code = RwSignal::new(area.as_ref().map(|a| a.code.clone()).unwrap_or_default());
+    let description = RwSignal::new(
+        area.as_ref()
+            .map(|a| a.description.clone())
+            .unwrap_or_default(),
+    );
+    let version = RwSignal::new(area.as_ref().map(|a| a.version));
+    let busy = Busy::new();
+    let failure = busy.failure_signal();
+    let navigate = use_navigate();
+    let save = move || {
+        let input = AreaInput {
+            code: code.get_untracked(),
+            description: description.get_untracked(),
+            version: version.get_untracked(),
+        };
+        let navigate = navigate.clone();
+        busy.run(api::save_area(id, input), move |saved: Area| {
+            if id.is_none() {
+                navigate(&format!("/console/areas/{}", saved.id), Default::default());
+            } else {
+                version.set(Some(saved.version));
+            }
+        });
+    };
+    let navigate_away = use_navigate();
+    let remove = move |_| {
+        if let (Some(id), Some(version)) = (id, version.get_untracked()) {
+            if confirm(i) {
+                let navigate = navigate_away.clone();
+                busy.run(api::delete_area(id, version), move |_| {
+                    navigate("/console/areas", Default::default())
+                });
+            }
+        }
+    };
+    view! {
+        <form class="record" novalidate on:submit=move |event| { event.prevent_default(); save(); }>
+            <TextField id="code" label=K::Code value=code failure required=true/>
+            <TextField id="description" label=K::Description value=description failure/>
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || busy.pending.get()>
+                    {move || i.t(if busy.pending.get() { K::Saving } else if id.is_some() { K::Save } else { K::Create })}
+                </button>
+                {id.map(|_| view! {
+                    <button type="button" class="danger" disabled=move || busy.pending.get() on:click=remove>
+                        {i.s(K::Delete)}
+                    </button>
+                })}
+            </div>
+            {busy.status(reload)}
+        </form>
+    }
+}

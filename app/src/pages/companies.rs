@@ -1,0 +1,187 @@
+//! **Modify Company Settings** (R07, R08, R11, R19): the companies list and the company form;
+//! only regular administrators change a company's area; the user in charge comes from the R19
+//! picker.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use precinct_core::api::{Company, CompanyInput, UserRef};
+use precinct_core::ids::{AreaId, DirectoryId};
+
+use super::history::UserPicker;
+use super::users::area_choices;
+use super::{is_admin, use_me};
+use crate::api::{self, Picker};
+use crate::i18n::{use_i18n, K};
+use crate::ui::{
+    choices, failure_view, first_200, load, loading_view, parse_id, Busy, Loaded, LoadedSelect,
+    TextField,
+};
+
+pub fn directory_choices() -> Loaded<Vec<(String, String)>> {
+    load(|| {
+        choices(api::directories(first_200()), |directory| {
+            (
+                directory.id.to_string(),
+                format!("{} — {}", directory.code, directory.name),
+            )
+        })
+    })
+}
+
+/// /console/companies/new and /console/companies/:id.
+#[component]
+pub fn CompanyFormPage() -> impl IntoView {
+    let i = use_i18n();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id"));
+    view! {
+           <section class="page">
+               <p><a href="/console/companies">{i.s(K::Back)}</a></p>
+               {move || match id.get().as_deref() {
+                   Some("new") => view! { <h1>{i.s(K::NewCompany)}</h1><CompanyForm company=None/> }.into_any(),
+                   other => match other.and_then(parse_id) {
+                       Some(id) => {
+                           let company = load(move || api::company(id));
+                           let reload = Callback::new(move |_| company.refetch());
+                           view! {
+                                   {move || match company.get() {
+    None => loading_view(i),
+                                       Some(Ok(company)) => view! {
+                                           <h1>{company.code.clone()}" · "{company.name.clone()}</h1>
+                                           <CompanyForm company=Some(company) reload/>
+                                       }.into_any(),
+                                       Some(Err(failure)) => failure_view(i, failure, None),
+                                   }}
+                           }.into_any()
+                       }
+                       None => view! { <p class="error" role="alert">{i.s(K::NotVisible)}</p> }.into_any(),
+                   },
+               }}
+           </section>
+       }
+}
+
+#[component]
+fn CompanyForm(
+    company: Option<Company>,
+    #[prop(optional)] reload: Option<Callback<()>>,
+) -> impl IntoView {
+    let i = use_i18n();
+    let me = use_me().get_untracked();
+    let admin = me.as_ref().is_some_and(is_admin);
+    let id = company.as_ref().map(|c| c.id.0);
+    let code = RwSignal::new(company.as_ref().map(|c| c.code.clone()).unwrap_or_default());
+    let name = RwSignal::new(company.as_ref().map(|c| c.name.clone()).unwrap_or_default());
+    let directory = RwSignal::new(
+        company
+            .as_ref()
+            .map(|c| c.directory_id.to_string())
+            .unwrap_or_default(),
+    );
+    // What a local administrator sends: the company's area as it is, or their own for a new one.
+    let fixed_area = match &company {
+        Some(company) => company.area_id,
+        None => me.as_ref().and_then(|me| me.area_id),
+    };
+    let fixed_area_code = match &company {
+        Some(company) => company.area_code.clone(),
+        None => me.as_ref().and_then(|me| me.area_code.clone()),
+    };
+    let area = RwSignal::new(fixed_area.map(|a| a.to_string()).unwrap_or_default());
+    let in_charge = company.as_ref().and_then(|c| c.user_in_charge.clone());
+    let in_charge_code = RwSignal::new(
+        in_charge
+            .as_ref()
+            .map(|u| u.user_code.clone())
+            .unwrap_or_default(),
+    );
+    let in_charge_user = RwSignal::new(in_charge as Option<UserRef>);
+    let version = RwSignal::new(company.as_ref().map(|c| c.version));
+    let directories = load(|| api::directories(first_200()));
+    let multidimensional = move || {
+        let chosen = parse_id(&directory.get());
+        directories.get().and_then(Result::ok).and_then(|page| {
+            page.items
+                .into_iter()
+                .find(|d| Some(d.id.0) == chosen)
+                .filter(|d| d.multidimensional)
+        })
+    };
+    // A company of a multidimensional directory takes the directory's area (R08).
+    Effect::new(move |previous: Option<String>| {
+        let chosen = directory.get();
+        if previous
+            .as_ref()
+            .is_some_and(|previous| *previous != chosen)
+        {
+            if let Some(md) = multidimensional() {
+                area.set(md.area_id.map(|a| a.to_string()).unwrap_or_default());
+            }
+        }
+        chosen
+    });
+    let busy = Busy::new();
+    let failure = busy.failure_signal();
+    let navigate = use_navigate();
+    let save = move || {
+        let area_id = if admin {
+            parse_id(&area.get_untracked()).map(AreaId)
+        } else {
+            fixed_area
+        };
+        let input = CompanyInput {
+            code: code.get_untracked(),
+            name: name.get_untracked(),
+            directory_id: DirectoryId(parse_id(&directory.get_untracked()).unwrap_or(0)),
+            area_id,
+            user_in_charge_id: in_charge_user
+                .get_untracked()
+                .filter(|_| !in_charge_code.get_untracked().trim().is_empty())
+                .map(|u| u.id),
+            version: version.get_untracked(),
+        };
+        let navigate = navigate.clone();
+        busy.run(api::save_company(id, input), move |saved: Company| {
+            if id.is_none() {
+                navigate(
+                    &format!("/console/companies/{}", saved.id),
+                    Default::default(),
+                );
+            } else {
+                version.set(Some(saved.version));
+            }
+        });
+    };
+    view! {
+        <form class="record" novalidate on:submit=move |event| { event.prevent_default(); save(); }>
+            <TextField id="code" label=K::Code value=code failure required=true/>
+            <TextField id="name" label=K::Name value=name failure required=true/>
+            <LoadedSelect id="directory_id" label=K::Directory value=directory
+                choices=directory_choices() empty=K::Choose failure/>
+            {if admin {
+                view! {
+                    <LoadedSelect id="area_id" label=K::CompanyArea value=area choices=area_choices()
+                        empty=K::NoArea failure/>
+                    {move || multidimensional().map(|_| view! { <p class="hint">{i.s(K::MultidimensionalHint)}</p> })}
+                }.into_any()
+            } else {
+                view! {
+                    <p class="field-static" data-test="fixed-area">
+                        <strong>{i.s(K::CompanyArea)}": "</strong>
+                        {fixed_area_code.clone().unwrap_or_else(|| i.t(K::NoArea).to_string())}
+                        " — "{i.s(K::AreaAdminsOnly)}
+                    </p>
+                }.into_any()
+            }}
+            <UserPicker id="user_in_charge" label=K::UserInCharge hint=K::UserInChargeHint
+                picker=Picker::UserInCharge value=in_charge_code picked=in_charge_user/>
+            <crate::ui::FieldError field="user_in_charge_id" failure/>
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || busy.pending.get()>
+                    {move || i.t(if busy.pending.get() { K::Saving } else if id.is_some() { K::Save } else { K::Create })}
+                </button>
+            </div>
+            {busy.status(reload)}
+        </form>
+    }
+}

@@ -1,0 +1,241 @@
+//! **User Groups Management** (R09, R11, R12): code, description, access level, area, options.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use precinct_core::api::{Group, GroupInput};
+use precinct_core::ids::AreaId;
+use precinct_core::policy::{AccessLevel, OptionCode, OptionSet};
+
+use super::users::area_choices;
+use super::{is_admin, use_me};
+use crate::api;
+use crate::i18n::{use_i18n, K};
+use crate::ui::{
+    confirm, failure_view, load, loading_view, parse_id, Busy, LoadedSelect, TextField,
+};
+
+/// /console/groups/new and /console/groups/:id.
+#[component]
+pub fn GroupFormPage() -> impl IntoView {
+    let i = use_i18n();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id"));
+    view! {
+           <section class="page">
+               <p><a href="/console/groups">{i.s(K::Back)}</a></p>
+               {move || match id.get().as_deref() {
+                   Some("new") => view! {
+                       <h1>{i.s(K::NewGroup)}</h1>
+                       <GroupForm group=None/>
+                   }.into_any(),
+                   other => match other.and_then(parse_id) {
+                       Some(id) => {
+                           let group = load(move || api::group(id));
+                           let reload = Callback::new(move |_| group.refetch());
+                           view! {
+                                   {move || match group.get() {
+    None => loading_view(i),
+                                       Some(Ok(group)) => view! {
+                                           <h1>{i.s(K::Group)}" "{group.code.clone()}</h1>
+                                           <GroupForm group=Some(group) reload/>
+                                       }.into_any(),
+                                       Some(Err(failure)) => failure_view(i, failure, None),
+                                   }}
+                           }.into_any()
+                       }
+                       None => view! { <p class="error" role="alert">{i.s(K::NotVisible)}</p> }.into_any(),
+                   },
+               }}
+           </section>
+       }
+}
+
+fn level_value(level: AccessLevel) -> &'static str {
+    match level {
+        AccessLevel::Administrator => "administrator",
+        AccessLevel::LocalAdministrator => "local_administrator",
+        AccessLevel::User => "user",
+    }
+}
+
+#[component]
+fn GroupForm(
+    group: Option<Group>,
+    #[prop(optional)] reload: Option<Callback<()>>,
+) -> impl IntoView {
+    let i = use_i18n();
+    let me = use_me().get_untracked();
+    let admin = me.as_ref().is_some_and(is_admin);
+    let own_area = me.as_ref().and_then(|me| me.area_id);
+    let own_area_code = me
+        .as_ref()
+        .and_then(|me| me.area_code.clone())
+        .unwrap_or_default();
+    let id = group.as_ref().map(|group| group.id.0);
+    let code = RwSignal::new(group.as_ref().map(|g| g.code.clone()).unwrap_or_default());
+    let description = RwSignal::new(
+        group
+            .as_ref()
+            .map(|g| g.description.clone())
+            .unwrap_or_default(),
+    );
+    let level = RwSignal::new(
+        group
+            .as_ref()
+            .map(|g| g.access_level)
+            .unwrap_or(AccessLevel::User),
+    );
+    let area = RwSignal::new(
+        group
+            .as_ref()
+            .and_then(|g| g.area_id)
+            .map(|a| a.to_string())
+            .unwrap_or_default(),
+    );
+    let options = RwSignal::new(OptionSet::from(
+        group
+            .as_ref()
+            .map(|g| g.options.clone())
+            .unwrap_or_default(),
+    ));
+    let version = RwSignal::new(group.as_ref().map(|g| g.version));
+    let catalog = load(api::options);
+    let busy = Busy::new();
+    let failure = busy.failure_signal();
+    let navigate = use_navigate();
+    // A local administrator never sees "Administrator" as a level (R12).
+    let levels: Vec<AccessLevel> = if admin {
+        vec![
+            AccessLevel::Administrator,
+            AccessLevel::LocalAdministrator,
+            AccessLevel::User,
+        ]
+    } else {
+        vec![AccessLevel::LocalAdministrator, AccessLevel::User]
+    };
+    let is_admin_group = move || level.get() == AccessLevel::Administrator;
+
+    let save = move || {
+        let administrator = level.get_untracked() == AccessLevel::Administrator;
+        let area_id = if !admin {
+            own_area
+        } else if administrator {
+            None
+        } else {
+            parse_id(&area.get_untracked()).map(AreaId)
+        };
+        let input = GroupInput {
+            code: code.get_untracked(),
+            description: description.get_untracked(),
+            access_level: level.get_untracked(),
+            area_id,
+            options: if administrator {
+                OptionCode::ALL.to_vec()
+            } else {
+                options.get_untracked().iter().collect()
+            },
+            version: version.get_untracked(),
+        };
+        let navigate = navigate.clone();
+        busy.run(api::save_group(id, input), move |saved: Group| {
+            if id.is_none() {
+                navigate(&format!("/console/groups/{}", saved.id), Default::default());
+            } else {
+                version.set(Some(saved.version));
+            }
+        });
+    };
+    let navigate_away = use_navigate();
+    let remove = move |_| {
+        if let (Some(id), Some(version)) = (id, version.get_untracked()) {
+            if confirm(i) {
+                let navigate = navigate_away.clone();
+                busy.run(api::delete_group(id, version), move |_| {
+                    navigate("/console/groups", Default::default())
+                });
+            }
+        }
+    };
+
+    view! {
+        <form class="record" novalidate on:submit=move |event| { event.prevent_default(); save(); }>
+            <fieldset>
+                <legend>{i.s(K::Identification)}</legend>
+                <TextField id="code" label=K::Code value=code failure required=true/>
+                <TextField id="description" label=K::Description value=description failure/>
+                <div class="field">
+                    <label for="access_level">{i.s(K::AccessLevel)}</label>
+                    <select id="access_level" on:change=move |event| {
+                        let value = event_target_value(&event);
+                        if let Some(chosen) = levels.iter().copied().find(|l| level_value(*l) == value) {
+                            level.set(chosen);
+                        }
+                    }>
+                        {levels.clone().into_iter().map(|choice| view! {
+                            <option value=level_value(choice) selected=move || level.get() == choice>
+                                {i.s(K::level(choice))}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                {move || if is_admin_group() {
+                    view! { <p class="note">{i.s(K::AdminAllOptions)}</p> }.into_any()
+                } else if admin {
+                    view! {
+                        <LoadedSelect id="area_id" label=K::Area value=area choices=area_choices()
+                            empty=K::NoArea failure/>
+                    }.into_any()
+                } else {
+                    view! {
+                        <p class="field-static" data-test="fixed-area">
+                            <strong>{i.s(K::Area)}": "</strong>{own_area_code.clone()}
+                            " — "{i.s(K::AreaFixed)}
+                        </p>
+                    }.into_any()
+                }}
+            </fieldset>
+            <fieldset>
+                <legend>{i.s(K::OptionsTitle)}</legend>
+                <p class="hint">{i.s(K::OptionsHint)}</p>
+                {move || match catalog.get() {
+                    None => loading_view(i),
+                    Some(Err(failure)) => failure_view(i, failure, None),
+                    Some(Ok(entries)) => view! {
+                        <ul class="checks" data-test="options">
+                            {entries.into_iter().map(|entry| {
+                                let option = entry.code;
+                                let input_id = format!("option-{}", option.as_str());
+                                let ticked = move || is_admin_group() || options.get().contains(option);
+                                // An option not held cannot be added, only removed (R09).
+                                let disabled = move || is_admin_group() || (!entry.grantable && !options.get().contains(option));
+                                view! {
+                                    <li>
+                                        <input type="checkbox" id=input_id.clone() prop:checked=ticked
+                                            disabled=disabled
+                                            on:change=move |event| {
+                                                let on = event_target_checked(&event);
+                                                options.update(|set| if on { set.insert(option) } else { set.remove(option) });
+                                            }/>
+                                        <label for=input_id>{i.s(K::option(option))}</label>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }}
+                <crate::ui::FieldError field="options" failure/>
+            </fieldset>
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || busy.pending.get()>
+                    {move || i.t(if busy.pending.get() { K::Saving } else if id.is_some() { K::Save } else { K::Create })}
+                </button>
+                {id.map(|_| view! {
+                    <button type="button" class="danger" disabled=move || busy.pending.get() on:click=remove>
+                        {i.s(K::Delete)}
+                    </button>
+                })}
+            </div>
+            {busy.status(reload)}
+        </form>
+    }
+}

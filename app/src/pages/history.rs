@@ -1,0 +1,195 @@
+//! **History** (R21, R30): the whole screen, and the History tab of a record; the user range is
+//! picked among the users of the actor's area (R18).
+
+use leptos::prelude::*;
+use precinct_core::api::{HistoryEntry, UserRef};
+
+use crate::api::{self, Picker};
+use crate::i18n::{use_i18n, K};
+use crate::ui::{day_start_ms, list_view, load, utc, ListState};
+
+/// A user chosen by typing: suggestions come from the picker endpoint (R18 or R19); `picked`
+/// follows the suggestion whose user code is typed exactly.
+#[component]
+pub fn UserPicker(
+    id: &'static str,
+    label: K,
+    hint: K,
+    picker: Picker,
+    value: RwSignal<String>,
+    #[prop(optional)] picked: Option<RwSignal<Option<UserRef>>>,
+    #[prop(optional)] on_change: Option<Callback<()>>,
+) -> impl IntoView {
+    let i = use_i18n();
+    let suggestions = load(move || api::pick_users(picker, value.get()));
+    let list_id = format!("{id}-list");
+    Effect::new(move |_| {
+        let typed = value.get().trim().to_lowercase();
+        if let (Some(picked), Some(Ok(page))) = (picked, suggestions.get()) {
+            let found = page
+                .items
+                .into_iter()
+                .find(|user| user.user_code.to_lowercase() == typed);
+            if found.is_some() || typed.is_empty() {
+                picked.set(found);
+            }
+        }
+    });
+    view! {
+        <div class="field">
+            <label for=id>{i.s(label)}</label>
+            <input id=id type="search" list=list_id.clone() autocomplete="off"
+                aria-describedby=format!("{id}-hint")
+                prop:value=move || value.get()
+                on:input=move |event| {
+                    value.set(event_target_value(&event));
+                    if let Some(on_change) = on_change {
+                        on_change.run(());
+                    }
+                }/>
+            <datalist id=list_id>
+                {move || suggestions.get().and_then(Result::ok).map(|page| {
+                    page.items.into_iter().map(|user| view! {
+                        <option value=user.user_code.clone()>{user.name.clone()}</option>
+                    }).collect_view()
+                })}
+            </datalist>
+            <p class="hint" id=format!("{id}-hint")>{i.s(hint)}</p>
+        </div>
+    }
+}
+
+const KINDS: &[(&str, K)] = &[
+    ("user", K::KindUser),
+    ("group", K::KindGroup),
+    ("company", K::KindCompany),
+    ("area", K::KindArea),
+    ("directory", K::KindDirectory),
+    ("session", K::KindSession),
+    ("account", K::KindAccount),
+];
+
+/// The entries, newest first, filtered by user range, record kind and dates; `fixed` limits
+/// them to one record (the History tab).
+#[component]
+pub fn HistoryView(#[prop(optional)] fixed: Option<(&'static str, i64)>) -> impl IntoView {
+    let i = use_i18n();
+    let state = ListState::new();
+    let user_from = RwSignal::new(String::new());
+    let user_to = RwSignal::new(String::new());
+    let kind = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let entries = load(move || {
+        let mut filters = vec![("user_from", user_from.get()), ("user_to", user_to.get())];
+        match fixed {
+            Some((fixed_kind, fixed_id)) => {
+                filters.push(("entity_kind", fixed_kind.to_string()));
+                filters.push(("entity_id", fixed_id.to_string()));
+            }
+            None => filters.push(("entity_kind", kind.get())),
+        }
+        let day = 86_400_000;
+        filters.push((
+            "from",
+            day_start_ms(&from.get())
+                .map(|ms| ms.to_string())
+                .unwrap_or_default(),
+        ));
+        // "To" includes the whole day.
+        filters.push((
+            "to",
+            day_start_ms(&to.get())
+                .map(|ms| (ms + day - 1).to_string())
+                .unwrap_or_default(),
+        ));
+        api::history(state.query(filters))
+    });
+    let restart = Callback::new(move |_| state.paging.reset());
+    let date = move |id: &'static str, label: K, value: RwSignal<String>| {
+        view! {
+            <div class="field">
+                <label for=id>{i.s(label)}</label>
+                <input id=id type="date" prop:value=move || value.get() on:change=move |event| {
+                    value.set(event_target_value(&event));
+                    state.paging.reset();
+                }/>
+            </div>
+        }
+    };
+    view! {
+        <div class="filters">
+            <UserPicker id="user_from" label=K::UserFrom hint=K::UserPickHint picker=Picker::Users
+                value=user_from on_change=restart/>
+            <UserPicker id="user_to" label=K::UserTo hint=K::UserPickHint picker=Picker::Users
+                value=user_to on_change=restart/>
+            {fixed.is_none().then(|| view! {
+                <div class="field">
+                    <label for="entity_kind">{i.s(K::RecordKind)}</label>
+                    <select id="entity_kind" on:change=move |event| {
+                        kind.set(event_target_value(&event));
+                        state.paging.reset();
+                    }>
+                        <option value="">{i.s(K::AnyRecord)}</option>
+                        {KINDS.iter().map(|(code, key)| view! { <option value=*code>{i.s(*key)}</option> }).collect_view()}
+                    </select>
+                </div>
+            })}
+            {date("from", K::FromDate, from)}
+            {date("to", K::ToDate, to)}
+        </div>
+            {move || list_view(i, state, entries.get(), |items| view! {
+                <ol class="history" data-test="history">
+                    {items.into_iter().map(entry_view).collect_view()}
+                </ol>
+            }.into_any())}
+    }
+}
+
+fn entry_view(entry: HistoryEntry) -> impl IntoView {
+    let i = use_i18n();
+    let who = entry
+        .actor_user_code
+        .clone()
+        .unwrap_or_else(|| "—".to_string());
+    let behalf = entry.on_behalf_of_user_code.clone();
+    let changes = entry.changes.clone();
+    view! {
+        <li>
+            <p class="when"><time>{utc(entry.at)}</time>
+                {entry.area_code.clone().map(|area| view! { <span class="tag">{area}</span> })}
+            </p>
+            <p><strong>{entry.summary.clone()}</strong></p>
+            <p class="who">{i.s(K::Who)}": "{who}
+                {behalf.map(|behalf| view! { " ("{i.s(K::OnBehalfOf)}" "{behalf}")" })}
+            </p>
+            {(!changes.is_empty()).then(|| view! {
+                <details>
+                    <summary>{i.s(K::Changes)}</summary>
+                    <dl>
+                        {changes.into_iter().map(|change| view! {
+                            <dt>{change.field.clone()}</dt>
+                            <dd>
+                                {change.before.clone().unwrap_or_else(|| i.t(K::Empty).to_string())}
+                                " → "
+                                {change.after.clone().unwrap_or_else(|| i.t(K::Empty).to_string())}
+                            </dd>
+                        }).collect_view()}
+                    </dl>
+                </details>
+            })}
+        </li>
+    }
+}
+
+/// /console/history.
+#[component]
+pub fn HistoryPage() -> impl IntoView {
+    let i = use_i18n();
+    view! {
+        <section class="page">
+            <h1>{i.s(K::HistoryTitle)}</h1>
+            <HistoryView/>
+        </section>
+    }
+}

@@ -1,0 +1,324 @@
+//! The list screens, each described as data for the one list renderer (`ui::list_screen`):
+//! users, user groups, areas, directories, companies, About > Properties > Companies, projects,
+//! employees, and reports & documents.
+
+use leptos::prelude::*;
+use precinct_core::api::{Area, Company, Directory, Employee, Group, Page, Project, Report, User};
+
+use super::companies::directory_choices;
+use super::users::{area_choices, group_choices};
+use super::{is_admin, use_me};
+use crate::api::{self, ApiResult, ListQuery};
+use crate::i18n::{use_i18n, K};
+use crate::ui::{
+    choices, fetch_rows, first_200, fixed_choices, list_screen, Cell, Filter, ListScreen,
+};
+
+fn admin() -> bool {
+    use_me().get_untracked().is_some_and(|me| is_admin(&me))
+}
+
+fn filter(
+    id: &'static str,
+    key: &'static str,
+    label: K,
+    any: K,
+    choices: crate::ui::Loaded<Vec<(String, String)>>,
+) -> Filter {
+    Filter {
+        id,
+        key,
+        label,
+        any,
+        initial: String::new(),
+        choices,
+    }
+}
+
+fn text(value: Option<String>) -> Cell {
+    Cell::Text(value.unwrap_or_default())
+}
+
+fn area_or_none(value: Option<String>) -> Cell {
+    value.map(Cell::Text).unwrap_or(Cell::Key(K::NoArea))
+}
+
+/// **Security Management**: the users list (R18), filtered by group, area and status.
+pub fn users_page() -> impl IntoView {
+    let i = use_i18n();
+    let mut filters = vec![filter(
+        "filter-group",
+        "group_id",
+        K::Group,
+        K::AnyGroup,
+        group_choices(),
+    )];
+    if admin() {
+        filters.push(filter(
+            "filter-area",
+            "area_id",
+            K::Area,
+            K::AnyArea,
+            area_choices(),
+        ));
+    }
+    filters.push(filter(
+        "filter-status",
+        "status",
+        K::Status,
+        K::AnyStatus,
+        fixed_choices(&[("active", K::Active), ("disabled", K::Disabled)], i),
+    ));
+    list_screen(ListScreen {
+        title: K::UsersTitle,
+        hint: None,
+        new_link: Some(("/console/users/new", K::NewUser)),
+        test: "users",
+        columns: &[K::UserCode, K::Name, K::Group, K::Area, K::Status],
+        filters,
+        fetch: fetch_rows(api::users, |user: User| {
+            vec![
+                Cell::Link(format!("/console/users/{}", user.id), user.user_code),
+                Cell::Text(user.name),
+                Cell::Text(user.group_code),
+                text(user.area_code),
+                Cell::Key(if user.active { K::Active } else { K::Disabled }),
+            ]
+        }),
+    })
+}
+
+/// **User Groups Management** (R09).
+pub fn groups_page() -> impl IntoView {
+    list_screen(ListScreen {
+        title: K::GroupsTitle,
+        hint: None,
+        new_link: Some(("/console/groups/new", K::NewGroup)),
+        test: "groups",
+        columns: &[K::Code, K::Description, K::AccessLevel, K::Area, K::Members],
+        filters: Vec::new(),
+        fetch: fetch_rows(api::groups, |group: Group| {
+            vec![
+                Cell::Link(format!("/console/groups/{}", group.id), group.code),
+                Cell::Text(group.description),
+                Cell::Key(K::level(group.access_level)),
+                text(group.area_code),
+                Cell::Text(group.members.to_string()),
+            ]
+        }),
+    })
+}
+
+/// **Area Management** (R06), for regular administrators.
+pub fn areas_page() -> impl IntoView {
+    list_screen(ListScreen {
+        title: K::AreasTitle,
+        hint: None,
+        new_link: Some(("/console/areas/new", K::NewArea)),
+        test: "areas",
+        columns: &[K::Code, K::Description],
+        filters: Vec::new(),
+        fetch: fetch_rows(api::areas, |area: Area| {
+            vec![
+                Cell::Link(format!("/console/areas/{}", area.id), area.code),
+                Cell::Text(area.description),
+            ]
+        }),
+    })
+}
+
+/// **Directories** (R08).
+pub fn directories_page() -> impl IntoView {
+    list_screen(ListScreen {
+        title: K::DirectoriesTitle,
+        hint: None,
+        new_link: Some(("/console/directories/new", K::NewDirectory)),
+        test: "directories",
+        columns: &[K::Code, K::Name, K::Multidimensional, K::Area],
+        filters: Vec::new(),
+        fetch: fetch_rows(api::directories, |directory: Directory| {
+            vec![
+                Cell::Link(
+                    format!("/console/directories/{}", directory.id),
+                    directory.code,
+                ),
+                Cell::Text(directory.name),
+                Cell::Key(if directory.multidimensional {
+                    K::Yes
+                } else {
+                    K::No
+                }),
+                text(directory.area_code),
+            ]
+        }),
+    })
+}
+
+/// **Modify Company Settings**: the companies the actor may see, by area and directory.
+pub fn companies_page() -> impl IntoView {
+    let mut filters = Vec::new();
+    if admin() {
+        filters.push(filter(
+            "filter-area",
+            "area_id",
+            K::Area,
+            K::AnyArea,
+            area_choices(),
+        ));
+    }
+    filters.push(filter(
+        "filter-directory",
+        "directory_id",
+        K::Directory,
+        K::AnyDirectory,
+        directory_choices(),
+    ));
+    list_screen(ListScreen {
+        title: K::CompaniesTitle,
+        hint: None,
+        new_link: Some(("/console/companies/new", K::NewCompany)),
+        test: "companies",
+        columns: &[K::Code, K::Name, K::Directory, K::Area, K::UserInCharge],
+        filters,
+        fetch: fetch_rows(api::companies, |company: Company| {
+            vec![
+                Cell::Link(format!("/console/companies/{}", company.id), company.code),
+                Cell::Text(company.name),
+                Cell::Text(company.directory_code),
+                text(company.area_code),
+                text(company.user_in_charge.map(|user| user.name)),
+            ]
+        }),
+    })
+}
+
+/// **About > Properties > Companies** (R23): the companies the actor can see, with their area.
+pub fn about_companies_page() -> impl IntoView {
+    list_screen(ListScreen {
+        title: K::AboutTitle,
+        hint: Some(K::AboutText),
+        new_link: None,
+        test: "about-companies",
+        columns: &[K::Code, K::Name, K::Directory, K::Area],
+        filters: Vec::new(),
+        fetch: fetch_rows(api::about_companies, |company: Company| {
+            vec![
+                Cell::Text(company.code),
+                Cell::Text(company.name),
+                Cell::Text(company.directory_code),
+                area_or_none(company.area_code),
+            ]
+        }),
+    })
+}
+
+/// **Reports & Documents** (R22): those of the actor's area (all for regular administrators).
+pub fn reports_page() -> impl IntoView {
+    list_screen(ListScreen {
+        title: K::ReportsTitle,
+        hint: None,
+        new_link: None,
+        test: "reports",
+        columns: &[K::Code, K::Title, K::Kind, K::Area],
+        filters: Vec::new(),
+        fetch: fetch_rows(api::reports, |report: Report| {
+            let kind = match report.kind.as_str() {
+                "report" => Cell::Key(K::KindReport),
+                "document" => Cell::Key(K::KindDocument),
+                _ => Cell::Text(report.kind),
+            };
+            vec![
+                Cell::Text(report.code),
+                Cell::Text(report.title),
+                kind,
+                area_or_none(report.area_code),
+            ]
+        }),
+    })
+}
+
+/// The company of a data-entry screen, out of the list query (it is part of the path).
+fn take_company(mut query: ListQuery) -> (Option<i64>, ListQuery) {
+    let company = query
+        .filters
+        .iter()
+        .find(|(key, _)| *key == "company")
+        .and_then(|(_, value)| crate::ui::parse_id(value));
+    query.filters.retain(|(key, _)| *key != "company");
+    (company, query)
+}
+
+fn empty<T>() -> ApiResult<Page<T>> {
+    Ok(Page {
+        items: Vec::new(),
+        next_cursor: None,
+        total: 0,
+    })
+}
+
+/// The company filter of a data-entry screen: the actor's companies (R20), the session's
+/// company first chosen.
+fn company_filter() -> Filter {
+    let initial = use_me()
+        .get_untracked()
+        .and_then(|me| me.company)
+        .map(|company| company.id.to_string())
+        .unwrap_or_default();
+    Filter {
+        id: "company",
+        key: "company",
+        label: K::Company,
+        any: K::Choose,
+        initial,
+        choices: crate::ui::load(|| {
+            choices(api::selectable_companies(first_200()), |company| {
+                (
+                    company.id.to_string(),
+                    format!("{} · {}", company.code, company.name),
+                )
+            })
+        }),
+    }
+}
+
+/// **Projects** of a company the actor may access (R13, R20).
+pub fn projects_page() -> impl IntoView {
+    list_screen(ListScreen {
+        title: K::ProjectsTitle,
+        hint: Some(K::PickCompanyFirst),
+        new_link: None,
+        test: "records",
+        columns: &[K::Code, K::Name],
+        filters: vec![company_filter()],
+        fetch: fetch_rows(
+            |query| async move {
+                match take_company(query) {
+                    (Some(company), query) => api::projects(company, query).await,
+                    (None, _) => empty(),
+                }
+            },
+            |project: Project| vec![Cell::Text(project.code), Cell::Text(project.name)],
+        ),
+    })
+}
+
+/// **Employees** of a company the actor may access (R13, R20).
+pub fn employees_page() -> impl IntoView {
+    list_screen(ListScreen {
+        title: K::EmployeesTitle,
+        hint: Some(K::PickCompanyFirst),
+        new_link: None,
+        test: "records",
+        columns: &[K::Code, K::Name],
+        filters: vec![company_filter()],
+        fetch: fetch_rows(
+            |query| async move {
+                match take_company(query) {
+                    (Some(company), query) => api::employees(company, query).await,
+                    (None, _) => empty(),
+                }
+            },
+            |employee: Employee| vec![Cell::Text(employee.code), Cell::Text(employee.name)],
+        ),
+    })
+}

@@ -1,0 +1,427 @@
+//! **Security Management**: the users list and the user form with its tabs (Description, Access
+//! to Companies, History).
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use precinct_core::api::{
+    CompanyAccess, Language, MoveUser, SetCompanyAccess, User, UserInput, UserUpdate,
+};
+use precinct_core::ids::{CompanyId, GroupId};
+
+use super::history::HistoryView;
+use crate::api::{self, ApiResult, ListQuery};
+use crate::i18n::{use_i18n, K};
+use crate::ui::{
+    choices, confirm, failure_view, first_200, list_view, load, loading_view, parse_id, Busy,
+    FieldError, ListState, Loaded, LoadedSelect, SearchBox, TextField,
+};
+
+pub fn group_choices() -> Loaded<Vec<(String, String)>> {
+    load(|| {
+        choices(api::groups(first_200()), |group| {
+            (
+                group.id.to_string(),
+                format!("{} — {}", group.code, group.description),
+            )
+        })
+    })
+}
+
+pub fn area_choices() -> Loaded<Vec<(String, String)>> {
+    load(|| {
+        choices(api::areas(first_200()), |area| {
+            (
+                area.id.to_string(),
+                format!("{} — {}", area.code, area.description),
+            )
+        })
+    })
+}
+
+/// /console/users/new and /console/users/:id (`?tab=access` or `?tab=history`).
+#[component]
+pub fn UserFormPage() -> impl IntoView {
+    let i = use_i18n();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id"));
+    view! {
+        <section class="page">
+            <p><a href="/console/users">{i.s(K::Back)}</a></p>
+            {move || match id.get().as_deref() {
+                Some("new") => view! {
+                    <h1>{i.s(K::NewUserTitle)}</h1>
+                    <UserDescription user=None/>
+                }.into_any(),
+                other => match other.and_then(parse_id) {
+                    Some(id) => view! { <UserRecord id/> }.into_any(),
+                    None => view! { <p class="error" role="alert">{i.s(K::NotVisible)}</p> }.into_any(),
+                },
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn UserRecord(id: i64) -> impl IntoView {
+    let i = use_i18n();
+    let query = use_query_map();
+    let tab = Memo::new(move |_| query.read().get("tab").unwrap_or_default());
+    let user = load(move || api::user(id));
+    let reload = Callback::new(move |_| user.refetch());
+    let tab_link = move |key: &'static str, label: K| {
+        let href = if key.is_empty() {
+            format!("/console/users/{id}")
+        } else {
+            format!("/console/users/{id}?tab={key}")
+        };
+        view! {
+            <a href=href class="tab" aria-current=move || (tab.get() == key).then_some("page")>
+                {i.s(label)}
+            </a>
+        }
+    };
+    view! {
+               {move || match user.get() {
+    None => loading_view(i),
+                   Some(Ok(user)) => view! {
+                       <h1>{user.name.clone()}</h1>
+                       <nav class="tabs" aria-label=i.s(K::TabsLabel)>
+                           {tab_link("", K::TabDescription)}
+                           {tab_link("access", K::TabAccess)}
+                           {tab_link("history", K::TabHistory)}
+                       </nav>
+                       {move || match tab.get().as_str() {
+                           "access" => view! { <UserAccess id/> }.into_any(),
+                           "history" => view! { <HistoryView fixed=("user", id)/> }.into_any(),
+                           _ => view! { <UserDescription user=Some(user.clone()) reload/> }.into_any(),
+                       }}
+                   }.into_any(),
+                   Some(Err(failure)) => failure_view(i, failure, None),
+               }}
+       }
+}
+
+/// The Description tab: Identification, User Information (R24's live warning), user group,
+/// status, and the User-Specific Email Configuration (R25).
+#[component]
+fn UserDescription(
+    user: Option<User>,
+    #[prop(optional)] reload: Option<Callback<()>>,
+) -> impl IntoView {
+    let i = use_i18n();
+    let navigate = use_navigate();
+    let id = user.as_ref().map(|user| user.id.0);
+    let name = RwSignal::new(user.as_ref().map(|u| u.name.clone()).unwrap_or_default());
+    let code = RwSignal::new(
+        user.as_ref()
+            .map(|u| u.user_code.clone())
+            .unwrap_or_default(),
+    );
+    let group = RwSignal::new(
+        user.as_ref()
+            .map(|u| u.group_id.to_string())
+            .unwrap_or_default(),
+    );
+    let saved_group = RwSignal::new(group.get_untracked());
+    let language = RwSignal::new(user.as_ref().map(|u| u.language).unwrap_or(Language::En));
+    let version = RwSignal::new(user.as_ref().map(|u| u.version).unwrap_or_default());
+    let active = RwSignal::new(user.as_ref().is_none_or(|u| u.active));
+    let area = user.as_ref().and_then(|u| u.area_code.clone());
+    let touched = RwSignal::new(id.is_some());
+    let warning = RwSignal::new(None::<String>);
+    let busy = Busy::new();
+    let failure = busy.failure_signal();
+    let code_warning = move || {
+        touched
+            .get()
+            .then(|| K::user_code_warning(&code.get()))
+            .flatten()
+    };
+
+    let save = move || {
+        let (name, user_code) = (name.get_untracked(), code.get_untracked());
+        let (group_id, language) = (
+            parse_id(&group.get_untracked()).map(GroupId),
+            Some(language.get_untracked()),
+        );
+        let moving = group.get_untracked() != saved_group.get_untracked();
+        let version_now = version.get_untracked();
+        warning.set(None);
+        let navigate = navigate.clone();
+        match id {
+            None => busy.run(
+                async move {
+                    let group_id = group_id.unwrap_or(GroupId(0));
+                    api::create_user(UserInput {
+                        user_code,
+                        name,
+                        group_id,
+                        language,
+                    })
+                    .await
+                },
+                move |user: User| {
+                    navigate(&format!("/console/users/{}", user.id), Default::default())
+                },
+            ),
+            Some(id) => busy.run(
+                async move {
+                    let user = api::update_user(
+                        id,
+                        UserUpdate {
+                            user_code,
+                            name,
+                            language,
+                            version: version_now,
+                        },
+                    )
+                    .await?;
+                    match group_id.filter(|_| moving) {
+                        Some(group_id) => {
+                            let moved = api::move_user(
+                                id,
+                                MoveUser {
+                                    group_id,
+                                    version: user.version,
+                                },
+                            )
+                            .await?;
+                            Ok((moved.user, moved.warning))
+                        }
+                        None => Ok((user, None)),
+                    }
+                },
+                move |(user, moved_warning): (User, Option<String>)| {
+                    version.set(user.version);
+                    saved_group.set(user.group_id.to_string());
+                    warning.set(moved_warning);
+                },
+            ),
+        }
+    };
+    let set_active = move |on: bool| {
+        if let Some(id) = id {
+            busy.run(
+                api::set_user_active(id, version.get_untracked(), on),
+                move |user: User| {
+                    version.set(user.version);
+                    active.set(user.active);
+                },
+            );
+        }
+    };
+    let navigate_away = use_navigate();
+    let remove = move |_| {
+        if let Some(id) = id {
+            if confirm(i) {
+                let navigate = navigate_away.clone();
+                busy.run(api::delete_user(id, version.get_untracked()), move |_| {
+                    navigate("/console/users", Default::default())
+                });
+            }
+        }
+    };
+
+    view! {
+        <form class="record" novalidate on:submit=move |event| { event.prevent_default(); save(); }>
+            <fieldset>
+                <legend>{i.s(K::Identification)}</legend>
+                <TextField id="name" label=K::Name value=name failure required=true/>
+            </fieldset>
+            <fieldset>
+                <legend>{i.s(K::UserInformation)}</legend>
+                <div class="field">
+                    <label for="user_code">{i.s(K::UserCode)}<span class="req">" ("{i.s(K::Required)}")"</span></label>
+                    <input id="user_code" name="user_code" type="email" autocomplete="off"
+                        aria-describedby="user_code-hint user_code-warning user_code-error"
+                        aria-invalid=move || code_warning().is_some().to_string()
+                        prop:value=move || code.get()
+                        on:input=move |event| { touched.set(true); code.set(event_target_value(&event)); }/>
+                    <p class="hint" id="user_code-hint">{i.s(K::UserCodeHint)}</p>
+                    <p class="warning" id="user_code-warning" aria-live="polite" data-test="user-code-warning">
+                        {move || code_warning().map(|key| i.t(key))}
+                    </p>
+                    <FieldError field="user_code" failure/>
+                </div>
+                <LoadedSelect id="group_id" label=K::Group value=group choices=group_choices()
+                    empty=K::Choose failure/>
+                {area.map(|area| view! { <p class="hint">{i.s(K::Area)}": "{area}</p> })}
+                <div class="field">
+                    <label for="language">{i.s(K::Language)}</label>
+                    <select id="language" on:change=move |event| {
+                        language.set(if event_target_value(&event) == "fr" { Language::Fr } else { Language::En });
+                    }>
+                        {[Language::En, Language::Fr].into_iter().map(|lang| view! {
+                            <option value=lang.as_str() selected=move || language.get() == lang>
+                                {i.s(K::language(lang))}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            </fieldset>
+            <fieldset>
+                <legend>{i.s(K::MailConfig)}</legend>
+                <div class="field">
+                    <label for="mail_user">{i.s(K::MailUser)}</label>
+                    <input id="mail_user" type="text" readonly prop:value=move || code.get()
+                        aria-describedby="mail_user-hint"/>
+                    <p class="hint" id="mail_user-hint">{i.s(K::MailUserHint)}</p>
+                </div>
+                <p class="placeholder" data-test="mail-placeholder">{i.s(K::MailLater)}</p>
+            </fieldset>
+            {move || warning.get().map(|text| view! {
+                <div class="warning-box" role="alert" data-test="move-warning">
+                    <strong>{i.s(K::MoveWarning)}": "</strong>{text}
+                </div>
+            })}
+            {move || (!active.get()).then(|| view! { <p class="warning">{i.s(K::UserDisabledNote)}</p> })}
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || busy.pending.get()>
+                    {move || i.t(if busy.pending.get() { K::Saving } else if id.is_some() { K::Save } else { K::Create })}
+                </button>
+                {id.map(|_| view! {
+                    <button type="button" disabled=move || busy.pending.get()
+                        on:click=move |_| set_active(!active.get_untracked())>
+                        {move || i.t(if active.get() { K::Disable } else { K::Enable })}
+                    </button>
+                    <button type="button" class="danger" disabled=move || busy.pending.get() on:click=remove>
+                        {i.s(K::Delete)}
+                    </button>
+                })}
+            </div>
+            {busy.status(reload)}
+        </form>
+    }
+}
+
+/// Every company ticked for the user now: all pages, without the search.
+async fn ticked_now(id: i64) -> ApiResult<Vec<CompanyId>> {
+    let mut ticked = Vec::new();
+    let mut cursor = None;
+    loop {
+        let access = api::user_companies(
+            id,
+            ListQuery {
+                cursor,
+                limit: Some(200),
+                ..ListQuery::default()
+            },
+        )
+        .await?;
+        ticked.extend(
+            access
+                .companies
+                .items
+                .iter()
+                .filter(|row| row.ticked)
+                .map(|row| row.id),
+        );
+        match access.companies.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(ticked),
+        }
+    }
+}
+
+/// The Access to Companies tab (R13 locked for local administrators, R14 only what the editor
+/// sees). Ticks changed on any page are kept until saved.
+#[component]
+fn UserAccess(id: i64) -> impl IntoView {
+    let i = use_i18n();
+    let state = ListState::new();
+    let access = load(move || api::user_companies(id, state.query(Vec::new())));
+    let changed = RwSignal::new(BTreeMap::<CompanyId, bool>::new());
+    let busy = Busy::new();
+    let reload = Callback::new(move |_| {
+        changed.set(BTreeMap::new());
+        busy.failure.set(None);
+        access.refetch();
+    });
+    let save = move |_| {
+        let version = match access.get_untracked() {
+            Some(Ok(access)) => access.version,
+            _ => return,
+        };
+        let changes = changed.get_untracked();
+        busy.run(
+            async move {
+                let mut ticked: Vec<CompanyId> = ticked_now(id)
+                    .await?
+                    .into_iter()
+                    .filter(|company| changes.get(company) != Some(&false))
+                    .collect();
+                ticked.extend(
+                    changes
+                        .iter()
+                        .filter(|(_, on)| **on)
+                        .map(|(company, _)| *company),
+                );
+                ticked.sort();
+                ticked.dedup();
+                api::set_user_companies(
+                    id,
+                    SetCompanyAccess {
+                        company_ids: ticked,
+                        version,
+                    },
+                )
+                .await
+            },
+            move |_: CompanyAccess| {
+                changed.set(BTreeMap::new());
+                access.refetch();
+            },
+        );
+    };
+    view! {
+        <div class="tab-panel">
+            <SearchBox state id="access-search"/>
+                {move || match access.get() {
+                    None => loading_view(i),
+                    Some(Err(failure)) => failure_view(i, failure, None),
+                    Some(Ok(data)) => {
+                        let locked = data.locked;
+                        let note = if locked { K::AccessLocked } else { K::AccessHint };
+                        let page = Some(Ok(data.companies));
+                        view! {
+                            <p class=if locked { "note locked" } else { "hint" } data-test="access-note">{i.s(note)}</p>
+                            {list_view(i, state, page, move |rows| view! {
+                                <ul class="checks" data-test="access-rows">
+                                    {rows.into_iter().map(|row| {
+                                        let company = row.id;
+                                        let ticked = move || changed.get().get(&company).copied().unwrap_or(row.ticked);
+                                        let input_id = format!("company-{company}");
+                                        view! {
+                                            <li>
+                                                <input type="checkbox" id=input_id.clone() disabled=locked
+                                                    prop:checked=ticked
+                                                    on:change=move |event| {
+                                                        let on = event_target_checked(&event);
+                                                        changed.update(|changed| { changed.insert(company, on); });
+                                                    }/>
+                                                <label for=input_id>
+                                                    <strong>{row.code.clone()}</strong>" "{row.name.clone()}
+                                                    {row.area_code.clone().map(|area| view! { <span class="tag">{area}</span> })}
+                                                </label>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any())}
+                            {(!locked).then(|| view! {
+                                <div class="actions">
+                                    <button type="button" class="primary" on:click=save
+                                        disabled=move || busy.pending.get()>
+                                        {move || i.t(if busy.pending.get() { K::Saving } else { K::SaveAccess })}
+                                    </button>
+                                </div>
+                            })}
+                        }.into_any()
+                    }
+                }}
+            {busy.status(Some(reload))}
+        </div>
+    }
+}

@@ -1,0 +1,651 @@
+//! Small pieces every screen shares: failures (announced, with "reload" on a version conflict),
+//! field errors beside their field, save progress, search boxes, paging, loading and empty
+//! states, and UTC dates.
+
+use leptos::prelude::*;
+use precinct_core::api::Page;
+
+use crate::api::{ApiFailure, ApiResult, ListQuery};
+use crate::i18n::{use_i18n, I18n, K};
+
+/// The answer of a call a screen shows, loaded again whenever a signal the fetch reads changes
+/// (search, page, filters) or on `refetch`. Only the newest call's answer is kept. (Lighter
+/// than `LocalResource`: the console's size budget counts every generic instantiation.)
+pub struct Loaded<T: Send + Sync + 'static> {
+    data: RwSignal<Option<ApiResult<T>>>,
+    trigger: Trigger,
+    generation: StoredValue<u32>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Loaded<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Loaded<T> {}
+
+impl<T: Clone + Send + Sync + 'static> Loaded<T> {
+    pub fn get(self) -> Option<ApiResult<T>> {
+        self.data.get()
+    }
+
+    pub fn get_untracked(self) -> Option<ApiResult<T>> {
+        self.data.get_untracked()
+    }
+}
+
+impl<T: Send + Sync + 'static> Loaded<T> {
+    pub fn refetch(self) {
+        self.trigger.notify();
+    }
+}
+
+pub fn load<T, F>(fetch: impl Fn() -> F + 'static) -> Loaded<T>
+where
+    T: Send + Sync + 'static,
+    F: std::future::Future<Output = ApiResult<T>> + 'static,
+{
+    let loaded = Loaded {
+        data: RwSignal::new(None),
+        trigger: Trigger::new(),
+        generation: StoredValue::new(0),
+    };
+    effect(Box::new(move || {
+        loaded.trigger.track();
+        let call = fetch();
+        let mut ticket = 0;
+        loaded.generation.update_value(|generation| {
+            *generation = generation.wrapping_add(1);
+            ticket = *generation;
+        });
+        leptos::task::spawn_local(async move {
+            let result = call.await;
+            if loaded.generation.try_get_value() == Some(ticket) {
+                loaded.data.try_set(Some(result));
+            }
+        });
+    }));
+    loaded
+}
+
+/// One effect type for every loader: the framework's effect code is compiled once.
+fn effect(run: Box<dyn Fn()>) {
+    Effect::new(move |_| run());
+}
+
+/// A failed call, announced to screen readers; a version conflict offers to reload.
+pub fn failure_view(i: I18n, failure: ApiFailure, reload: Option<Callback<()>>) -> AnyView {
+    let conflict = failure.is_conflict();
+    let message = move || i.failure(&failure);
+    view! {
+        <div class="error" role="alert" data-test="failure">
+            <p>{message}</p>
+            {reload.filter(|_| conflict).map(|reload| view! {
+                <button type="button" on:click=move |_| reload.run(())>{i.s(K::Reload)}</button>
+            })}
+        </div>
+    }
+    .into_any()
+}
+
+pub fn loading_view(i: I18n) -> AnyView {
+    view! { <p class="loading" role="status">{i.s(K::Loading)}</p> }.into_any()
+}
+
+/// The server's error for one field, shown under that field.
+#[component]
+pub fn FieldError(field: &'static str, failure: Signal<Option<ApiFailure>>) -> impl IntoView {
+    let i = use_i18n();
+    move || {
+        failure
+            .get()
+            .filter(|failure| failure.field() == Some(field))
+            .map(|failure| {
+                view! {
+                    <p class="field-error" id=format!("{field}-error") role="alert">
+                        {i.failure(&failure)}
+                    </p>
+                }
+            })
+    }
+}
+
+/// The save button's companion: progress, success, or what went wrong (errors that name a field
+/// are shown beside it, the rest here).
+#[component]
+pub fn SaveStatus(
+    pending: Signal<bool>,
+    saved: Signal<bool>,
+    failure: Signal<Option<ApiFailure>>,
+    #[prop(optional)] reload: Option<Callback<()>>,
+) -> impl IntoView {
+    let i = use_i18n();
+    view! {
+        <div class="save-status" aria-live="polite">
+            {move || {
+                if pending.get() {
+                    view! { <p class="pending" role="status">{i.s(K::Saving)}</p> }.into_any()
+                } else if let Some(failure) = failure.get() {
+                    if failure.field().is_some() && !failure.is_conflict() {
+                        view! { <p class="error" role="alert">{i.s(K::FixField)}</p> }.into_any()
+                    } else {
+                        failure_view(i, failure, reload)
+                    }
+                } else if saved.get() {
+                    view! { <p class="ok" role="status" data-test="saved">{i.s(K::Saved)}</p> }.into_any()
+                } else {
+                    ().into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// The cursor of each page seen so far, so "Previous" goes back (keyset pagination only
+/// knows the way forward).
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub cursor: RwSignal<Option<String>>,
+    earlier: RwSignal<Vec<Option<String>>>,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Paging {
+    pub fn new() -> Self {
+        Paging {
+            cursor: RwSignal::new(None),
+            earlier: RwSignal::new(Vec::new()),
+        }
+    }
+
+    pub fn reset(self) {
+        self.earlier.set(Vec::new());
+        self.cursor.set(None);
+    }
+
+    fn next(self, next: String) {
+        let current = self.cursor.get_untracked();
+        self.earlier.update(|earlier| earlier.push(current));
+        self.cursor.set(Some(next));
+    }
+
+    fn previous(self) {
+        let mut back = None;
+        self.earlier.update(|earlier| back = earlier.pop());
+        if let Some(cursor) = back {
+            self.cursor.set(cursor);
+        }
+    }
+}
+
+/// A search box and paging for one list: the query a list resource reads.
+#[derive(Debug, Clone, Copy)]
+pub struct ListState {
+    pub q: RwSignal<String>,
+    pub paging: Paging,
+}
+
+impl Default for ListState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ListState {
+    pub fn new() -> Self {
+        ListState {
+            q: RwSignal::new(String::new()),
+            paging: Paging::new(),
+        }
+    }
+
+    /// The query for the list resource (reading it tracks search and page).
+    pub fn query(self, filters: Vec<(&'static str, String)>) -> ListQuery {
+        ListQuery {
+            q: self.q.get(),
+            cursor: self.paging.cursor.get(),
+            filters,
+            limit: None,
+        }
+    }
+}
+
+/// The labelled search box of a list; typing restarts the list at its first page.
+#[component]
+pub fn SearchBox(state: ListState, id: &'static str) -> impl IntoView {
+    let i = use_i18n();
+    view! {
+        <div class="field search">
+            <label for=id>{i.s(K::Search)}</label>
+            <input id=id type="search" placeholder=i.s(K::SearchHint) autocomplete="off"
+                prop:value=move || state.q.get()
+                on:input=move |event| {
+                    state.q.set(event_target_value(&event));
+                    state.paging.reset();
+                }/>
+        </div>
+    }
+}
+
+/// Loading, failure, empty, or the rows and the pager: every list's states in one place.
+pub fn list_view<T: Clone + 'static>(
+    i: I18n,
+    state: ListState,
+    result: Option<ApiResult<Page<T>>>,
+    rows: impl FnOnce(Vec<T>) -> AnyView,
+) -> AnyView {
+    match result {
+        None => loading_view(i),
+        Some(Err(failure)) => failure_view(i, failure, None),
+        Some(Ok(page)) if page.items.is_empty() => {
+            let searching = !state.q.get_untracked().trim().is_empty();
+            view! {
+                <p class="empty" role="status" data-test="empty">
+                    {i.s(if searching { K::NothingMatches } else { K::NothingFound })}
+                </p>
+                {pager(i, state.paging, None, 0, 0)}
+            }
+            .into_any()
+        }
+        Some(Ok(page)) => {
+            let shown = page.items.len();
+            view! {
+                {rows(page.items)}
+                {pager(i, state.paging, page.next_cursor, shown, page.total)}
+            }
+            .into_any()
+        }
+    }
+}
+
+fn pager(i: I18n, paging: Paging, next: Option<String>, shown: usize, total: i64) -> AnyView {
+    let has_previous = move || !paging.earlier.get().is_empty();
+    let has_next = next.is_some();
+    if shown == 0 && !has_previous() {
+        return ().into_any();
+    }
+    view! {
+        <nav class="pager" aria-label=i.s(K::Pages)>
+            <span role="status">{move || i.shown_of(shown, total)}</span>
+            <button type="button" disabled=move || !has_previous() on:click=move |_| paging.previous()>
+                {i.s(K::Previous)}
+            </button>
+            <button type="button" disabled=!has_next on:click=move |_| {
+                if let Some(next) = next.clone() {
+                    paging.next(next);
+                }
+            }>{i.s(K::Next)}</button>
+        </nav>
+    }
+    .into_any()
+}
+
+/// A UTC time from milliseconds since the epoch: `2026-11-25 05:48 UTC`.
+pub fn utc(ms: i64) -> String {
+    let iso = String::from(js_sys::Date::new(&(ms as f64).into()).to_iso_string());
+    let date = iso.get(..10).unwrap_or_default();
+    let time = iso.get(11..16).unwrap_or_default();
+    format!("{date} {time} UTC")
+}
+
+/// The first millisecond (UTC) of a `YYYY-MM-DD` date from a date input.
+pub fn day_start_ms(date: &str) -> Option<i64> {
+    if date.len() != 10 {
+        return None;
+    }
+    let ms = js_sys::Date::parse(&format!("{date}T00:00:00Z"));
+    (!ms.is_nan()).then_some(ms as i64)
+}
+
+/// An id from a route parameter or a select's value.
+pub fn parse_id(text: &str) -> Option<i64> {
+    text.parse::<i64>().ok().filter(|id| *id > 0)
+}
+
+/// Asks before an irreversible action.
+pub fn confirm(i: I18n) -> bool {
+    web_sys::window()
+        .and_then(|window| window.confirm_with_message(i.t(K::ConfirmDelete)).ok())
+        .unwrap_or(false)
+}
+
+/// A call that, once answered, hands back what to do with the answer.
+type DoneFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = ApiResult<Box<dyn FnOnce()>>>>>;
+
+/// The state of one save (or delete, enable, ...): in progress, done, or refused. Setting it
+/// from a finished call is all a screen does; `SaveStatus` shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct Busy {
+    pub pending: RwSignal<bool>,
+    pub saved: RwSignal<bool>,
+    pub failure: RwSignal<Option<ApiFailure>>,
+}
+
+impl Default for Busy {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Busy {
+    pub fn new() -> Self {
+        Busy {
+            pending: RwSignal::new(false),
+            saved: RwSignal::new(false),
+            failure: RwSignal::new(None),
+        }
+    }
+
+    pub fn failure_signal(self) -> Signal<Option<ApiFailure>> {
+        self.failure.into()
+    }
+
+    /// Runs one call; `done` gets its answer when it succeeds.
+    pub fn run<T: 'static>(
+        self,
+        call: impl std::future::Future<Output = ApiResult<T>> + 'static,
+        done: impl FnOnce(T) + 'static,
+    ) {
+        self.start(Box::pin(async move {
+            let value = call.await?;
+            Ok(Box::new(move || done(value)) as Box<dyn FnOnce()>)
+        }));
+    }
+
+    /// The part shared by every call, compiled once.
+    fn start(self, call: DoneFuture) {
+        if self.pending.get_untracked() {
+            return;
+        }
+        self.pending.set(true);
+        self.saved.set(false);
+        self.failure.set(None);
+        leptos::task::spawn_local(async move {
+            let result = call.await;
+            self.pending.try_set(false);
+            match result {
+                Ok(done) => {
+                    self.saved.try_set(true);
+                    done();
+                }
+                Err(failure) => {
+                    self.failure.try_set(Some(failure));
+                }
+            }
+        });
+    }
+
+    pub fn status(self, reload: Option<Callback<()>>) -> impl IntoView {
+        match reload {
+            Some(reload) => view! {
+                <SaveStatus pending=self.pending.into() saved=self.saved.into()
+                    failure=self.failure.into() reload/>
+            }
+            .into_any(),
+            None => view! {
+                <SaveStatus pending=self.pending.into() saved=self.saved.into()
+                    failure=self.failure.into()/>
+            }
+            .into_any(),
+        }
+    }
+}
+
+/// A labelled select whose options come from a list call: `(value, text)` pairs, with a first
+/// "any"/"none" choice when `empty` is given.
+#[component]
+pub fn LoadedSelect(
+    id: &'static str,
+    label: K,
+    value: RwSignal<String>,
+    choices: Loaded<Vec<(String, String)>>,
+    #[prop(optional)] empty: Option<K>,
+    #[prop(optional, into)] disabled: Signal<bool>,
+    #[prop(optional)] on_change: Option<Callback<()>>,
+    #[prop(optional)] failure: Option<Signal<Option<ApiFailure>>>,
+) -> impl IntoView {
+    let i = use_i18n();
+    let failure = failure.unwrap_or_else(|| Signal::derive(|| None));
+    view! {
+        <div class="field">
+            <label for=id>{i.s(label)}</label>
+            <select id=id disabled=move || disabled.get()
+                aria-describedby=format!("{id}-error")
+                on:change=move |event| {
+                    value.set(event_target_value(&event));
+                    if let Some(on_change) = on_change {
+                        on_change.run(());
+                    }
+                }>
+                {empty.map(|empty| view! {
+                    <option value="" selected=move || value.get().is_empty()>{i.s(empty)}</option>
+                })}
+                {move || match choices.get() {
+                    Some(Ok(list)) => list.into_iter().map(|(key, text)| {
+                        let selected_key = key.clone();
+                        view! {
+                            <option value=key selected=move || value.get() == selected_key>{text}</option>
+                        }
+                    }).collect_view().into_any(),
+                    // Keeps the current value selectable while the list loads or if it failed.
+                    _ => {
+                        let current = value.get_untracked();
+                        (!current.is_empty()).then(|| view! { <option value=current.clone() selected>{current.clone()}</option> }).into_any()
+                    }
+                }}
+            </select>
+            {move || match choices.get() {
+                Some(Err(failure)) => failure_view(i, failure, None),
+                _ => ().into_any(),
+            }}
+            <FieldError field=id failure/>
+        </div>
+    }
+}
+
+/// A first page of up to 200 records as select choices.
+pub async fn choices<T>(
+    call: impl std::future::Future<Output = ApiResult<Page<T>>>,
+    pair: impl Fn(T) -> (String, String),
+) -> ApiResult<Vec<(String, String)>> {
+    Ok(call.await?.items.into_iter().map(pair).collect())
+}
+
+pub fn first_200() -> ListQuery {
+    ListQuery {
+        limit: Some(200),
+        ..ListQuery::default()
+    }
+}
+
+/// A labelled text input with the server's error for that field beside it.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    label: K,
+    value: RwSignal<String>,
+    failure: Signal<Option<ApiFailure>>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] hint: Option<K>,
+    #[prop(optional, into)] readonly: Signal<bool>,
+    #[prop(optional)] kind: Option<&'static str>,
+) -> impl IntoView {
+    let i = use_i18n();
+    let described = if hint.is_some() {
+        format!("{id}-hint {id}-error")
+    } else {
+        format!("{id}-error")
+    };
+    view! {
+        <div class="field">
+            <label for=id>
+                {i.s(label)}
+                {required.then(|| view! { <span class="req">" ("{i.s(K::Required)}")"</span> })}
+            </label>
+            <input id=id name=id type=kind.unwrap_or("text") bind:value=value
+                required=required readonly=move || readonly.get()
+                aria-invalid=move || failure.get().is_some_and(|f| f.field() == Some(id)).to_string()
+                aria-describedby=described/>
+            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{i.s(hint)}</p> })}
+            <FieldError field=id failure/>
+        </div>
+    }
+}
+
+/// One cell of a list's table.
+#[derive(Debug, Clone)]
+pub enum Cell {
+    Text(String),
+    /// A translated word (a status, a level).
+    Key(K),
+    /// The record's link: address and text.
+    Link(String, String),
+}
+
+/// Every list's table, from plain data: one copy of the rendering code for all lists. On
+/// phones each row becomes a card whose cells carry their column's name (`data-label`).
+pub fn table(i: I18n, test: &'static str, columns: &'static [K], rows: Vec<Vec<Cell>>) -> AnyView {
+    view! {
+        <table class="grid" data-test=test>
+            <thead><tr>
+                {columns.iter().map(|column| view! { <th scope="col">{i.s(*column)}</th> }).collect_view()}
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|row| view! {
+                    <tr>
+                        {row.into_iter().zip(columns.iter()).map(|(cell, column)| view! {
+                            <td data-label=i.s(*column)>
+                                {match cell {
+                                    Cell::Text(text) => text.into_any(),
+                                    Cell::Key(key) => i.s(key).into_any(),
+                                    Cell::Link(href, text) => view! { <a href=href>{text}</a> }.into_any(),
+                                }}
+                            </td>
+                        }).collect_view()}
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// The rows of a list screen, already turned into cells: every list shares this one type, so
+/// the loading and rendering code exists once.
+pub type Rows = Page<Vec<Cell>>;
+
+type RowsFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ApiResult<Rows>>>>;
+
+/// How a list screen gets its rows for a query.
+pub type FetchRows = std::rc::Rc<dyn Fn(ListQuery) -> RowsFuture>;
+
+/// Wraps a list call whose records become rows of cells.
+pub fn fetch_rows<T: 'static, F>(
+    call: impl Fn(ListQuery) -> F + 'static,
+    row: impl Fn(T) -> Vec<Cell> + Copy + 'static,
+) -> FetchRows
+where
+    F: std::future::Future<Output = ApiResult<Page<T>>> + 'static,
+{
+    std::rc::Rc::new(move |query| {
+        let call = call(query);
+        Box::pin(async move {
+            let page = call.await?;
+            Ok(Page {
+                items: page.items.into_iter().map(row).collect(),
+                next_cursor: page.next_cursor,
+                total: page.total,
+            })
+        })
+    })
+}
+
+/// A filter of a list screen: a select whose value goes into the query under `key`.
+pub struct Filter {
+    pub id: &'static str,
+    pub key: &'static str,
+    pub label: K,
+    pub any: K,
+    pub initial: String,
+    pub choices: Loaded<Vec<(String, String)>>,
+}
+
+/// The choices of a filter known in advance (translated values).
+pub fn fixed_choices(
+    choices: &'static [(&'static str, K)],
+    i: I18n,
+) -> Loaded<Vec<(String, String)>> {
+    load(move || {
+        let list = choices
+            .iter()
+            .map(|(value, key)| (value.to_string(), i.t(*key).to_string()))
+            .collect();
+        async move { Ok(list) }
+    })
+}
+
+/// Every list screen: title, an optional "new" link, search, filters, the table with loading,
+/// empty and error states, and paging.
+pub struct ListScreen {
+    pub title: K,
+    pub hint: Option<K>,
+    pub new_link: Option<(&'static str, K)>,
+    pub test: &'static str,
+    pub columns: &'static [K],
+    pub filters: Vec<Filter>,
+    pub fetch: FetchRows,
+}
+
+pub fn list_screen(screen: ListScreen) -> AnyView {
+    let i = use_i18n();
+    let state = ListState::new();
+    let ListScreen {
+        title,
+        hint,
+        new_link,
+        test,
+        columns,
+        filters,
+        fetch,
+    } = screen;
+    let values: Vec<(&'static str, RwSignal<String>)> = filters
+        .iter()
+        .map(|filter| (filter.key, RwSignal::new(filter.initial.clone())))
+        .collect();
+    let keys = values.clone();
+    let rows = load(move || {
+        let query = state.query(
+            keys.iter()
+                .map(|(key, value)| (*key, value.get()))
+                .collect(),
+        );
+        fetch(query)
+    });
+    let restart = Callback::new(move |_| state.paging.reset());
+    let search_id = "list-search";
+    view! {
+        <section class="page">
+            <div class="heading">
+                <h1>{i.s(title)}</h1>
+                {new_link.map(|(href, label)| view! { <a class="button primary" href=href>{i.s(label)}</a> })}
+            </div>
+            {hint.map(|hint| view! { <p class="hint">{i.s(hint)}</p> })}
+            <div class="filters">
+                <SearchBox state id=search_id/>
+                {filters.into_iter().zip(values).map(|(filter, (_, value))| view! {
+                    <LoadedSelect id=filter.id label=filter.label value choices=filter.choices
+                        empty=filter.any on_change=restart/>
+                }).collect_view()}
+            </div>
+            {move || list_view(i, state, rows.get(), |items| table(i, test, columns, items))}
+        </section>
+    }
+    .into_any()
+}
