@@ -2,6 +2,7 @@
 # Builds the Leptos console into dist/ (served by wrangler as static assets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# (.cargo/config.toml sets --cfg erase_components for the wasm target: a smaller console.)
 cargo build -p precinct-app --target wasm32-unknown-unknown --release
 rm -rf dist && mkdir -p dist
 wasm-bindgen --target web --no-typescript --out-dir dist --out-name app \
