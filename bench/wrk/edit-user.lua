@@ -3,7 +3,7 @@
 local ids = {}
 for id in string.gmatch(os.getenv("USER_IDS"), "[^,]+") do table.insert(ids, id) end
 local next_index = 1
-local version = {}
+
 
 function setup(thread)
   thread:set("user_id", ids[next_index])
