@@ -11,7 +11,7 @@ for file in dist/app_bg.wasm dist/app.js dist/precinct.css dist/index.html; do
 done
 row "console total" "$total_raw" "$total_gz"
 out=$(mktemp -d)
-wrangler deploy --dry-run --outdir "$out" > /dev/null 2>&1
+node_modules/.bin/wrangler deploy --dry-run --outdir "$out" > /dev/null 2>&1
 w_raw=0; w_gz=0
 for file in "$out"/*; do
   [ -f "$file" ] || continue

@@ -4,9 +4,10 @@
 use gloo_net::http::{Request, RequestBuilder};
 use precinct_core::api::{
     ActAs, Applications, Area, AreaInput, ChooseCompany, Company, CompanyAccess, CompanyInput,
-    CompanyRef, Directory, DirectoryInput, Employee, Group, GroupInput, HistoryEntry, Me, MoveUser,
-    Moved, OptionEntry, Page, Project, Report, SetCompanyAccess, SignIn, User, UserInput, UserRef,
-    UserUpdate, VersionOnly,
+    CompanyRef, Directory, DirectoryInput, Employee, ForgotPassword, Group, GroupInput,
+    HistoryEntry, MailPasswordInput, MailSent, MailSettings, MailSettingsInput, Me, MoveUser,
+    Moved, Notice, OptionEntry, OutboxMessage, Page, Project, Report, SetCompanyAccess,
+    SetPassword, SignIn, User, UserInput, UserMailConfig, UserRef, UserUpdate, VersionOnly,
 };
 use precinct_core::problem::Problem;
 use serde::de::DeserializeOwned;
@@ -389,4 +390,59 @@ pub async fn history(query: ListQuery) -> ApiResult<Page<HistoryEntry>> {
 
 pub async fn reports(query: ListQuery) -> ApiResult<Page<Report>> {
     get(&query.url("/api/reports")).await
+}
+
+// --- Mail (R24–R29) ------------------------------------------------------------------------
+
+pub async fn mail_settings() -> ApiResult<MailSettings> {
+    get("/api/settings/mail").await
+}
+
+pub async fn save_mail_settings(input: MailSettingsInput) -> ApiResult<MailSettings> {
+    put("/api/settings/mail", &input).await
+}
+
+/// A user's mail configuration (`Some(id)`) or one's own (Preferences, `None`).
+pub async fn mail_config(id: Option<i64>) -> ApiResult<UserMailConfig> {
+    match id {
+        Some(id) => get(&format!("/api/users/{id}/mail")).await,
+        None => get("/api/preferences/mail").await,
+    }
+}
+
+/// Sets a user's mail password (`Some((id, version))`) or one's own (`None`).
+pub async fn set_mail_password(
+    user: Option<(i64, i64)>,
+    input: MailPasswordInput,
+) -> ApiResult<UserMailConfig> {
+    match user {
+        Some((id, version)) => {
+            put(
+                &format!("/api/users/{id}/mail-password?version={version}"),
+                &input,
+            )
+            .await
+        }
+        None => put("/api/preferences/mail-password", &input).await,
+    }
+}
+
+pub async fn send_test_email(id: i64) -> ApiResult<MailSent> {
+    post(&format!("/api/users/{id}/test-email"), &()).await
+}
+
+pub async fn resend_invitation(id: i64) -> ApiResult<Notice> {
+    post(&format!("/api/users/{id}/invitation"), &()).await
+}
+
+pub async fn outbox(query: ListQuery) -> ApiResult<Page<OutboxMessage>> {
+    get(&query.url("/api/outbox")).await
+}
+
+pub async fn forgot_password(body: ForgotPassword) -> ApiResult<Notice> {
+    post("/api/password/forgot", &body).await
+}
+
+pub async fn set_password(body: SetPassword) -> ApiResult<Notice> {
+    post("/api/password", &body).await
 }

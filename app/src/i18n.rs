@@ -104,7 +104,21 @@ strings! {
     SignOut => "Sign out", "Se déconnecter";
     ForgotPassword => "Forgot password?", "Mot de passe oublié ?";
     ForgotTitle => "Forgot password", "Mot de passe oublié";
-    ForgotText => "Resetting a password by email is coming soon. Until then, ask your administrator to send you a new invitation.", "La réinitialisation par e-mail arrive bientôt. En attendant, demandez à votre administrateur de vous renvoyer une invitation.";
+    ForgotText => "Enter your user code: if it belongs to an account, a link to choose a new password is emailed to it.", "Saisissez votre code utilisateur : s'il correspond à un compte, un lien pour choisir un nouveau mot de passe lui est envoyé par e-mail.";
+    SendLink => "Send the link", "Envoyer le lien";
+    Sending => "Sending…", "Envoi…";
+    ForgotSent => "If this user code belongs to an account, a link to choose a new password has been emailed to it.", "Si ce code utilisateur correspond à un compte, un lien pour choisir un nouveau mot de passe lui a été envoyé.";
+    SetPasswordTitle => "Choose your password", "Choisissez votre mot de passe";
+    SetPasswordText => "Choose the password you will sign in with: at least 12 characters.", "Choisissez le mot de passe de connexion : au moins 12 caractères.";
+    NewPassword => "New password", "Nouveau mot de passe";
+    ConfirmPassword => "Confirm the password", "Confirmez le mot de passe";
+    SetPassword => "Set the password", "Définir le mot de passe";
+    PasswordSet => "Your password is set. You can now sign in.", "Votre mot de passe est défini. Vous pouvez maintenant vous connecter.";
+    GoToSignIn => "Sign in", "Se connecter";
+    PasswordShort => "The password needs at least 12 characters.", "Le mot de passe doit comporter au moins 12 caractères.";
+    PasswordsDiffer => "The two passwords are not the same.", "Les deux mots de passe ne sont pas identiques.";
+    InvalidLink => "This link is not valid any more: it was already used or has expired. Ask for a new one.", "Ce lien n'est plus valide : il a déjà servi ou a expiré. Demandez-en un nouveau.";
+    NoToken => "This page opens from the link in your invitation or password email.", "Cette page s'ouvre depuis le lien de votre e-mail d'invitation ou de réinitialisation.";
     BackToSignIn => "Back to sign-in", "Retour à la connexion";
     Options => "Options", "Options";
     LoginAsOption => "Login as another user", "Se connecter en tant qu'un autre utilisateur";
@@ -162,7 +176,53 @@ strings! {
     MailConfig => "User-Specific Email Configuration", "Configuration e-mail propre à l'utilisateur";
     MailUser => "Mail user", "Utilisateur de messagerie";
     MailUserHint => "Always the user code; it follows any change of the code.", "Toujours le code utilisateur ; il suit tout changement du code.";
-    MailLater => "Mail password and Send test email: coming with the mail settings.", "Mot de passe de messagerie et envoi d'un e-mail de test : disponibles avec les paramètres de messagerie.";
+    MailNewUser => "The mail password, the test email and the invitation are available once the user is created; creating the user emails the invitation.", "Le mot de passe de messagerie, l'e-mail de test et l'invitation sont disponibles une fois l'utilisateur créé ; la création envoie l'invitation par e-mail.";
+    MailPassword => "Mail password", "Mot de passe de messagerie";
+    MailPasswordSet => "set", "défini";
+    MailPasswordNotSet => "not set", "non défini";
+    NewMailPassword => "New mail password", "Nouveau mot de passe de messagerie";
+    ConfirmMailPassword => "Confirm the mail password", "Confirmez le mot de passe de messagerie";
+    SetMailPassword => "Set the mail password", "Définir le mot de passe de messagerie";
+    MailPasswordSaved => "The mail password is saved.", "Le mot de passe de messagerie est enregistré.";
+    MailPasswordHint => "Separate from the sign-in password; used only to send mail through the provider.", "Distinct du mot de passe de connexion ; sert uniquement à envoyer des e-mails via le fournisseur.";
+    FromAccountSettings => "From the account's mail settings (General Settings > Miscellaneous):", "Issus des paramètres de messagerie du compte (Paramètres généraux > Divers) :";
+    MailNotConfigured => "The account has no mail settings yet: a regular administrator sets them in General Settings > Miscellaneous.", "Le compte n'a pas encore de paramètres de messagerie : un administrateur les définit dans Paramètres généraux > Divers.";
+    SendTestEmail => "Send test email", "Envoyer un e-mail de test";
+    TestEmailSent => "Test email sent to", "E-mail de test envoyé à";
+    ResendInvitation => "Resend invitation", "Renvoyer l'invitation";
+    InvitationSent => "The invitation has been sent again.", "L'invitation a été renvoyée.";
+    MailSettingsMissing => "The account has no mail settings: a regular administrator must choose the mail provider and the sender address in General Settings > Miscellaneous first.", "Le compte n'a pas de paramètres de messagerie : un administrateur doit d'abord choisir le fournisseur et l'adresse d'expédition dans Paramètres généraux > Divers.";
+    // General Settings > Miscellaneous, Outbox, Preferences
+    NavMailSettings => "General Settings > Miscellaneous", "Paramètres généraux > Divers";
+    NavOutbox => "Outbox", "Boîte d'envoi";
+    NavPreferences => "Preferences", "Préférences";
+    MailSettingsTitle => "General Settings > Miscellaneous", "Paramètres généraux > Divers";
+    MailSettingsLegend => "Mail", "Messagerie";
+    MailSettingsHint => "How Precinct sends invitations, password links and test emails for the whole account.", "Comment Precinct envoie les invitations, les liens de mot de passe et les e-mails de test pour tout le compte.";
+    Provider => "Mail provider", "Fournisseur de messagerie";
+    ProviderOutbox => "Local outbox — messages are kept here, nothing is delivered", "Boîte d'envoi locale — les messages restent ici, rien n'est distribué";
+    ProviderResend => "Resend (HTTP API, API key)", "Resend (API HTTP, clé d'API)";
+    ProviderPostmark => "Postmark (HTTP API, server token)", "Postmark (API HTTP, jeton serveur)";
+    ProviderRelay => "HTTP relay (each user's mail user and mail password)", "Relais HTTP (utilisateur et mot de passe de messagerie de chaque utilisateur)";
+    ApiBaseUrl => "API base URL", "URL de base de l'API";
+    ApiBaseUrlHint => "Leave empty to use the provider's own address.", "Laissez vide pour utiliser l'adresse du fournisseur.";
+    ApiKeyStatus => "Stored API key:", "Clé d'API enregistrée :";
+    NewApiKey => "New API key", "Nouvelle clé d'API";
+    NewApiKeyHint => "Write-only: leave empty to keep the stored key.", "En écriture seule : laissez vide pour garder la clé enregistrée.";
+    RemoveApiKey => "Remove the stored API key", "Supprimer la clé d'API enregistrée";
+    SenderAddress => "Sender address", "Adresse d'expédition";
+    SenderName => "Sender name", "Nom de l'expéditeur";
+    EmailInvalid => "This is not a valid email address, such as name@example.com.", "Ce n'est pas une adresse e-mail valide, comme nom@exemple.com.";
+    OutboxTitle => "Outbox", "Boîte d'envoi";
+    OutboxBanner => "This is a local outbox: messages are kept here and nothing is delivered to anyone. Choose an HTTP provider in General Settings > Miscellaneous to deliver mail.", "Ceci est une boîte d'envoi locale : les messages restent ici et rien n'est distribué. Choisissez un fournisseur HTTP dans Paramètres généraux > Divers pour distribuer le courrier.";
+    To => "To", "À";
+    From => "From", "De";
+    MailInvitation => "Invitation", "Invitation";
+    MailReset => "Password reset", "Réinitialisation du mot de passe";
+    MailTest => "Test email", "E-mail de test";
+    PreferencesTitle => "Preferences", "Préférences";
+    PrefEmail => "Email", "E-mail";
+    PrefAccount => "Management of my Account", "Gestion de mon compte";
     // Access to companies
     AccessLocked => "A local administrator always has access to every company of their area; this cannot be narrowed.", "Un administrateur local a toujours accès à toutes les sociétés de sa zone ; cela ne peut pas être restreint.";
     AccessHint => "Tick the companies this user may access. You see only the companies you may see yourself.", "Cochez les sociétés accessibles à cet utilisateur. Vous ne voyez que les sociétés que vous pouvez voir vous-même.";
@@ -280,6 +340,17 @@ impl K {
         }
     }
 
+    /// The reasons a French screen translates rather than quoting the server.
+    pub fn known_code(code: &str) -> Option<K> {
+        Some(match code {
+            "mismatch" => K::PasswordsDiffer,
+            "weak_password" => K::PasswordShort,
+            "invalid_link" => K::InvalidLink,
+            "mail_settings_missing" => K::MailSettingsMissing,
+            _ => return None,
+        })
+    }
+
     /// The live R24 warning in the chosen language: core's sentence, translated.
     pub fn user_code_warning(code: &str) -> Option<K> {
         let problem = precinct_core::validate::user_code_problem(code)?;
@@ -349,6 +420,11 @@ impl I18n {
             None => K::NetworkError.text(lang).to_string(),
             Some(_) if lang == Lang::Fr && failure.status() == 404 => {
                 K::NotVisible.text(lang).to_string()
+            }
+            Some(_) if lang == Lang::Fr && K::known_code(failure.code()).is_some() => {
+                K::known_code(failure.code())
+                    .map(|key| key.text(lang).to_string())
+                    .unwrap_or_default()
             }
             Some(message) => message.to_string(),
         }

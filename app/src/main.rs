@@ -22,6 +22,7 @@ fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::SignInPage/>
                     <Route path=path!("/forgot-password") view=pages::ForgotPasswordPage/>
+                    <Route path=path!("/set-password") view=pages::SetPasswordPage/>
                     <Route path=path!("/applications") view=pages::ApplicationsPage/>
                     <Route path=path!("/login-as") view=pages::LoginAsPage/>
                     <ParentRoute path=path!("/console") view=pages::Shell>
@@ -42,6 +43,9 @@ fn App() -> impl IntoView {
                         <Route path=path!("projects") view=pages::projects_page/>
                         <Route path=path!("employees") view=pages::employees_page/>
                         <Route path=path!("reports") view=pages::reports_page/>
+                        <Route path=path!("settings/mail") view=pages::MailSettingsPage/>
+                        <Route path=path!("outbox") view=pages::OutboxPage/>
+                        <Route path=path!("preferences") view=pages::PreferencesPage/>
                         <Route path=path!("*any") view=pages::NotFound/>
                     </ParentRoute>
                 </Routes>

@@ -9,6 +9,7 @@ mod directories;
 mod groups;
 mod history;
 mod lists;
+mod mail;
 mod not_found;
 mod session;
 mod sign_in;
@@ -25,8 +26,11 @@ pub use lists::{
     about_companies_page, areas_page, companies_page, directories_page, employees_page,
     groups_page, projects_page, reports_page, users_page,
 };
+pub use mail::{
+    ForgotPasswordPage, MailSettingsPage, OutboxPage, PreferencesPage, SetPasswordPage,
+};
 pub use not_found::NotFound;
-pub use session::{ForgotPasswordPage, LoginAsPage, SelectCompanyPage};
+pub use session::{LoginAsPage, SelectCompanyPage};
 pub use sign_in::SignInPage;
 pub use users::UserFormPage;
 
@@ -136,6 +140,21 @@ pub const NAV: &[NavItem] = &[
         path: "/console/reports",
         key: K::NavReports,
         show: |me| holds(me, OptionCode::ReportsRead),
+    },
+    NavItem {
+        path: "/console/settings/mail",
+        key: K::NavMailSettings,
+        show: |me| is_admin(me) && holds(me, OptionCode::MailSettingsManage),
+    },
+    NavItem {
+        path: "/console/outbox",
+        key: K::NavOutbox,
+        show: |me| is_admin(me) && holds(me, OptionCode::MailSettingsManage),
+    },
+    NavItem {
+        path: "/console/preferences",
+        key: K::NavPreferences,
+        show: |me| holds(me, OptionCode::Preferences),
     },
     NavItem {
         path: "/console/about/companies",

@@ -1,5 +1,5 @@
 //! After sign-in: choosing the company to work in (R04, R20), logging in as another user (R05),
-//! and the forgotten-password placeholder.
+//! (the forgotten-password and set-password pages are in `mail`).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -114,19 +114,6 @@ pub fn LoginAsPage() -> impl IntoView {
                         </ul>
                     }.into_any()),
                 }}
-        </section>
-    }
-}
-
-/// "Forgot password" (mail-based reset comes with the mail issue).
-#[component]
-pub fn ForgotPasswordPage() -> impl IntoView {
-    let i = use_i18n();
-    view! {
-        <section class="card narrow">
-            <h1>{i.s(K::ForgotTitle)}</h1>
-            <p data-test="placeholder">{i.s(K::ForgotText)}</p>
-            <a href="/">{i.s(K::BackToSignIn)}</a>
         </section>
     }
 }

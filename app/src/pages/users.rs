@@ -11,6 +11,7 @@ use precinct_core::api::{
 use precinct_core::ids::{CompanyId, GroupId};
 
 use super::history::HistoryView;
+use super::mail::UserMail;
 use crate::api::{self, ApiResult, ListQuery};
 use crate::i18n::{use_i18n, K};
 use crate::ui::{
@@ -261,16 +262,18 @@ fn UserDescription(
                     </select>
                 </div>
             </fieldset>
-            <fieldset>
-                <legend>{i.s(K::MailConfig)}</legend>
-                <div class="field">
-                    <label for="mail_user">{i.s(K::MailUser)}</label>
-                    <input id="mail_user" type="text" readonly prop:value=move || code.get()
-                        aria-describedby="mail_user-hint"/>
-                    <p class="hint" id="mail_user-hint">{i.s(K::MailUserHint)}</p>
-                </div>
-                <p class="placeholder" data-test="mail-placeholder">{i.s(K::MailLater)}</p>
-            </fieldset>
+            {id.is_none().then(|| view! {
+                <fieldset>
+                    <legend>{i.s(K::MailConfig)}</legend>
+                    <div class="field">
+                        <label for="mail_user">{i.s(K::MailUser)}</label>
+                        <input id="mail_user" type="text" readonly prop:value=move || code.get()
+                            aria-describedby="mail_user-hint"/>
+                        <p class="hint" id="mail_user-hint">{i.s(K::MailUserHint)}</p>
+                    </div>
+                    <p class="hint" data-test="mail-new-user">{i.s(K::MailNewUser)}</p>
+                </fieldset>
+            })}
             {move || warning.get().map(|text| view! {
                 <div class="warning-box" role="alert" data-test="move-warning">
                     <strong>{i.s(K::MoveWarning)}": "</strong>{text}
@@ -293,6 +296,7 @@ fn UserDescription(
             </div>
             {busy.status(reload)}
         </form>
+        {id.map(|id| view! { <UserMail id version mail_user=code/> })}
     }
 }
 

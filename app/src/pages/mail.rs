@@ -1,0 +1,548 @@
+//! Mail (R24–R29): General Settings > Miscellaneous, the Outbox, the user form's User-Specific
+//! Email Configuration, Preferences > Email > Management of my Account, and the public
+//! forgotten-password and set-password pages.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use precinct_core::api::{
+    ForgotPassword, MailPasswordInput, MailProvider, MailSent, MailSettings, MailSettingsInput,
+    Notice, SetPassword, UserMailConfig,
+};
+use precinct_core::problem::Problem;
+use precinct_core::validate::{email_problem, MIN_PASSWORD_LEN};
+
+use super::LangSwitch;
+use crate::api::{self, ApiFailure};
+use crate::i18n::{use_i18n, I18n, K};
+use crate::ui::{
+    failure_view, list_view, load, loading_view, utc, Busy, FieldError, ListState, SearchBox,
+    TextField,
+};
+
+const PROVIDERS: [(MailProvider, K); 4] = [
+    (MailProvider::Outbox, K::ProviderOutbox),
+    (MailProvider::Resend, K::ProviderResend),
+    (MailProvider::Postmark, K::ProviderPostmark),
+    (MailProvider::Relay, K::ProviderRelay),
+];
+
+fn provider_key(provider: MailProvider) -> K {
+    PROVIDERS
+        .iter()
+        .find(|(p, _)| *p == provider)
+        .map(|(_, key)| *key)
+        .unwrap_or(K::ProviderOutbox)
+}
+
+/// A refusal found before asking the server, shown like the server's own (beside the field).
+fn local_problem(field: &str, code: &str, key: K) -> ApiFailure {
+    ApiFailure::Problem(Problem {
+        status: 422,
+        code: code.to_string(),
+        message: key.text(crate::i18n::Lang::En).to_string(),
+        field: Some(field.to_string()),
+    })
+}
+
+/// The password and its confirmation: a local check first (R28: the two must match).
+fn check_pair(busy: Busy, password: &str, confirmation: &str, min: usize) -> bool {
+    let problem = if password.chars().count() < min {
+        Some(local_problem("password", "weak_password", K::PasswordShort))
+    } else if password != confirmation {
+        Some(local_problem(
+            "confirmation",
+            "mismatch",
+            K::PasswordsDiffer,
+        ))
+    } else {
+        None
+    };
+    busy.saved.set(false);
+    busy.failure.set(problem);
+    busy.failure.get_untracked().is_none()
+}
+
+/// "set" / "not set", as text a screen reader reads with its label.
+fn set_word(i: I18n, set: bool) -> impl Fn() -> &'static str + Copy {
+    i.s(if set {
+        K::MailPasswordSet
+    } else {
+        K::MailPasswordNotSet
+    })
+}
+
+/// **General Settings > Miscellaneous**: /console/settings/mail.
+#[component]
+pub fn MailSettingsPage() -> impl IntoView {
+    let i = use_i18n();
+    let settings = load(api::mail_settings);
+    view! {
+        <section class="page">
+            <h1>{i.s(K::MailSettingsTitle)}</h1>
+            <p class="hint">{i.s(K::MailSettingsHint)}</p>
+            {move || match settings.get() {
+                None => loading_view(i),
+                Some(Err(failure)) => failure_view(i, failure, None),
+                Some(Ok(current)) => view! {
+                    <MailSettingsForm current reload=Callback::new(move |_| settings.refetch())/>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn MailSettingsForm(current: MailSettings, reload: Callback<()>) -> impl IntoView {
+    let i = use_i18n();
+    let provider = RwSignal::new(current.provider.unwrap_or(MailProvider::Outbox));
+    let base_url = RwSignal::new(current.api_base_url.clone());
+    let key = RwSignal::new(String::new());
+    let remove_key = RwSignal::new(false);
+    let key_set = RwSignal::new(current.api_key_set);
+    let sender = RwSignal::new(current.sender_address.clone());
+    let sender_name = RwSignal::new(current.sender_name.clone());
+    let version = RwSignal::new(current.configured.then_some(current.version));
+    let busy = Busy::new();
+    let failure = busy.failure_signal();
+    let sender_warning = move || {
+        let address = sender.get();
+        (!address.trim().is_empty() && email_problem(&address).is_some())
+            .then(|| i.t(K::EmailInvalid))
+    };
+    let save = move || {
+        let typed = key.get_untracked();
+        let api_key = if remove_key.get_untracked() {
+            Some(String::new())
+        } else {
+            (!typed.is_empty()).then_some(typed)
+        };
+        let input = MailSettingsInput {
+            provider: provider.get_untracked(),
+            api_base_url: base_url.get_untracked(),
+            api_key,
+            sender_address: sender.get_untracked(),
+            sender_name: sender_name.get_untracked(),
+            version: version.get_untracked(),
+        };
+        busy.run(
+            api::save_mail_settings(input),
+            move |saved: MailSettings| {
+                version.set(Some(saved.version));
+                key_set.set(saved.api_key_set);
+                key.set(String::new());
+                remove_key.set(false);
+            },
+        );
+    };
+    view! {
+        <form class="record" novalidate data-test="mail-settings"
+            on:submit=move |event| { event.prevent_default(); save(); }>
+            <fieldset>
+                <legend>{i.s(K::MailSettingsLegend)}</legend>
+                <div class="field">
+                    <label for="provider">{i.s(K::Provider)}</label>
+                    <select id="provider" aria-describedby="provider-error"
+                        on:change=move |event| {
+                            if let Some(chosen) = MailProvider::parse(&event_target_value(&event)) {
+                                provider.set(chosen);
+                            }
+                        }>
+                        {PROVIDERS.iter().map(|(value, label)| {
+                            let value = *value;
+                            view! {
+                                <option value=value.as_str() selected=move || provider.get() == value>
+                                    {i.s(*label)}
+                                </option>
+                            }
+                        }).collect_view()}
+                    </select>
+                    <FieldError field="provider" failure/>
+                </div>
+                <TextField id="api_base_url" label=K::ApiBaseUrl value=base_url failure
+                    hint=K::ApiBaseUrlHint kind="url"/>
+                <div class="field">
+                    <p class="field-static" data-test="api-key-status">
+                        <strong>{i.s(K::ApiKeyStatus)}</strong>" "{move || set_word(i, key_set.get())()}
+                    </p>
+                    <label for="api_key">{i.s(K::NewApiKey)}</label>
+                    <input id="api_key" type="password" autocomplete="new-password"
+                        aria-describedby="api_key-hint api_key-error"
+                        disabled=move || remove_key.get() bind:value=key/>
+                    <p class="hint" id="api_key-hint">{i.s(K::NewApiKeyHint)}</p>
+                    <FieldError field="api_key" failure/>
+                </div>
+                {move || key_set.get().then(|| view! {
+                    <label class="check">
+                        <input type="checkbox" id="remove_api_key" bind:checked=remove_key/>
+                        {i.s(K::RemoveApiKey)}
+                    </label>
+                })}
+                <div class="field">
+                    <label for="sender_address">{i.s(K::SenderAddress)}<span class="req">" ("{i.s(K::Required)}")"</span></label>
+                    <input id="sender_address" type="email" autocomplete="off"
+                        aria-describedby="sender_address-warning sender_address-error"
+                        aria-invalid=move || sender_warning().is_some().to_string()
+                        bind:value=sender/>
+                    <p class="warning" id="sender_address-warning" aria-live="polite" data-test="sender-warning">
+                        {sender_warning}
+                    </p>
+                    <FieldError field="sender_address" failure/>
+                </div>
+                <TextField id="sender_name" label=K::SenderName value=sender_name failure/>
+            </fieldset>
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || busy.pending.get()>
+                    {move || i.t(if busy.pending.get() { K::Saving } else { K::Save })}
+                </button>
+            </div>
+            {busy.status(Some(reload))}
+        </form>
+    }
+}
+
+fn mail_kind(kind: &str) -> K {
+    match kind {
+        "invitation" => K::MailInvitation,
+        "reset" => K::MailReset,
+        _ => K::MailTest,
+    }
+}
+
+/// **Outbox**: /console/outbox, the messages the local outbox kept.
+#[component]
+pub fn OutboxPage() -> impl IntoView {
+    let i = use_i18n();
+    let state = ListState::new();
+    let messages = load(move || api::outbox(state.query(Vec::new())));
+    view! {
+        <section class="page">
+            <h1>{i.s(K::OutboxTitle)}</h1>
+            <p class="note" data-test="outbox-banner">{i.s(K::OutboxBanner)}</p>
+            <div class="filters"><SearchBox state id="outbox-search"/></div>
+            {move || list_view(i, state, messages.get(), |items| view! {
+                <ul class="messages" data-test="outbox">
+                    {items.into_iter().map(|message| view! {
+                        <li data-kind=message.kind.clone()>
+                            <details>
+                                <summary>
+                                    <span class="when">{utc(message.at)}</span>
+                                    <span class="tag">{i.s(mail_kind(&message.kind))}</span>
+                                    <span><span class="label">{i.s(K::To)}": "</span>{message.to_address.clone()}</span>
+                                    <strong>{message.subject.clone()}</strong>
+                                </summary>
+                                <p class="hint">{i.s(K::From)}": "{message.from_address.clone()}</p>
+                                <pre>{message.text_body.clone()}</pre>
+                            </details>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any())}
+        </section>
+    }
+}
+
+/// The new mail password typed twice, checked here first; `user` is `Some((id, version))` for
+/// an administrator setting someone's, `None` for one's own.
+#[component]
+fn MailPasswordForm(
+    user: Option<(i64, RwSignal<i64>)>,
+    done: Callback<UserMailConfig>,
+) -> impl IntoView {
+    let i = use_i18n();
+    let password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let busy = Busy::new();
+    let failure = busy.failure_signal();
+    let save = move || {
+        let (first, second) = (password.get_untracked(), confirmation.get_untracked());
+        if !check_pair(busy, &first, &second, 1) {
+            return;
+        }
+        let user = user.map(|(id, version)| (id, version.get_untracked()));
+        busy.run(
+            api::set_mail_password(
+                user,
+                MailPasswordInput {
+                    password: first,
+                    confirmation: second,
+                },
+            ),
+            move |config: UserMailConfig| {
+                password.set(String::new());
+                confirmation.set(String::new());
+                done.run(config);
+            },
+        );
+    };
+    view! {
+        <form class="record" novalidate data-test="mail-password-form"
+            on:submit=move |event| { event.prevent_default(); save(); }>
+            <TextField id="password" label=K::NewMailPassword value=password failure kind="password"
+                hint=K::MailPasswordHint/>
+            <TextField id="confirmation" label=K::ConfirmMailPassword value=confirmation failure kind="password"/>
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || busy.pending.get()>
+                    {move || i.t(if busy.pending.get() { K::Saving } else { K::SetMailPassword })}
+                </button>
+            </div>
+            <div aria-live="polite">
+                {move || busy.saved.get().then(|| view! {
+                    <p class="ok" role="status" data-test="mail-password-saved">{i.s(K::MailPasswordSaved)}</p>
+                })}
+                {move || busy.failure.get().filter(|f| f.field().is_none()).map(|f| failure_view(i, f, None))}
+            </div>
+        </form>
+    }
+}
+
+/// Mail user, password status, and the account's settings, read-only (R25).
+fn config_summary(
+    i: I18n,
+    config: &UserMailConfig,
+    password_set: RwSignal<bool>,
+    with_user: bool,
+) -> AnyView {
+    let settings = config.settings.clone();
+    let provider = settings.provider.filter(|_| settings.configured);
+    view! {
+        <dl class="facts" data-test="mail-config">
+            {with_user.then(|| view! {
+                <dt>{i.s(K::MailUser)}</dt>
+                <dd data-test="mail-user">{config.mail_user.clone()}</dd>
+            })}
+            <dt>{i.s(K::MailPassword)}</dt>
+            <dd data-test="mail-password-status">{move || set_word(i, password_set.get())()}</dd>
+        </dl>
+        {match provider {
+            Some(provider) => {
+                let endpoint = if settings.api_base_url.is_empty() {
+                    provider.default_base_url().to_string()
+                } else {
+                    settings.api_base_url.clone()
+                };
+                let sender = if settings.sender_name.is_empty() {
+                    settings.sender_address.clone()
+                } else {
+                    format!("{} <{}>", settings.sender_name, settings.sender_address)
+                };
+                view! {
+                    <p class="hint">{i.s(K::FromAccountSettings)}</p>
+                    <dl class="facts" data-test="mail-account-settings">
+                        <dt>{i.s(K::Provider)}</dt>
+                        <dd>{i.s(provider_key(provider))}</dd>
+                        <dt>{i.s(K::ApiBaseUrl)}</dt>
+                        <dd>{if endpoint.is_empty() { "—".to_string() } else { endpoint }}</dd>
+                        <dt>{i.s(K::SenderAddress)}</dt>
+                        <dd>{sender}</dd>
+                    </dl>
+                }.into_any()
+            }
+            None => view! { <p class="note" data-test="mail-not-configured">{i.s(K::MailNotConfigured)}</p> }.into_any(),
+        }}
+    }
+    .into_any()
+}
+
+/// The user form's User-Specific Email Configuration (R25, R27): password, test email,
+/// invitation. `version` is the user's record version, kept in step with the form's.
+#[component]
+pub fn UserMail(id: i64, version: RwSignal<i64>, mail_user: RwSignal<String>) -> impl IntoView {
+    let i = use_i18n();
+    let config = load(move || api::mail_config(Some(id)));
+    let password_set = RwSignal::new(false);
+    let test = Busy::new();
+    let sent = RwSignal::new(None::<MailSent>);
+    let invite = Busy::new();
+    let done = Callback::new(move |config: UserMailConfig| {
+        password_set.set(config.mail_password_set);
+        // Setting the mail password changed the user's record version.
+        leptos::task::spawn_local(async move {
+            if let Ok(user) = api::user(id).await {
+                version.try_set(user.version);
+            }
+        });
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(config)) = config.get() {
+            password_set.set(config.mail_password_set);
+        }
+    });
+    view! {
+        <section class="record-section" aria-labelledby="mail-heading" data-test="user-mail">
+            <h2 id="mail-heading">{i.s(K::MailConfig)}</h2>
+            <div class="field">
+                <label for="mail_user">{i.s(K::MailUser)}</label>
+                <input id="mail_user" type="text" readonly prop:value=move || mail_user.get()
+                    aria-describedby="mail_user-hint"/>
+                <p class="hint" id="mail_user-hint">{i.s(K::MailUserHint)}</p>
+            </div>
+            {move || match config.get() {
+                None => loading_view(i),
+                Some(Err(failure)) => failure_view(i, failure, None),
+                Some(Ok(current)) => config_summary(i, &current, password_set, false),
+            }}
+            <MailPasswordForm user=Some((id, version)) done/>
+            <div class="actions">
+                <button type="button" data-test="send-test-email" disabled=move || test.pending.get()
+                    on:click=move |_| {
+                        sent.set(None);
+                        test.run(api::send_test_email(id), move |answer: MailSent| sent.set(Some(answer)));
+                    }>
+                    {move || i.t(if test.pending.get() { K::Sending } else { K::SendTestEmail })}
+                </button>
+                <button type="button" data-test="resend-invitation" disabled=move || invite.pending.get()
+                    on:click=move |_| invite.run(api::resend_invitation(id), |_: Notice| ())>
+                    {move || i.t(if invite.pending.get() { K::Sending } else { K::ResendInvitation })}
+                </button>
+            </div>
+            <div aria-live="polite" data-test="mail-result">
+                {move || test.pending.get().then(|| view! { <p class="pending" role="status">{i.s(K::Sending)}</p> })}
+                {move || sent.get().map(|sent| view! {
+                    <p class="ok" role="status" data-test="test-email-sent">{i.s(K::TestEmailSent)}" "{sent.to}"."</p>
+                })}
+                {move || test.failure.get().map(|failure| failure_view(i, failure, None))}
+                {move || invite.saved.get().then(|| view! {
+                    <p class="ok" role="status" data-test="invitation-sent">{i.s(K::InvitationSent)}</p>
+                })}
+                {move || invite.failure.get().map(|failure| failure_view(i, failure, None))}
+            </div>
+        </section>
+    }
+}
+
+/// **Preferences > Email > Management of my Account** (R28): /console/preferences.
+#[component]
+pub fn PreferencesPage() -> impl IntoView {
+    let i = use_i18n();
+    let config = load(|| api::mail_config(None));
+    let password_set = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(config)) = config.get() {
+            password_set.set(config.mail_password_set);
+        }
+    });
+    let done =
+        Callback::new(move |config: UserMailConfig| password_set.set(config.mail_password_set));
+    view! {
+        <section class="page">
+            <h1>{i.s(K::PreferencesTitle)}</h1>
+            <section class="record-section" aria-labelledby="pref-email">
+                <h2 id="pref-email">{i.s(K::PrefEmail)}</h2>
+                <h3>{i.s(K::PrefAccount)}</h3>
+                {move || match config.get() {
+                    None => loading_view(i),
+                    Some(Err(failure)) => failure_view(i, failure, None),
+                    Some(Ok(current)) => config_summary(i, &current, password_set, true),
+                }}
+                <MailPasswordForm user=None done/>
+            </section>
+        </section>
+    }
+}
+
+/// The public pages' frame: the language switch and a card.
+fn public_card(i: I18n, title: K, body: AnyView) -> impl IntoView {
+    view! {
+        <div class="corner"><LangSwitch/></div>
+        <section class="card narrow">
+            <h1>{i.s(title)}</h1>
+            {body}
+        </section>
+    }
+}
+
+/// The server's sentence in English, ours in French (the server speaks English).
+fn notice_text(i: I18n, notice: &Notice, key: K) -> String {
+    match i.lang() {
+        crate::i18n::Lang::En => notice.message.clone(),
+        crate::i18n::Lang::Fr => key.text(i.lang()).to_string(),
+    }
+}
+
+/// **Forgot password**: /forgot-password. The answer is the same whether or not the address
+/// exists.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let i = use_i18n();
+    let code = RwSignal::new(String::new());
+    let busy = Busy::new();
+    let failure = busy.failure_signal();
+    let notice = RwSignal::new(None::<Notice>);
+    let send = move || {
+        let user_code = code.get_untracked();
+        busy.run(
+            api::forgot_password(ForgotPassword { user_code }),
+            move |answer: Notice| notice.set(Some(answer)),
+        );
+    };
+    let body = view! {
+        <p>{i.s(K::ForgotText)}</p>
+        <form novalidate on:submit=move |event| { event.prevent_default(); send(); }>
+            <TextField id="user_code" label=K::UserCode value=code failure kind="email"/>
+            <button type="submit" class="primary" disabled=move || busy.pending.get()>
+                {move || i.t(if busy.pending.get() { K::Sending } else { K::SendLink })}
+            </button>
+        </form>
+        <div aria-live="polite">
+            {move || notice.get().map(|notice| view! {
+                <p class="ok" role="status" data-test="notice">{notice_text(i, &notice, K::ForgotSent)}</p>
+            })}
+            {move || busy.failure.get().filter(|f| f.field().is_none()).map(|f| failure_view(i, f, None))}
+        </div>
+        <p><a class="forgot" href="/">{i.s(K::BackToSignIn)}</a></p>
+    }
+    .into_any();
+    public_card(i, K::ForgotTitle, body)
+}
+
+/// **Set password**: /set-password?token=…, from an invitation or a reset email.
+#[component]
+pub fn SetPasswordPage() -> impl IntoView {
+    let i = use_i18n();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let busy = Busy::new();
+    let failure = busy.failure_signal();
+    let save = move || {
+        let (first, second) = (password.get_untracked(), confirmation.get_untracked());
+        if !check_pair(busy, &first, &second, MIN_PASSWORD_LEN) {
+            return;
+        }
+        busy.run(
+            api::set_password(SetPassword {
+                token: token(),
+                password: first,
+            }),
+            |_: Notice| (),
+        );
+    };
+    let body = view! {
+        {move || if busy.saved.get() {
+            view! {
+                <p class="ok" role="status" data-test="password-set">{i.s(K::PasswordSet)}</p>
+                <p><a class="button primary" href="/">{i.s(K::GoToSignIn)}</a></p>
+            }.into_any()
+        } else if token().is_empty() {
+            view! { <p class="error" role="alert">{i.s(K::NoToken)}</p> }.into_any()
+        } else {
+            view! {
+                <p>{i.s(K::SetPasswordText)}</p>
+                <form novalidate on:submit=move |event| { event.prevent_default(); save(); }>
+                    <TextField id="password" label=K::NewPassword value=password failure kind="password"/>
+                    <TextField id="confirmation" label=K::ConfirmPassword value=confirmation failure kind="password"/>
+                    <FieldError field="token" failure/>
+                    <button type="submit" class="primary" disabled=move || busy.pending.get()>
+                        {move || i.t(if busy.pending.get() { K::Saving } else { K::SetPassword })}
+                    </button>
+                </form>
+                <div aria-live="polite">
+                    {move || busy.failure.get().filter(|f| f.field().is_none()).map(|f| failure_view(i, f, None))}
+                </div>
+            }.into_any()
+        }}
+    }
+    .into_any();
+    public_card(i, K::SetPasswordTitle, body)
+}
