@@ -140,8 +140,9 @@ test("the language switches to French everywhere on the page and is remembered",
   assert.equal(await page.getAttribute("html", "lang"), "fr");
   const nav = page.getByRole("navigation", { name: "Sections de la console" });
   await nav.getByRole("link", { name: "Gestion de la sécurité" }).waitFor();
-  assert.ok(await page.getByRole("columnheader", { name: "Code utilisateur" }).isVisible());
-  assert.ok(await page.getByRole("button", { name: "Se déconnecter" }).isVisible());
+  // The table renders once its page of users has loaded: wait for it rather than sample it.
+  await page.getByRole("columnheader", { name: "Code utilisateur" }).waitFor();
+  await page.getByRole("button", { name: "Se déconnecter" }).waitFor();
   const text = await page.locator("body").innerText();
   for (const english of ["Security Management", "Sign out", "User code", "Search", "Next page"]) {
     assert.ok(!text.includes(english), `"${english}" is still in English on the French page`);
