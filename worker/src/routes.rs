@@ -316,21 +316,7 @@ async fn signed_in(
         (Method::Put, ["session", "company"]) => {
             let body: ChooseCompany = read_body(req).await?;
             session_choices::choose_company(ctx, body.company_id.0).await?;
-            let principal = session::authenticate(
-                ctx.db,
-                req,
-                &RequestContext {
-                    now: ctx.now,
-                    client: String::new(),
-                },
-            )
-            .await?;
-            ok(&session_choices::me(&Ctx {
-                db: ctx.db,
-                now: ctx.now,
-                who: &principal,
-            })
-            .await?)
+            ok(&me_after_change(ctx, req).await?)
         }
         (Method::Get, ["session", "login-as", "candidates"]) => {
             ok(&users::login_as_candidates(ctx, &query.list()?).await?)
@@ -338,39 +324,11 @@ async fn signed_in(
         (Method::Post, ["session", "act-as"]) => {
             let body: ActAs = read_body(req).await?;
             session_choices::act_as(ctx, body.user_id.0).await?;
-            let principal = session::authenticate(
-                ctx.db,
-                req,
-                &RequestContext {
-                    now: ctx.now,
-                    client: String::new(),
-                },
-            )
-            .await?;
-            ok(&session_choices::me(&Ctx {
-                db: ctx.db,
-                now: ctx.now,
-                who: &principal,
-            })
-            .await?)
+            ok(&me_after_change(ctx, req).await?)
         }
         (Method::Delete, ["session", "act-as"]) => {
             session_choices::stop_acting(ctx).await?;
-            let principal = session::authenticate(
-                ctx.db,
-                req,
-                &RequestContext {
-                    now: ctx.now,
-                    client: String::new(),
-                },
-            )
-            .await?;
-            ok(&session_choices::me(&Ctx {
-                db: ctx.db,
-                now: ctx.now,
-                who: &principal,
-            })
-            .await?)
+            ok(&me_after_change(ctx, req).await?)
         }
 
         (Method::Get, ["areas"]) => ok(&areas::list(ctx, &query.list()?).await?),
@@ -526,6 +484,22 @@ async fn query_plans(ctx: &Ctx<'_>, query: &Query) -> ApiResult<Response> {
 
 fn created<T: serde::Serialize>(value: &T) -> ApiResult<Response> {
     http::json(201, value)
+}
+
+/// Who the session is after it changed (company chosen, acting as another or back): the
+/// principal is read again, so the answer reflects the new rights.
+async fn me_after_change(ctx: &Ctx<'_>, req: &Request) -> ApiResult<precinct_core::api::Me> {
+    let request = RequestContext {
+        now: ctx.now,
+        client: String::new(),
+    };
+    let principal = session::authenticate(ctx.db, req, &request).await?;
+    services::session_choices::me(&Ctx {
+        db: ctx.db,
+        now: ctx.now,
+        who: &principal,
+    })
+    .await
 }
 
 /// The methods each path serves, checked before authentication so an unknown address is a
