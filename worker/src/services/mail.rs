@@ -346,13 +346,11 @@ fn credentials<'a>(
 /// **Send test email** (R27): to the user's address, through the account's provider.
 pub async fn send_test(ctx: &Ctx<'_>, env: &MailEnv, user_id: i64) -> ApiResult<MailSent> {
     let user = super::users::visible(ctx, user_id).await?;
-    if user.id != ctx.actor().user().0 {
-        policy::edit_user(
-            ctx.actor(),
-            &user.policy(Default::default()),
-            &user.group()?,
-        )?;
-    }
+    policy::send_test_email(
+        ctx.actor(),
+        &user.policy(Default::default()),
+        &user.group()?,
+    )?;
     let settings = mail_store::settings(ctx.db, ctx.account())
         .await?
         .ok_or_else(missing_settings)?;

@@ -8,8 +8,7 @@ use precinct_core::api::{
 };
 use precinct_core::ids::{AreaId, CompanyId};
 use precinct_core::policy::{
-    self, company_scope, group_scope, user_in_charge_scope, user_scope, AccessLevel, CompanyRef,
-    CompanyScope,
+    self, company_scope, group_scope, user_in_charge_scope, user_scope, CompanyRef, CompanyScope,
 };
 use precinct_core::validate::user_code_problem;
 
@@ -349,11 +348,15 @@ pub async fn company_access(
     params: &ListParams,
 ) -> ApiResult<CompanyAccess> {
     let target = visible(ctx, id).await?;
-    let group = target.group()?;
-    let locked = group.level() != AccessLevel::User;
+    let tab = policy::read_company_access(
+        ctx.actor(),
+        &target.policy(BTreeSet::new()),
+        &target.group()?,
+    )?;
+    let locked = tab.locked;
     let editor = company_scope(ctx.actor());
     let filter = CompanyFilter {
-        area_id: group.area().map(|area| area.0),
+        area_id: tab.boundary.map(|area| area.0),
         ..CompanyFilter::default()
     };
     let page = companies::list(ctx.db, ctx.account(), editor, &filter, params).await?;
