@@ -3,7 +3,7 @@
 use precinct_core::api::{Area, AreaInput, Page};
 use precinct_core::policy;
 
-use super::{change, diff, required_version, valid_code, valid_text, Ctx};
+use super::{change, diff_text, required_version, valid_code, valid_text, Ctx};
 use crate::error::{ApiError, ApiResult};
 use crate::store::{self, areas, list::ListParams};
 
@@ -62,17 +62,12 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: AreaInput) -> ApiResult<Area>
     let code = valid_code("code", &input.code)?;
     let description = valid_text("description", &input.description, 200, false)?;
     let mut changes = Vec::new();
-    diff(
-        &mut changes,
-        "code",
-        Some(before.code.clone()),
-        Some(code.clone()),
-    );
-    diff(
+    diff_text(&mut changes, "code", &before.code, &code);
+    diff_text(
         &mut changes,
         "description",
-        Some(before.description.clone()),
-        Some(description.clone()),
+        &before.description,
+        &description,
     );
     store::commit(
         ctx.db,

@@ -8,7 +8,7 @@ use precinct_core::policy::{
 };
 
 use super::directories::checked_area;
-use super::{change, diff, opt_string, required_version, valid_code, valid_text, Ctx};
+use super::{change, diff, diff_text, opt_string, required_version, valid_code, valid_text, Ctx};
 use crate::error::{ApiError, ApiResult};
 use crate::store::companies::{self, CompanyFilter, CompanyRow};
 use crate::store::{self, directories, list::ListParams, scope, users};
@@ -176,12 +176,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
         }
     }
     let mut changes = Vec::new();
-    diff(
-        &mut changes,
-        "code",
-        Some(before.code.clone()),
-        Some(code.clone()),
-    );
+    diff_text(&mut changes, "code", &before.code, &code);
     diff(&mut changes, "name", Some(before.name.clone()), Some(name));
     diff(
         &mut changes,

@@ -3,7 +3,7 @@
 use precinct_core::api::{Directory, DirectoryInput, Page};
 use precinct_core::policy;
 
-use super::{change, diff, opt_string, required_version, valid_code, valid_text, Ctx};
+use super::{change, diff, diff_text, opt_string, required_version, valid_code, valid_text, Ctx};
 use crate::error::{ApiError, ApiResult};
 use crate::store::{self, directories, list::ListParams};
 
@@ -93,18 +93,8 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: DirectoryInput) -> ApiResult<
     let name = valid_text("name", &input.name, 120, true)?;
     let area = checked_area(ctx, input.area_id.map(|area| area.0)).await?;
     let mut changes = Vec::new();
-    diff(
-        &mut changes,
-        "code",
-        Some(before.code.clone()),
-        Some(code.clone()),
-    );
-    diff(
-        &mut changes,
-        "name",
-        Some(before.name.clone()),
-        Some(name.clone()),
-    );
+    diff_text(&mut changes, "code", &before.code, &code);
+    diff_text(&mut changes, "name", &before.name, &name);
     diff(
         &mut changes,
         "multidimensional",

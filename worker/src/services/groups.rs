@@ -4,7 +4,7 @@ use precinct_core::api::{Group as ApiGroup, GroupInput, OptionEntry, Page};
 use precinct_core::policy::{self, group_scope, AccessLevel, OptionCode, OptionSet};
 
 use super::directories::checked_area;
-use super::{change, diff, opt_string, required_version, valid_code, valid_text, Ctx};
+use super::{change, diff, diff_text, opt_string, required_version, valid_code, valid_text, Ctx};
 use crate::error::{ApiError, ApiResult};
 use crate::principal::format_options;
 use crate::store::groups::{self, GroupRow};
@@ -120,17 +120,12 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: GroupInput) -> ApiResult<ApiG
     }
 
     let mut changes = Vec::new();
-    diff(
-        &mut changes,
-        "code",
-        Some(before.code.clone()),
-        Some(code.clone()),
-    );
-    diff(
+    diff_text(&mut changes, "code", &before.code, &code);
+    diff_text(
         &mut changes,
         "description",
-        Some(before.description.clone()),
-        Some(description.clone()),
+        &before.description,
+        &description,
     );
     diff(
         &mut changes,

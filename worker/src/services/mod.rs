@@ -83,6 +83,17 @@ pub fn diff(
     }
 }
 
+/// Records a text field in `changes` when its value differs (the common case of [`diff`]).
+pub fn diff_text(changes: &mut Vec<FieldChange>, field: &str, before: &str, after: &str) {
+    if before != after {
+        changes.push(change(
+            field,
+            Some(before.to_string()),
+            Some(after.to_string()),
+        ));
+    }
+}
+
 const MAX_CODE_LEN: usize = 32;
 
 /// A record code: 1–32 letters, digits, `_`, `-` or `.`, unique in the account.

@@ -12,7 +12,7 @@ use precinct_core::policy::{
 };
 use precinct_core::validate::user_code_problem;
 
-use super::{change, diff, Ctx};
+use super::{change, diff, diff_text, Ctx};
 use crate::error::{ApiError, ApiResult};
 use crate::store::companies::{self, CompanyFilter};
 use crate::store::users::{self, UserFilter, UserRow};
@@ -172,25 +172,10 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<User
         .or_else(|| Language::parse(&before.language))
         .unwrap_or(Language::En);
     let mut changes = Vec::new();
-    diff(
-        &mut changes,
-        "user_code",
-        Some(before.user_code.clone()),
-        Some(user_code.clone()),
-    );
+    diff_text(&mut changes, "user_code", &before.user_code, &user_code);
     // R25: the mail user is the user code, kept in step.
-    diff(
-        &mut changes,
-        "mail_user",
-        Some(before.user_code.clone()),
-        Some(user_code.clone()),
-    );
-    diff(
-        &mut changes,
-        "name",
-        Some(before.name.clone()),
-        Some(name.clone()),
-    );
+    diff_text(&mut changes, "mail_user", &before.user_code, &user_code);
+    diff_text(&mut changes, "name", &before.name, &name);
     diff(
         &mut changes,
         "language",
