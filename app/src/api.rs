@@ -1,7 +1,7 @@
 //! The console's one typed client for the Precinct API. Screens call these functions; nothing
 //! else touches gloo-net.
 
-use gloo_net::http::{Request, RequestBuilder};
+use gloo_net::http::{Request as Http, RequestBuilder};
 use precinct_core::api::{
     ActAs, Applications, Area, AreaInput, ChooseCompany, Company, CompanyAccess, CompanyInput,
     CompanyRef, Directory, DirectoryInput, Employee, ForgotPassword, Group, GroupInput,
@@ -73,10 +73,10 @@ fn changing(builder: RequestBuilder) -> RequestBuilder {
 /// console's size budget counts each generic copy).
 async fn exchange(method: &str, path: &str, body: Option<String>) -> ApiResult<String> {
     let builder = match method {
-        "POST" => changing(Request::post(path)),
-        "PUT" => changing(Request::put(path)),
-        "DELETE" => changing(Request::delete(path)),
-        _ => Request::get(path),
+        "POST" => changing(Http::post(path)),
+        "PUT" => changing(Http::put(path)),
+        "DELETE" => changing(Http::delete(path)),
+        _ => Http::get(path),
     };
     let response = match body {
         Some(body) => builder
@@ -109,34 +109,116 @@ fn problem(status: u16, text: &str) -> ApiFailure {
     }
 }
 
-fn decode<T: DeserializeOwned>(text: &str) -> ApiResult<T> {
-    serde_json::from_str(text).map_err(|error| ApiFailure::Network(error.to_string()))
+fn decode<T: DeserializeOwned>(text: String) -> ApiResult<T> {
+    serde_json::from_str(&text).map_err(|error| ApiFailure::Network(error.to_string()))
 }
 
 fn encode<B: Serialize>(body: &B) -> ApiResult<String> {
     serde_json::to_string(body).map_err(|error| ApiFailure::Network(error.to_string()))
 }
 
-async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    decode(&exchange("GET", path, None).await?)
+/// A request ready to send, with no type attached: sending it is compiled once for every call.
+/// `None` is a call the console answers itself, without asking the server.
+pub struct Request(Option<Outgoing>);
+
+struct Outgoing {
+    method: &'static str,
+    path: String,
+    body: Option<ApiResult<String>>,
 }
 
-async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
-    let body = encode(body)?;
-    decode(&exchange("POST", path, Some(body)).await?)
+pub type AnswerFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ApiResult<String>>>>;
+
+impl Request {
+    pub fn send(self) -> AnswerFuture {
+        Box::pin(async move {
+            match self.0 {
+                Some(outgoing) => {
+                    let body = outgoing.body.transpose()?;
+                    exchange(outgoing.method, &outgoing.path, body).await
+                }
+                None => Ok(String::new()),
+            }
+        })
+    }
 }
 
-async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
-    let body = encode(body)?;
-    decode(&exchange("PUT", path, Some(body)).await?)
+/// How an answer's text becomes the value a screen wants.
+pub type Read<T> = Box<dyn FnOnce(String) -> ApiResult<T>>;
+
+/// One API call not yet sent: the request, and how to read its answer. Screens hand calls to
+/// `ui::load` and `Busy::run`, which send them through one untyped path (the console's size
+/// budget counts every generic copy of async code).
+pub struct Call<T> {
+    request: Request,
+    read: Read<T>,
 }
 
-async fn delete(path: &str) -> ApiResult<()> {
-    exchange("DELETE", path, None).await.map(|_| ())
+impl<T: 'static> Call<T> {
+    fn new(method: &'static str, path: String, body: Option<ApiResult<String>>) -> Self
+    where
+        T: DeserializeOwned,
+    {
+        Call {
+            request: Request(Some(Outgoing { method, path, body })),
+            read: Box::new(decode::<T>),
+        }
+    }
+
+    /// A call whose answer is known without asking the server.
+    pub fn ready(value: T) -> Self {
+        Call {
+            request: Request(None),
+            read: Box::new(move |_| Ok(value)),
+        }
+    }
+
+    /// The same call, its answer turned into something else.
+    pub fn map<U>(self, turn: impl FnOnce(T) -> U + 'static) -> Call<U> {
+        let read = self.read;
+        Call {
+            request: self.request,
+            read: Box::new(move |text| read(text).map(turn)),
+        }
+    }
+
+    pub fn into_parts(self) -> (Request, Read<T>) {
+        (self.request, self.read)
+    }
+
+    /// Sends it and reads the answer (for the few screens that chain calls).
+    pub async fn send(self) -> ApiResult<T> {
+        let text = self.request.send().await?;
+        (self.read)(text)
+    }
 }
 
-async fn delete_json<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    decode(&exchange("DELETE", path, None).await?)
+fn get<T: DeserializeOwned + 'static>(path: &str) -> Call<T> {
+    Call::new("GET", path.to_string(), None)
+}
+
+fn post<B: Serialize, T: DeserializeOwned + 'static>(path: &str, body: &B) -> Call<T> {
+    Call::new("POST", path.to_string(), Some(encode(body)))
+}
+
+fn put<B: Serialize, T: DeserializeOwned + 'static>(path: &str, body: &B) -> Call<T> {
+    Call::new("PUT", path.to_string(), Some(encode(body)))
+}
+
+/// A DELETE whose answer has no body the console reads.
+fn delete(path: &str) -> Call<()> {
+    Call {
+        request: Request(Some(Outgoing {
+            method: "DELETE",
+            path: path.to_string(),
+            body: None,
+        })),
+        read: Box::new(|_| Ok(())),
+    }
+}
+
+fn delete_json<T: DeserializeOwned + 'static>(path: &str) -> Call<T> {
+    Call::new("DELETE", path.to_string(), None)
 }
 
 /// The query string of a list: the search, the page cursor and any filters; empty values are
@@ -189,177 +271,176 @@ impl ListQuery {
 
 // --- Session -------------------------------------------------------------------------------
 
-pub async fn sign_in(body: SignIn) -> ApiResult<Me> {
-    post("/api/session", &body).await
+pub fn sign_in(body: SignIn) -> Call<Me> {
+    post("/api/session", &body)
 }
 
-pub async fn me() -> ApiResult<Me> {
-    get("/api/session").await
+pub fn me() -> Call<Me> {
+    get("/api/session")
 }
 
-pub async fn sign_out() -> ApiResult<()> {
-    delete("/api/session").await
+pub fn sign_out() -> Call<()> {
+    delete("/api/session")
 }
 
-pub async fn applications() -> ApiResult<Applications> {
-    get("/api/applications").await
+pub fn applications() -> Call<Applications> {
+    get("/api/applications")
 }
 
 /// Company selection (R04, R20): the companies the signed-in person may work in.
-pub async fn selectable_companies(query: ListQuery) -> ApiResult<Page<CompanyRef>> {
-    get(&query.url("/api/session/companies")).await
+pub fn selectable_companies(query: ListQuery) -> Call<Page<CompanyRef>> {
+    get(&query.url("/api/session/companies"))
 }
 
-pub async fn choose_company(company: ChooseCompany) -> ApiResult<Me> {
-    put("/api/session/company", &company).await
+pub fn choose_company(company: ChooseCompany) -> Call<Me> {
+    put("/api/session/company", &company)
 }
 
 /// Login as another user (R05).
-pub async fn login_as_candidates(query: ListQuery) -> ApiResult<Page<UserRef>> {
-    get(&query.url("/api/session/login-as/candidates")).await
+pub fn login_as_candidates(query: ListQuery) -> Call<Page<UserRef>> {
+    get(&query.url("/api/session/login-as/candidates"))
 }
 
-pub async fn act_as(body: ActAs) -> ApiResult<Me> {
-    post("/api/session/act-as", &body).await
+pub fn act_as(body: ActAs) -> Call<Me> {
+    post("/api/session/act-as", &body)
 }
 
-pub async fn stop_acting() -> ApiResult<Me> {
-    delete_json("/api/session/act-as").await
+pub fn stop_acting() -> Call<Me> {
+    delete_json("/api/session/act-as")
 }
 
 // --- Areas (R06) ---------------------------------------------------------------------------
 
-pub async fn areas(query: ListQuery) -> ApiResult<Page<Area>> {
-    get(&query.url("/api/areas")).await
+pub fn areas(query: ListQuery) -> Call<Page<Area>> {
+    get(&query.url("/api/areas"))
 }
 
-pub async fn area(id: i64) -> ApiResult<Area> {
-    get(&format!("/api/areas/{id}")).await
+pub fn area(id: i64) -> Call<Area> {
+    get(&format!("/api/areas/{id}"))
 }
 
-pub async fn save_area(id: Option<i64>, input: AreaInput) -> ApiResult<Area> {
+pub fn save_area(id: Option<i64>, input: AreaInput) -> Call<Area> {
     match id {
-        Some(id) => put(&format!("/api/areas/{id}"), &input).await,
-        None => post("/api/areas", &input).await,
+        Some(id) => put(&format!("/api/areas/{id}"), &input),
+        None => post("/api/areas", &input),
     }
 }
 
-pub async fn delete_area(id: i64, version: i64) -> ApiResult<()> {
-    delete(&format!("/api/areas/{id}?version={version}")).await
+pub fn delete_area(id: i64, version: i64) -> Call<()> {
+    delete(&format!("/api/areas/{id}?version={version}"))
 }
 
 // --- Directories (R08) ---------------------------------------------------------------------
 
-pub async fn directories(query: ListQuery) -> ApiResult<Page<Directory>> {
-    get(&query.url("/api/directories")).await
+pub fn directories(query: ListQuery) -> Call<Page<Directory>> {
+    get(&query.url("/api/directories"))
 }
 
-pub async fn directory(id: i64) -> ApiResult<Directory> {
-    get(&format!("/api/directories/{id}")).await
+pub fn directory(id: i64) -> Call<Directory> {
+    get(&format!("/api/directories/{id}"))
 }
 
-pub async fn save_directory(id: Option<i64>, input: DirectoryInput) -> ApiResult<Directory> {
+pub fn save_directory(id: Option<i64>, input: DirectoryInput) -> Call<Directory> {
     match id {
-        Some(id) => put(&format!("/api/directories/{id}"), &input).await,
-        None => post("/api/directories", &input).await,
+        Some(id) => put(&format!("/api/directories/{id}"), &input),
+        None => post("/api/directories", &input),
     }
 }
 
 // --- Companies (R07, R19, R23) -------------------------------------------------------------
 
-pub async fn companies(query: ListQuery) -> ApiResult<Page<Company>> {
-    get(&query.url("/api/companies")).await
+pub fn companies(query: ListQuery) -> Call<Page<Company>> {
+    get(&query.url("/api/companies"))
 }
 
-pub async fn company(id: i64) -> ApiResult<Company> {
-    get(&format!("/api/companies/{id}")).await
+pub fn company(id: i64) -> Call<Company> {
+    get(&format!("/api/companies/{id}"))
 }
 
-pub async fn save_company(id: Option<i64>, input: CompanyInput) -> ApiResult<Company> {
+pub fn save_company(id: Option<i64>, input: CompanyInput) -> Call<Company> {
     match id {
-        Some(id) => put(&format!("/api/companies/{id}"), &input).await,
-        None => post("/api/companies", &input).await,
+        Some(id) => put(&format!("/api/companies/{id}"), &input),
+        None => post("/api/companies", &input),
     }
 }
 
-pub async fn projects(company: i64, query: ListQuery) -> ApiResult<Page<Project>> {
-    get(&query.url(&format!("/api/companies/{company}/projects"))).await
+pub fn projects(company: i64, query: ListQuery) -> Call<Page<Project>> {
+    get(&query.url(&format!("/api/companies/{company}/projects")))
 }
 
-pub async fn employees(company: i64, query: ListQuery) -> ApiResult<Page<Employee>> {
-    get(&query.url(&format!("/api/companies/{company}/employees"))).await
+pub fn employees(company: i64, query: ListQuery) -> Call<Page<Employee>> {
+    get(&query.url(&format!("/api/companies/{company}/employees")))
 }
 
-pub async fn about_companies(query: ListQuery) -> ApiResult<Page<Company>> {
-    get(&query.url("/api/about/companies")).await
+pub fn about_companies(query: ListQuery) -> Call<Page<Company>> {
+    get(&query.url("/api/about/companies"))
 }
 
 // --- User groups (R09) ---------------------------------------------------------------------
 
-pub async fn groups(query: ListQuery) -> ApiResult<Page<Group>> {
-    get(&query.url("/api/groups")).await
+pub fn groups(query: ListQuery) -> Call<Page<Group>> {
+    get(&query.url("/api/groups"))
 }
 
-pub async fn group(id: i64) -> ApiResult<Group> {
-    get(&format!("/api/groups/{id}")).await
+pub fn group(id: i64) -> Call<Group> {
+    get(&format!("/api/groups/{id}"))
 }
 
-pub async fn save_group(id: Option<i64>, input: GroupInput) -> ApiResult<Group> {
+pub fn save_group(id: Option<i64>, input: GroupInput) -> Call<Group> {
     match id {
-        Some(id) => put(&format!("/api/groups/{id}"), &input).await,
-        None => post("/api/groups", &input).await,
+        Some(id) => put(&format!("/api/groups/{id}"), &input),
+        None => post("/api/groups", &input),
     }
 }
 
-pub async fn delete_group(id: i64, version: i64) -> ApiResult<()> {
-    delete(&format!("/api/groups/{id}?version={version}")).await
+pub fn delete_group(id: i64, version: i64) -> Call<()> {
+    delete(&format!("/api/groups/{id}?version={version}"))
 }
 
-pub async fn options() -> ApiResult<Vec<OptionEntry>> {
-    get("/api/options").await
+pub fn options() -> Call<Vec<OptionEntry>> {
+    get("/api/options")
 }
 
 // --- Users (R10, R13–R18, R24) -------------------------------------------------------------
 
-pub async fn users(query: ListQuery) -> ApiResult<Page<User>> {
-    get(&query.url("/api/users")).await
+pub fn users(query: ListQuery) -> Call<Page<User>> {
+    get(&query.url("/api/users"))
 }
 
-pub async fn user(id: i64) -> ApiResult<User> {
-    get(&format!("/api/users/{id}")).await
+pub fn user(id: i64) -> Call<User> {
+    get(&format!("/api/users/{id}"))
 }
 
-pub async fn create_user(input: UserInput) -> ApiResult<User> {
-    post("/api/users", &input).await
+pub fn create_user(input: UserInput) -> Call<User> {
+    post("/api/users", &input)
 }
 
-pub async fn update_user(id: i64, input: UserUpdate) -> ApiResult<User> {
-    put(&format!("/api/users/{id}"), &input).await
+pub fn update_user(id: i64, input: UserUpdate) -> Call<User> {
+    put(&format!("/api/users/{id}"), &input)
 }
 
-pub async fn delete_user(id: i64, version: i64) -> ApiResult<()> {
-    delete(&format!("/api/users/{id}?version={version}")).await
+pub fn delete_user(id: i64, version: i64) -> Call<()> {
+    delete(&format!("/api/users/{id}?version={version}"))
 }
 
-pub async fn set_user_active(id: i64, version: i64, active: bool) -> ApiResult<User> {
+pub fn set_user_active(id: i64, version: i64, active: bool) -> Call<User> {
     let action = if active { "enable" } else { "disable" };
     post(
         &format!("/api/users/{id}/{action}"),
         &VersionOnly { version },
     )
-    .await
 }
 
-pub async fn move_user(id: i64, body: MoveUser) -> ApiResult<Moved> {
-    post(&format!("/api/users/{id}/move"), &body).await
+pub fn move_user(id: i64, body: MoveUser) -> Call<Moved> {
+    post(&format!("/api/users/{id}/move"), &body)
 }
 
-pub async fn user_companies(id: i64, query: ListQuery) -> ApiResult<CompanyAccess> {
-    get(&query.url(&format!("/api/users/{id}/companies"))).await
+pub fn user_companies(id: i64, query: ListQuery) -> Call<CompanyAccess> {
+    get(&query.url(&format!("/api/users/{id}/companies")))
 }
 
-pub async fn set_user_companies(id: i64, body: SetCompanyAccess) -> ApiResult<CompanyAccess> {
-    put(&format!("/api/users/{id}/companies"), &body).await
+pub fn set_user_companies(id: i64, body: SetCompanyAccess) -> Call<CompanyAccess> {
+    put(&format!("/api/users/{id}/companies"), &body)
 }
 
 // --- Pickers (R18, R19), history (R21), reports (R22) --------------------------------------
@@ -371,7 +452,7 @@ pub enum Picker {
     UserInCharge,
 }
 
-pub async fn pick_users(picker: Picker, q: String) -> ApiResult<Page<UserRef>> {
+pub fn pick_users(picker: Picker, q: String) -> Call<Page<UserRef>> {
     let path = match picker {
         Picker::Users => "/api/pickers/users",
         Picker::UserInCharge => "/api/pickers/user-in-charge",
@@ -381,68 +462,65 @@ pub async fn pick_users(picker: Picker, q: String) -> ApiResult<Page<UserRef>> {
         limit: Some(20),
         ..ListQuery::default()
     };
-    get(&query.url(path)).await
+    get(&query.url(path))
 }
 
-pub async fn history(query: ListQuery) -> ApiResult<Page<HistoryEntry>> {
-    get(&query.url("/api/history")).await
+pub fn history(query: ListQuery) -> Call<Page<HistoryEntry>> {
+    get(&query.url("/api/history"))
 }
 
-pub async fn reports(query: ListQuery) -> ApiResult<Page<Report>> {
-    get(&query.url("/api/reports")).await
+pub fn reports(query: ListQuery) -> Call<Page<Report>> {
+    get(&query.url("/api/reports"))
 }
 
 // --- Mail (R24–R29) ------------------------------------------------------------------------
 
-pub async fn mail_settings() -> ApiResult<MailSettings> {
-    get("/api/settings/mail").await
+pub fn mail_settings() -> Call<MailSettings> {
+    get("/api/settings/mail")
 }
 
-pub async fn save_mail_settings(input: MailSettingsInput) -> ApiResult<MailSettings> {
-    put("/api/settings/mail", &input).await
+pub fn save_mail_settings(input: MailSettingsInput) -> Call<MailSettings> {
+    put("/api/settings/mail", &input)
 }
 
 /// A user's mail configuration (`Some(id)`) or one's own (Preferences, `None`).
-pub async fn mail_config(id: Option<i64>) -> ApiResult<UserMailConfig> {
+pub fn mail_config(id: Option<i64>) -> Call<UserMailConfig> {
     match id {
-        Some(id) => get(&format!("/api/users/{id}/mail")).await,
-        None => get("/api/preferences/mail").await,
+        Some(id) => get(&format!("/api/users/{id}/mail")),
+        None => get("/api/preferences/mail"),
     }
 }
 
 /// Sets a user's mail password (`Some((id, version))`) or one's own (`None`).
-pub async fn set_mail_password(
+pub fn set_mail_password(
     user: Option<(i64, i64)>,
     input: MailPasswordInput,
-) -> ApiResult<UserMailConfig> {
+) -> Call<UserMailConfig> {
     match user {
-        Some((id, version)) => {
-            put(
-                &format!("/api/users/{id}/mail-password?version={version}"),
-                &input,
-            )
-            .await
-        }
-        None => put("/api/preferences/mail-password", &input).await,
+        Some((id, version)) => put(
+            &format!("/api/users/{id}/mail-password?version={version}"),
+            &input,
+        ),
+        None => put("/api/preferences/mail-password", &input),
     }
 }
 
-pub async fn send_test_email(id: i64) -> ApiResult<MailSent> {
-    post(&format!("/api/users/{id}/test-email"), &()).await
+pub fn send_test_email(id: i64) -> Call<MailSent> {
+    post(&format!("/api/users/{id}/test-email"), &())
 }
 
-pub async fn resend_invitation(id: i64) -> ApiResult<Notice> {
-    post(&format!("/api/users/{id}/invitation"), &()).await
+pub fn resend_invitation(id: i64) -> Call<Notice> {
+    post(&format!("/api/users/{id}/invitation"), &())
 }
 
-pub async fn outbox(query: ListQuery) -> ApiResult<Page<OutboxMessage>> {
-    get(&query.url("/api/outbox")).await
+pub fn outbox(query: ListQuery) -> Call<Page<OutboxMessage>> {
+    get(&query.url("/api/outbox"))
 }
 
-pub async fn forgot_password(body: ForgotPassword) -> ApiResult<Notice> {
-    post("/api/password/forgot", &body).await
+pub fn forgot_password(body: ForgotPassword) -> Call<Notice> {
+    post("/api/password/forgot", &body)
 }
 
-pub async fn set_password(body: SetPassword) -> ApiResult<Notice> {
-    post("/api/password", &body).await
+pub fn set_password(body: SetPassword) -> Call<Notice> {
+    post("/api/password", &body)
 }

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use precinct_core::api::Page;
 
-use crate::api::{ApiFailure, ApiResult, ListQuery};
+use crate::api::{ApiFailure, ApiResult, Call, ListQuery, Request};
 use crate::i18n::{use_i18n, I18n, K};
 
 /// The answer of a call a screen shows, loaded again whenever a signal the fetch reads changes
@@ -41,32 +41,60 @@ impl<T: Send + Sync + 'static> Loaded<T> {
     }
 }
 
-pub fn load<T, F>(fetch: impl Fn() -> F + 'static) -> Loaded<T>
-where
-    T: Send + Sync + 'static,
-    F: std::future::Future<Output = ApiResult<T>> + 'static,
-{
-    let loaded = Loaded {
-        data: RwSignal::new(None),
-        trigger: Trigger::new(),
-        generation: StoredValue::new(0),
-    };
+pub fn load<T: Send + Sync + 'static>(call: impl Fn() -> Call<T> + 'static) -> Loaded<T> {
+    let loaded = Loaded::empty();
     effect(Box::new(move || {
         loaded.trigger.track();
-        let call = fetch();
+        let (request, read) = call().into_parts();
+        let ticket = loaded.next_ticket();
+        // Only this small closure is generic; sending is compiled once (`spawn_call`).
+        spawn_call(
+            request,
+            Box::new(move |answer| {
+                if loaded.generation.try_get_value() == Some(ticket) {
+                    loaded.data.try_set(Some(answer.and_then(read)));
+                }
+            }),
+        );
+    }));
+    loaded
+}
+
+/// A "loaded" value computed here rather than fetched (choices known in advance); computed
+/// again when a signal it reads changes (the language).
+pub fn computed<T: Send + Sync + 'static>(value: impl Fn() -> T + 'static) -> Loaded<T> {
+    let loaded = Loaded::empty();
+    effect(Box::new(move || {
+        loaded.data.set(Some(Ok(value())));
+    }));
+    loaded
+}
+
+impl<T: Send + Sync + 'static> Loaded<T> {
+    fn empty() -> Self {
+        Loaded {
+            data: RwSignal::new(None),
+            trigger: Trigger::new(),
+            generation: StoredValue::new(0),
+        }
+    }
+
+    /// Numbers each call, so only the newest one's answer is kept.
+    fn next_ticket(self) -> u32 {
         let mut ticket = 0;
-        loaded.generation.update_value(|generation| {
+        self.generation.update_value(|generation| {
             *generation = generation.wrapping_add(1);
             ticket = *generation;
         });
-        leptos::task::spawn_local(async move {
-            let result = call.await;
-            if loaded.generation.try_get_value() == Some(ticket) {
-                loaded.data.try_set(Some(result));
-            }
-        });
-    }));
-    loaded
+        ticket
+    }
+}
+
+/// Sends a request and hands its answer over: the one async path every load shares.
+pub fn spawn_call(request: Request, deliver: Box<dyn FnOnce(ApiResult<String>)>) {
+    leptos::task::spawn_local(async move {
+        deliver(request.send().await);
+    });
 }
 
 /// One effect type for every loader: the framework's effect code is compiled once.
@@ -319,6 +347,16 @@ pub fn confirm(i: I18n) -> bool {
 type DoneFuture =
     std::pin::Pin<Box<dyn std::future::Future<Output = ApiResult<Box<dyn FnOnce()>>>>>;
 
+type Finish = Box<dyn FnOnce(String) -> ApiResult<Box<dyn FnOnce()>>>;
+
+/// Sends a request, then reads its answer: not generic, compiled once.
+fn send_then(request: Request, finish: Finish) -> DoneFuture {
+    Box::pin(async move {
+        let text = request.send().await?;
+        finish(text)
+    })
+}
+
 /// The state of one save (or delete, enable, ...): in progress, done, or refused. Setting it
 /// from a finished call is all a screen does; `SaveStatus` shows it.
 #[derive(Debug, Clone, Copy)]
@@ -348,13 +386,25 @@ impl Busy {
     }
 
     /// Runs one call; `done` gets its answer when it succeeds.
-    pub fn run<T: 'static>(
+    pub fn run<T: 'static>(self, call: Call<T>, done: impl FnOnce(T) + 'static) {
+        let (request, read) = call.into_parts();
+        self.start(send_then(
+            request,
+            Box::new(move |text| {
+                let value = read(text)?;
+                Ok(Box::new(move || done(value)) as Box<dyn FnOnce()>)
+            }),
+        ));
+    }
+
+    /// Runs several calls one after the other (a screen's own async steps).
+    pub fn run_steps<T: 'static>(
         self,
-        call: impl std::future::Future<Output = ApiResult<T>> + 'static,
+        steps: impl std::future::Future<Output = ApiResult<T>> + 'static,
         done: impl FnOnce(T) + 'static,
     ) {
         self.start(Box::pin(async move {
-            let value = call.await?;
+            let value = steps.await?;
             Ok(Box::new(move || done(value)) as Box<dyn FnOnce()>)
         }));
     }
@@ -451,11 +501,11 @@ pub fn LoadedSelect(
 }
 
 /// A first page of up to 200 records as select choices.
-pub async fn choices<T>(
-    call: impl std::future::Future<Output = ApiResult<Page<T>>>,
-    pair: impl Fn(T) -> (String, String),
-) -> ApiResult<Vec<(String, String)>> {
-    Ok(call.await?.items.into_iter().map(pair).collect())
+pub fn choices<T: 'static>(
+    call: Call<Page<T>>,
+    pair: impl Fn(T) -> (String, String) + 'static,
+) -> Call<Vec<(String, String)>> {
+    call.map(move |page| page.items.into_iter().map(pair).collect())
 }
 
 pub fn first_200() -> ListQuery {
@@ -541,28 +591,19 @@ pub fn table(i: I18n, test: &'static str, columns: &'static [K], rows: Vec<Vec<C
 /// the loading and rendering code exists once.
 pub type Rows = Page<Vec<Cell>>;
 
-type RowsFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ApiResult<Rows>>>>;
-
 /// How a list screen gets its rows for a query.
-pub type FetchRows = std::rc::Rc<dyn Fn(ListQuery) -> RowsFuture>;
+pub type FetchRows = std::rc::Rc<dyn Fn(ListQuery) -> Call<Rows>>;
 
 /// Wraps a list call whose records become rows of cells.
-pub fn fetch_rows<T: 'static, F>(
-    call: impl Fn(ListQuery) -> F + 'static,
+pub fn fetch_rows<T: 'static>(
+    call: impl Fn(ListQuery) -> Call<Page<T>> + 'static,
     row: impl Fn(T) -> Vec<Cell> + Copy + 'static,
-) -> FetchRows
-where
-    F: std::future::Future<Output = ApiResult<Page<T>>> + 'static,
-{
+) -> FetchRows {
     std::rc::Rc::new(move |query| {
-        let call = call(query);
-        Box::pin(async move {
-            let page = call.await?;
-            Ok(Page {
-                items: page.items.into_iter().map(row).collect(),
-                next_cursor: page.next_cursor,
-                total: page.total,
-            })
+        call(query).map(move |page| Page {
+            items: page.items.into_iter().map(row).collect(),
+            next_cursor: page.next_cursor,
+            total: page.total,
         })
     })
 }
@@ -582,12 +623,11 @@ pub fn fixed_choices(
     choices: &'static [(&'static str, K)],
     i: I18n,
 ) -> Loaded<Vec<(String, String)>> {
-    load(move || {
-        let list = choices
+    computed(move || {
+        choices
             .iter()
             .map(|(value, key)| (value.to_string(), i.t(*key).to_string()))
-            .collect();
-        async move { Ok(list) }
+            .collect()
     })
 }
 

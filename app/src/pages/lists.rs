@@ -8,7 +8,7 @@ use precinct_core::api::{Area, Company, Directory, Employee, Group, Page, Projec
 use super::companies::directory_choices;
 use super::users::{area_choices, group_choices};
 use super::{is_admin, use_me};
-use crate::api::{self, ApiResult, ListQuery};
+use crate::api::{self, Call, ListQuery};
 use crate::i18n::{use_i18n, K};
 use crate::ui::{
     choices, fetch_rows, first_200, fixed_choices, list_screen, Cell, Filter, ListScreen,
@@ -248,12 +248,12 @@ fn take_company(mut query: ListQuery) -> (Option<i64>, ListQuery) {
     (company, query)
 }
 
-fn empty<T>() -> ApiResult<Page<T>> {
-    Ok(Page {
+fn empty<T>() -> Page<T> {
+    Page {
         items: Vec::new(),
         next_cursor: None,
         total: 0,
-    })
+    }
 }
 
 /// The company filter of a data-entry screen: the actor's companies (R20), the session's
@@ -291,11 +291,9 @@ pub fn projects_page() -> impl IntoView {
         columns: &[K::Code, K::Name],
         filters: vec![company_filter()],
         fetch: fetch_rows(
-            |query| async move {
-                match take_company(query) {
-                    (Some(company), query) => api::projects(company, query).await,
-                    (None, _) => empty(),
-                }
+            |query| match take_company(query) {
+                (Some(company), query) => api::projects(company, query),
+                (None, _) => Call::ready(empty()),
             },
             |project: Project| vec![Cell::Text(project.code), Cell::Text(project.name)],
         ),
@@ -312,11 +310,9 @@ pub fn employees_page() -> impl IntoView {
         columns: &[K::Code, K::Name],
         filters: vec![company_filter()],
         fetch: fetch_rows(
-            |query| async move {
-                match take_company(query) {
-                    (Some(company), query) => api::employees(company, query).await,
-                    (None, _) => empty(),
-                }
+            |query| match take_company(query) {
+                (Some(company), query) => api::employees(company, query),
+                (None, _) => Call::ready(empty()),
             },
             |employee: Employee| vec![Cell::Text(employee.code), Cell::Text(employee.name)],
         ),

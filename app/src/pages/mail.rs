@@ -357,7 +357,7 @@ pub fn UserMail(id: i64, version: RwSignal<i64>, mail_user: RwSignal<String>) ->
         password_set.set(config.mail_password_set);
         // Setting the mail password changed the user's record version.
         leptos::task::spawn_local(async move {
-            if let Ok(user) = api::user(id).await {
+            if let Ok(user) = api::user(id).send().await {
                 version.try_set(user.version);
             }
         });

@@ -42,7 +42,7 @@ use precinct_core::policy::{AccessLevel, OptionCode};
 
 use crate::api;
 use crate::i18n::{use_i18n, K};
-use crate::ui::{failure_view, load, loading_view, Loaded};
+use crate::ui::{failure_view, load, loading_view, Busy, Loaded};
 
 /// Who is signed in, shared by the screens under one frame.
 #[derive(Clone, Copy)]
@@ -187,22 +187,16 @@ pub fn LangSwitch() -> impl IntoView {
 pub fn TopBar(me: Me) -> impl IntoView {
     let i = use_i18n();
     let navigate = use_navigate();
-    let sign_out = Action::new_local(|_: &()| api::sign_out());
-    let back = Action::new_local(|_: &()| api::stop_acting());
+    let sign_out = Busy::new();
+    let back = Busy::new();
+    // Signed out, or the session had already ended: either way, back to the sign-in page.
     Effect::new(move |_| {
-        if sign_out.value().get().is_some() {
+        if sign_out.saved.get() || sign_out.failure.get().is_some() {
             navigate("/", Default::default());
         }
     });
     let session = use_context::<Session>();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = back.value().get() {
-            if let Some(session) = session {
-                session.0.refetch();
-            }
-        }
-    });
-    let back_failure = move || back.value().get().and_then(Result::err);
+    let back_failure = move || back.failure.get();
     let company = me.company.clone();
     let acting = me.real_user_code.clone().map(|real| {
         view! {
@@ -211,8 +205,12 @@ pub fn TopBar(me: Me) -> impl IntoView {
                     {i.s(K::ActingAs)}" "<strong>{me.name.clone()}" ("{me.user_code.clone()}")"</strong>
                     " — "{i.s(K::SignedInAs)}" "<strong>{real}</strong>
                 </span>
-                <button type="button" disabled=move || back.pending().get()
-                    on:click=move |_| { back.dispatch(()); }>{i.s(K::BackToMyself)}</button>
+                <button type="button" disabled=move || back.pending.get()
+                    on:click=move |_| back.run(api::stop_acting(), move |_| {
+                        if let Some(session) = session {
+                            session.0.refetch();
+                        }
+                    })>{i.s(K::BackToMyself)}</button>
                 {move || back_failure().map(|failure| failure_view(i, failure, None))}
             </div>
         }
@@ -228,7 +226,7 @@ pub fn TopBar(me: Me) -> impl IntoView {
             })}
             <span class="who" data-test="who">{me.name.clone()}" · "{me.user_code.clone()}</span>
             <LangSwitch/>
-            <button class="link" on:click=move |_| { sign_out.dispatch(()); }>{i.s(K::SignOut)}</button>
+            <button class="link" on:click=move |_| sign_out.run(api::sign_out(), |_| ())>{i.s(K::SignOut)}</button>
         </header>
         {acting}
     }

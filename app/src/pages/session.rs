@@ -9,7 +9,7 @@ use precinct_core::ids::CompanyId;
 use super::{use_me, use_signed_in, Session, TopBar};
 use crate::api;
 use crate::i18n::{use_i18n, K};
-use crate::ui::{failure_view, list_view, load, ListState, SearchBox};
+use crate::ui::{failure_view, list_view, load, Busy, ListState, SearchBox};
 
 /// The companies the person may work in, searchable; picking one makes it the session's.
 #[component]
@@ -19,21 +19,24 @@ pub fn CompanyChooser() -> impl IntoView {
     let navigate = use_navigate();
     let state = ListState::new();
     let companies = load(move || api::selectable_companies(state.query(Vec::new())));
-    let choose =
-        Action::new_local(|id: &CompanyId| api::choose_company(ChooseCompany { company_id: *id }));
+    let choose = Busy::new();
     let session = use_context::<Session>();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = choose.value().get() {
-            if let Some(session) = session {
-                session.0.refetch();
-            }
-            navigate("/console", Default::default());
-        }
-    });
+    let pick = move |id: CompanyId| {
+        let navigate = navigate.clone();
+        choose.run(
+            api::choose_company(ChooseCompany { company_id: id }),
+            move |_| {
+                if let Some(session) = session {
+                    session.0.refetch();
+                }
+                navigate("/console", Default::default());
+            },
+        );
+    };
     let current = move || me.get().and_then(|me| me.company).map(|company| company.id);
     view! {
         <SearchBox state id="company-search"/>
-        {move || choose.value().get().and_then(Result::err).map(|failure| failure_view(i, failure, None))}
+        {move || choose.failure.get().map(|failure| failure_view(i, failure, None))}
             {move || list_view(i, state, companies.get(), |items| view! {
                 <ul class="choices" data-test="company-choices">
                     {items.into_iter().map(|company| {
@@ -43,8 +46,11 @@ pub fn CompanyChooser() -> impl IntoView {
                             <li>
                                 <button type="button" class="choice"
                                     aria-pressed=move || is_current().to_string()
-                                    disabled=move || choose.pending().get()
-                                    on:click=move |_| { choose.dispatch(id); }>
+                                    disabled=move || choose.pending.get()
+                                    on:click={
+                                        let pick = pick.clone();
+                                        move |_| pick(id)
+                                    }>
                                     <strong>{company.code.clone()}</strong>
                                     <span>{company.name.clone()}</span>
                                     {move || is_current().then(|| view! { <em>{i.s(K::Current)}</em> })}
@@ -78,12 +84,13 @@ pub fn LoginAsPage() -> impl IntoView {
     let navigate = use_navigate();
     let state = ListState::new();
     let candidates = load(move || api::login_as_candidates(state.query(Vec::new())));
-    let act = Action::new_local(|user: &UserRef| api::act_as(ActAs { user_id: user.id }));
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = act.value().get() {
-            navigate("/applications", Default::default());
-        }
-    });
+    let act = Busy::new();
+    let act_as = move |user: UserRef| {
+        let navigate = navigate.clone();
+        act.run(api::act_as(ActAs { user_id: user.id }), move |_| {
+            navigate("/applications", Default::default())
+        });
+    };
     view! {
             {move || me.get().and_then(Result::ok).map(|me| view! { <TopBar me/> })}
         <section class="page" id="content">
@@ -91,7 +98,7 @@ pub fn LoginAsPage() -> impl IntoView {
             <p class="hint">{i.s(K::LoginAsText)}</p>
             <p><a href="/applications">{i.s(K::ContinueAsMyself)}</a></p>
             <SearchBox state id="candidate-search"/>
-            {move || act.value().get().and_then(Result::err).map(|failure| failure_view(i, failure, None))}
+            {move || act.failure.get().map(|failure| failure_view(i, failure, None))}
                 {move || match candidates.get() {
                     Some(Err(failure)) if failure.status() == 403 => view! {
                         <p class="error" role="alert">{i.s(K::LoginAsNotAllowed)}</p>
@@ -103,8 +110,11 @@ pub fn LoginAsPage() -> impl IntoView {
                                 view! {
                                     <li>
                                         <button type="button" class="choice"
-                                            disabled=move || act.pending().get()
-                                            on:click=move |_| { act.dispatch(user.clone()); }>
+                                            disabled=move || act.pending.get()
+                                            on:click={
+                                                let act_as = act_as.clone();
+                                                move |_| act_as(user.clone())
+                                            }>
                                             <span>{label}</span>
                                             <em>{i.s(K::ActAs)}</em>
                                         </button>

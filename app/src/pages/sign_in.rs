@@ -5,6 +5,7 @@ use precinct_core::api::SignIn;
 use super::LangSwitch;
 use crate::api;
 use crate::i18n::{use_i18n, K};
+use crate::ui::Busy;
 
 /// The portal's sign-in screen (R03): user code (an email address) and password, a link for a
 /// forgotten password, and Options → Login as another user (R05).
@@ -15,20 +16,9 @@ pub fn SignInPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let login_as = RwSignal::new(false);
     let navigate = use_navigate();
-    let submit = Action::new_local(|body: &SignIn| api::sign_in(body.clone()));
-    let pending = submit.pending();
-
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = submit.value().get() {
-            let next = if login_as.get_untracked() {
-                "/login-as"
-            } else {
-                "/applications"
-            };
-            navigate(next, Default::default());
-        }
-    });
-    let error = move || submit.value().get().and_then(|result| result.err());
+    let submit = Busy::new();
+    let pending = submit.pending;
+    let error = move || submit.failure.get();
 
     view! {
         <div class="corner"><LangSwitch/></div>
@@ -38,9 +28,14 @@ pub fn SignInPage() -> impl IntoView {
                 novalidate
                 on:submit=move |event| {
                     event.prevent_default();
-                    submit.dispatch(SignIn {
+                    let navigate = navigate.clone();
+                    let body = SignIn {
                         user_code: user_code.get_untracked(),
                         password: password.get_untracked(),
+                    };
+                    submit.run(api::sign_in(body), move |_| {
+                        let next = if login_as.get_untracked() { "/login-as" } else { "/applications" };
+                        navigate(next, Default::default());
                     });
                 }
             >

@@ -153,21 +153,17 @@ fn UserDescription(
         let navigate = navigate.clone();
         match id {
             None => busy.run(
-                async move {
-                    let group_id = group_id.unwrap_or(GroupId(0));
-                    api::create_user(UserInput {
-                        user_code,
-                        name,
-                        group_id,
-                        language,
-                    })
-                    .await
-                },
+                api::create_user(UserInput {
+                    user_code,
+                    name,
+                    group_id: group_id.unwrap_or(GroupId(0)),
+                    language,
+                }),
                 move |user: User| {
                     navigate(&format!("/console/users/{}", user.id), Default::default())
                 },
             ),
-            Some(id) => busy.run(
+            Some(id) => busy.run_steps(
                 async move {
                     let user = api::update_user(
                         id,
@@ -178,6 +174,7 @@ fn UserDescription(
                             version: version_now,
                         },
                     )
+                    .send()
                     .await?;
                     match group_id.filter(|_| moving) {
                         Some(group_id) => {
@@ -188,6 +185,7 @@ fn UserDescription(
                                     version: user.version,
                                 },
                             )
+                            .send()
                             .await?;
                             Ok((moved.user, moved.warning))
                         }
@@ -313,6 +311,7 @@ async fn ticked_now(id: i64) -> ApiResult<Vec<CompanyId>> {
                 ..ListQuery::default()
             },
         )
+        .send()
         .await?;
         ticked.extend(
             access
@@ -349,7 +348,7 @@ fn UserAccess(id: i64) -> impl IntoView {
             _ => return,
         };
         let changes = changed.get_untracked();
-        busy.run(
+        busy.run_steps(
             async move {
                 let mut ticked: Vec<CompanyId> = ticked_now(id)
                     .await?
@@ -371,6 +370,7 @@ fn UserAccess(id: i64) -> impl IntoView {
                         version,
                     },
                 )
+                .send()
                 .await
             },
             move |_: CompanyAccess| {
