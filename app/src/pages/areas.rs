@@ -2,9 +2,10 @@
 //! worker refuses them anyway).
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use precinct_core::api::{Area, AreaInput};
 
+use super::use_record_id;
 use crate::api;
 use crate::i18n::{use_i18n, K};
 use crate::ui::{confirm, failure_view, load, loading_view, parse_id, Busy, TextField};
@@ -13,8 +14,7 @@ use crate::ui::{confirm, failure_view, load, loading_view, parse_id, Busy, TextF
 #[component]
 pub fn AreaFormPage() -> impl IntoView {
     let i = use_i18n();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id"));
+    let id = use_record_id();
     view! {
            <section class="page">
                <p><a href="/console/areas">{i.s(K::Back)}</a></p>

@@ -3,11 +3,12 @@
 //! picker.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use precinct_core::api::{Company, CompanyInput, UserRef};
 use precinct_core::ids::{AreaId, DirectoryId};
 
 use super::history::UserPicker;
+use super::use_record_id;
 use super::users::area_choices;
 use super::{is_admin, use_me};
 use crate::api::{self, Picker};
@@ -32,8 +33,7 @@ pub fn directory_choices() -> Loaded<Vec<(String, String)>> {
 #[component]
 pub fn CompanyFormPage() -> impl IntoView {
     let i = use_i18n();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id"));
+    let id = use_record_id();
     view! {
            <section class="page">
                <p><a href="/console/companies">{i.s(K::Back)}</a></p>

@@ -2,10 +2,11 @@
 //! directory carries the area of all its companies.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use precinct_core::api::{Directory, DirectoryInput};
 use precinct_core::ids::AreaId;
 
+use super::use_record_id;
 use super::users::area_choices;
 use crate::api;
 use crate::i18n::{use_i18n, K};
@@ -15,8 +16,7 @@ use crate::ui::{failure_view, load, loading_view, parse_id, Busy, LoadedSelect, 
 #[component]
 pub fn DirectoryFormPage() -> impl IntoView {
     let i = use_i18n();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id"));
+    let id = use_record_id();
     view! {
            <section class="page">
                <p><a href="/console/directories">{i.s(K::Back)}</a></p>

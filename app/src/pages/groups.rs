@@ -1,11 +1,12 @@
 //! **User Groups Management** (R09, R11, R12): code, description, access level, area, options.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use precinct_core::api::{Group, GroupInput};
 use precinct_core::ids::AreaId;
 use precinct_core::policy::{AccessLevel, OptionCode, OptionSet};
 
+use super::use_record_id;
 use super::users::area_choices;
 use super::{is_admin, use_me};
 use crate::api;
@@ -18,8 +19,7 @@ use crate::ui::{
 #[component]
 pub fn GroupFormPage() -> impl IntoView {
     let i = use_i18n();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id"));
+    let id = use_record_id();
     view! {
            <section class="page">
                <p><a href="/console/groups">{i.s(K::Back)}</a></p>

@@ -11,6 +11,7 @@ mod history;
 mod lists;
 mod mail;
 mod not_found;
+mod screens;
 mod session;
 mod sign_in;
 mod users;
@@ -30,12 +31,13 @@ pub use mail::{
     ForgotPasswordPage, MailSettingsPage, OutboxPage, PreferencesPage, SetPasswordPage,
 };
 pub use not_found::NotFound;
+pub use screens::{screens, use_record_id, ConsoleScreen};
 pub use session::{LoginAsPage, SelectCompanyPage};
 pub use sign_in::SignInPage;
 pub use users::UserFormPage;
 
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, A};
+use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use precinct_core::api::Me;
 use precinct_core::policy::{AccessLevel, OptionCode};
@@ -234,7 +236,7 @@ pub fn TopBar(me: Me) -> impl IntoView {
 
 /// The console's frame: top bar, navigation (a menu button on phones), and the screen.
 #[component]
-pub fn Shell() -> impl IntoView {
+pub fn Shell(page: Memo<ConsoleScreen>) -> impl IntoView {
     let i = use_i18n();
     let me = use_signed_in();
     let open = RwSignal::new(false);
@@ -262,7 +264,7 @@ pub fn Shell() -> impl IntoView {
                                    </ul>
                                </nav>
                                <div class="content" id="content" tabindex="-1">
-                                   <Outlet/>
+                                   {move || screens::console_screen(page.get())}
                                </div>
                            </div>
                        }.into_any()

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use precinct_core::api::{
     CompanyAccess, Language, MoveUser, SetCompanyAccess, User, UserInput, UserUpdate,
 };
@@ -12,6 +12,7 @@ use precinct_core::ids::{CompanyId, GroupId};
 
 use super::history::HistoryView;
 use super::mail::UserMail;
+use super::use_record_id;
 use crate::api::{self, ApiResult, ListQuery};
 use crate::i18n::{use_i18n, K};
 use crate::ui::{
@@ -45,8 +46,7 @@ pub fn area_choices() -> Loaded<Vec<(String, String)>> {
 #[component]
 pub fn UserFormPage() -> impl IntoView {
     let i = use_i18n();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id"));
+    let id = use_record_id();
     view! {
         <section class="page">
             <p><a href="/console/users">{i.s(K::Back)}</a></p>

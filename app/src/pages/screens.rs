@@ -1,0 +1,178 @@
+//! Which screen an address shows. The console matches addresses itself instead of declaring a
+//! route tree: one plain `match` compiles to far less than a generic type per route (the
+//! console's size budget), and the router still owns the history, links and the back button.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use super::*;
+
+/// The screens outside the console frame, and the console (whose frame stays while its screens
+/// change).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Screen {
+    SignIn,
+    ForgotPassword,
+    SetPassword,
+    Applications,
+    LoginAs,
+    Console,
+    NotFound,
+}
+
+/// The screens inside the console frame; `Record` screens read their id with `use_record_id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsoleScreen {
+    Home,
+    SelectCompany,
+    Users,
+    User,
+    Groups,
+    Group,
+    Areas,
+    Area,
+    Companies,
+    Company,
+    Directories,
+    Directory,
+    History,
+    AboutCompanies,
+    Projects,
+    Employees,
+    Reports,
+    MailSettings,
+    Outbox,
+    Preferences,
+    NotFound,
+}
+
+fn segments(path: &str) -> Vec<&str> {
+    path.split('/').filter(|part| !part.is_empty()).collect()
+}
+
+fn screen_of(path: &str) -> Screen {
+    match segments(path).as_slice() {
+        [] => Screen::SignIn,
+        ["forgot-password"] => Screen::ForgotPassword,
+        ["set-password"] => Screen::SetPassword,
+        ["applications"] => Screen::Applications,
+        ["login-as"] => Screen::LoginAs,
+        ["console", ..] => Screen::Console,
+        _ => Screen::NotFound,
+    }
+}
+
+fn console_screen_of(path: &str) -> ConsoleScreen {
+    use ConsoleScreen::*;
+    match segments(path).get(1..).unwrap_or_default() {
+        [] => Home,
+        ["select-company"] => SelectCompany,
+        ["users"] => Users,
+        ["users", _] => User,
+        ["groups"] => Groups,
+        ["groups", _] => Group,
+        ["areas"] => Areas,
+        ["areas", _] => Area,
+        ["companies"] => Companies,
+        ["companies", _] => Company,
+        ["directories"] => Directories,
+        ["directories", _] => Directory,
+        ["history"] => History,
+        ["about", "companies"] => AboutCompanies,
+        ["projects"] => Projects,
+        ["employees"] => Employees,
+        ["reports"] => Reports,
+        ["settings", "mail"] => MailSettings,
+        ["outbox"] => Outbox,
+        ["preferences"] => Preferences,
+        _ => NotFound,
+    }
+}
+
+/// The record a form screen shows: `new` or an id (`/console/users/42`).
+pub fn use_record_id() -> Memo<Option<String>> {
+    let location = use_location();
+    Memo::new(move |_| {
+        location
+            .pathname
+            .with(|path| match segments(path).as_slice() {
+                ["console", _, id] => Some(id.to_string()),
+                _ => None,
+            })
+    })
+}
+
+/// Every screen of the console, by address.
+pub fn screens() -> AnyView {
+    let location = use_location();
+    let screen = Memo::new(move |_| location.pathname.with(|path| screen_of(path)));
+    (move || match screen.get() {
+        Screen::SignIn => view! { <SignInPage/> }.into_any(),
+        Screen::ForgotPassword => view! { <ForgotPasswordPage/> }.into_any(),
+        Screen::SetPassword => view! { <SetPasswordPage/> }.into_any(),
+        Screen::Applications => view! { <ApplicationsPage/> }.into_any(),
+        Screen::LoginAs => view! { <LoginAsPage/> }.into_any(),
+        Screen::Console => {
+            let page = Memo::new(move |_| location.pathname.with(|path| console_screen_of(path)));
+            view! { <Shell page/> }.into_any()
+        }
+        Screen::NotFound => view! { <NotFound/> }.into_any(),
+    })
+    .into_any()
+}
+
+/// The screen inside the console frame.
+pub fn console_screen(page: ConsoleScreen) -> AnyView {
+    use ConsoleScreen::*;
+    match page {
+        Home => view! { <ConsolePage/> }.into_any(),
+        SelectCompany => view! { <SelectCompanyPage/> }.into_any(),
+        Users => users_page().into_any(),
+        User => view! { <UserFormPage/> }.into_any(),
+        Groups => groups_page().into_any(),
+        Group => view! { <GroupFormPage/> }.into_any(),
+        Areas => areas_page().into_any(),
+        Area => view! { <AreaFormPage/> }.into_any(),
+        Companies => companies_page().into_any(),
+        Company => view! { <CompanyFormPage/> }.into_any(),
+        Directories => directories_page().into_any(),
+        Directory => view! { <DirectoryFormPage/> }.into_any(),
+        History => view! { <HistoryPage/> }.into_any(),
+        AboutCompanies => about_companies_page().into_any(),
+        Projects => projects_page().into_any(),
+        Employees => employees_page().into_any(),
+        Reports => reports_page().into_any(),
+        MailSettings => view! { <MailSettingsPage/> }.into_any(),
+        Outbox => view! { <OutboxPage/> }.into_any(),
+        Preferences => view! { <PreferencesPage/> }.into_any(),
+        NotFound => view! { <super::NotFound/> }.into_any(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_map_to_their_screens() {
+        assert_eq!(screen_of("/"), Screen::SignIn);
+        assert_eq!(screen_of("/login-as"), Screen::LoginAs);
+        assert_eq!(screen_of("/console/users/7"), Screen::Console);
+        assert_eq!(screen_of("/nowhere"), Screen::NotFound);
+        assert_eq!(console_screen_of("/console"), ConsoleScreen::Home);
+        assert_eq!(console_screen_of("/console/"), ConsoleScreen::Home);
+        assert_eq!(console_screen_of("/console/users/new"), ConsoleScreen::User);
+        assert_eq!(
+            console_screen_of("/console/about/companies"),
+            ConsoleScreen::AboutCompanies
+        );
+        assert_eq!(
+            console_screen_of("/console/users/7/extra"),
+            ConsoleScreen::NotFound
+        );
+        assert_eq!(
+            console_screen_of("/console/nowhere"),
+            ConsoleScreen::NotFound
+        );
+    }
+}
