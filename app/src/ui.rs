@@ -8,52 +8,95 @@ use precinct_core::api::Page;
 use crate::api::{ApiFailure, ApiResult, Call, ListQuery, Request};
 use crate::i18n::{use_i18n, I18n, K};
 
+/// A loaded value with its type erased: every `Loaded` shares one signal type, so the
+/// framework's signal code is compiled once rather than once per screen's type.
+type Erased = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
+type Slot = RwSignal<Option<ApiResult<Erased>>>;
+
 /// The answer of a call a screen shows, loaded again whenever a signal the fetch reads changes
 /// (search, page, filters) or on `refetch`. Only the newest call's answer is kept. (Lighter
 /// than `LocalResource`: the console's size budget counts every generic instantiation.)
-pub struct Loaded<T: Send + Sync + 'static> {
-    data: RwSignal<Option<ApiResult<T>>>,
+pub struct Loaded<T> {
+    data: Slot,
     trigger: Trigger,
     generation: StoredValue<u32>,
+    kind: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<T: Send + Sync + 'static> Clone for Loaded<T> {
+impl<T> Clone for Loaded<T> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<T: Send + Sync + 'static> Copy for Loaded<T> {}
+impl<T> Copy for Loaded<T> {}
 
-impl<T: Clone + Send + Sync + 'static> Loaded<T> {
+impl<T: Clone + 'static> Loaded<T> {
     pub fn get(self) -> Option<ApiResult<T>> {
-        self.data.get()
+        typed(self.data.get())
     }
 
     pub fn get_untracked(self) -> Option<ApiResult<T>> {
-        self.data.get_untracked()
+        typed(self.data.get_untracked())
     }
 }
 
-impl<T: Send + Sync + 'static> Loaded<T> {
+/// The stored answer as the type its `Loaded` was made for (never anything else).
+fn typed<T: Clone + 'static>(answer: Option<ApiResult<Erased>>) -> Option<ApiResult<T>> {
+    match answer? {
+        Ok(value) => value.downcast_ref::<T>().cloned().map(Ok),
+        Err(failure) => Some(Err(failure)),
+    }
+}
+
+impl<T> Loaded<T> {
     pub fn refetch(self) {
         self.trigger.notify();
+    }
+
+    fn empty() -> Self {
+        Loaded {
+            data: RwSignal::new(None),
+            trigger: Trigger::new(),
+            generation: StoredValue::new(0),
+            kind: std::marker::PhantomData,
+        }
+    }
+}
+
+/// Numbers each call, so only the newest one's answer is kept.
+fn next_ticket(generation: StoredValue<u32>) -> u32 {
+    let mut ticket = 0;
+    generation.update_value(|generation| {
+        *generation = generation.wrapping_add(1);
+        ticket = *generation;
+    });
+    ticket
+}
+
+/// Keeps an answer if it is the newest call's.
+fn store(slot: Slot, generation: StoredValue<u32>, ticket: u32, answer: ApiResult<Erased>) {
+    if generation.try_get_value() == Some(ticket) {
+        slot.try_set(Some(answer));
     }
 }
 
 pub fn load<T: Send + Sync + 'static>(call: impl Fn() -> Call<T> + 'static) -> Loaded<T> {
-    let loaded = Loaded::empty();
+    let loaded = Loaded::<T>::empty();
+    let (slot, generation) = (loaded.data, loaded.generation);
     effect(Box::new(move || {
         loaded.trigger.track();
         let (request, read) = call().into_parts();
-        let ticket = loaded.next_ticket();
-        // Only this small closure is generic; sending is compiled once (`spawn_call`).
+        let ticket = next_ticket(generation);
+        // Only reading the answer is generic; sending and storing are compiled once.
         spawn_call(
             request,
             Box::new(move |answer| {
-                if loaded.generation.try_get_value() == Some(ticket) {
-                    loaded.data.try_set(Some(answer.and_then(read)));
-                }
+                let value = answer
+                    .and_then(read)
+                    .map(|value| std::sync::Arc::new(value) as Erased);
+                store(slot, generation, ticket, value);
             }),
         );
     }));
@@ -63,31 +106,12 @@ pub fn load<T: Send + Sync + 'static>(call: impl Fn() -> Call<T> + 'static) -> L
 /// A "loaded" value computed here rather than fetched (choices known in advance); computed
 /// again when a signal it reads changes (the language).
 pub fn computed<T: Send + Sync + 'static>(value: impl Fn() -> T + 'static) -> Loaded<T> {
-    let loaded = Loaded::empty();
+    let loaded = Loaded::<T>::empty();
+    let slot = loaded.data;
     effect(Box::new(move || {
-        loaded.data.set(Some(Ok(value())));
+        slot.set(Some(Ok(std::sync::Arc::new(value()) as Erased)));
     }));
     loaded
-}
-
-impl<T: Send + Sync + 'static> Loaded<T> {
-    fn empty() -> Self {
-        Loaded {
-            data: RwSignal::new(None),
-            trigger: Trigger::new(),
-            generation: StoredValue::new(0),
-        }
-    }
-
-    /// Numbers each call, so only the newest one's answer is kept.
-    fn next_ticket(self) -> u32 {
-        let mut ticket = 0;
-        self.generation.update_value(|generation| {
-            *generation = generation.wrapping_add(1);
-            ticket = *generation;
-        });
-        ticket
-    }
 }
 
 /// Sends a request and hands its answer over: the one async path every load shares.
