@@ -432,10 +432,11 @@ impl I18n {
 
     /// "3 of 120" under a list.
     pub fn shown_of(self, shown: usize, total: i64) -> String {
-        let total = if total > 10_000 {
+        // The API counts up to 1,000 and answers 1,001 for "more".
+        let total = if total > 1_000 {
             match self.lang() {
-                Lang::En => "more than 10,000".to_string(),
-                Lang::Fr => "plus de 10 000".to_string(),
+                Lang::En => "more than 1,000".to_string(),
+                Lang::Fr => "plus de 1 000".to_string(),
             }
         } else {
             total.to_string()
