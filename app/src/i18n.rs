@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use precinct_core::api::Language;
 use precinct_core::policy::{AccessLevel, OptionCode};
 
+use precinct_core::problem::{french_reason, french_status};
+
 use crate::api::ApiFailure;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -416,17 +418,16 @@ impl I18n {
         if failure.is_conflict() {
             return K::ChangedBySomeoneElse.text(lang).to_string();
         }
-        match failure.server_message() {
-            None => K::NetworkError.text(lang).to_string(),
-            Some(_) if lang == Lang::Fr && failure.status() == 404 => {
-                K::NotVisible.text(lang).to_string()
-            }
-            Some(_) if lang == Lang::Fr && K::known_code(failure.code()).is_some() => {
-                K::known_code(failure.code())
-                    .map(|key| key.text(lang).to_string())
-                    .unwrap_or_default()
-            }
-            Some(message) => message.to_string(),
+        match (lang, failure.server_message()) {
+            (_, None) => K::NetworkError.text(lang).to_string(),
+            (Lang::En, Some(message)) => message.to_string(),
+            // The server writes English; a French page says the same reason in French, by the
+            // problem's code (every code the worker sends), else by its status.
+            (Lang::Fr, Some(_)) => K::known_code(failure.code())
+                .map(|key| key.text(lang))
+                .or_else(|| french_reason(failure.code()))
+                .unwrap_or_else(|| french_status(failure.status()))
+                .to_string(),
         }
     }
 

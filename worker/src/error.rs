@@ -120,4 +120,111 @@ mod tests {
         assert_eq!(problem.status, 422);
         assert_eq!(problem.field.as_deref(), Some("user_code"));
     }
+
+    /// The string literal arguments of a call starting at `rest` (just after its `(`), in
+    /// order; `None` where an argument is not a literal.
+    fn literal_arguments(rest: &str) -> Vec<Option<String>> {
+        let mut arguments = Vec::new();
+        let (mut depth, mut current) = (0usize, String::new());
+        let mut in_string = false;
+        for c in rest.chars() {
+            match c {
+                '"' => in_string = !in_string,
+                '(' | '[' | '{' if !in_string => depth += 1,
+                ')' | ']' | '}' if !in_string && depth == 0 => {
+                    arguments.push(current);
+                    break;
+                }
+                ')' | ']' | '}' if !in_string => depth -= 1,
+                ',' if !in_string && depth == 0 => {
+                    arguments.push(std::mem::take(&mut current));
+                    continue;
+                }
+                _ => {}
+            }
+            current.push(c);
+        }
+        arguments
+            .into_iter()
+            .map(|argument| {
+                let argument = argument.trim();
+                (argument.len() > 2 && argument.starts_with('"') && argument.ends_with('"'))
+                    .then(|| argument.trim_matches('"').to_string())
+            })
+            .collect()
+    }
+
+    fn worker_sources(dir: &std::path::Path, into: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                worker_sources(&path, into);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                // Tests make up codes of their own; only the code before them is read.
+                let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+                into.push((path.display().to_string(), code.to_string()));
+            }
+        }
+    }
+
+    /// French pages say the worker's refusals in French by their code (the console reads
+    /// `precinct_core::problem::french_reason`): every code the worker can send must be there.
+    #[test]
+    fn every_problem_code_has_a_french_reason() {
+        let mut sources = Vec::new();
+        worker_sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut sources,
+        );
+        // (call, which argument is the code)
+        let calls = [
+            ("ApiError::invalid(", 1),
+            ("ApiError::forbidden(", 0),
+            ("ApiError::conflict(", 0),
+            ("ApiError::bad_request(", 0),
+            ("Self::problem(", 1),
+            ("Self::forbidden(", 0),
+        ];
+        let mut codes = std::collections::BTreeSet::new();
+        for (file, text) in &sources {
+            for (call, position) in calls {
+                for (at, _) in text.match_indices(call) {
+                    if let Some(Some(code)) =
+                        literal_arguments(&text[at + call.len()..]).get(position)
+                    {
+                        codes.insert((code.clone(), file.clone()));
+                    }
+                }
+            }
+            for (at, _) in text.match_indices("code: \"") {
+                // Only the code of a problem or a mail failure (not an application's code).
+                let before = &text[at.saturating_sub(120)..at];
+                if !before.contains("Problem {") && !before.contains("MailFailure {") {
+                    continue;
+                }
+                let rest = &text[at + 7..];
+                if let Some(end) = rest.find('"') {
+                    codes.insert((rest[..end].to_string(), file.clone()));
+                }
+            }
+            // The mail providers' reasons: `("mail_...", message)` pairs in the adapters.
+            if file.ends_with("provider.rs") {
+                for (at, _) in text.match_indices("\"mail_") {
+                    if text[..at].trim_end().ends_with('(') {
+                        let rest = &text[at + 1..];
+                        if let Some(end) = rest.find('"') {
+                            codes.insert((rest[..end].to_string(), file.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(codes.len() > 40, "found only {} codes", codes.len());
+        let missing: Vec<_> = codes
+            .iter()
+            .filter(|(code, _)| precinct_core::problem::french_reason(code).is_none())
+            .collect();
+        assert!(missing.is_empty(), "codes without a French reason: {missing:?}");
+    }
 }
