@@ -225,6 +225,9 @@ mod tests {
             .iter()
             .filter(|(code, _)| precinct_core::problem::french_reason(code).is_none())
             .collect();
-        assert!(missing.is_empty(), "codes without a French reason: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "codes without a French reason: {missing:?}"
+        );
     }
 }
