@@ -22,7 +22,7 @@ pub fn french_reason(code: &str) -> Option<&'static str> {
     Some(match code {
         "not_found" | "not_visible" => "Cet enregistrement n'existe pas ou est hors de ce que vous pouvez voir.",
         "not_signed_in" => "Vous n'êtes pas connecté, ou votre session a pris fin. Reconnectez-vous.",
-        "invalid_credentials" => "Ce code utilisateur et ce mot de passe ne correspondent pas.",
+        "invalid_credentials" => "Le code utilisateur ou le mot de passe est incorrect.",
         "too_many_attempts" => "Trop de tentatives. Attendez quelques minutes avant de réessayer.",
         "csrf_header_missing" | "origin_mismatch" => "La demande a été refusée par sécurité. Rechargez la page et réessayez.",
         "method_not_allowed" | "invalid_json" | "empty_body" | "body_too_large" | "invalid_type" | "unknown_field" | "invalid_cursor" | "out_of_range" => "La demande n'a pas pu être lue. Rechargez la page et réessayez.",

@@ -57,6 +57,14 @@ for (const viewport of ["desktop", "phone"]) {
     assert.equal(await alert.textContent(), "The user code or the password is incorrect.");
     await shot(page, `${viewport}-04-sign-in-refused`);
     assert.equal(new URL(page.url()).pathname, "/");
+
+    // In French the server's refusal is said in French too (by its code), for an unknown user
+    // as for a wrong password.
+    await page.getByRole("button", { name: "Français" }).click();
+    await page.getByLabel("Code utilisateur").fill("nobody@example.com");
+    await page.getByRole("button", { name: "Se connecter", exact: true }).click();
+    await page.getByText("Le code utilisateur ou le mot de passe est incorrect.").waitFor();
+    assert.equal(await page.getByRole("alert").textContent(), "Le code utilisateur ou le mot de passe est incorrect.");
     await context.close();
   });
 

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+use leptos_router::location::{BrowserUrl, LocationProvider};
 
 use super::*;
 
@@ -106,6 +107,15 @@ pub fn use_record_id() -> Memo<Option<String>> {
 pub fn screens() -> AnyView {
     let location = use_location();
     let screen = Memo::new(move |_| location.pathname.with(|path| screen_of(path)));
+    // The router writes a new address into the browser's history only once the screen for it
+    // is ready (its `Routes` would say so); this is that signal, once the new address is shown.
+    let browser = use_context::<BrowserUrl>();
+    Effect::new(move |_| {
+        location.pathname.track();
+        if let Some(browser) = &browser {
+            browser.ready_to_complete();
+        }
+    });
     (move || match screen.get() {
         Screen::SignIn => view! { <SignInPage/> }.into_any(),
         Screen::ForgotPassword => view! { <ForgotPasswordPage/> }.into_any(),
