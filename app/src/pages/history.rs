@@ -24,12 +24,14 @@ pub fn UserPicker(
     let suggestions = load(move || api::pick_users(picker, value.get()));
     let list_id = format!("{id}-list");
     Effect::new(move |_| {
-        let typed = value.get().trim().to_lowercase();
+        // (ASCII case only: Unicode case tables would add ~14 KB to the console for user codes
+        // that are email addresses.)
+        let typed = value.get().trim().to_string();
         if let (Some(picked), Some(Ok(page))) = (picked, suggestions.get()) {
             let found = page
                 .items
                 .into_iter()
-                .find(|user| user.user_code.to_lowercase() == typed);
+                .find(|user| user.user_code.eq_ignore_ascii_case(&typed));
             if found.is_some() || typed.is_empty() {
                 picked.set(found);
             }
