@@ -298,9 +298,13 @@ fn UserDescription(
     }
 }
 
-/// Every company ticked for the user now: all pages, without the search.
-async fn ticked_now(id: i64) -> ApiResult<Vec<CompanyId>> {
-    let mut ticked = Vec::new();
+/// Every company ticked for the user now (all pages, without the search), with the changes
+/// made on screen applied: the set to save. (A map, already sorted and without duplicates.)
+async fn ticks_to_save(
+    id: i64,
+    mut ticks: BTreeMap<CompanyId, bool>,
+) -> ApiResult<Vec<CompanyId>> {
+    let changes = ticks.clone();
     let mut cursor = None;
     loop {
         let access = api::user_companies(
@@ -313,23 +317,23 @@ async fn ticked_now(id: i64) -> ApiResult<Vec<CompanyId>> {
         )
         .send()
         .await?;
-        ticked.extend(
-            access
-                .companies
-                .items
-                .iter()
-                .filter(|row| row.ticked)
-                .map(|row| row.id),
-        );
+        for row in access.companies.items.iter().filter(|row| row.ticked) {
+            if !changes.contains_key(&row.id) {
+                ticks.insert(row.id, true);
+            }
+        }
         match access.companies.next_cursor {
             Some(next) => cursor = Some(next),
-            None => return Ok(ticked),
+            None => break,
         }
     }
+    Ok(ticks
+        .into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(company, _)| company)
+        .collect())
 }
 
-/// The Access to Companies tab (R13 locked for local administrators, R14 only what the editor
-/// sees). Ticks changed on any page are kept until saved.
 #[component]
 fn UserAccess(id: i64) -> impl IntoView {
     let i = use_i18n();
@@ -350,19 +354,7 @@ fn UserAccess(id: i64) -> impl IntoView {
         let changes = changed.get_untracked();
         busy.run_steps(
             async move {
-                let mut ticked: Vec<CompanyId> = ticked_now(id)
-                    .await?
-                    .into_iter()
-                    .filter(|company| changes.get(company) != Some(&false))
-                    .collect();
-                ticked.extend(
-                    changes
-                        .iter()
-                        .filter(|(_, on)| **on)
-                        .map(|(company, _)| *company),
-                );
-                ticked.sort();
-                ticked.dedup();
+                let ticked = ticks_to_save(id, changes).await?;
                 api::set_user_companies(
                     id,
                     SetCompanyAccess {
