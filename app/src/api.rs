@@ -10,8 +10,9 @@ use precinct_core::api::{
     SetPassword, SignIn, User, UserInput, UserMailConfig, UserRef, UserUpdate, VersionOnly,
 };
 use precinct_core::problem::Problem;
-use serde::de::DeserializeOwned;
+use precinct_core::decode::{Decode, Json};
 use serde::Serialize;
+use wasm_bindgen::JsValue;
 
 /// Why a call failed, ready to show: the server's problem body, or a network failure.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,7 +99,7 @@ async fn exchange(method: &str, path: &str, body: Option<String>) -> ApiResult<S
 }
 
 fn problem(status: u16, text: &str) -> ApiFailure {
-    match serde_json::from_str::<Problem>(text) {
+    match decode::<Problem>(text.to_string()) {
         Ok(problem) => ApiFailure::Problem(problem),
         Err(_) => ApiFailure::Problem(Problem {
             status,
@@ -109,8 +110,44 @@ fn problem(status: u16, text: &str) -> ApiFailure {
     }
 }
 
-fn decode<T: DeserializeOwned>(text: String) -> ApiResult<T> {
-    serde_json::from_str(&text).map_err(|error| ApiFailure::Network(error.to_string()))
+/// A value parsed by the browser's `JSON.parse`, read by `precinct_core::decode` (the console
+/// carries no JSON parser of its own: see that module for why).
+struct Js(JsValue);
+
+impl Json for Js {
+    fn member(&self, name: &str) -> Option<Self> {
+        js_sys::Reflect::get(&self.0, &JsValue::from_str(name))
+            .ok()
+            .filter(|value| !value.is_null() && !value.is_undefined())
+            .map(Js)
+    }
+
+    fn text(&self) -> Option<String> {
+        self.0.as_string()
+    }
+
+    fn whole(&self) -> Option<i64> {
+        const SAFE: f64 = 9_007_199_254_740_991.0;
+        self.0
+            .as_f64()
+            .filter(|number| number.fract() == 0.0 && number.abs() <= SAFE)
+            .map(|number| number as i64)
+    }
+
+    fn flag(&self) -> Option<bool> {
+        self.0.as_bool()
+    }
+
+    fn elements(&self) -> Option<Vec<Self>> {
+        js_sys::Array::is_array(&self.0)
+            .then(|| js_sys::Array::from(&self.0).iter().map(Js).collect())
+    }
+}
+
+fn decode<T: Decode>(text: String) -> ApiResult<T> {
+    let json = js_sys::JSON::parse(&text)
+        .map_err(|_| ApiFailure::Network("the answer is not JSON".to_string()))?;
+    T::decode(&Js(json)).map_err(|error| ApiFailure::Network(error.to_string()))
 }
 
 fn encode<B: Serialize>(body: &B) -> ApiResult<String> {
@@ -157,7 +194,7 @@ pub struct Call<T> {
 impl<T: 'static> Call<T> {
     fn new(method: &'static str, path: String, body: Option<ApiResult<String>>) -> Self
     where
-        T: DeserializeOwned,
+        T: Decode,
     {
         Call {
             request: Request(Some(Outgoing { method, path, body })),
@@ -193,15 +230,15 @@ impl<T: 'static> Call<T> {
     }
 }
 
-fn get<T: DeserializeOwned + 'static>(path: &str) -> Call<T> {
+fn get<T: Decode + 'static>(path: &str) -> Call<T> {
     Call::new("GET", path.to_string(), None)
 }
 
-fn post<B: Serialize, T: DeserializeOwned + 'static>(path: &str, body: &B) -> Call<T> {
+fn post<B: Serialize, T: Decode + 'static>(path: &str, body: &B) -> Call<T> {
     Call::new("POST", path.to_string(), Some(encode(body)))
 }
 
-fn put<B: Serialize, T: DeserializeOwned + 'static>(path: &str, body: &B) -> Call<T> {
+fn put<B: Serialize, T: Decode + 'static>(path: &str, body: &B) -> Call<T> {
     Call::new("PUT", path.to_string(), Some(encode(body)))
 }
 
@@ -217,7 +254,7 @@ fn delete(path: &str) -> Call<()> {
     }
 }
 
-fn delete_json<T: DeserializeOwned + 'static>(path: &str) -> Call<T> {
+fn delete_json<T: Decode + 'static>(path: &str) -> Call<T> {
     Call::new("DELETE", path.to_string(), None)
 }
 

@@ -12,6 +12,7 @@
 )]
 
 pub mod api;
+pub mod decode;
 pub mod ids;
 pub mod policy;
 pub mod problem;

@@ -300,10 +300,7 @@ fn UserDescription(
 
 /// Every company ticked for the user now (all pages, without the search), with the changes
 /// made on screen applied: the set to save. (A map, already sorted and without duplicates.)
-async fn ticks_to_save(
-    id: i64,
-    mut ticks: BTreeMap<CompanyId, bool>,
-) -> ApiResult<Vec<CompanyId>> {
+async fn ticks_to_save(id: i64, mut ticks: BTreeMap<CompanyId, bool>) -> ApiResult<Vec<CompanyId>> {
     let changes = ticks.clone();
     let mut cursor = None;
     loop {

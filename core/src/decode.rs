@@ -1,0 +1,538 @@
+//! Reading the API's answers from an already parsed JSON value, for the console.
+//!
+//! Why not serde: the console's size budget (250 KB gzip for everything it downloads). serde's
+//! derived readers are generic over the parser and carry several code paths per type (maps,
+//! sequences, field names as text, bytes and numbers); measured, they were about 30 KB gzip of
+//! the console. Here each answer type lists its fields once, the browser's own `JSON.parse`
+//! does the parsing, and each field costs one call. The worker keeps serde for everything, and
+//! `tests` below check every type reads back exactly what serde wrote.
+
+use crate::api::{
+    Application, Applications, Area, Company, CompanyAccess, CompanyAccessRow, CompanyRef,
+    Directory, Employee, FieldChange, Group, HistoryEntry, Language, MailProvider, MailSent,
+    MailSettings, Me, Moved, Notice, OptionEntry, OutboxMessage, Page, Project, Report, User,
+    UserMailConfig, UserRef,
+};
+use crate::ids::{AccountId, AreaId, CompanyId, DirectoryId, GroupId, ReportId, UserId};
+use crate::policy::{AccessLevel, OptionCode};
+use crate::problem::Problem;
+
+/// A parsed JSON value, as the console's JavaScript host (or a test) holds it.
+pub trait Json: Sized {
+    /// The member `name` of an object; `None` when it is missing or `null`.
+    fn member(&self, name: &str) -> Option<Self>;
+    fn text(&self) -> Option<String>;
+    /// A number that is a whole number (ids, versions, times in milliseconds: all < 2^53).
+    fn whole(&self) -> Option<i64>;
+    fn flag(&self) -> Option<bool>;
+    fn elements(&self) -> Option<Vec<Self>>;
+}
+
+/// The answer did not have the shape the console expects: names the member at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError(pub String);
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unexpected answer: `{}`", self.0)
+    }
+}
+
+pub type Decoded<T> = Result<T, DecodeError>;
+
+/// A value the console reads out of a JSON value.
+pub trait Decode: Sized {
+    fn decode<J: Json>(json: &J) -> Decoded<Self>;
+
+    /// When the member is missing or `null` (only `Option`s and lists accept it).
+    fn absent() -> Option<Self> {
+        None
+    }
+}
+
+/// Reads the member `name` of `object` as `T`.
+pub fn member<T: Decode, J: Json>(object: &J, name: &str) -> Decoded<T> {
+    match object.member(name) {
+        Some(value) => T::decode(&value).map_err(|DecodeError(inner)| {
+            DecodeError(if inner.is_empty() {
+                name.to_string()
+            } else {
+                format!("{name}.{inner}")
+            })
+        }),
+        None => T::absent().ok_or_else(|| DecodeError(name.to_string())),
+    }
+}
+
+fn unexpected<T>() -> Decoded<T> {
+    Err(DecodeError(String::new()))
+}
+
+impl Decode for String {
+    fn decode<J: Json>(json: &J) -> Decoded<Self> {
+        json.text().map_or_else(unexpected, Ok)
+    }
+}
+
+impl Decode for i64 {
+    fn decode<J: Json>(json: &J) -> Decoded<Self> {
+        json.whole().map_or_else(unexpected, Ok)
+    }
+}
+
+impl Decode for u16 {
+    fn decode<J: Json>(json: &J) -> Decoded<Self> {
+        json.whole()
+            .and_then(|whole| u16::try_from(whole).ok())
+            .map_or_else(unexpected, Ok)
+    }
+}
+
+impl Decode for bool {
+    fn decode<J: Json>(json: &J) -> Decoded<Self> {
+        json.flag().map_or_else(unexpected, Ok)
+    }
+}
+
+impl<T: Decode> Decode for Option<T> {
+    fn decode<J: Json>(json: &J) -> Decoded<Self> {
+        T::decode(json).map(Some)
+    }
+
+    fn absent() -> Option<Self> {
+        Some(None)
+    }
+}
+
+impl<T: Decode> Decode for Vec<T> {
+    fn decode<J: Json>(json: &J) -> Decoded<Self> {
+        json.elements().map_or_else(unexpected, |elements| {
+            elements.iter().map(T::decode).collect()
+        })
+    }
+
+    fn absent() -> Option<Self> {
+        Some(Vec::new())
+    }
+}
+
+macro_rules! decode_ids {
+    ($($id:ident),*) => {$(
+        impl Decode for $id {
+            fn decode<J: Json>(json: &J) -> Decoded<Self> {
+                i64::decode(json).map($id)
+            }
+        }
+    )*};
+}
+
+decode_ids!(
+    AccountId,
+    AreaId,
+    CompanyId,
+    DirectoryId,
+    GroupId,
+    ReportId,
+    UserId
+);
+
+/// Enums travel as their `snake_case` names (`as_str` / `parse`, as serde writes them).
+macro_rules! decode_names {
+    ($($name:ident),*) => {$(
+        impl Decode for $name {
+            fn decode<J: Json>(json: &J) -> Decoded<Self> {
+                json.text()
+                    .and_then(|text| $name::parse(&text))
+                    .map_or_else(unexpected, Ok)
+            }
+        }
+    )*};
+}
+
+decode_names!(AccessLevel, OptionCode, Language, MailProvider);
+
+/// A struct read member by member; the struct literal makes the compiler check every field
+/// is listed.
+macro_rules! decode_structs {
+    ($($name:ident { $($field:ident),* $(,)? })*) => {$(
+        impl Decode for $name {
+            fn decode<J: Json>(json: &J) -> Decoded<Self> {
+                Ok($name { $($field: member(json, stringify!($field))?,)* })
+            }
+        }
+    )*};
+}
+
+decode_structs! {
+    Problem { status, code, message, field }
+    CompanyRef { id, code, name }
+    Me {
+        user_id, account_id, account_name, user_code, name, access_level, area_id, area_code,
+        options, real_user_code, company,
+    }
+    Application { code, name, description, path }
+    Applications { applications }
+    Area { id, code, description, version }
+    Directory { id, code, name, multidimensional, area_id, area_code, version }
+    UserRef { id, user_code, name }
+    Company {
+        id, code, name, directory_id, directory_code, area_id, area_code, user_in_charge,
+        version,
+    }
+    Group { id, code, description, access_level, area_id, area_code, options, members, version }
+    OptionEntry { code, grantable }
+    User {
+        id, user_code, name, group_id, group_code, access_level, area_id, area_code, active,
+        language, mail_user, version,
+    }
+    Moved { user, warning }
+    CompanyAccessRow { id, code, name, area_code, ticked }
+    CompanyAccess { locked, companies, version }
+    FieldChange { field, before, after }
+    HistoryEntry {
+        id, at, actor_user_code, on_behalf_of_user_code, entity_kind, entity_id, area_code,
+        action, summary, changes,
+    }
+    Report { id, code, title, kind, area_code }
+    Project { id, company_id, code, name }
+    Employee { id, company_id, code, name }
+    MailSettings {
+        configured, provider, api_base_url, api_key_set, sender_address, sender_name, version,
+    }
+    UserMailConfig { mail_user, mail_password_set, settings }
+    MailSent { to, provider, message }
+    OutboxMessage { id, at, kind, from_address, to_address, subject, text_body }
+    Notice { message }
+}
+
+impl<T: Decode> Decode for Page<T> {
+    fn decode<J: Json>(json: &J) -> Decoded<Self> {
+        Ok(Page {
+            items: member(json, "items")?,
+            next_cursor: member(json, "next_cursor")?,
+            total: member(json, "total")?,
+        })
+    }
+}
+
+/// An answer with no body the console reads (a DELETE's 204).
+impl Decode for () {
+    fn decode<J: Json>(_: &J) -> Decoded<Self> {
+        Ok(())
+    }
+
+    fn absent() -> Option<Self> {
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+
+    /// serde_json's value, so the tests read exactly what the worker's serde writes.
+    impl Json for serde_json::Value {
+        fn member(&self, name: &str) -> Option<Self> {
+            self.get(name).filter(|value| !value.is_null()).cloned()
+        }
+
+        fn text(&self) -> Option<String> {
+            self.as_str().map(str::to_string)
+        }
+
+        fn whole(&self) -> Option<i64> {
+            self.as_i64()
+        }
+
+        fn flag(&self) -> Option<bool> {
+            self.as_bool()
+        }
+
+        fn elements(&self) -> Option<Vec<Self>> {
+            self.as_array().cloned()
+        }
+    }
+
+    /// What serde writes, read back here, is the same value.
+    fn round_trip<T: Serialize + Decode + PartialEq + std::fmt::Debug>(value: T) {
+        let json = serde_json::to_value(&value).unwrap();
+        assert_eq!(T::decode(&json), Ok(value), "{json}");
+    }
+
+    fn company_ref() -> CompanyRef {
+        CompanyRef {
+            id: CompanyId(3),
+            code: "N01".into(),
+            name: "North One".into(),
+        }
+    }
+
+    fn user_ref() -> UserRef {
+        UserRef {
+            id: UserId(9),
+            user_code: "a@b.test".into(),
+            name: "Ann".into(),
+        }
+    }
+
+    fn user(area: Option<AreaId>) -> User {
+        User {
+            id: UserId(9),
+            user_code: "a@b.test".into(),
+            name: "Ann".into(),
+            group_id: GroupId(2),
+            group_code: "LA".into(),
+            access_level: AccessLevel::LocalAdministrator,
+            area_id: area,
+            area_code: area.map(|_| "NORTH".into()),
+            active: true,
+            language: Language::Fr,
+            mail_user: "a@b.test".into(),
+            version: 4,
+        }
+    }
+
+    fn settings(provider: Option<MailProvider>) -> MailSettings {
+        MailSettings {
+            configured: provider.is_some(),
+            provider,
+            api_base_url: "https://api.resend.com".into(),
+            api_key_set: true,
+            sender_address: "noreply@b.test".into(),
+            sender_name: "Precinct".into(),
+            version: 1,
+        }
+    }
+
+    fn page<T>(items: Vec<T>, next_cursor: Option<&str>) -> Page<T> {
+        Page {
+            items,
+            next_cursor: next_cursor.map(str::to_string),
+            total: 1001,
+        }
+    }
+
+    #[test]
+    fn every_answer_reads_back_what_serde_wrote() {
+        round_trip(Problem {
+            status: 422,
+            code: "too_long".into(),
+            message: "Too long.".into(),
+            field: Some("code".into()),
+        });
+        round_trip(Problem {
+            status: 404,
+            code: "not_found".into(),
+            message: "There is nothing here.".into(),
+            field: None,
+        });
+        for (acting, company) in [(None, None), (Some("admin@b.test"), Some(company_ref()))] {
+            round_trip(Me {
+                user_id: UserId(1),
+                account_id: AccountId(1),
+                account_name: "Demo".into(),
+                user_code: "a@b.test".into(),
+                name: "Ann".into(),
+                access_level: AccessLevel::Administrator,
+                area_id: company.as_ref().map(|_| AreaId(5)),
+                area_code: company.as_ref().map(|_| "NORTH".into()),
+                options: OptionCode::ALL.to_vec(),
+                real_user_code: acting.map(str::to_string),
+                company,
+            });
+        }
+        round_trip(Applications {
+            applications: vec![Application {
+                code: "security".into(),
+                name: "Security Console".into(),
+                description: "Users".into(),
+                path: "/console".into(),
+            }],
+        });
+        round_trip(page(vec![company_ref()], Some("c1")));
+        round_trip(page(vec![user_ref()], None));
+        round_trip(page(
+            vec![Area {
+                id: AreaId(5),
+                code: "NORTH".into(),
+                description: "North".into(),
+                version: 2,
+            }],
+            None,
+        ));
+        for area in [None, Some(AreaId(5))] {
+            round_trip(Directory {
+                id: DirectoryId(1),
+                code: "D1".into(),
+                name: "Main".into(),
+                multidimensional: area.is_some(),
+                area_id: area,
+                area_code: area.map(|_| "NORTH".into()),
+                version: 1,
+            });
+            round_trip(page(
+                vec![Company {
+                    id: CompanyId(3),
+                    code: "N01".into(),
+                    name: "North One".into(),
+                    directory_id: DirectoryId(1),
+                    directory_code: "D1".into(),
+                    area_id: area,
+                    area_code: area.map(|_| "NORTH".into()),
+                    user_in_charge: area.map(|_| user_ref()),
+                    version: 3,
+                }],
+                None,
+            ));
+            round_trip(Group {
+                id: GroupId(2),
+                code: "LA".into(),
+                description: "Local admins".into(),
+                access_level: AccessLevel::User,
+                area_id: area,
+                area_code: area.map(|_| "NORTH".into()),
+                options: vec![OptionCode::UsersManage, OptionCode::Preferences],
+                members: 12,
+                version: 7,
+            });
+            round_trip(Moved {
+                user: user(area),
+                warning: area.map(|_| "Moved.".into()),
+            });
+        }
+        round_trip(vec![OptionEntry {
+            code: OptionCode::HistoryRead,
+            grantable: false,
+        }]);
+        round_trip(page(vec![user(None)], Some("u")));
+        round_trip(CompanyAccess {
+            locked: false,
+            companies: page(
+                vec![CompanyAccessRow {
+                    id: CompanyId(3),
+                    code: "N01".into(),
+                    name: "North One".into(),
+                    area_code: Some("NORTH".into()),
+                    ticked: true,
+                }],
+                None,
+            ),
+            version: 4,
+        });
+        round_trip(page(
+            vec![HistoryEntry {
+                id: 1,
+                at: 1_764_049_200_000,
+                actor_user_code: Some("a@b.test".into()),
+                on_behalf_of_user_code: None,
+                entity_kind: "user".into(),
+                entity_id: Some(9),
+                area_code: None,
+                action: "update".into(),
+                summary: "Ann".into(),
+                changes: vec![FieldChange {
+                    field: "name".into(),
+                    before: Some("An".into()),
+                    after: None,
+                }],
+            }],
+            None,
+        ));
+        round_trip(page(
+            vec![Report {
+                id: ReportId(1),
+                code: "R1".into(),
+                title: "Payroll".into(),
+                kind: "report".into(),
+                area_code: None,
+            }],
+            None,
+        ));
+        round_trip(page(
+            vec![Project {
+                id: 1,
+                company_id: CompanyId(3),
+                code: "P1".into(),
+                name: "Bridge".into(),
+            }],
+            None,
+        ));
+        round_trip(page(
+            vec![Employee {
+                id: 1,
+                company_id: CompanyId(3),
+                code: "E1".into(),
+                name: "Eve".into(),
+            }],
+            None,
+        ));
+        for provider in [None, Some(MailProvider::Relay)] {
+            round_trip(UserMailConfig {
+                mail_user: "a@b.test".into(),
+                mail_password_set: provider.is_some(),
+                settings: settings(provider),
+            });
+        }
+        round_trip(MailSent {
+            to: "a@b.test".into(),
+            provider: MailProvider::Postmark,
+            message: "Sent.".into(),
+        });
+        round_trip(page(
+            vec![OutboxMessage {
+                id: 1,
+                at: 2,
+                kind: "invitation".into(),
+                from_address: "noreply@b.test".into(),
+                to_address: "a@b.test".into(),
+                subject: "Welcome".into(),
+                text_body: "Hello".into(),
+            }],
+            None,
+        ));
+        round_trip(Notice {
+            message: "Done.".into(),
+        });
+    }
+
+    #[test]
+    fn a_wrong_shape_names_the_member_at_fault() {
+        let json = serde_json::json!({ "id": 9, "user_code": "a@b.test", "name": 3 });
+        assert_eq!(UserRef::decode(&json), Err(DecodeError("name".into())));
+        let json =
+            serde_json::json!({ "items": [{ "id": 9, "user_code": "a@b.test" }], "total": 1 });
+        assert_eq!(
+            Page::<UserRef>::decode(&json),
+            Err(DecodeError("items.name".into()))
+        );
+        let json = serde_json::json!({ "code": "not_a_level" });
+        assert_eq!(
+            member::<AccessLevel, _>(&json, "code"),
+            Err(DecodeError("code".into()))
+        );
+    }
+
+    #[test]
+    fn missing_options_and_lists_are_empty_but_missing_values_are_errors() {
+        let json = serde_json::json!({ "items": [], "total": 0 });
+        assert_eq!(
+            Page::<UserRef>::decode(&json),
+            Ok(Page {
+                items: vec![],
+                next_cursor: None,
+                total: 0
+            })
+        );
+        let json = serde_json::json!({ "total": 0 });
+        assert_eq!(
+            Page::<UserRef>::decode(&json).map(|page| page.items.len()),
+            Ok(0)
+        );
+        let json = serde_json::json!({ "items": [] });
+        assert_eq!(
+            Page::<UserRef>::decode(&json),
+            Err(DecodeError("total".into()))
+        );
+    }
+}
