@@ -9,9 +9,9 @@ use precinct_core::api::{
     Moved, Notice, OptionEntry, OutboxMessage, Page, Project, Report, SetCompanyAccess,
     SetPassword, SignIn, User, UserInput, UserMailConfig, UserRef, UserUpdate, VersionOnly,
 };
-use precinct_core::problem::Problem;
 use precinct_core::decode::{Decode, Json};
-use serde::Serialize;
+use precinct_core::encode::{to_json, Encode};
+use precinct_core::problem::Problem;
 use wasm_bindgen::JsValue;
 
 /// Why a call failed, ready to show: the server's problem body, or a network failure.
@@ -150,10 +150,6 @@ fn decode<T: Decode>(text: String) -> ApiResult<T> {
     T::decode(&Js(json)).map_err(|error| ApiFailure::Network(error.to_string()))
 }
 
-fn encode<B: Serialize>(body: &B) -> ApiResult<String> {
-    serde_json::to_string(body).map_err(|error| ApiFailure::Network(error.to_string()))
-}
-
 /// A request ready to send, with no type attached: sending it is compiled once for every call.
 /// `None` is a call the console answers itself, without asking the server.
 pub struct Request(Option<Outgoing>);
@@ -161,7 +157,7 @@ pub struct Request(Option<Outgoing>);
 struct Outgoing {
     method: &'static str,
     path: String,
-    body: Option<ApiResult<String>>,
+    body: Option<String>,
 }
 
 pub type AnswerFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ApiResult<String>>>>;
@@ -170,10 +166,7 @@ impl Request {
     pub fn send(self) -> AnswerFuture {
         Box::pin(async move {
             match self.0 {
-                Some(outgoing) => {
-                    let body = outgoing.body.transpose()?;
-                    exchange(outgoing.method, &outgoing.path, body).await
-                }
+                Some(outgoing) => exchange(outgoing.method, &outgoing.path, outgoing.body).await,
                 None => Ok(String::new()),
             }
         })
@@ -192,7 +185,7 @@ pub struct Call<T> {
 }
 
 impl<T: 'static> Call<T> {
-    fn new(method: &'static str, path: String, body: Option<ApiResult<String>>) -> Self
+    fn new(method: &'static str, path: String, body: Option<String>) -> Self
     where
         T: Decode,
     {
@@ -234,12 +227,12 @@ fn get<T: Decode + 'static>(path: &str) -> Call<T> {
     Call::new("GET", path.to_string(), None)
 }
 
-fn post<B: Serialize, T: Decode + 'static>(path: &str, body: &B) -> Call<T> {
-    Call::new("POST", path.to_string(), Some(encode(body)))
+fn post<B: Encode, T: Decode + 'static>(path: &str, body: &B) -> Call<T> {
+    Call::new("POST", path.to_string(), Some(to_json(body)))
 }
 
-fn put<B: Serialize, T: Decode + 'static>(path: &str, body: &B) -> Call<T> {
-    Call::new("PUT", path.to_string(), Some(encode(body)))
+fn put<B: Encode, T: Decode + 'static>(path: &str, body: &B) -> Call<T> {
+    Call::new("PUT", path.to_string(), Some(to_json(body)))
 }
 
 /// A DELETE whose answer has no body the console reads.

@@ -13,6 +13,7 @@
 
 pub mod api;
 pub mod decode;
+pub mod encode;
 pub mod ids;
 pub mod policy;
 pub mod problem;
