@@ -95,24 +95,24 @@ const now = Date.now();
 const accountId = `(SELECT id FROM accounts WHERE name = ${quote(account)})`;
 const groupId = `(SELECT id FROM user_groups WHERE account_id = ${accountId} AND code = 'ADMINISTRATORS')`;
 const userId = `(SELECT id FROM users WHERE user_code_norm = ${quote(emailNorm)})`;
-const history = (kind, id, action, summary, changes) =>
-  `INSERT INTO history (account_id, at, actor_user_id, entity_kind, entity_id, area_id, action, summary, changes) ` +
-  `VALUES (${accountId}, ${now}, NULL, '${kind}', ${id}, NULL, '${action}', ${quote(summary)}, ${quote(JSON.stringify(changes))});`;
+const history = (kind, id, action, subject, summary, changes) =>
+  `INSERT INTO history (account_id, at, actor_user_id, entity_kind, entity_id, area_id, action, subject, summary, changes) ` +
+  `VALUES (${accountId}, ${now}, NULL, '${kind}', ${id}, NULL, '${action}', ${quote(subject)}, ${quote(summary)}, ${quote(JSON.stringify(changes))});`;
 
 const sql = [
   `INSERT INTO accounts (name, created_at) VALUES (${quote(account)}, ${now});`,
-  history("account", accountId, "created", `Account "${account}" created by the operator`, [
+  history("account", accountId, "created", account, `Account "${account}" created by the operator`, [
     { field: "name", before: null, after: account },
   ]),
   `INSERT INTO user_groups (account_id, code, description, access_level, area_id) ` +
     `VALUES (${accountId}, 'ADMINISTRATORS', 'Regular administrators', 'administrator', NULL);`,
-  history("group", groupId, "created", "User group ADMINISTRATORS created by the operator", [
+  history("group", groupId, "created", "ADMINISTRATORS", "User group ADMINISTRATORS created by the operator", [
     { field: "code", before: null, after: "ADMINISTRATORS" },
     { field: "access_level", before: null, after: "administrator" },
   ]),
   `INSERT INTO users (account_id, user_code, user_code_norm, name, name_norm, group_id, area_id, access_level, active, password_hash, created_at) ` +
     `VALUES (${accountId}, ${quote(email)}, ${quote(emailNorm)}, ${quote(name)}, ${quote(name.toLowerCase())}, ${groupId}, NULL, 'administrator', 1, ${quote(hash)}, ${now});`,
-  history("user", userId, "created", `User ${email} created by the operator`, [
+  history("user", userId, "created", email, `User ${email} created by the operator`, [
     { field: "user_code", before: null, after: email },
     { field: "name", before: null, after: name },
     { field: "group", before: null, after: "ADMINISTRATORS" },
@@ -158,7 +158,7 @@ function demoData() {
     `INSERT INTO employees (account_id, company_id, code, name) VALUES ` +
       `(${accountId}, ${company("N01")}, 'E-1', 'Ada Mason'), (${accountId}, ${company("N02")}, 'E-2', 'Bo Carpenter'), (${accountId}, ${company("S01")}, 'E-3', 'Cy Surveyor');`,
     `INSERT INTO mail_settings (account_id, provider, api_base_url, sender_address, sender_name) VALUES (${accountId}, 'outbox', '', 'no-reply@demo.precinct.test', 'Demo Construction Group');`,
-    history("account", accountId, "demo_seeded", "Demo areas, companies, groups and users created by the operator", []),
+    history("account", accountId, "demo_seeded", account, "Demo areas, companies, groups and users created by the operator", []),
   ];
   return lines.join("\n");
 }

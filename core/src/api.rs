@@ -358,6 +358,11 @@ pub struct HistoryEntry {
     pub entity_id: Option<i64>,
     pub area_code: Option<String>,
     pub action: String,
+    /// What the entry is about (a code, a user code): with `entity_kind` and `action` the console
+    /// says the entry in the reader's language (`history_sentence`).
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// The entry in English, as written (with details such as a provider's error).
     pub summary: String,
     pub changes: Vec<FieldChange>,
 }

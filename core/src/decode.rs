@@ -191,7 +191,7 @@ decode_structs! {
     FieldChange { field, before, after }
     HistoryEntry {
         id, at, actor_user_code, on_behalf_of_user_code, entity_kind, entity_id, area_code,
-        action, summary, changes,
+        action, subject, summary, changes,
     }
     Report { id, code, title, kind, area_code }
     Project { id, company_id, code, name }
@@ -429,8 +429,9 @@ mod tests {
                 entity_kind: "user".into(),
                 entity_id: Some(9),
                 area_code: None,
-                action: "update".into(),
-                summary: "Ann".into(),
+                action: "updated".into(),
+                subject: Some("a@b.test".into()),
+                summary: "User a@b.test updated".into(),
                 changes: vec![FieldChange {
                     field: "name".into(),
                     before: Some("An".into()),

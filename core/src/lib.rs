@@ -14,6 +14,7 @@
 pub mod api;
 pub mod decode;
 pub mod encode;
+pub mod history_text;
 pub mod ids;
 pub mod policy;
 pub mod problem;

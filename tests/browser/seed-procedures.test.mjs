@@ -381,6 +381,10 @@ for (const run of RUNS) {
     await heading(p, t.history).waitFor();
     await p.locator("ol[data-test=history] li").first().waitFor();
     assert.doesNotMatch(await p.locator("ol[data-test=history]").innerText(), /north|N01|S01|E\dA|paula/i);
+    const entries = await p.locator("ol[data-test=history] li strong").allInnerTexts();
+    // Entries are said in the page's language (French pages: from kind, action and subject).
+    const said = run.lang === "fr" ? /^(Utilisateur|Zone|Société|Groupe d'utilisateurs|Répertoire|Connexion|Fin de la connexion|Mot de passe|Accès|Invitation|Échec)/ : /^(User|Area|Company|Directory|Logged in|Stopped acting|Access|Invitation|Password|Sign-in|The )/;
+    for (const entry of entries) assert.match(entry, said, `history entry "${entry}" in ${run.lang}`);
     await p.waitForFunction(() => document.querySelectorAll("#user_from-list option").length > 0);
     const from = await p.locator("#user_from-list option").evaluateAll((o) => o.map((x) => x.value));
     assert.ok(from.length > 0 && from.every((c) => /west/.test(c)), from.join());

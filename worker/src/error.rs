@@ -230,4 +230,62 @@ mod tests {
             "codes without a French reason: {missing:?}"
         );
     }
+
+    /// French pages say history entries from (kind, action, subject): every kind and action the
+    /// worker writes must be in `precinct_core::history_text`.
+    #[test]
+    fn every_history_entry_has_a_french_sentence() {
+        let mut sources = Vec::new();
+        worker_sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut sources,
+        );
+        let mut pairs = std::collections::BTreeSet::new();
+        for (file, text) in &sources {
+            for (at, _) in text.match_indices("ctx.history(") {
+                let arguments = literal_arguments(&text[at + "ctx.history(".len()..]);
+                if let (Some(Some(kind)), Some(Some(action))) =
+                    (arguments.first(), arguments.get(3))
+                {
+                    pairs.insert((kind.clone(), action.clone(), file.clone()));
+                }
+            }
+            for (at, _) in text.match_indices("entity_kind: \"") {
+                let rest = &text[at + 14..];
+                let kind = rest.split('"').next().unwrap_or_default().to_string();
+                if let Some(action) = rest
+                    .split("action: \"")
+                    .nth(1)
+                    .filter(|_| rest.find("action: \"") < rest.find('}'))
+                    .and_then(|after| after.split('"').next())
+                {
+                    pairs.insert((kind, action.to_string(), file.clone()));
+                }
+            }
+        }
+        assert!(
+            pairs.len() > 15,
+            "found only {} kinds and actions",
+            pairs.len()
+        );
+        // Written through a variable, so not found above.
+        for (kind, action) in [
+            ("user", "enabled"),
+            ("user", "disabled"),
+            ("user", "invitation_sent"),
+            ("user", "reset_link_sent"),
+            ("user", "invitation_not_sent"),
+            ("account", "created"),
+            ("account", "demo_seeded"),
+        ] {
+            pairs.insert((kind.into(), action.into(), "(by variable)".into()));
+        }
+        let missing: Vec<_> = pairs
+            .iter()
+            .filter(|(kind, action, _)| {
+                precinct_core::history_text::french_history(kind, action, None).is_none()
+            })
+            .collect();
+        assert!(missing.is_empty(), "no French sentence for {missing:?}");
+    }
 }

@@ -118,6 +118,7 @@ pub async fn sign_in(
                     entity_id: Some(known.id),
                     area_id: known.area_id,
                     action: "sign_in_failed",
+                    subject: Some(&user_code),
                     summary: "Sign-in failed: wrong password, or the user is disabled",
                     changes: &[],
                 },

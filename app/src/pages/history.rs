@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 use precinct_core::api::{HistoryEntry, UserRef};
+use precinct_core::history_text::french_history;
 
 use crate::api::{self, Picker};
-use crate::i18n::{use_i18n, K};
+use crate::i18n::{use_i18n, I18n, Lang, K};
 use crate::ui::{day_start_ms, list_view, load, utc, ListState};
 
 /// A user chosen by typing: suggestions come from the picker endpoint (R18 or R19); `picked`
@@ -148,6 +149,16 @@ pub fn HistoryView(#[prop(optional)] fixed: Option<(&'static str, i64)>) -> impl
     }
 }
 
+/// The entry in the reader's language: the worker's English sentence, or the French one said
+/// from what the entry is about (`precinct_core::history_text`).
+fn entry_sentence(i: I18n, entry: &HistoryEntry) -> String {
+    match i.lang() {
+        Lang::En => entry.summary.clone(),
+        Lang::Fr => french_history(&entry.entity_kind, &entry.action, entry.subject.as_deref())
+            .unwrap_or_else(|| format!("{} ({})", i.t(K::Changes), entry.action)),
+    }
+}
+
 fn entry_view(entry: HistoryEntry) -> impl IntoView {
     let i = use_i18n();
     let who = entry
@@ -156,12 +167,13 @@ fn entry_view(entry: HistoryEntry) -> impl IntoView {
         .unwrap_or_else(|| "—".to_string());
     let behalf = entry.on_behalf_of_user_code.clone();
     let changes = entry.changes.clone();
+    let said = entry.clone();
     view! {
         <li>
             <p class="when"><time>{utc(entry.at)}</time>
                 {entry.area_code.clone().map(|area| view! { <span class="tag">{area}</span> })}
             </p>
-            <p><strong>{entry.summary.clone()}</strong></p>
+            <p><strong>{move || entry_sentence(i, &said)}</strong></p>
             <p class="who">{i.s(K::Who)}": "{who}
                 {behalf.map(|behalf| view! { " ("{i.s(K::OnBehalfOf)}" "{behalf}")" })}
             </p>

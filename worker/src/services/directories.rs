@@ -73,6 +73,7 @@ pub async fn create(ctx: &Ctx<'_>, input: DirectoryInput) -> ApiResult<Directory
                 None,
                 history_area,
                 "created",
+                Some(&code),
                 &format!("Directory {code} created"),
                 &changes,
             )?,
@@ -135,6 +136,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: DirectoryInput) -> ApiResult<
         Some(id),
         history_area,
         "updated",
+        Some(&code),
         &format!("Directory {code} updated"),
         &changes,
     )?);

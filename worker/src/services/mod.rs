@@ -41,6 +41,7 @@ impl Ctx<'_> {
         entity_id: Option<i64>,
         area_id: Option<i64>,
         action: &str,
+        subject: Option<&str>,
         summary: &str,
         changes: &[FieldChange],
     ) -> ApiResult<D1PreparedStatement> {
@@ -56,6 +57,7 @@ impl Ctx<'_> {
                 entity_id,
                 area_id,
                 action,
+                subject,
                 summary,
                 changes,
             },

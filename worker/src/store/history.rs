@@ -32,6 +32,7 @@ struct Row {
     entity_id: Option<i64>,
     area_code: Option<String>,
     action: String,
+    subject: Option<String>,
     summary: String,
     changes: String,
 }
@@ -90,7 +91,7 @@ pub async fn list(
     };
     let mut query = Sql::new(
         "SELECT h.id, h.at, h.actor_user_code, h.on_behalf_of_user_code, h.entity_kind, \
-        h.entity_id, a.code AS area_code, h.action, h.summary, h.changes ",
+        h.entity_id, a.code AS area_code, h.action, h.subject, h.summary, h.changes ",
     );
     query.append(from);
     if let Some((at, id)) = &params.after {
@@ -132,6 +133,7 @@ pub async fn list(
             entity_id: row.entity_id,
             area_code: row.area_code,
             action: row.action,
+            subject: row.subject,
             summary: row.summary,
             changes: serde_json::from_str::<Vec<FieldChange>>(&row.changes).unwrap_or_default(),
         })

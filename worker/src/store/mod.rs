@@ -69,6 +69,9 @@ pub struct HistoryEntry<'a> {
     pub entity_id: Option<i64>,
     pub area_id: Option<i64>,
     pub action: &'a str,
+    /// What the entry is about, as a person reads it (a code, a user code), so the console can
+    /// say the entry in either language; `summary` is the English sentence.
+    pub subject: Option<&'a str>,
     pub summary: &'a str,
     /// Field-by-field before/after, secrets already masked.
     pub changes: &'a [precinct_core::api::FieldChange],
@@ -85,8 +88,8 @@ pub fn insert_history(db: &D1Database, entry: &HistoryEntry<'_>) -> ApiResult<D1
         db,
         &format!(
             "INSERT INTO history (account_id, at, actor_user_id, actor_user_code, on_behalf_of_user_id, \
-             on_behalf_of_user_code, entity_kind, entity_id, area_id, action, summary, changes) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?11, ?12, {entity}, ?7, ?8, ?9, ?10)"
+             on_behalf_of_user_code, entity_kind, entity_id, area_id, action, summary, changes, subject) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?11, ?12, {entity}, ?7, ?8, ?9, ?10, ?13)"
         ),
         &[
             int(entry.account_id),
@@ -101,6 +104,7 @@ pub fn insert_history(db: &D1Database, entry: &HistoryEntry<'_>) -> ApiResult<D1
             text(&changes),
             entry.on_behalf_of.map_or(JsValue::NULL, |(_, code)| text(&code.to_lowercase())),
             text(entry.entity_kind),
+            entry.subject.map_or(JsValue::NULL, text),
         ],
     )
 }
