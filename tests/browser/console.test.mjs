@@ -109,10 +109,15 @@ test("deep links, the back button and unknown console routes", async () => {
   await signIn(page);
   await page.goto(worker.url + "/console/users");
   await heading(page, "Users").waitFor();
+  // The navigation says which section is shown (aria-current), on a record of it too.
+  const nav = page.getByRole("navigation", { name: "Console sections" });
+  const current = () => nav.locator("a[aria-current=page]").allInnerTexts();
+  assert.deepEqual(await current(), ["Security Management"]);
   await page.getByRole("link", { name: "la.north@demo.precinct.test" }).click();
   await heading(page, "Nora North").waitFor();
   await page.getByRole("link", { name: "Access to Companies" }).click();
   await page.locator("[data-test=access-note]").waitFor();
+  assert.deepEqual(await current(), ["Security Management"]);
   assert.match(await page.locator("[data-test=access-note]").textContent(), /always has access to every company/);
   // R13: a local administrator's companies are all ticked and locked.
   const boxes = page.locator("[data-test=access-rows] input[type=checkbox]");

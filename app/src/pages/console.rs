@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use super::session::CompanyChooser;
 use super::{use_me, NAV};
@@ -16,7 +15,7 @@ pub fn ConsolePage() -> impl IntoView {
             <h1>{i.s(K::SecurityConsole)}</h1>
             {move || me.get().map(|me| {
                 let tiles = NAV.iter().filter(|item| (item.show)(&me)).map(|item| view! {
-                    <li><A href=item.path attr:class="tile"><strong>{i.s(item.key)}</strong></A></li>
+                    <li><a href=item.path class="tile"><strong>{i.s(item.key)}</strong></a></li>
                 }).collect_view();
                 let company = me.company.clone();
                 view! {

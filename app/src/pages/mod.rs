@@ -37,13 +37,12 @@ pub use sign_in::SignInPage;
 pub use users::UserFormPage;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use precinct_core::api::Me;
 use precinct_core::policy::{AccessLevel, OptionCode};
 
 use crate::api;
-use crate::i18n::{use_i18n, K};
+use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::{failure_view, load, loading_view, Busy, Loaded};
 
 /// Who is signed in, shared by the screens under one frame.
@@ -234,6 +233,26 @@ pub fn TopBar(me: Me) -> impl IntoView {
     }
 }
 
+/// A navigation link that says when it is the page shown (`aria-current`), like the router's
+/// `<A>` without its path resolution (every link here is absolute).
+fn nav_link(path: &'static str, exact: bool, i: I18n, key: K) -> AnyView {
+    let location = leptos_router::hooks::use_location();
+    let current = move || {
+        location.pathname.with(|here| {
+            let here = here.trim_end_matches('/');
+            here == path
+                || (!exact
+                    && here
+                        .strip_prefix(path)
+                        .is_some_and(|rest| rest.starts_with('/')))
+        })
+    };
+    view! {
+        <a href=path aria-current=move || current().then_some("page")>{i.s(key)}</a>
+    }
+    .into_any()
+}
+
 /// The console's frame: top bar, navigation (a menu button on phones), and the screen.
 #[component]
 pub fn Shell(page: Memo<ConsoleScreen>) -> impl IntoView {
@@ -245,7 +264,7 @@ pub fn Shell(page: Memo<ConsoleScreen>) -> impl IntoView {
     None => loading_view(i),
                    Some(Ok(me)) => {
                        let items = NAV.iter().filter(|item| (item.show)(&me)).map(|item| view! {
-                           <li><A href=item.path>{i.s(item.key)}</A></li>
+                           <li>{nav_link(item.path, false, i, item.key)}</li>
                        }).collect_view();
                        view! {
                            <TopBar me=me.clone()/>
@@ -259,7 +278,7 @@ pub fn Shell(page: Memo<ConsoleScreen>) -> impl IntoView {
                                    aria-label=i.s(K::MainNav)
                                 on:click=move |_| open.set(false)>
                                    <ul>
-                                       <li><A href="/console" exact=true>{i.s(K::NavHome)}</A></li>
+                                       <li>{nav_link("/console", true, i, K::NavHome)}</li>
                                        {items}
                                    </ul>
                                </nav>
