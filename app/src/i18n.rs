@@ -266,6 +266,9 @@ strings! {
     OnBehalfOf => "on behalf of", "pour le compte de";
     Changes => "Changes", "Modifications";
     Empty => "(empty)", "(vide)";
+    SecretChanged => "(changed)", "(modifié)";
+    ApiKeyField => "API key", "Clé d'API";
+    ActingAsField => "Acting as", "Agit en tant que";
     KindUser => "Users", "Utilisateurs";
     KindGroup => "User groups", "Groupes";
     KindCompany => "Companies", "Sociétés";

@@ -385,6 +385,11 @@ for (const run of RUNS) {
     // Entries are said in the page's language (French pages: from kind, action and subject).
     const said = run.lang === "fr" ? /^(Utilisateur|Zone|Société|Groupe d'utilisateurs|Répertoire|Connexion|Fin de la connexion|Mot de passe|Accès|Invitation|Échec)/ : /^(User|Area|Company|Directory|Logged in|Stopped acting|Access|Invitation|Password|Sign-in|The )/;
     for (const entry of entries) assert.match(entry, said, `history entry "${entry}" in ${run.lang}`);
+    // Changed fields are named as the screens name them, in the page's language.
+    const fields = await p.locator("ol[data-test=history] dt").allTextContents();
+    assert.ok(fields.length > 0);
+    for (const field of fields) assert.doesNotMatch(field, /_|^[a-z]/, `field "${field}" is a raw name`);
+    assert.ok(fields.includes(run.lang === "fr" ? "Code utilisateur" : "User code"), fields.join());
     await p.waitForFunction(() => document.querySelectorAll("#user_from-list option").length > 0);
     const from = await p.locator("#user_from-list option").evaluateAll((o) => o.map((x) => x.value));
     assert.ok(from.length > 0 && from.every((c) => /west/.test(c)), from.join());

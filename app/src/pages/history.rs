@@ -2,8 +2,9 @@
 //! picked among the users of the actor's area (R18).
 
 use leptos::prelude::*;
-use precinct_core::api::{HistoryEntry, UserRef};
+use precinct_core::api::{HistoryEntry, Language, UserRef};
 use precinct_core::history_text::french_history;
+use precinct_core::policy::{AccessLevel, OptionCode};
 
 use crate::api::{self, Picker};
 use crate::i18n::{use_i18n, I18n, Lang, K};
@@ -149,6 +150,61 @@ pub fn HistoryView(#[prop(optional)] fixed: Option<(&'static str, i64)>) -> impl
     }
 }
 
+/// A changed field as the screens name it (the worker records the field's own name).
+fn field_label(i: I18n, field: &str) -> String {
+    let key = match field {
+        "code" => K::Code,
+        "name" => K::Name,
+        "description" => K::Description,
+        "area" => K::Area,
+        "directory" => K::Directory,
+        "group" => K::Group,
+        "user_code" => K::UserCode,
+        "user_in_charge" => K::UserInCharge,
+        "access_level" => K::AccessLevel,
+        "options" => K::Options,
+        "active" => K::Active,
+        "multidimensional" => K::Multidimensional,
+        "language" => K::Language,
+        "password" => K::Password,
+        "mail_user" => K::MailUser,
+        "mail_password" => K::MailPassword,
+        "companies" => K::KindCompany,
+        "acting_as" => K::ActingAsField,
+        "provider" => K::Provider,
+        "api_base_url" => K::ApiBaseUrl,
+        "api_key" => K::ApiKeyField,
+        "sender_address" => K::SenderAddress,
+        "sender_name" => K::SenderName,
+        other => return other.to_string(),
+    };
+    i.t(key).to_string()
+}
+
+/// A changed value in the reader's language where it is a word of the console (yes/no, a
+/// level, a language, options); codes, names and addresses as recorded.
+fn field_value(i: I18n, field: &str, value: Option<&str>) -> String {
+    let Some(value) = value else {
+        return i.t(K::Empty).to_string();
+    };
+    let word = match (field, value) {
+        (_, "(changed)") => Some(K::SecretChanged),
+        (_, "true") => Some(K::Yes),
+        (_, "false") => Some(K::No),
+        ("access_level", level) => AccessLevel::parse(level).map(K::level),
+        ("language", language) => Language::parse(language).map(K::language),
+        ("options", options) => {
+            return options
+                .split_whitespace()
+                .map(|option| OptionCode::parse(option).map_or(option, |code| i.t(K::option(code))))
+                .collect::<Vec<_>>()
+                .join(", ");
+        }
+        _ => None,
+    };
+    word.map_or_else(|| value.to_string(), |key| i.t(key).to_string())
+}
+
 /// The entry in the reader's language: the worker's English sentence, or the French one said
 /// from what the entry is about (`precinct_core::history_text`).
 fn entry_sentence(i: I18n, entry: &HistoryEntry) -> String {
@@ -181,13 +237,16 @@ fn entry_view(entry: HistoryEntry) -> impl IntoView {
                 <details>
                     <summary>{i.s(K::Changes)}</summary>
                     <dl>
-                        {changes.into_iter().map(|change| view! {
-                            <dt>{change.field.clone()}</dt>
-                            <dd>
-                                {change.before.clone().unwrap_or_else(|| i.t(K::Empty).to_string())}
-                                " → "
-                                {change.after.clone().unwrap_or_else(|| i.t(K::Empty).to_string())}
-                            </dd>
+                        {changes.into_iter().map(|change| {
+                            let field = change.field.clone();
+                            view! {
+                                <dt>{move || field_label(i, &field)}</dt>
+                                <dd>{move || format!(
+                                    "{} → {}",
+                                    field_value(i, &change.field, change.before.as_deref()),
+                                    field_value(i, &change.field, change.after.as_deref()),
+                                )}</dd>
+                            }
                         }).collect_view()}
                     </dl>
                 </details>

@@ -126,8 +126,7 @@ pub async fn create(ctx: &Ctx<'_>, input: CompanyInput) -> ApiResult<Company> {
                 None,
                 area,
                 "created",
-                Some(&code),
-                &format!("Company {code} created"),
+                (Some(&code), &format!("Company {code} created")),
                 &changes,
             )?,
         ],
@@ -196,8 +195,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
         Some(id),
         before.area_id,
         "updated",
-        Some(&code),
-        &format!("Company {code} updated"),
+        (Some(&code), &format!("Company {code} updated")),
         &changes,
     )?);
     store::commit(ctx.db, statements).await?;

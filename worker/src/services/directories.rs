@@ -73,8 +73,7 @@ pub async fn create(ctx: &Ctx<'_>, input: DirectoryInput) -> ApiResult<Directory
                 None,
                 history_area,
                 "created",
-                Some(&code),
-                &format!("Directory {code} created"),
+                (Some(&code), &format!("Directory {code} created")),
                 &changes,
             )?,
         ],
@@ -136,8 +135,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: DirectoryInput) -> ApiResult<
         Some(id),
         history_area,
         "updated",
-        Some(&code),
-        &format!("Directory {code} updated"),
+        (Some(&code), &format!("Directory {code} updated")),
         &changes,
     )?);
     store::commit(ctx.db, statements).await?;

@@ -190,8 +190,7 @@ pub async fn save_settings(
         None,
         None,
         "updated",
-        None,
-        "Mail settings changed",
+        (None, "Mail settings changed"),
         &changes,
     )?);
     store::commit(ctx.db, statements).await?;
@@ -261,8 +260,7 @@ async fn store_mail_password(
         Some(user.id),
         user.area_id,
         "mail_password_changed",
-        None,
-        "Mail password changed",
+        (None, "Mail password changed"),
         &changes,
     )?);
     store::commit(ctx.db, statements).await?;

@@ -41,8 +41,8 @@ impl Ctx<'_> {
         entity_id: Option<i64>,
         area_id: Option<i64>,
         action: &str,
-        subject: Option<&str>,
-        summary: &str,
+        // What the entry is about (for the console's French sentence), and its English sentence.
+        (subject, summary): (Option<&str>, &str),
         changes: &[FieldChange],
     ) -> ApiResult<D1PreparedStatement> {
         let (real_id, real_code, on_behalf) = self.who.history_actor();

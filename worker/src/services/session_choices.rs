@@ -93,8 +93,10 @@ pub async fn act_as(ctx: &Ctx<'_>, user_id: i64) -> ApiResult<()> {
                 Some(user_id),
                 target.area_id,
                 "impersonation_started",
-                Some(&target.user_code),
-                &format!("Logged in as {}", target.user_code),
+                (
+                    Some(&target.user_code),
+                    &format!("Logged in as {}", target.user_code),
+                ),
                 &changes,
             )?,
         ],
@@ -120,7 +122,7 @@ pub async fn stop_acting(ctx: &Ctx<'_>) -> ApiResult<()> {
                 "UPDATE sessions SET acting_user_id = NULL, company_id = NULL WHERE token_hash = ?1",
                 &[text(&ctx.who.session.token_hash)],
             )?,
-            ctx.history("user", Some(acting.user_id), acting.area_id, "impersonation_ended", Some(&acting.user_code), &format!("Stopped acting as {}", acting.user_code), &changes)?,
+            ctx.history("user", Some(acting.user_id), acting.area_id, "impersonation_ended", (Some(&acting.user_code), &format!("Stopped acting as {}", acting.user_code)), &changes)?,
         ],
     )
     .await?;

@@ -149,8 +149,7 @@ pub async fn create(ctx: &Ctx<'_>, input: UserInput) -> ApiResult<User> {
                 None,
                 area,
                 "created",
-                Some(&user_code),
-                &format!("User {user_code} created"),
+                (Some(&user_code), &format!("User {user_code} created")),
                 &changes,
             )?,
         ],
@@ -193,8 +192,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<User
                 Some(id),
                 before.area_id,
                 "updated",
-                Some(&user_code),
-                &format!("User {user_code} updated"),
+                (Some(&user_code), &format!("User {user_code} updated")),
                 &changes,
             )?,
         ],
@@ -230,8 +228,10 @@ pub async fn set_active(ctx: &Ctx<'_>, id: i64, version: i64, active: bool) -> A
         Some(id),
         before.area_id,
         action,
-        Some(&before.user_code),
-        &format!("User {} {action}", before.user_code),
+        (
+            Some(&before.user_code),
+            &format!("User {} {action}", before.user_code),
+        ),
         &changes,
     )?);
     store::commit(ctx.db, statements).await?;
@@ -261,8 +261,10 @@ pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
         Some(id),
         before.area_id,
         "deleted",
-        Some(&before.user_code),
-        &format!("User {} deleted", before.user_code),
+        (
+            Some(&before.user_code),
+            &format!("User {} deleted", before.user_code),
+        ),
         &changes,
     )?);
     store::commit(ctx.db, statements).await?;
@@ -317,8 +319,10 @@ pub async fn move_to_group(
                 Some(id),
                 before.area_id,
                 "moved",
-                Some(&before.user_code),
-                &format!("User {} moved to group {}", before.user_code, to.code),
+                (
+                    Some(&before.user_code),
+                    &format!("User {} moved to group {}", before.user_code, to.code),
+                ),
                 &changes,
             )?,
         ],
@@ -443,8 +447,10 @@ pub async fn set_company_access(
         Some(id),
         target.area_id,
         "access_changed",
-        Some(&target.user_code),
-        &format!("Access to companies of {} changed", target.user_code),
+        (
+            Some(&target.user_code),
+            &format!("Access to companies of {} changed", target.user_code),
+        ),
         &changes,
     )?);
     store::commit(ctx.db, statements).await?;
