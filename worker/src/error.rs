@@ -168,15 +168,21 @@ mod tests {
         }
     }
 
-    /// French pages say the worker's refusals in French by their code (the console reads
-    /// `precinct_core::problem::french_reason`): every code the worker can send must be there.
-    #[test]
-    fn every_problem_code_has_a_french_reason() {
+    /// The worker's own code (tests excluded), file by file.
+    fn worker_code() -> Vec<(String, String)> {
         let mut sources = Vec::new();
         worker_sources(
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
             &mut sources,
         );
+        sources
+    }
+
+    /// French pages say the worker's refusals in French by their code (the console reads
+    /// `precinct_core::problem::french_reason`): every code the worker can send must be there.
+    #[test]
+    fn every_problem_code_has_a_french_reason() {
+        let sources = worker_code();
         // (call, which argument is the code)
         let calls = [
             ("ApiError::invalid(", 1),
@@ -235,11 +241,7 @@ mod tests {
     /// worker writes must be in `precinct_core::history_text`.
     #[test]
     fn every_history_entry_has_a_french_sentence() {
-        let mut sources = Vec::new();
-        worker_sources(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut sources,
-        );
+        let sources = worker_code();
         let mut pairs = std::collections::BTreeSet::new();
         for (file, text) in &sources {
             for (at, _) in text.match_indices("ctx.history(") {
