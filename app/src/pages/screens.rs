@@ -158,31 +158,3 @@ pub fn console_screen(page: ConsoleScreen) -> AnyView {
         NotFound => view! { <super::NotFound/> }.into_any(),
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn addresses_map_to_their_screens() {
-        assert_eq!(screen_of("/"), Screen::SignIn);
-        assert_eq!(screen_of("/login-as"), Screen::LoginAs);
-        assert_eq!(screen_of("/console/users/7"), Screen::Console);
-        assert_eq!(screen_of("/nowhere"), Screen::NotFound);
-        assert_eq!(console_screen_of("/console"), ConsoleScreen::Home);
-        assert_eq!(console_screen_of("/console/"), ConsoleScreen::Home);
-        assert_eq!(console_screen_of("/console/users/new"), ConsoleScreen::User);
-        assert_eq!(
-            console_screen_of("/console/about/companies"),
-            ConsoleScreen::AboutCompanies
-        );
-        assert_eq!(
-            console_screen_of("/console/users/7/extra"),
-            ConsoleScreen::NotFound
-        );
-        assert_eq!(
-            console_screen_of("/console/nowhere"),
-            ConsoleScreen::NotFound
-        );
-    }
-}
