@@ -119,7 +119,6 @@ strings! {
     GoToSignIn => "Sign in", "Se connecter";
     PasswordShort => "The password needs at least 12 characters.", "Le mot de passe doit comporter au moins 12 caractères.";
     PasswordsDiffer => "The two passwords are not the same.", "Les deux mots de passe ne sont pas identiques.";
-    InvalidLink => "This link is not valid any more: it was already used or has expired. Ask for a new one.", "Ce lien n'est plus valide : il a déjà servi ou a expiré. Demandez-en un nouveau.";
     NoToken => "This page opens from the link in your invitation or password email.", "Cette page s'ouvre depuis le lien de votre e-mail d'invitation ou de réinitialisation.";
     BackToSignIn => "Back to sign-in", "Retour à la connexion";
     Options => "Options", "Options";
@@ -193,7 +192,6 @@ strings! {
     TestEmailSent => "Test email sent to", "E-mail de test envoyé à";
     ResendInvitation => "Resend invitation", "Renvoyer l'invitation";
     InvitationSent => "The invitation has been sent again.", "L'invitation a été renvoyée.";
-    MailSettingsMissing => "The account has no mail settings: a regular administrator must choose the mail provider and the sender address in General Settings > Miscellaneous first.", "Le compte n'a pas de paramètres de messagerie : un administrateur doit d'abord choisir le fournisseur et l'adresse d'expédition dans Paramètres généraux > Divers.";
     // General Settings > Miscellaneous, Outbox, Preferences
     NavMailSettings => "General Settings > Miscellaneous", "Paramètres généraux > Divers";
     NavOutbox => "Outbox", "Boîte d'envoi";
@@ -345,17 +343,6 @@ impl K {
         }
     }
 
-    /// The reasons a French screen translates rather than quoting the server.
-    pub fn known_code(code: &str) -> Option<K> {
-        Some(match code {
-            "mismatch" => K::PasswordsDiffer,
-            "weak_password" => K::PasswordShort,
-            "invalid_link" => K::InvalidLink,
-            "mail_settings_missing" => K::MailSettingsMissing,
-            _ => return None,
-        })
-    }
-
     /// The live R24 warning in the chosen language: core's sentence, translated.
     pub fn user_code_warning(code: &str) -> Option<K> {
         let problem = precinct_core::validate::user_code_problem(code)?;
@@ -426,9 +413,7 @@ impl I18n {
             (Lang::En, Some(message)) => message.to_string(),
             // The server writes English; a French page says the same reason in French, by the
             // problem's code (every code the worker sends), else by its status.
-            (Lang::Fr, Some(_)) => K::known_code(failure.code())
-                .map(|key| key.text(lang))
-                .or_else(|| french_reason(failure.code()))
+            (Lang::Fr, Some(_)) => french_reason(failure.code())
                 .unwrap_or_else(|| french_status(failure.status()))
                 .to_string(),
         }
