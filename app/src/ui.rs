@@ -115,7 +115,7 @@ pub fn computed<T: Send + Sync + 'static>(value: impl Fn() -> T + 'static) -> Lo
 }
 
 /// Sends a request and hands its answer over: the one async path every load shares.
-pub fn spawn_call(request: Request, deliver: Box<dyn FnOnce(ApiResult<String>)>) {
+fn spawn_call(request: Request, deliver: Box<dyn FnOnce(ApiResult<String>)>) {
     leptos::task::spawn_local(async move {
         deliver(request.send().await);
     });
