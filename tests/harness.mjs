@@ -46,6 +46,18 @@ export async function startWorker() {
 
 /** Starts the worker on an existing, migrated state folder (the benchmark's seeded data). */
 export async function startWorkerOn(state) {
+  // A port found free can be taken before wrangler (or workerd, for its own internal ports)
+  // binds it; such a start is retried on new ports rather than failing a whole test file.
+  for (let attempt = 1; ; attempt++) {
+    const started = await spawnWorker(state);
+    if (started.child) return handle(started, state);
+    if (!/Address already in use/.test(started.log) || attempt === 3) {
+      throw new Error(`wrangler dev did not start:\n${started.log}`);
+    }
+  }
+}
+
+async function spawnWorker(state) {
   const port = await freePort();
   // Its own devtools port too, so workers started side by side do not collide on the default.
   const inspector = await freePort();
@@ -56,25 +68,31 @@ export async function startWorkerOn(state) {
      "--var", "PRECINCT_MAIL_TIMEOUT_MS:1500", "--show-interactive-dev-session=false"],
     { cwd: ROOT, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
-  let log = "";
-  child.stdout.on("data", (chunk) => (log += chunk));
-  child.stderr.on("data", (chunk) => (log += chunk));
-  const url = `http://127.0.0.1:${port}`;
+  const started = { child, url: `http://127.0.0.1:${port}`, log: "" };
+  child.stdout.on("data", (chunk) => (started.log += chunk));
+  child.stderr.on("data", (chunk) => (started.log += chunk));
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
-      const response = await fetch(`${url}/api/health`);
-      if (response.ok) break;
+      const response = await fetch(`${started.url}/api/health`);
+      if (response.ok) return started;
     } catch {}
-    if (child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`wrangler dev did not start:\n${log}`);
+    if (child.exitCode !== null || /Address already in use/.test(started.log) || Date.now() > deadline) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {}
+      return { child: null, log: started.log };
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+function handle(started, state) {
+  const { child, url } = started;
   return {
     url,
     state,
-    log: () => log,
+    log: () => started.log,
     /** Runs SQL against this worker's local D1 (read-only checks in tests). */
     sql(query) {
       const out = run(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", query]);
