@@ -655,6 +655,55 @@ pub fn fixed_choices(
     })
 }
 
+/// A record screen, `/console/<records>/new` or `/console/<records>/:id`: the way back, then the
+/// form for a new record, or the record loaded by its id with its title and form (a failed load
+/// is announced; a malformed id is "not visible"). `form` gets the record and how to reload it.
+pub struct RecordScreen<T> {
+    pub back: &'static str,
+    pub new_title: K,
+    pub fetch: fn(i64) -> Call<T>,
+    pub title: fn(I18n, &T) -> String,
+    pub form: fn(Option<T>, Option<Callback<()>>) -> AnyView,
+}
+
+pub fn record_screen<T: Clone + Send + Sync + 'static>(screen: RecordScreen<T>) -> AnyView {
+    let i = use_i18n();
+    let id = crate::pages::use_record_id();
+    let RecordScreen {
+        back,
+        new_title,
+        fetch,
+        title,
+        form,
+    } = screen;
+    let shown = move || match id.get().as_deref() {
+        Some("new") => view! { <h1>{i.s(new_title)}</h1>{form(None, None)} }.into_any(),
+        other => match other.and_then(parse_id) {
+            Some(id) => {
+                let record = load(move || fetch(id));
+                let reload = Callback::new(move |_| record.refetch());
+                (move || match record.get() {
+                    None => loading_view(i),
+                    Some(Ok(record)) => {
+                        view! { <h1>{title(i, &record)}</h1>{form(Some(record), Some(reload))} }
+                            .into_any()
+                    }
+                    Some(Err(failure)) => failure_view(i, failure, None),
+                })
+                .into_any()
+            }
+            None => view! { <p class="error" role="alert">{i.s(K::NotVisible)}</p> }.into_any(),
+        },
+    };
+    view! {
+        <section class="page">
+            <p><a href=back>{i.s(K::Back)}</a></p>
+            {shown}
+        </section>
+    }
+    .into_any()
+}
+
 /// Every list screen: title, an optional "new" link, search, filters, the table with loading,
 /// empty and error states, and paging.
 pub struct ListScreen {

@@ -5,45 +5,23 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use precinct_core::api::{Area, AreaInput};
 
-use super::use_record_id;
 use crate::api;
 use crate::i18n::{use_i18n, K};
-use crate::ui::{confirm, failure_view, load, loading_view, parse_id, Busy, TextField};
+use crate::ui::{confirm, record_screen, Busy, RecordScreen, TextField};
 
 /// /console/areas/new and /console/areas/:id.
-#[component]
-pub fn AreaFormPage() -> impl IntoView {
-    let i = use_i18n();
-    let id = use_record_id();
-    view! {
-           <section class="page">
-               <p><a href="/console/areas">{i.s(K::Back)}</a></p>
-               {move || match id.get().as_deref() {
-                   Some("new") => view! { <h1>{i.s(K::NewArea)}</h1><AreaForm area=None/> }.into_any(),
-                   other => match other.and_then(parse_id) {
-                       Some(id) => {
-                           let area = load(move || api::area(id));
-                           let reload = Callback::new(move |_| area.refetch());
-                           view! {
-                                   {move || match area.get() {
-    None => loading_view(i),
-                                       Some(Ok(area)) => view! {
-                                           <h1>{i.s(K::Area)}" "{area.code.clone()}</h1>
-                                           <AreaForm area=Some(area) reload/>
-                                       }.into_any(),
-                                       Some(Err(failure)) => failure_view(i, failure, None),
-                                   }}
-                           }.into_any()
-                       }
-                       None => view! { <p class="error" role="alert">{i.s(K::NotVisible)}</p> }.into_any(),
-                   },
-               }}
-           </section>
-       }
+pub fn area_form_page() -> AnyView {
+    record_screen(RecordScreen {
+        back: "/console/areas",
+        new_title: K::NewArea,
+        fetch: api::area,
+        title: |i, area: &Area| format!("{} {}", i.t(K::Area), area.code),
+        form: |area, reload| view! { <AreaForm area reload/> }.into_any(),
+    })
 }
 
 #[component]
-fn AreaForm(area: Option<Area>, #[prop(optional)] reload: Option<Callback<()>>) -> impl IntoView {
+fn AreaForm(area: Option<Area>, reload: Option<Callback<()>>) -> impl IntoView {
     let i = use_i18n();
     let id = area.as_ref().map(|area| area.id.0);
     let code = RwSignal::new(area.as_ref().map(|a| a.code.clone()).unwrap_or_default());

@@ -8,13 +8,12 @@ use precinct_core::api::{Company, CompanyInput, UserRef};
 use precinct_core::ids::{AreaId, DirectoryId};
 
 use super::history::UserPicker;
-use super::use_record_id;
 use super::users::area_choices;
 use super::{is_admin, use_me};
 use crate::api::{self, Picker};
 use crate::i18n::{use_i18n, K};
 use crate::ui::{
-    choices, failure_view, first_200, load, loading_view, parse_id, Busy, Loaded, LoadedSelect,
+    choices, first_200, load, parse_id, record_screen, Busy, Loaded, LoadedSelect, RecordScreen,
     TextField,
 };
 
@@ -30,42 +29,18 @@ pub fn directory_choices() -> Loaded<Vec<(String, String)>> {
 }
 
 /// /console/companies/new and /console/companies/:id.
-#[component]
-pub fn CompanyFormPage() -> impl IntoView {
-    let i = use_i18n();
-    let id = use_record_id();
-    view! {
-           <section class="page">
-               <p><a href="/console/companies">{i.s(K::Back)}</a></p>
-               {move || match id.get().as_deref() {
-                   Some("new") => view! { <h1>{i.s(K::NewCompany)}</h1><CompanyForm company=None/> }.into_any(),
-                   other => match other.and_then(parse_id) {
-                       Some(id) => {
-                           let company = load(move || api::company(id));
-                           let reload = Callback::new(move |_| company.refetch());
-                           view! {
-                                   {move || match company.get() {
-    None => loading_view(i),
-                                       Some(Ok(company)) => view! {
-                                           <h1>{company.code.clone()}" · "{company.name.clone()}</h1>
-                                           <CompanyForm company=Some(company) reload/>
-                                       }.into_any(),
-                                       Some(Err(failure)) => failure_view(i, failure, None),
-                                   }}
-                           }.into_any()
-                       }
-                       None => view! { <p class="error" role="alert">{i.s(K::NotVisible)}</p> }.into_any(),
-                   },
-               }}
-           </section>
-       }
+pub fn company_form_page() -> AnyView {
+    record_screen(RecordScreen {
+        back: "/console/companies",
+        new_title: K::NewCompany,
+        fetch: api::company,
+        title: |_, company: &Company| format!("{} · {}", company.code, company.name),
+        form: |company, reload| view! { <CompanyForm company reload/> }.into_any(),
+    })
 }
 
 #[component]
-fn CompanyForm(
-    company: Option<Company>,
-    #[prop(optional)] reload: Option<Callback<()>>,
-) -> impl IntoView {
+fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl IntoView {
     let i = use_i18n();
     let me = use_me().get_untracked();
     let admin = me.as_ref().is_some_and(is_admin);

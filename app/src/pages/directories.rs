@@ -6,49 +6,24 @@ use leptos_router::hooks::use_navigate;
 use precinct_core::api::{Directory, DirectoryInput};
 use precinct_core::ids::AreaId;
 
-use super::use_record_id;
 use super::users::area_choices;
 use crate::api;
 use crate::i18n::{use_i18n, K};
-use crate::ui::{failure_view, load, loading_view, parse_id, Busy, LoadedSelect, TextField};
+use crate::ui::{parse_id, record_screen, Busy, LoadedSelect, RecordScreen, TextField};
 
 /// /console/directories/new and /console/directories/:id.
-#[component]
-pub fn DirectoryFormPage() -> impl IntoView {
-    let i = use_i18n();
-    let id = use_record_id();
-    view! {
-           <section class="page">
-               <p><a href="/console/directories">{i.s(K::Back)}</a></p>
-               {move || match id.get().as_deref() {
-                   Some("new") => view! { <h1>{i.s(K::NewDirectory)}</h1><DirectoryForm directory=None/> }.into_any(),
-                   other => match other.and_then(parse_id) {
-                       Some(id) => {
-                           let directory = load(move || api::directory(id));
-                           let reload = Callback::new(move |_| directory.refetch());
-                           view! {
-                                   {move || match directory.get() {
-    None => loading_view(i),
-                                       Some(Ok(directory)) => view! {
-                                           <h1>{i.s(K::Directory)}" "{directory.code.clone()}</h1>
-                                           <DirectoryForm directory=Some(directory) reload/>
-                                       }.into_any(),
-                                       Some(Err(failure)) => failure_view(i, failure, None),
-                                   }}
-                           }.into_any()
-                       }
-                       None => view! { <p class="error" role="alert">{i.s(K::NotVisible)}</p> }.into_any(),
-                   },
-               }}
-           </section>
-       }
+pub fn directory_form_page() -> AnyView {
+    record_screen(RecordScreen {
+        back: "/console/directories",
+        new_title: K::NewDirectory,
+        fetch: api::directory,
+        title: |i, directory: &Directory| format!("{} {}", i.t(K::Directory), directory.code),
+        form: |directory, reload| view! { <DirectoryForm directory reload/> }.into_any(),
+    })
 }
 
 #[component]
-fn DirectoryForm(
-    directory: Option<Directory>,
-    #[prop(optional)] reload: Option<Callback<()>>,
-) -> impl IntoView {
+fn DirectoryForm(directory: Option<Directory>, reload: Option<Callback<()>>) -> impl IntoView {
     let i = use_i18n();
     let id = directory.as_ref().map(|d| d.id.0);
     let code = RwSignal::new(

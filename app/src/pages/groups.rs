@@ -6,48 +6,24 @@ use precinct_core::api::{Group, GroupInput};
 use precinct_core::ids::AreaId;
 use precinct_core::policy::{AccessLevel, OptionCode, OptionSet};
 
-use super::use_record_id;
 use super::users::area_choices;
 use super::{is_admin, use_me};
 use crate::api;
 use crate::i18n::{use_i18n, K};
 use crate::ui::{
-    confirm, failure_view, load, loading_view, parse_id, Busy, LoadedSelect, TextField,
+    confirm, failure_view, load, loading_view, parse_id, record_screen, Busy, LoadedSelect,
+    RecordScreen, TextField,
 };
 
 /// /console/groups/new and /console/groups/:id.
-#[component]
-pub fn GroupFormPage() -> impl IntoView {
-    let i = use_i18n();
-    let id = use_record_id();
-    view! {
-           <section class="page">
-               <p><a href="/console/groups">{i.s(K::Back)}</a></p>
-               {move || match id.get().as_deref() {
-                   Some("new") => view! {
-                       <h1>{i.s(K::NewGroup)}</h1>
-                       <GroupForm group=None/>
-                   }.into_any(),
-                   other => match other.and_then(parse_id) {
-                       Some(id) => {
-                           let group = load(move || api::group(id));
-                           let reload = Callback::new(move |_| group.refetch());
-                           view! {
-                                   {move || match group.get() {
-    None => loading_view(i),
-                                       Some(Ok(group)) => view! {
-                                           <h1>{i.s(K::Group)}" "{group.code.clone()}</h1>
-                                           <GroupForm group=Some(group) reload/>
-                                       }.into_any(),
-                                       Some(Err(failure)) => failure_view(i, failure, None),
-                                   }}
-                           }.into_any()
-                       }
-                       None => view! { <p class="error" role="alert">{i.s(K::NotVisible)}</p> }.into_any(),
-                   },
-               }}
-           </section>
-       }
+pub fn group_form_page() -> AnyView {
+    record_screen(RecordScreen {
+        back: "/console/groups",
+        new_title: K::NewGroup,
+        fetch: api::group,
+        title: |i, group: &Group| format!("{} {}", i.t(K::Group), group.code),
+        form: |group, reload| view! { <GroupForm group reload/> }.into_any(),
+    })
 }
 
 fn level_value(level: AccessLevel) -> &'static str {
@@ -59,10 +35,7 @@ fn level_value(level: AccessLevel) -> &'static str {
 }
 
 #[component]
-fn GroupForm(
-    group: Option<Group>,
-    #[prop(optional)] reload: Option<Callback<()>>,
-) -> impl IntoView {
+fn GroupForm(group: Option<Group>, reload: Option<Callback<()>>) -> impl IntoView {
     let i = use_i18n();
     let me = use_me().get_untracked();
     let admin = me.as_ref().is_some_and(is_admin);

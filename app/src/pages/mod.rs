@@ -17,11 +17,11 @@ mod sign_in;
 mod users;
 
 pub use applications::ApplicationsPage;
-pub use areas::AreaFormPage;
-pub use companies::CompanyFormPage;
+pub use areas::area_form_page;
+pub use companies::company_form_page;
 pub use console::ConsolePage;
-pub use directories::DirectoryFormPage;
-pub use groups::GroupFormPage;
+pub use directories::directory_form_page;
+pub use groups::group_form_page;
 pub use history::HistoryPage;
 pub use lists::{
     about_companies_page, areas_page, companies_page, directories_page, employees_page,
