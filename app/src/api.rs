@@ -53,6 +53,17 @@ impl ApiFailure {
         }
     }
 
+    /// The request never got a Precinct answer: the network failed, or something in between
+    /// answered with a server error that is not the worker's problem body.
+    pub fn is_lost_on_the_way(&self) -> bool {
+        match self {
+            ApiFailure::Network(_) => true,
+            ApiFailure::Problem(problem) => {
+                problem.status >= 500 && problem.code == UNEXPECTED_ANSWER
+            }
+        }
+    }
+
     /// Another administrator saved the record since it was loaded.
     pub fn is_conflict(&self) -> bool {
         self.status() == 409 && self.code() == "version_conflict"
@@ -71,8 +82,21 @@ fn changing(builder: RequestBuilder) -> RequestBuilder {
 }
 
 /// The one place a request is sent: not generic, so every endpoint shares its code (the
-/// console's size budget counts each generic copy).
+/// console's size budget counts each generic copy). A GET changes nothing, so one lost on the
+/// way is sent once more before the screen reports it: a dropped connection, or an error page
+/// from something between the browser and the worker (every answer of the worker itself is a
+/// problem body, which is never retried).
 async fn exchange(method: &str, path: &str, body: Option<String>) -> ApiResult<String> {
+    let answer = send_once(method, path, body).await;
+    match answer {
+        Err(failure) if method == "GET" && failure.is_lost_on_the_way() => {
+            send_once(method, path, None).await
+        }
+        answer => answer,
+    }
+}
+
+async fn send_once(method: &str, path: &str, body: Option<String>) -> ApiResult<String> {
     let builder = match method {
         "POST" => changing(Http::post(path)),
         "PUT" => changing(Http::put(path)),
@@ -98,12 +122,15 @@ async fn exchange(method: &str, path: &str, body: Option<String>) -> ApiResult<S
     }
 }
 
+/// The code of an error answer that is not a problem body (not the worker's own).
+const UNEXPECTED_ANSWER: &str = "unexpected_answer";
+
 fn problem(status: u16, text: &str) -> ApiFailure {
     match decode::<Problem>(text.to_string()) {
         Ok(problem) => ApiFailure::Problem(problem),
         Err(_) => ApiFailure::Problem(Problem {
             status,
-            code: "unexpected_answer".to_string(),
+            code: UNEXPECTED_ANSWER.to_string(),
             message: format!("Precinct answered with an unexpected error ({status})."),
             field: None,
         }),

@@ -59,6 +59,7 @@ strings! {
     Create => "Create", "Créer";
     Delete => "Delete", "Supprimer";
     Reload => "Reload", "Recharger";
+    TryAgain => "Try again", "Réessayer";
     Search => "Search", "Rechercher";
     SearchHint => "Starts with… (name or code)", "Commence par… (nom ou code)";
     Previous => "Previous page", "Page précédente";

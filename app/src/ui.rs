@@ -126,15 +126,19 @@ fn effect(run: Box<dyn Fn()>) {
     Effect::new(move |_| run());
 }
 
-/// A failed call, announced to screen readers; a version conflict offers to reload.
-pub fn failure_view(i: I18n, failure: ApiFailure, reload: Option<Callback<()>>) -> AnyView {
+/// A failed call, announced to screen readers. Given a way to load again, a version conflict
+/// offers to reload the record, and a call that never got Precinct's answer offers to try again.
+pub fn failure_view(i: I18n, failure: ApiFailure, again: Option<Callback<()>>) -> AnyView {
     let conflict = failure.is_conflict();
+    let again = again.filter(|_| conflict || failure.is_lost_on_the_way());
     let message = move || i.failure(&failure);
     view! {
         <div class="error" role="alert" data-test="failure">
             <p>{message}</p>
-            {reload.filter(|_| conflict).map(|reload| view! {
-                <button type="button" on:click=move |_| reload.run(())>{i.s(K::Reload)}</button>
+            {again.map(|again| view! {
+                <button type="button" on:click=move |_| again.run(())>
+                    {i.s(if conflict { K::Reload } else { K::TryAgain })}
+                </button>
             })}
         </div>
     }
@@ -182,7 +186,9 @@ pub fn SaveStatus(
                     if failure.field().is_some() && !failure.is_conflict() {
                         view! { <p class="error" role="alert">{i.s(K::FixField)}</p> }.into_any()
                     } else {
-                        failure_view(i, failure, reload)
+                        // Reloading the record would lose the edits: only for a conflict.
+                        let conflict = failure.is_conflict();
+                        failure_view(i, failure, reload.filter(|_| conflict))
                     }
                 } else if saved.get() {
                     view! { <p class="ok" role="status" data-test="saved">{i.s(K::Saved)}</p> }.into_any()
@@ -241,6 +247,8 @@ impl Paging {
 pub struct ListState {
     pub q: RwSignal<String>,
     pub paging: Paging,
+    /// Asks for the same page again (after a failed load).
+    again: Trigger,
 }
 
 impl Default for ListState {
@@ -254,11 +262,13 @@ impl ListState {
         ListState {
             q: RwSignal::new(String::new()),
             paging: Paging::new(),
+            again: Trigger::new(),
         }
     }
 
-    /// The query for the list resource (reading it tracks search and page).
+    /// The query for the list resource (reading it tracks search, page and "try again").
     pub fn query(self, filters: Vec<(&'static str, String)>) -> ListQuery {
+        self.again.track();
         ListQuery {
             q: self.q.get(),
             cursor: self.paging.cursor.get(),
@@ -294,7 +304,10 @@ pub fn list_view<T: Clone + 'static>(
 ) -> AnyView {
     match result {
         None => loading_view(i),
-        Some(Err(failure)) => failure_view(i, failure, None),
+        Some(Err(failure)) => {
+            let again = Callback::new(move |_| state.again.notify());
+            failure_view(i, failure, Some(again))
+        }
         Some(Ok(page)) if page.items.is_empty() => {
             let searching = !state.q.get_untracked().trim().is_empty();
             view! {
@@ -688,7 +701,7 @@ pub fn record_screen<T: Clone + Send + Sync + 'static>(screen: RecordScreen<T>) 
                         view! { <h1>{title(i, &record)}</h1>{form(Some(record), Some(reload))} }
                             .into_any()
                     }
-                    Some(Err(failure)) => failure_view(i, failure, None),
+                    Some(Err(failure)) => failure_view(i, failure, Some(reload)),
                 })
                 .into_any()
             }

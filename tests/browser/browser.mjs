@@ -1,4 +1,5 @@
 // Headless Debian Chromium driven by playwright-core (never a downloaded browser).
+import { test as nodeTest } from "node:test";
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -31,7 +32,59 @@ export async function newPage(browser, viewport) {
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));
+  watch(page, context);
   return { page, context, errors };
+}
+
+// What a failed browser test reports besides its assertion: for every page still open, where it
+// is, what it shows, a screenshot, and its last requests; and the end of the worker's log.
+const open = new Map();
+let workerOfFile = null;
+
+function watch(page, context) {
+  const journal = [];
+  const note = (line) => journal.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
+  page.on("response", (response) => note(`${response.status()} ${response.request().method()} ${response.url()}`));
+  page.on("requestfailed", (request) => note(`FAILED ${request.method()} ${request.url()}: ${request.failure()?.errorText}`));
+  page.on("console", (message) => message.type() === "error" && note(`console: ${message.text()}`));
+  page.on("pageerror", (error) => note(`page error: ${error.message}`));
+  open.set(page, { journal, context });
+  context.on("close", () => open.delete(page));
+}
+
+/** The worker whose log a failed test of this file shows. */
+export function reportWorkerLog(worker) {
+  workerOfFile = worker;
+}
+
+async function diagnostics(name) {
+  const parts = [];
+  let n = 0;
+  for (const [page, { journal }] of open) {
+    n += 1;
+    const file = `failure-${name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}-${n}.png`;
+    const body = await page.locator("body").innerText({ timeout: 2000 }).catch((error) => `(unreadable: ${error.message})`);
+    await page.screenshot({ path: join(SCREENSHOTS, file), fullPage: true }).catch(() => {});
+    parts.push(`page ${n} at ${page.url()} (screenshot target/screenshots/${file}) shows:\n${body.slice(0, 1500)}`);
+    parts.push(`its last requests:\n${journal.slice(-25).join("\n")}`);
+  }
+  if (workerOfFile) parts.push(`end of the worker log:\n${workerOfFile.log().slice(-3000)}`);
+  return parts.join("\n\n");
+}
+
+/** `node:test`'s `test`, whose failures also say what the browser and the worker showed. */
+export function test(name, body) {
+  return nodeTest(name, async (context) => {
+    try {
+      await body(context);
+    } catch (error) {
+      const seen = await diagnostics(name).catch((failure) => `(no diagnostics: ${failure.message})`);
+      if (error instanceof Error) error.message += `\n\n${seen}`;
+      // The failed test's pages would otherwise stay open and show up in the next failure.
+      await Promise.all([...open.values()].map(({ context }) => context.close().catch(() => {})));
+      throw error;
+    }
+  });
 }
 
 export function shot(page, name) {

@@ -2,15 +2,16 @@
 // phone (screenshots in target/screenshots/), deep links and the back button, French, the user
 // form (R24 live warning, Access to Companies, History), field errors, version conflicts, company
 // selection (R04) and login as another user (R05) with a local administrator's narrower console.
-import { test, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startWorker, DEMO } from "../harness.mjs";
-import { launch, newPage, shot, assertNoHorizontalScroll } from "./browser.mjs";
+import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog } from "./browser.mjs";
 import { seed } from "./seed.mjs";
 
 let worker, browser, fx;
 before(async () => {
   worker = await startWorker();
+  reportWorkerLog(worker);
   browser = await launch();
   fx = await seed(worker.url);
 });
@@ -246,6 +247,64 @@ test("a version conflict says the record was changed by someone else and offers 
   await shot(page, "desktop-area-conflict");
   await alert.getByRole("button", { name: "Reload" }).click();
   await page.waitForFunction(() => document.querySelector("#description")?.value === "Southern companies (renamed elsewhere)");
+  await context.close();
+});
+
+test("a read lost on the way is asked again once, then offers to try again; the worker's own errors and saves are not repeated", async () => {
+  const { page, context } = await newPage(browser, "desktop");
+  await signIn(page);
+  // The users list request: `lose` answers are dropped (as a broken connection or a proxy's
+  // error page would), the rest reach the worker, or get `answer` instead.
+  let asked = 0;
+  let lose = 0;
+  let answer = null;
+  await page.route(/\/api\/users(\?.*)?$/, (route) => {
+    asked += 1;
+    if (lose > 0) {
+      lose -= 1;
+      return asked % 2 ? route.abort("connectionreset") : route.fulfill({ status: 502, body: "Bad gateway" });
+    }
+    return answer ? route.fulfill(answer) : route.continue();
+  });
+  const list = page.getByRole("link", { name: "la.north@demo.precinct.test" });
+  const alert = page.locator("[data-test=failure]");
+  lose = 1;
+  await page.goto(worker.url + "/console/users");
+  await list.waitFor();
+  assert.equal(asked, 2, "one lost read is sent once more, unseen");
+  asked = 0;
+  lose = 2;
+  await page.reload();
+  await alert.waitFor();
+  assert.equal(asked, 2, "a read is repeated only once");
+  await alert.getByRole("button", { name: "Try again" }).click();
+  await list.waitFor();
+  assert.equal(asked, 3);
+  // The worker's own error (a problem body) is its answer: shown once, nothing to try again.
+  asked = 0;
+  answer = {
+    status: 503, contentType: "application/problem+json",
+    body: JSON.stringify({ status: 503, code: "unavailable", message: "Precinct is busy." }),
+  };
+  await page.reload();
+  await alert.waitFor();
+  assert.equal(asked, 1);
+  assert.match(await alert.textContent(), /Precinct is busy/);
+  assert.equal(await alert.getByRole("button").count(), 0);
+  // A save is never sent twice, even when its answer is lost.
+  let saves = 0;
+  await page.route(/\/api\/areas$/, (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    saves += 1;
+    return route.abort("connectionreset");
+  });
+  await page.goto(worker.url + "/console/areas/new");
+  await heading(page, "New area").waitFor();
+  await page.getByLabel(/^Code/).fill("LOST");
+  await page.getByRole("button", { name: "Create" }).click();
+  await alert.waitFor();
+  assert.equal(saves, 1);
+  assert.equal(await alert.getByRole("button").count(), 0, "retrying a save is the person's choice (Create again)");
   await context.close();
 });
 

@@ -6,12 +6,12 @@
 // Procedure 2: areas, a multidimensional directory, companies, a local administrator group and
 // user; the local administrator signs in (password from the invitation link) and sees only its
 // area everywhere.
-import { test, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { startWorker, DEMO, ROOT } from "../harness.mjs";
-import { launch, newPage, shot, assertNoHorizontalScroll } from "./browser.mjs";
+import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog } from "./browser.mjs";
 import { seed } from "./seed.mjs";
 
 const AXE = join(ROOT, "node_modules/axe-core/axe.min.js");
@@ -21,6 +21,7 @@ if (!HAS_AXE) console.log("# axe-core is not installed (node_modules/axe-core): 
 let worker, browser, fx, accountId;
 before(async () => {
   worker = await startWorker();
+  reportWorkerLog(worker);
   browser = await launch();
   fx = await seed(worker.url);
   accountId = (await fx.admin.get("/api/session")).json.account_id;

@@ -1,12 +1,13 @@
 // The walking skeleton in a real browser: sign in, My Applications, open the console, sign out.
-import { test, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startWorker, DEMO } from "../harness.mjs";
-import { launch, newPage, shot, assertNoHorizontalScroll } from "./browser.mjs";
+import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog } from "./browser.mjs";
 
 let worker, browser;
 before(async () => {
   worker = await startWorker();
+  reportWorkerLog(worker);
   browser = await launch();
 });
 after(async () => {

@@ -288,7 +288,7 @@ pub fn Shell(page: Memo<ConsoleScreen>) -> impl IntoView {
                            </div>
                        }.into_any()
                    }
-                   Some(Err(failure)) => failure_view(i, failure, None),
+                   Some(Err(failure)) => failure_view(i, failure, Some(Callback::new(move |_| me.refetch()))),
                }}
        }
 }

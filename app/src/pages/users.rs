@@ -99,7 +99,7 @@ fn UserRecord(id: i64) -> impl IntoView {
                            _ => view! { <UserDescription user=Some(user.clone()) reload/> }.into_any(),
                        }}
                    }.into_any(),
-                   Some(Err(failure)) => failure_view(i, failure, None),
+                   Some(Err(failure)) => failure_view(i, failure, Some(reload)),
                }}
        }
 }
