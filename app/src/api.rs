@@ -76,6 +76,10 @@ fn network(error: gloo_net::Error) -> ApiFailure {
     ApiFailure::Network(error.to_string())
 }
 
+/// How long a read may take before it counts as lost (the worker answers lists in well under
+/// a second: `make bench`).
+const READ_TIMEOUT_MS: u32 = 15_000;
+
 /// State-changing calls carry the header the worker's CSRF check requires.
 fn changing(builder: RequestBuilder) -> RequestBuilder {
     builder.header("x-precinct-csrf", "1")
@@ -101,7 +105,11 @@ async fn send_once(method: &str, path: &str, body: Option<String>) -> ApiResult<
         "POST" => changing(Http::post(path)),
         "PUT" => changing(Http::put(path)),
         "DELETE" => changing(Http::delete(path)),
-        _ => Http::get(path),
+        // A read that hangs (a connection that silently died) fails after a while, so it can
+        // be sent again rather than leave the screen loading for ever.
+        _ => Http::get(path).abort_signal(Some(&web_sys::AbortSignal::timeout_with_u32(
+            READ_TIMEOUT_MS,
+        ))),
     };
     let response = match body {
         Some(body) => builder

@@ -250,16 +250,21 @@ test("a version conflict says the record was changed by someone else and offers 
   await context.close();
 });
 
-test("a read lost on the way is asked again once, then offers to try again; the worker's own errors and saves are not repeated", async () => {
+test("a read lost on the way (dropped, hanging, a proxy's error page) is asked again once, then offers to try again; the worker's own errors and saves are not repeated", async () => {
   const { page, context } = await newPage(browser, "desktop");
   await signIn(page);
   // The users list request: `lose` answers are dropped (as a broken connection or a proxy's
   // error page would), the rest reach the worker, or get `answer` instead.
   let asked = 0;
   let lose = 0;
+  let hang = 0;
   let answer = null;
   await page.route(/\/api\/users(\?.*)?$/, (route) => {
     asked += 1;
+    if (hang > 0) {
+      hang -= 1;
+      return; // never answered
+    }
     if (lose > 0) {
       lose -= 1;
       return asked % 2 ? route.abort("connectionreset") : route.fulfill({ status: 502, body: "Bad gateway" });
@@ -272,6 +277,12 @@ test("a read lost on the way is asked again once, then offers to try again; the 
   await page.goto(worker.url + "/console/users");
   await list.waitFor();
   assert.equal(asked, 2, "one lost read is sent once more, unseen");
+  // A read that never gets an answer is given up after 15 seconds and sent again.
+  asked = 0;
+  hang = 1;
+  await page.reload();
+  await list.waitFor({ timeout: 25_000 });
+  assert.equal(asked, 2, "a hanging read is sent again");
   asked = 0;
   lose = 2;
   await page.reload();
