@@ -136,6 +136,73 @@ test("deep links, the back button and unknown console routes", async () => {
   await context.close();
 });
 
+/** Presses Tab until the focused element's accessible text matches, failing after `most` presses. */
+async function tabTo(page, pattern, most = 40) {
+  for (let presses = 0; presses < most; presses++) {
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => {
+      const element = document.activeElement;
+      return `${element?.id ?? ""} ${element?.getAttribute("aria-label") ?? ""} ${element?.textContent ?? ""}`.trim();
+    });
+    if (pattern.test(focused)) return;
+  }
+  assert.fail(`${pattern} was not reached with the keyboard`);
+}
+
+/** The focused element shows it (a visible outline from :focus-visible). */
+async function assertFocusVisible(page) {
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, "none", "the focused element has no visible focus");
+}
+
+for (const viewport of ["desktop", "phone"]) {
+  test(`${viewport}: keyboard only — sign in, open the console, a section, search, a user and a tab, and the focus follows`, async () => {
+    const { page, context } = await newPage(browser, viewport);
+    await page.goto(worker.url + "/");
+    await tabTo(page, /^user_code/);
+    await page.keyboard.type(DEMO.user_code);
+    await tabTo(page, /^password/, 3);
+    await page.keyboard.type(DEMO.password);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/applications$/);
+    await heading(page, "My Applications").waitFor();
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+    // The first stop of every signed-in screen skips the top bar.
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), "Skip to content");
+    await assertFocusVisible(page);
+    await tabTo(page, /Security Console/);
+    await assertFocusVisible(page);
+    await page.keyboard.press("Enter");
+    await heading(page, "Security Console").waitFor();
+    if (viewport === "phone") {
+      await tabTo(page, /^ *Menu/);
+      await page.keyboard.press("Enter");
+      assert.equal(await page.getByRole("button", { name: "Menu" }).getAttribute("aria-expanded"), "true");
+    }
+    await tabTo(page, /^ *Security Management$/);
+    await assertFocusVisible(page);
+    await page.keyboard.press("Enter");
+    await heading(page, "Users").waitFor();
+    // The focus moved to the new screen: the next stops are its own (the search first).
+    assert.equal(await page.evaluate(() => document.activeElement.id), "content");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "list-search");
+    await page.keyboard.type("la.north");
+    await page.locator("table[data-test=users] tbody tr").first().waitFor();
+    await page.waitForFunction(() => document.querySelectorAll("table[data-test=users] tbody tr").length === 1);
+    await tabTo(page, /la\.north@demo\.precinct\.test/);
+    await page.keyboard.press("Enter");
+    await heading(page, "Nora North").waitFor();
+    await tabTo(page, /Access to Companies/);
+    await page.keyboard.press("Enter");
+    await page.locator("[data-test=access-note]").waitFor();
+    await shot(page, `${viewport}-keyboard-user-access`);
+    await context.close();
+  });
+}
+
 test("the language switches to French everywhere on the page and is remembered", async () => {
   const { page, context } = await newPage(browser, "desktop");
   await signIn(page);

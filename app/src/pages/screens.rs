@@ -110,10 +110,15 @@ pub fn screens() -> AnyView {
     // The router writes a new address into the browser's history only once the screen for it
     // is ready (its `Routes` would say so); this is that signal, once the new address is shown.
     let browser = use_context::<BrowserUrl>();
-    Effect::new(move |_| {
+    Effect::new(move |shown_before: Option<()>| {
         location.pathname.track();
         if let Some(browser) = &browser {
             browser.ready_to_complete();
+        }
+        // After moving to another screen, keyboard and screen-reader users go on from the new
+        // screen's content, not from the link they left (the first screen starts at the top).
+        if shown_before.is_some() {
+            focus_content();
         }
     });
     (move || match screen.get() {
@@ -129,6 +134,16 @@ pub fn screens() -> AnyView {
         Screen::NotFound => view! { <NotFound/> }.into_any(),
     })
     .into_any()
+}
+
+fn focus_content() {
+    use wasm_bindgen::JsCast;
+    if let Some(content) = document()
+        .get_element_by_id("content")
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = content.focus();
+    }
 }
 
 /// The screen inside the console frame.
