@@ -11,6 +11,8 @@ wasm-bindgen --target web --no-typescript --out-dir dist --out-name app \
 node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types \
   dist/app_bg.wasm -o dist/app_bg.wasm
+# Short import names in both files (wasm-bindgen's carry a hash each: see the script).
+node scripts/shorten-imports.mjs dist/app_bg.wasm dist/app.js
 # The glue and the stylesheet, minified (pinned in package.json): part of the console's size budget.
 node_modules/.bin/terser dist/app.js --module --compress --mangle --output dist/app.js
 node_modules/.bin/cleancss -O2 style/precinct.css -o dist/precinct.css
