@@ -185,7 +185,7 @@ for (const viewport of ["desktop", "phone"]) {
     await page.keyboard.press("Enter");
     await heading(page, "Users").waitFor();
     // The focus moved to the new screen: the next stops are its own (the search first).
-    assert.equal(await page.evaluate(() => document.activeElement.id), "content");
+    await page.waitForFunction(() => document.activeElement?.id === "content", null, { timeout: 5000 });
     await page.keyboard.press("Tab");
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement.id), "list-search");
