@@ -71,7 +71,8 @@ async function spawnWorker(state) {
   const started = { child, url: `http://127.0.0.1:${port}`, log: "" };
   child.stdout.on("data", (chunk) => (started.log += chunk));
   child.stderr.on("data", (chunk) => (started.log += chunk));
-  const deadline = Date.now() + 60_000;
+  // Bundling and loading the Rust worker on two busy cores can take most of a minute.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     try {
       const response = await fetch(`${started.url}/api/health`);

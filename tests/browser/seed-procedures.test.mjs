@@ -128,6 +128,8 @@ async function linkFromOutbox(to, kind = "invitation") {
 async function setPasswordThroughLink(page, run, link, password, name) {
   const t = T[run.lang];
   await page.goto(worker.url + link.pathname + link.search);
+  // The page's language is the app's once it shows (index.html's own says "en").
+  await page.locator("#password").waitFor();
   if ((await page.getAttribute("html", "lang")) !== run.lang) await page.locator("[data-test=lang-switch]").click();
   await heading(page, t.setPw).waitFor();
   await page.locator("#password").fill("short");
@@ -255,6 +257,7 @@ for (const run of RUNS) {
     // The forgotten-password page answers with the server's notice.
     const anon = await newPage(browser, run.viewport);
     await anon.page.goto(worker.url + "/");
+    await anon.page.locator("#user_code").waitFor();
     if ((await anon.page.getAttribute("html", "lang")) !== run.lang) await anon.page.locator("[data-test=lang-switch]").click();
     await anon.page.locator("a.forgot").click();
     await anon.page.locator("#user_code").fill(code);

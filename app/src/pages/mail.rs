@@ -258,21 +258,33 @@ fn MailPasswordForm(
         if !check_pair(busy, &first, &second, 1) {
             return;
         }
-        let user = user.map(|(id, version)| (id, version.get_untracked()));
-        busy.run(
-            api::set_mail_password(
-                user,
-                MailPasswordInput {
-                    password: first,
-                    confirmation: second,
-                },
-            ),
-            move |config: UserMailConfig| {
-                password.set(String::new());
-                confirmation.set(String::new());
-                done.run(config);
+        let call = api::set_mail_password(
+            user.map(|(id, version)| (id, version.get_untracked())),
+            MailPasswordInput {
+                password: first,
+                confirmation: second,
             },
         );
+        let finish = move |config: UserMailConfig| {
+            password.set(String::new());
+            confirmation.set(String::new());
+            done.run(config);
+        };
+        match user {
+            // Setting someone's mail password changes their record's version: the form around
+            // saves with the new one, known before this says "saved" (else a quick Save is a 409).
+            Some((id, version)) => busy.run_steps(
+                async move {
+                    let config = call.send().await?;
+                    if let Ok(user) = api::user(id).send().await {
+                        version.try_set(user.version);
+                    }
+                    Ok(config)
+                },
+                finish,
+            ),
+            None => busy.run(call, finish),
+        }
     };
     view! {
         <form class="record" novalidate data-test="mail-password-form"
@@ -355,12 +367,6 @@ pub fn UserMail(id: i64, version: RwSignal<i64>, mail_user: RwSignal<String>) ->
     let invite = Busy::new();
     let done = Callback::new(move |config: UserMailConfig| {
         password_set.set(config.mail_password_set);
-        // Setting the mail password changed the user's record version.
-        leptos::task::spawn_local(async move {
-            if let Ok(user) = api::user(id).send().await {
-                version.try_set(user.version);
-            }
-        });
     });
     Effect::new(move |_| {
         if let Some(Ok(config)) = config.get() {
