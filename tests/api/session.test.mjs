@@ -1,7 +1,10 @@
 // Sign-in, sessions, CSRF and error bodies against the real worker (workerd + local D1).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startWorker, Client, DEMO } from "../harness.mjs";
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { startWorker, Client, DEMO, ROOT } from "../harness.mjs";
 
 let worker;
 before(async () => {
@@ -28,6 +31,40 @@ test("health reports the version and that D1 answers", async () => {
   assert.equal(response.status, 200);
   assert.equal(response.json.database, true);
   assert.match(response.json.version, /^\d+\.\d+\.\d+$/);
+});
+
+/** The operator's command (R02) against this worker's database: its exit code and output. */
+async function bootstrap(account, email) {
+  const args = [join(ROOT, "scripts/bootstrap.mjs"), "--account", account, "--email", email, "--persist-to", worker.state];
+  try {
+    const { stdout } = await promisify(execFile)("node", args, { cwd: ROOT, encoding: "utf8" });
+    return { code: 0, output: stdout };
+  } catch (error) {
+    return { code: error.code, output: `${error.stdout}${error.stderr}` };
+  }
+}
+
+test("r02 only the operator creates an account: its first administrator signs in with the printed password; no public sign-up", async () => {
+  const made = await bootstrap("R02 Builders", "first.admin@r02.example");
+  assert.equal(made.code, 0, made.output);
+  const password = made.output.match(/One-time initial password:\s+(\S+)/)?.[1];
+  assert.ok(password, made.output);
+  const client = new Client(worker.url);
+  const signedIn = await client.signIn("first.admin@r02.example", password);
+  assert.equal(signedIn.status, 200, signedIn.text);
+  assert.equal(signedIn.json.access_level, "administrator");
+  assert.equal(signedIn.json.account_name, "R02 Builders");
+  // Deny twins: another password is refused; the same user code or account name cannot be
+  // created twice; the API has no way to create an account.
+  assertProblem(await new Client(worker.url).signIn("first.admin@r02.example", `${password}x`), 401);
+  const again = await bootstrap("R02 Builders Two", "FIRST.ADMIN@r02.example");
+  assert.notEqual(again.code, 0);
+  assert.match(again.output, /already taken/);
+  assert.notEqual((await bootstrap("R02 Builders", "second.admin@r02.example")).code, 0);
+  for (const path of ["/api/accounts", "/api/signup", "/api/sign-up", "/api/register"]) {
+    const response = await new Client(worker.url).post(path, { account: "Mine", user_code: "me@mine.example" });
+    assertProblem(response, 404);
+  }
 });
 
 test("r03 sign-in succeeds with the user code in any case and sets a hardened session cookie", async () => {
