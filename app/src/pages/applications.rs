@@ -12,31 +12,31 @@ pub fn ApplicationsPage() -> impl IntoView {
     let me = use_signed_in();
     let applications = load(api::applications);
     view! {
-               {move || me.get().and_then(|result| result.ok()).map(|me| view! { <TopBar me/> })}
-               <section class="page" id="content">
-                   <h1>{i.s(K::MyApplications)}</h1>
-                   {move || match applications.get() {
-    None => loading_view(i),
-                       Some(Ok(list)) => view! {
-                           <ul class="tiles">
-                               {list.applications.into_iter().map(|app| {
-                                   // The console's own application is named in the chosen language.
-                                   let known = app.code == "security";
-                                   let name = app.name.clone();
-                                   let description = app.description.clone();
-                                   view! {
-                                       <li>
-                                           <a class="tile" href=app.path.clone() data-test="application">
-                                               <strong>{move || if known { i.t(K::SecurityConsole).to_string() } else { name.clone() }}</strong>
-                                               <span>{move || if known { i.t(K::SecurityConsoleText).to_string() } else { description.clone() }}</span>
-                                           </a>
-                                       </li>
-                                   }
-                               }).collect_view()}
-                           </ul>
-                       }.into_any(),
-                       Some(Err(failure)) => failure_view(i, failure, None),
-                   }}
-               </section>
-       }
+        {move || me.get().and_then(|result| result.ok()).map(|me| view! { <TopBar me/> })}
+        <section class="page" id="content">
+            <h1>{i.s(K::MyApplications)}</h1>
+            {move || match applications.get() {
+                None => loading_view(i),
+                Some(Ok(list)) => view! {
+                    <ul class="tiles">
+                        {list.applications.into_iter().map(|app| {
+                            // The console's own application is named in the chosen language.
+                            let known = app.code == "security";
+                            let name = app.name.clone();
+                            let description = app.description.clone();
+                            view! {
+                                <li>
+                                    <a class="tile" href=app.path.clone() data-test="application">
+                                        <strong>{move || if known { i.t(K::SecurityConsole).to_string() } else { name.clone() }}</strong>
+                                        <span>{move || if known { i.t(K::SecurityConsoleText).to_string() } else { description.clone() }}</span>
+                                    </a>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Some(Err(failure)) => failure_view(i, failure, None),
+            }}
+        </section>
+    }
 }

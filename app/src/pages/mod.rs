@@ -260,35 +260,35 @@ pub fn Shell(page: Memo<ConsoleScreen>) -> impl IntoView {
     let me = use_signed_in();
     let open = RwSignal::new(false);
     view! {
-               {move || match me.get() {
-    None => loading_view(i),
-                   Some(Ok(me)) => {
-                       let items = NAV.iter().filter(|item| (item.show)(&me)).map(|item| view! {
-                           <li>{nav_link(item.path, false, i, item.key)}</li>
-                       }).collect_view();
-                       view! {
-                           <TopBar me=me.clone()/>
-                           <div class="console">
-                               <button type="button" class="menu-toggle" aria-controls="console-nav"
-                                   aria-expanded=move || open.get().to_string()
-                                   on:click=move |_| open.update(|open| *open = !*open)>
-                                   {i.s(K::Menu)}
-                               </button>
-                               <nav id="console-nav" class="side" class:open=move || open.get()
-                                   aria-label=i.s(K::MainNav)
-                                on:click=move |_| open.set(false)>
-                                   <ul>
-                                       <li>{nav_link("/console", true, i, K::NavHome)}</li>
-                                       {items}
-                                   </ul>
-                               </nav>
-                               <div class="content" id="content" tabindex="-1">
-                                   {move || screens::console_screen(page.get())}
-                               </div>
-                           </div>
-                       }.into_any()
-                   }
-                   Some(Err(failure)) => failure_view(i, failure, Some(Callback::new(move |_| me.refetch()))),
-               }}
-       }
+        {move || match me.get() {
+            None => loading_view(i),
+            Some(Ok(me)) => {
+                let items = NAV.iter().filter(|item| (item.show)(&me)).map(|item| view! {
+                    <li>{nav_link(item.path, false, i, item.key)}</li>
+                }).collect_view();
+                view! {
+                    <TopBar me=me.clone()/>
+                    <div class="console">
+                        <button type="button" class="menu-toggle" aria-controls="console-nav"
+                            aria-expanded=move || open.get().to_string()
+                            on:click=move |_| open.update(|open| *open = !*open)>
+                            {i.s(K::Menu)}
+                        </button>
+                        <nav id="console-nav" class="side" class:open=move || open.get()
+                            aria-label=i.s(K::MainNav)
+                            on:click=move |_| open.set(false)>
+                            <ul>
+                                <li>{nav_link("/console", true, i, K::NavHome)}</li>
+                                {items}
+                            </ul>
+                        </nav>
+                        <div class="content" id="content" tabindex="-1">
+                            {move || screens::console_screen(page.get())}
+                        </div>
+                    </div>
+                }.into_any()
+            }
+            Some(Err(failure)) => failure_view(i, failure, Some(Callback::new(move |_| me.refetch()))),
+        }}
+    }
 }

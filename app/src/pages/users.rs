@@ -84,24 +84,24 @@ fn UserRecord(id: i64) -> impl IntoView {
         }
     };
     view! {
-               {move || match user.get() {
-    None => loading_view(i),
-                   Some(Ok(user)) => view! {
-                       <h1>{user.name.clone()}</h1>
-                       <nav class="tabs" aria-label=i.s(K::TabsLabel)>
-                           {tab_link("", K::TabDescription)}
-                           {tab_link("access", K::TabAccess)}
-                           {tab_link("history", K::TabHistory)}
-                       </nav>
-                       {move || match tab.get().as_str() {
-                           "access" => view! { <UserAccess id/> }.into_any(),
-                           "history" => view! { <HistoryView fixed=("user", id)/> }.into_any(),
-                           _ => view! { <UserDescription user=Some(user.clone()) reload/> }.into_any(),
-                       }}
-                   }.into_any(),
-                   Some(Err(failure)) => failure_view(i, failure, Some(reload)),
-               }}
-       }
+        {move || match user.get() {
+            None => loading_view(i),
+            Some(Ok(user)) => view! {
+                <h1>{user.name.clone()}</h1>
+                <nav class="tabs" aria-label=i.s(K::TabsLabel)>
+                    {tab_link("", K::TabDescription)}
+                    {tab_link("access", K::TabAccess)}
+                    {tab_link("history", K::TabHistory)}
+                </nav>
+                {move || match tab.get().as_str() {
+                    "access" => view! { <UserAccess id/> }.into_any(),
+                    "history" => view! { <HistoryView fixed=("user", id)/> }.into_any(),
+                    _ => view! { <UserDescription user=Some(user.clone()) reload/> }.into_any(),
+                }}
+            }.into_any(),
+            Some(Err(failure)) => failure_view(i, failure, Some(reload)),
+        }}
+    }
 }
 
 /// The Description tab: Identification, User Information (R24's live warning), user group,
