@@ -51,6 +51,7 @@ pub fn french_reason(code: &str) -> Option<&'static str> {
         "local_admin_group_needs_area" => "Un groupe Administrateur local ou Utilisateur doit avoir une zone.",
         "admin_group_has_all_options" => "Un groupe Administrateur a toujours toutes les options.",
         "cannot_grant_option" => "Vous ne pouvez accorder que des options que vous détenez.",
+        "beyond_own_rights" => "Cela permettrait à quelqu'un de faire ce que vous ne pouvez pas faire vous-même : demandez à un administrateur.",
         "cannot_change_group_area" => "Vous ne pouvez pas changer la zone de ce groupe.",
         "cannot_change_company_area" => "Vous ne pouvez pas changer la zone de cette société.",
         "cannot_edit_own_group" => "Vous ne pouvez pas modifier votre propre groupe d'utilisateurs.",

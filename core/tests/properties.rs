@@ -73,6 +73,13 @@ enum Op {
         user: u8,
         group: u8,
     },
+    /// One Save of the group form: level, area and options together (R31, R32).
+    UpdateGroup {
+        group: u8,
+        level: AccessLevel,
+        area: Option<u8>,
+        options: u32,
+    },
     TickCompanies {
         user: u8,
         companies: Vec<u8>,
@@ -162,6 +169,9 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         3 => (any::<u8>(), level(), area_pick())
             .prop_map(|(group, level, area)| Op::ChangeGroupAccess { group, level, area }),
         3 => (any::<u8>(), any::<u8>()).prop_map(|(user, group)| Op::MoveUser { user, group }),
+        3 => (any::<u8>(), level(), area_pick(), option_bits()).prop_map(
+            |(group, level, area, options)| Op::UpdateGroup { group, level, area, options }
+        ),
         3 => (any::<u8>(), prop::collection::vec(any::<u8>(), 0..4))
             .prop_map(|(user, companies)| Op::TickCompanies { user, companies }),
         2 => (any::<u8>(), area_pick())
@@ -596,6 +606,37 @@ fn apply(model: &mut Model, actor: &Actor, op: &Op) -> Check {
                 model.user_granter.insert(target.id, actor.level());
             }
         }
+        Op::UpdateGroup {
+            group,
+            level,
+            area,
+            options,
+        } => {
+            let index = *group as usize % model.groups.len();
+            let before = model.groups[index].clone();
+            let others = model.active_admins_outside(before.id);
+            let area = model.area(*area);
+            let options = options_from_bits(*options);
+            if let Ok((access, stored)) =
+                update_group(actor, &before, *level, area, options, others)
+            {
+                allowed_only_to(actor, ADMINS, "edit a group")?;
+                prop_assert_eq!((access.level(), access.area()), (*level, area));
+                if actor.level() == AccessLevel::LocalAdministrator {
+                    inside(actor, before.area(), "an edited group")?;
+                    prop_assert_eq!(access.area(), before.area(), "changed a group's area");
+                    prop_assert_ne!(before.id, actor.group());
+                    let added = stored.difference(before.effective_options());
+                    prop_assert!(added.is_subset(actor.options()), "granted unheld options");
+                }
+                let changed = &mut model.groups[index];
+                *changed = Group::new(changed.id, changed.code.clone(), access, stored);
+                model.group_granter.insert(before.id, actor.level());
+                for member in model.users.iter().filter(|u| u.group == before.id) {
+                    model.user_granter.insert(member.id, actor.level());
+                }
+            }
+        }
         Op::TickCompanies { user, companies } => {
             let index = *user as usize % model.users.len();
             let target = model.users[index].clone();
@@ -864,6 +905,53 @@ fn check_actor(model: &Model, actor: &Actor) -> Check {
     Ok(())
 }
 
+/// What each user can do now: nothing while disabled (R31).
+fn rights_of_everyone(model: &Model) -> BTreeMap<UserId, Option<Rights>> {
+    model
+        .users
+        .iter()
+        .map(|user| {
+            (
+                user.id,
+                user.active.then(|| Rights::of_group(model.group_of(user))),
+            )
+        })
+        .collect()
+}
+
+/// R31: after any action of a local administrator, every right that any user gained by it (an
+/// option meaningful at their level, or a higher level) is held by that local administrator.
+fn check_options_ceiling(
+    model: &Model,
+    actor: &Actor,
+    before: &BTreeMap<UserId, Option<Rights>>,
+) -> Check {
+    if actor.level() != AccessLevel::LocalAdministrator {
+        return Ok(());
+    }
+    let held = actor.rights();
+    for (user, after) in rights_of_everyone(model) {
+        let Some(after) = after else { continue };
+        let (level, options) = after.gained_over(before.get(&user).copied().flatten());
+        prop_assert!(
+            options.is_subset(held.options),
+            "R31: user {:?} gained {:?} beyond {:?}",
+            user,
+            options.difference(held.options),
+            held
+        );
+        if let Some(level) = level {
+            prop_assert!(
+                level.power() <= held.level.power(),
+                "R31: user {:?} rose to {:?}",
+                user,
+                level
+            );
+        }
+    }
+    Ok(())
+}
+
 fn run_sequence(raw: &RawAccount, steps: &[Step]) -> Check {
     SEQUENCES.fetch_add(1, Ordering::Relaxed);
     let mut model = Model::build(raw);
@@ -873,7 +961,9 @@ fn run_sequence(raw: &RawAccount, steps: &[Step]) -> Check {
         if let Some(actor) = resolve_actor(&model, step)? {
             let before = format!("{:?}", (&model.areas, &model.directories, &model.companies))
                 + &format!("{:?}", (&model.groups, &model.users));
+            let rights_before = rights_of_everyone(&model);
             apply(&mut model, &actor, &step.op)?;
+            check_options_ceiling(&model, &actor, &rights_before)?;
             let after = format!("{:?}", (&model.areas, &model.directories, &model.companies))
                 + &format!("{:?}", (&model.groups, &model.users));
             if before != after {

@@ -1436,3 +1436,257 @@ fn r14_the_access_tab_of_a_user_is_open_within_the_group_area() {
     let hidden = read_company_access(&acc.actor(LA_A), acc.user(USER_B), acc.group_of(USER_B));
     assert_eq!(code(hidden), DenyCode::NotVisible);
 }
+
+// ---------------------------------------------------------------------------------------------
+// R31 The options ceiling: whatever a local administrator does, nobody gains a right (an option
+// that means something at their level, or a level) the local administrator lacks.
+
+/// A User-level group of area A holding more than LA-A-NARROW (which holds only Users).
+fn richer_user_group_of_area_a(acc: &Account) -> Group {
+    acc.group(G_USER_A).clone()
+}
+
+/// LA-A-NARROW given Manage user groups as well: it may edit groups, yet holds nothing else.
+fn narrow_group_manager(acc: &Account) -> Actor {
+    let mut group = acc.group(G_LA_A_NARROW).clone();
+    group.options.insert(OptionCode::GroupsManage);
+    Actor::new(acc.user(LA_A_NARROW), &group).unwrap()
+}
+
+#[test]
+fn r31_a_local_admin_creates_users_only_in_groups_within_its_own_rights() {
+    let acc = Account::sample();
+    // LA-A holds everything USER-A gives.
+    assert_eq!(create_user(&acc.actor(LA_A), acc.group(G_USER_A)), Ok(()));
+    // LA-A-NARROW holds only Users: a new member of USER-A would read history and reports.
+    let denied =
+        create_user(&acc.actor(LA_A_NARROW), &richer_user_group_of_area_a(&acc)).unwrap_err();
+    assert_eq!(denied.code, DenyCode::BeyondOwnRights);
+    assert!(
+        denied.message.contains("history_read"),
+        "{}",
+        denied.message
+    );
+}
+
+#[test]
+fn r31_a_local_admin_moves_users_only_where_they_gain_nothing_it_lacks() {
+    let mut acc = Account::sample();
+    let narrow = acc.actor(LA_A_NARROW);
+    // An empty-options User group of area A: moving USER-A there loses options, gains none.
+    let poor = Group::new(
+        GroupId(50),
+        "POOR-A",
+        GroupAccess::User(Some(AREA_A)),
+        OptionSet::empty(),
+    );
+    acc.groups.push(poor.clone());
+    let others = 2;
+    assert!(move_user(
+        &narrow,
+        acc.user(USER_A),
+        acc.group(G_USER_A),
+        &poor,
+        others
+    )
+    .is_ok());
+    // And back: the user would gain history, reports, projects and preferences.
+    let mut moved = acc.user(USER_A).clone();
+    moved.group = poor.id;
+    assert_eq!(
+        code(move_user(
+            &narrow,
+            &moved,
+            &poor,
+            acc.group(G_USER_A),
+            others
+        )),
+        DenyCode::BeyondOwnRights
+    );
+    // A regular administrator holds every right.
+    assert!(move_user(
+        &acc.actor(ADMIN),
+        &moved,
+        &poor,
+        acc.group(G_USER_A),
+        others
+    )
+    .is_ok());
+}
+
+#[test]
+fn r31_raising_a_group_level_counts_its_stored_options_coming_alive() {
+    let acc = Account::sample();
+    let la = acc.actor(LA_A);
+    // A User group of area A whose stored options include Manage mail settings (inert at User
+    // level) and Login as another user, which LA-A holds: raising it to Local Administrator
+    // makes login-as live (held) and mail settings stay inert (regular administrators only).
+    let mut group = acc.group(G_USER_A).clone();
+    group.options.insert(OptionCode::LoginAsAnotherUser);
+    group.options.insert(OptionCode::MailSettingsManage);
+    assert!(change_group_access(
+        &la,
+        &group,
+        AccessLevel::LocalAdministrator,
+        Some(AREA_A),
+        1
+    )
+    .is_ok());
+    // LA-A-NARROW lacks Login as another user: the same change is refused for it.
+    let narrow = narrow_group_manager(&acc);
+    let denied = change_group_access(
+        &narrow,
+        &group,
+        AccessLevel::LocalAdministrator,
+        Some(AREA_A),
+        1,
+    )
+    .unwrap_err();
+    assert_eq!(denied.code, DenyCode::BeyondOwnRights);
+    assert!(
+        denied.message.contains("login_as_another_user"),
+        "{}",
+        denied.message
+    );
+    assert!(
+        !denied.message.contains("mail_settings_manage"),
+        "{}",
+        denied.message
+    );
+}
+
+#[test]
+fn r31_editing_a_richer_group_without_giving_more_stays_allowed() {
+    let acc = Account::sample();
+    let narrow = narrow_group_manager(&acc);
+    let group = richer_user_group_of_area_a(&acc);
+    // Same level, same options (a description edit): nobody gains.
+    assert_eq!(
+        update_group(
+            &narrow,
+            &group,
+            AccessLevel::User,
+            Some(AREA_A),
+            group.options,
+            1
+        ),
+        Ok((group.access, group.options))
+    );
+    // Removing options is allowed too.
+    let mut fewer = group.options;
+    fewer.remove(OptionCode::HistoryRead);
+    assert!(update_group(&narrow, &group, AccessLevel::User, Some(AREA_A), fewer, 1).is_ok());
+    // Raising the level is allowed while nothing comes alive that it lacks (the members
+    // already read history; the level itself it holds)...
+    assert!(update_group(
+        &narrow,
+        &group,
+        AccessLevel::LocalAdministrator,
+        Some(AREA_A),
+        group.options,
+        1
+    )
+    .is_ok());
+    // ...and refused once a stored, inert option it lacks would come alive.
+    let mut inert = group.clone();
+    inert.options.insert(OptionCode::CompaniesManage);
+    assert_eq!(
+        code(update_group(
+            &narrow,
+            &inert,
+            AccessLevel::LocalAdministrator,
+            Some(AREA_A),
+            inert.options,
+            1
+        )),
+        DenyCode::BeyondOwnRights
+    );
+}
+
+#[test]
+fn r31_one_save_may_raise_a_level_while_dropping_what_would_come_alive() {
+    let acc = Account::sample();
+    let la = acc.actor(LA_A);
+    let mut group = acc.group(G_USER_A).clone();
+    group.options.insert(OptionCode::LoginAsAnotherUser);
+    // LA-A lacks nothing here; take a group with an option LA-A does not hold at LA level.
+    let mut la_a_without_login = acc.group(G_LA_A).clone();
+    la_a_without_login
+        .options
+        .remove(OptionCode::LoginAsAnotherUser);
+    let mut acc2 = Account::sample();
+    acc2.groups.retain(|g| g.id != G_LA_A);
+    acc2.groups.push(la_a_without_login);
+    let la_lacking = acc2.actor(LA_A);
+    let mut without = group.options;
+    without.remove(OptionCode::LoginAsAnotherUser);
+    assert!(update_group(
+        &la_lacking,
+        &group,
+        AccessLevel::LocalAdministrator,
+        Some(AREA_A),
+        without,
+        1
+    )
+    .is_ok());
+    assert_eq!(
+        code(update_group(
+            &la_lacking,
+            &group,
+            AccessLevel::LocalAdministrator,
+            Some(AREA_A),
+            group.options,
+            1
+        )),
+        DenyCode::BeyondOwnRights
+    );
+    assert!(update_group(
+        &la,
+        &group,
+        AccessLevel::LocalAdministrator,
+        Some(AREA_A),
+        group.options,
+        1
+    )
+    .is_ok());
+}
+
+#[test]
+fn r31_enabling_a_user_gives_their_group_rights_back_within_the_ceiling() {
+    let acc = Account::sample();
+    // USER_A_DISABLED is in USER-A: LA-A holds its rights, LA-A-NARROW does not.
+    assert_eq!(
+        enable_user(
+            &acc.actor(LA_A),
+            acc.user(USER_A_DISABLED),
+            acc.group_of(USER_A_DISABLED)
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        code(enable_user(
+            &acc.actor(LA_A_NARROW),
+            acc.user(USER_A_DISABLED),
+            acc.group_of(USER_A_DISABLED)
+        )),
+        DenyCode::BeyondOwnRights
+    );
+}
+
+#[test]
+fn r31_rights_count_only_options_meaningful_at_the_level() {
+    let all_user = Rights::of_group_parts(GroupAccess::User(None), OptionSet::all());
+    assert!(!all_user.options.contains(OptionCode::UsersManage));
+    assert!(!all_user.options.contains(OptionCode::LoginAsAnotherUser));
+    assert!(all_user.options.contains(OptionCode::HistoryRead));
+    let all_la = Rights::of_group_parts(GroupAccess::LocalAdministrator(AREA_A), OptionSet::all());
+    assert!(all_la.options.contains(OptionCode::UsersManage));
+    assert!(!all_la.options.contains(OptionCode::AreasManage));
+    let admin = Rights::of_group_parts(GroupAccess::Administrator, OptionSet::empty());
+    assert_eq!(admin.options, OptionSet::all());
+    assert_eq!(
+        all_la.gained_over(Some(all_user)).0,
+        Some(AccessLevel::LocalAdministrator)
+    );
+    assert_eq!(all_user.gained_over(Some(all_la)).0, None);
+}

@@ -18,7 +18,8 @@ use super::derive::{
     may_pick_user_in_charge, may_see_company, may_see_group, may_see_report, may_see_user,
 };
 use super::model::{
-    Actor, Company, CompanyRef, Directory, Group, GroupAccess, OptionCode, OptionSet, Report, User,
+    Actor, Company, CompanyRef, Directory, Group, GroupAccess, OptionCode, OptionSet, Report,
+    Rights, User,
 };
 use super::scope::{history_scope, report_scope, HistoryScope, ReportScope, UserScope};
 use super::AccessLevel;
@@ -47,6 +48,8 @@ pub enum DenyCode {
     AdminGroupHasAllOptions,
     /// A local administrator tried to give a group an option they do not hold themselves.
     CannotGrantOption,
+    /// The change would let someone do what the local administrator making it cannot (R31).
+    BeyondOwnRights,
     CannotChangeGroupArea,
     CannotChangeCompanyArea,
     /// A local administrator tried to edit the group they belong to.
@@ -82,6 +85,7 @@ impl DenyCode {
         DenyCode::LocalAdminGroupNeedsArea,
         DenyCode::AdminGroupHasAllOptions,
         DenyCode::CannotGrantOption,
+        DenyCode::BeyondOwnRights,
         DenyCode::CannotChangeGroupArea,
         DenyCode::CannotChangeCompanyArea,
         DenyCode::CannotEditOwnGroup,
@@ -110,6 +114,7 @@ impl DenyCode {
             DenyCode::LocalAdminGroupNeedsArea => "local_admin_group_needs_area",
             DenyCode::AdminGroupHasAllOptions => "admin_group_has_all_options",
             DenyCode::CannotGrantOption => "cannot_grant_option",
+            DenyCode::BeyondOwnRights => "beyond_own_rights",
             DenyCode::CannotChangeGroupArea => "cannot_change_group_area",
             DenyCode::CannotChangeCompanyArea => "cannot_change_company_area",
             DenyCode::CannotEditOwnGroup => "cannot_edit_own_group",
@@ -266,6 +271,50 @@ fn keep_an_administrator(
     } else {
         Ok(())
     }
+}
+
+/// The rights a user has through `group`: none while disabled (R31 counts enabling as a gain).
+fn member_rights(user: &User, group: &Group) -> Option<Rights> {
+    user.active.then(|| Rights::of_group(group))
+}
+
+/// R31, the options ceiling: whatever a local administrator does, what a person can do after it
+/// minus what they could do before lies within what that local administrator can do. `before`
+/// is `None` for someone who could do nothing (a new or disabled user); `whom` names them in
+/// the refusal. Regular administrators hold every right, so this only ever stops local
+/// administrators.
+pub fn within_own_rights(
+    actor: &Actor,
+    before: Option<Rights>,
+    after: Option<Rights>,
+    whom: &str,
+) -> Decision {
+    let Some(after) = after else {
+        return Ok(());
+    };
+    if actor.is_regular_administrator() {
+        return Ok(());
+    }
+    let held = actor.rights();
+    let (level, options) = after.gained_over(before);
+    let unheld = options.difference(held.options);
+    let level_beyond = level.filter(|level| level.power() > held.level.power());
+    if level_beyond.is_none() && unheld.is_empty() {
+        return Ok(());
+    }
+    let mut beyond: Vec<&str> = Vec::new();
+    if let Some(level) = level_beyond {
+        beyond.push(level.as_str());
+    }
+    beyond.extend(unheld.iter().map(OptionCode::as_str));
+    Err(Denied::new(
+        DenyCode::BeyondOwnRights,
+        format!(
+            "This would let {whom} do what you cannot do yourself: {}. Ask a regular \
+             administrator.",
+            beyond.join(", ")
+        ),
+    ))
 }
 
 /// Gates every user-management action: an administrator with the Users option.
@@ -549,10 +598,28 @@ pub fn edit_group(actor: &Actor, group: &Group) -> Decision {
 ///
 /// Only regular administrators change a group's area (R11) or make a group Administrator-level;
 /// a local administrator may move a group of their area between the Local Administrator and
-/// User levels, but not their own group (R12). Demoting an Administrator group is refused when
-/// `other_active_administrators` — active regular administrators outside this group — is zero
-/// (R16).
+/// User levels, but not their own group (R12), and not so that its members could do more than
+/// they can (R31: the stored options come alive at a higher level). Demoting an Administrator
+/// group is refused when `other_active_administrators` — active regular administrators
+/// outside this group — is zero (R16).
 pub fn change_group_access(
+    actor: &Actor,
+    group: &Group,
+    level: AccessLevel,
+    area: Option<AreaId>,
+    other_active_administrators: u32,
+) -> Result<GroupAccess, Denied> {
+    let access = group_access_change(actor, group, level, area, other_active_administrators)?;
+    within_own_rights(
+        actor,
+        Some(Rights::of_group(group)),
+        Some(Rights::of_group_parts(access, group.options)),
+        "the group's members",
+    )?;
+    Ok(access)
+}
+
+fn group_access_change(
     actor: &Actor,
     group: &Group,
     level: AccessLevel,
@@ -583,8 +650,19 @@ pub fn change_group_access(
 }
 
 /// Setting a group's options. Only options being added count as given: a local administrator
-/// may keep or remove options a regular administrator gave, not add ones they lack (R09).
+/// may keep or remove options a regular administrator gave, not add ones they lack (R09); and
+/// the members may not end up able to do more than the local administrator (R31).
 pub fn set_group_options(actor: &Actor, group: &Group, options: OptionSet) -> Decision {
+    group_options_change(actor, group, options)?;
+    within_own_rights(
+        actor,
+        Some(Rights::of_group(group)),
+        Some(Rights::of_group_parts(group.access, options)),
+        "the group's members",
+    )
+}
+
+fn group_options_change(actor: &Actor, group: &Group, options: OptionSet) -> Decision {
     group_management(actor, group)?;
     if group.access == GroupAccess::Administrator {
         return if options == OptionSet::all() {
@@ -597,6 +675,43 @@ pub fn set_group_options(actor: &Actor, group: &Group, options: OptionSet) -> De
         };
     }
     grant_only_held_options(actor, options.difference(group.effective_options()))
+}
+
+/// One Save of the group form (R32): code and description (see [`edit_group`]), level and area
+/// ([`change_group_access`]) and options ([`set_group_options`]) decided together, returning
+/// the access and options to store. R31 is checked on the whole change, so a local
+/// administrator may raise a group's level while removing the options that would have come
+/// alive, and may not do it the other way round in one request either.
+pub fn update_group(
+    actor: &Actor,
+    group: &Group,
+    level: AccessLevel,
+    area: Option<AreaId>,
+    options: OptionSet,
+    other_active_administrators: u32,
+) -> Result<(GroupAccess, OptionSet), Denied> {
+    group_management(actor, group)?;
+    let access = if level != group.level() || area != group.area() {
+        group_access_change(actor, group, level, area, other_active_administrators)?
+    } else {
+        group.access
+    };
+    let reshaped = Group::new(group.id, group.code.clone(), access, group.options);
+    let options = if access == GroupAccess::Administrator {
+        OptionSet::all()
+    } else {
+        options
+    };
+    if options != reshaped.effective_options() {
+        group_options_change(actor, &reshaped, options)?;
+    }
+    within_own_rights(
+        actor,
+        Some(Rights::of_group(group)),
+        Some(Rights::of_group_parts(access, options)),
+        "the group's members",
+    )?;
+    Ok((access, options))
 }
 
 /// Deleting a group, refused while `members` users belong to it.
@@ -620,10 +735,12 @@ pub fn delete_group(actor: &Actor, group: &Group, members: u32) -> Decision {
 
 /// Creating a user in `group`: a local administrator only in a group of their area, which is
 /// the new user's area (R10, R12).
+/// The new user may not be able to do more than the local administrator creating them (R31).
 pub fn create_user(actor: &Actor, group: &Group) -> Decision {
     require_administrative_level(actor, "create users")?;
     require_option(actor, OptionCode::UsersManage)?;
-    require_group_visible(actor, group)
+    require_group_visible(actor, group)?;
+    within_own_rights(actor, None, Some(Rights::of_group(group)), "the new user")
 }
 
 /// Editing a user's own fields (name, user code, mail password).
@@ -631,8 +748,15 @@ pub fn edit_user(actor: &Actor, target: &User, target_group: &Group) -> Decision
     user_management(actor, target, target_group)
 }
 
+/// Enabling gives the user their group's rights again: within the actor's own (R31).
 pub fn enable_user(actor: &Actor, target: &User, target_group: &Group) -> Decision {
-    user_management(actor, target, target_group)
+    user_management(actor, target, target_group)?;
+    within_own_rights(
+        actor,
+        member_rights(target, target_group),
+        Some(Rights::of_group(target_group)),
+        "this user",
+    )
 }
 
 /// Disabling a user; `other_active_administrators` counts the active regular administrators
@@ -730,6 +854,12 @@ pub fn move_user(
             ));
         }
     }
+    within_own_rights(
+        actor,
+        member_rights(target, from_group),
+        member_rights(target, to_group),
+        "this user",
+    )?;
     keep_an_administrator(
         target.active
             && from_group.level() == AccessLevel::Administrator

@@ -98,4 +98,14 @@ impl AccessLevel {
             _ => None,
         }
     }
+
+    /// How much a level can do: Administrator 3, Local Administrator 2, User 1 (R31: a level
+    /// rises when this grows).
+    pub fn power(self) -> u8 {
+        match self {
+            AccessLevel::Administrator => 3,
+            AccessLevel::LocalAdministrator => 2,
+            AccessLevel::User => 1,
+        }
+    }
 }

@@ -73,6 +73,25 @@ impl OptionCode {
             .find(|option| option.as_str() == text)
     }
 
+    /// Whether a member of a group of `level` can use this option at all (R31, and the
+    /// catalog a group of that level is offered).
+    pub fn meaningful_at(self, level: AccessLevel) -> bool {
+        match self {
+            OptionCode::DirectoriesManage
+            | OptionCode::AreasManage
+            | OptionCode::MailSettingsManage => level == AccessLevel::Administrator,
+            OptionCode::UsersManage
+            | OptionCode::GroupsManage
+            | OptionCode::CompaniesManage
+            | OptionCode::LoginAsAnotherUser => level != AccessLevel::User,
+            OptionCode::HistoryRead
+            | OptionCode::ReportsRead
+            | OptionCode::ProjectsRead
+            | OptionCode::EmployeesRead
+            | OptionCode::Preferences => true,
+        }
+    }
+
     /// The option's bit in an [`OptionSet`]; the catalog has far fewer than 32 entries.
     fn bit(self) -> u32 {
         1u32 << (self as u32)
@@ -125,6 +144,16 @@ impl OptionSet {
         self.0.count_ones() as usize
     }
 
+    /// The options that mean something at `level` (R31): areas, directories and mail settings
+    /// are regular administrators' only; managing users, groups and companies and logging in as
+    /// another user need an administrative level; the rest (reading history, reports, projects,
+    /// employees, one's own preferences) work at every level.
+    pub fn meaningful_at(self, level: AccessLevel) -> OptionSet {
+        self.iter()
+            .filter(|option| option.meaningful_at(level))
+            .collect()
+    }
+
     /// The options in catalog order.
     pub fn iter(self) -> impl Iterator<Item = OptionCode> {
         OptionCode::ALL
@@ -153,6 +182,47 @@ impl From<Vec<OptionCode>> for OptionSet {
 impl From<OptionSet> for Vec<OptionCode> {
     fn from(set: OptionSet) -> Self {
         set.iter().collect()
+    }
+}
+
+/// What a person can actually do: their level, and the options that mean something at that
+/// level (R31). A User-level group's "Manage users" is stored but inert; it would come alive
+/// if the group became Local Administrator, which is why rights are compared, not stored sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rights {
+    pub level: AccessLevel,
+    pub options: OptionSet,
+}
+
+impl Rights {
+    /// The rights every (active) member of a group with this access and these stored options has.
+    pub fn of_group_parts(access: GroupAccess, stored: OptionSet) -> Rights {
+        let level = access.level();
+        let options = match access {
+            GroupAccess::Administrator => OptionSet::all(),
+            _ => stored,
+        };
+        Rights {
+            level,
+            options: options.meaningful_at(level),
+        }
+    }
+
+    /// The rights of an active member of `group`.
+    pub fn of_group(group: &Group) -> Rights {
+        Rights::of_group_parts(group.access, group.options)
+    }
+
+    /// What `self` can do that `before` could not: the options gained, and the level when it
+    /// rose (`before` is `None` for someone who could do nothing: new, or disabled).
+    pub fn gained_over(self, before: Option<Rights>) -> (Option<AccessLevel>, OptionSet) {
+        match before {
+            None => (Some(self.level), self.options),
+            Some(before) => (
+                (self.level.power() > before.level.power()).then_some(self.level),
+                self.options.difference(before.options),
+            ),
+        }
     }
 }
 
@@ -388,6 +458,11 @@ impl Actor {
     /// The companies ticked for the actor; only a User-level actor's access depends on them.
     pub fn ticked(&self) -> &BTreeSet<CompanyId> {
         &self.ticked
+    }
+
+    /// What the actor can actually do (R31): the ceiling of what they may give anyone.
+    pub fn rights(&self) -> Rights {
+        Rights::of_group_parts(self.access, self.options)
     }
 
     pub fn is_regular_administrator(&self) -> bool {

@@ -1,7 +1,7 @@
 //! User Groups Management (R09–R12, R16).
 
 use precinct_core::api::{Group as ApiGroup, GroupInput, OptionEntry, Page};
-use precinct_core::policy::{self, group_scope, AccessLevel, OptionCode, OptionSet};
+use precinct_core::policy::{self, group_scope, OptionCode, OptionSet};
 
 use super::directories::checked_area;
 use super::{change, diff, diff_text, opt_string, required_version, valid_code, valid_text, Ctx};
@@ -94,29 +94,22 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: GroupInput) -> ApiResult<ApiG
     let description = valid_text("description", &input.description, 200, false)?;
     let requested_area = input.area_id;
 
-    let access = if input.access_level != group.level() || requested_area != group.area() {
-        let others =
-            users::other_active_administrators_outside_group(ctx.db, ctx.account(), id).await?;
-        policy::change_group_access(
-            ctx.actor(),
-            &group,
-            input.access_level,
-            requested_area,
-            others,
-        )?
+    let others = if input.access_level != group.level() || requested_area != group.area() {
+        users::other_active_administrators_outside_group(ctx.db, ctx.account(), id).await?
     } else {
-        group.access
+        0
     };
+    // One decision for the whole Save: level, area and options together (R31, R32).
+    let (access, options) = policy::update_group(
+        ctx.actor(),
+        &group,
+        input.access_level,
+        requested_area,
+        option_set(&input.options),
+        others,
+    )?;
     if access.area() != group.area() {
         checked_area(ctx, access.area().map(|area| area.0)).await?;
-    }
-    let options = if input.access_level == AccessLevel::Administrator {
-        OptionSet::all()
-    } else {
-        option_set(&input.options)
-    };
-    if options != group.effective_options() {
-        policy::set_group_options(ctx.actor(), &group, options)?;
     }
 
     let mut changes = Vec::new();
