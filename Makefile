@@ -48,7 +48,7 @@ dev: build seed
 	@echo "                    la.north@demo.precinct.test, user.north@demo.precinct.test: same password"
 	@echo "  Mail goes to the local Outbox (Security Console > Outbox); nothing is delivered."
 	@echo ""
-	@wrangler dev --port $(PORT) --ip 127.0.0.1
+	@wrangler dev --port $(PORT) --ip 127.0.0.1 --var PRECINCT_OUTBOX_LINKS:shown
 
 bootstrap: migrate
 	@node scripts/bootstrap.mjs --account "$(ACCOUNT)" --email "$(EMAIL)" \

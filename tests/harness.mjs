@@ -37,19 +37,23 @@ function run(command, args) {
   return execFileSync(command, args, { cwd: ROOT, env: ENV, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
-export async function startWorker() {
+/**
+ * `vars` adds or overrides Worker variables; by default the Outbox keeps working links, as under
+ * `make dev` (`{ PRECINCT_OUTBOX_LINKS: "hidden" }` runs it as production does).
+ */
+export async function startWorker({ vars = {} } = {}) {
   const state = mkdtempSync(join(tmpdir(), "precinct-test-"));
   run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
   run("node", [join(ROOT, "scripts/bootstrap.mjs"), "--demo", "--minimal", "--persist-to", state]);
-  return startWorkerOn(state);
+  return startWorkerOn(state, { vars });
 }
 
 /** Starts the worker on an existing, migrated state folder (the benchmark's seeded data). */
-export async function startWorkerOn(state) {
+export async function startWorkerOn(state, { vars = {} } = {}) {
   // A port found free can be taken before wrangler (or workerd, for its own internal ports)
   // binds it; such a start is retried on new ports rather than failing a whole test file.
   for (let attempt = 1; ; attempt++) {
-    const started = await spawnWorker(state);
+    const started = await spawnWorker(state, vars);
     if (started.child) return handle(started, state);
     if (!/Address already in use/.test(started.log) || attempt === 3) {
       throw new Error(`wrangler dev did not start:\n${started.log}`);
@@ -57,7 +61,9 @@ export async function startWorkerOn(state) {
   }
 }
 
-async function spawnWorker(state) {
+async function spawnWorker(state, vars) {
+  const all = { PRECINCT_OUTBOX_LINKS: "shown", ...vars };
+  const extra = Object.entries(all).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const port = await freePort();
   // Its own devtools port too, so workers started side by side do not collide on the default.
   const inspector = await freePort();
@@ -65,7 +71,7 @@ async function spawnWorker(state) {
     WRANGLER,
     ["dev", "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspector), "--persist-to", state,
      "--var", "PRECINCT_TEST_MODE:enabled", "--var", `PRECINCT_MAIL_KEY:${TEST_MAIL_KEY}`,
-     "--var", "PRECINCT_MAIL_TIMEOUT_MS:1500", "--show-interactive-dev-session=false"],
+     "--var", "PRECINCT_MAIL_TIMEOUT_MS:1500", ...extra, "--show-interactive-dev-session=false"],
     { cwd: ROOT, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   const started = { child, url: `http://127.0.0.1:${port}`, log: "" };

@@ -5,9 +5,9 @@ use gloo_net::http::{Request as Http, RequestBuilder};
 use precinct_core::api::{
     ActAs, Applications, Area, AreaInput, ChooseCompany, Company, CompanyAccess, CompanyInput,
     CompanyRef, Directory, DirectoryInput, Employee, ForgotPassword, Group, GroupInput,
-    HistoryEntry, MailPasswordInput, MailSent, MailSettings, MailSettingsInput, Me, MoveUser,
-    Moved, Notice, OptionEntry, OutboxMessage, Page, Project, Report, SetCompanyAccess,
-    SetPassword, SignIn, User, UserInput, UserMailConfig, UserRef, UserUpdate, VersionOnly,
+    HistoryEntry, MailPasswordInput, MailSent, MailSettings, MailSettingsInput, Me, Notice,
+    OptionEntry, OutboxMessage, Page, Project, Report, SetCompanyAccess, SetPassword, SignIn, User,
+    UserInput, UserMailConfig, UserRef, UserUpdate, VersionOnly,
 };
 use precinct_core::decode::{Decode, Json};
 use precinct_core::encode::{to_json, Encode};
@@ -494,10 +494,6 @@ pub fn set_user_active(id: i64, version: i64, active: bool) -> Call<User> {
         &format!("/api/users/{id}/{action}"),
         &VersionOnly { version },
     )
-}
-
-pub fn move_user(id: i64, body: MoveUser) -> Call<Moved> {
-    post(&format!("/api/users/{id}/move"), &body)
 }
 
 pub fn user_companies(id: i64, query: ListQuery) -> Call<CompanyAccess> {

@@ -15,6 +15,7 @@ fn main() {
 #[component]
 fn App() -> impl IntoView {
     provide_context(i18n::I18n::load());
+    provide_context(pages::users::Created(RwSignal::new(None)));
     view! {
         <Router>
             <main id="main">{pages::screens()}</main>

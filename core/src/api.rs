@@ -161,7 +161,15 @@ pub struct Company {
     /// The effective area (R08: the directory's in multidimensional mode).
     pub area_id: Option<AreaId>,
     pub area_code: Option<String>,
+    /// The user in charge, when the reader may see who they are (R19): `None` with
+    /// `user_in_charge_hidden` when someone outside the reader's area holds the role.
     pub user_in_charge: Option<UserRef>,
+    #[serde(default)]
+    pub user_in_charge_hidden: bool,
+    /// A later change (the company or its directory moving area, the user moving group) left a
+    /// user of another area in charge: the regular administrators' review lists such companies.
+    #[serde(default)]
+    pub user_in_charge_outside_area: bool,
     pub version: i64,
 }
 
@@ -260,6 +268,20 @@ pub struct User {
     /// The mail user of the user-specific email configuration: always the user code (R25).
     pub mail_user: String,
     pub version: i64,
+    /// Only in the answer to creating a user: whether the invitation went out, and if not why
+    /// and where to fix it (R29, R32: nothing fails without a word).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<InvitationOutcome>,
+}
+
+/// What became of the invitation a new user is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationOutcome {
+    pub sent: bool,
+    /// The problem code when it was not sent (`mail_settings_missing`, a provider's refusal).
+    #[serde(default)]
+    pub code: Option<String>,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -279,6 +301,14 @@ pub struct UserUpdate {
     pub name: String,
     #[serde(default)]
     pub language: Option<Language>,
+    /// The user group chosen on the same form: a different one moves the user in the same
+    /// Save, one request and one batch (R32); absent or the same keeps the group.
+    #[serde(default)]
+    pub group_id: Option<GroupId>,
+    /// R17's answer: a move to a group of another area is refused (409
+    /// `confirm_move_across_areas`) until the person confirmed it.
+    #[serde(default)]
+    pub confirm_move_across_areas: bool,
     pub version: i64,
 }
 
@@ -286,6 +316,9 @@ pub struct UserUpdate {
 #[serde(deny_unknown_fields)]
 pub struct MoveUser {
     pub group_id: GroupId,
+    /// As for [`UserUpdate`]: a move across areas needs the confirmation (R17, R32).
+    #[serde(default)]
+    pub confirm_move_across_areas: bool,
     pub version: i64,
 }
 
@@ -352,8 +385,14 @@ pub struct HistoryEntry {
     pub id: i64,
     /// UTC, milliseconds since the epoch.
     pub at: i64,
+    /// Who acted, when the reader may see them (R12, R21); `None` with `actor_hidden` when
+    /// the actor is outside the reader's area.
     pub actor_user_code: Option<String>,
     pub on_behalf_of_user_code: Option<String>,
+    #[serde(default)]
+    pub actor_hidden: bool,
+    #[serde(default)]
+    pub on_behalf_of_hidden: bool,
     pub entity_kind: String,
     pub entity_id: Option<i64>,
     pub area_code: Option<String>,

@@ -9,9 +9,9 @@
 
 use crate::api::{
     Application, Applications, Area, Company, CompanyAccess, CompanyAccessRow, CompanyRef,
-    Directory, Employee, FieldChange, Group, HistoryEntry, Language, MailProvider, MailSent,
-    MailSettings, Me, Moved, Notice, OptionEntry, OutboxMessage, Page, Project, Report, User,
-    UserMailConfig, UserRef,
+    Directory, Employee, FieldChange, Group, HistoryEntry, InvitationOutcome, Language,
+    MailProvider, MailSent, MailSettings, Me, Moved, Notice, OptionEntry, OutboxMessage, Page,
+    Project, Report, User, UserMailConfig, UserRef,
 };
 use crate::ids::{AccountId, AreaId, CompanyId, DirectoryId, GroupId, ReportId, UserId};
 use crate::policy::{AccessLevel, OptionCode};
@@ -177,21 +177,22 @@ decode_structs! {
     UserRef { id, user_code, name }
     Company {
         id, code, name, directory_id, directory_code, area_id, area_code, user_in_charge,
-        version,
+        user_in_charge_hidden, user_in_charge_outside_area, version,
     }
     Group { id, code, description, access_level, area_id, area_code, options, members, version }
     OptionEntry { code, grantable }
     User {
         id, user_code, name, group_id, group_code, access_level, area_id, area_code, active,
-        language, mail_user, version,
+        language, mail_user, version, invitation,
     }
+    InvitationOutcome { sent, code, message }
     Moved { user, warning }
     CompanyAccessRow { id, code, name, area_code, ticked }
     CompanyAccess { locked, companies, version }
     FieldChange { field, before, after }
     HistoryEntry {
-        id, at, actor_user_code, on_behalf_of_user_code, entity_kind, entity_id, area_code,
-        action, subject, summary, changes,
+        id, at, actor_user_code, on_behalf_of_user_code, actor_hidden, on_behalf_of_hidden,
+        entity_kind, entity_id, area_code, action, subject, summary, changes,
     }
     Report { id, code, title, kind, area_code }
     Project { id, company_id, code, name }
@@ -290,6 +291,11 @@ mod tests {
             language: Language::Fr,
             mail_user: "a@b.test".into(),
             version: 4,
+            invitation: area.map(|_| InvitationOutcome {
+                sent: false,
+                code: Some("mail_settings_missing".into()),
+                message: "No mail settings.".into(),
+            }),
         }
     }
 
@@ -381,6 +387,8 @@ mod tests {
                     area_id: area,
                     area_code: area.map(|_| "NORTH".into()),
                     user_in_charge: area.map(|_| user_ref()),
+                    user_in_charge_hidden: area.is_none(),
+                    user_in_charge_outside_area: area.is_some(),
                     version: 3,
                 }],
                 None,
@@ -426,6 +434,8 @@ mod tests {
                 at: 1_764_049_200_000,
                 actor_user_code: Some("a@b.test".into()),
                 on_behalf_of_user_code: None,
+                actor_hidden: false,
+                on_behalf_of_hidden: true,
                 entity_kind: "user".into(),
                 entity_id: Some(9),
                 area_code: None,

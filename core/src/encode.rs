@@ -150,8 +150,8 @@ encode_structs! {
     CompanyInput { code, name, directory_id, area_id, user_in_charge_id, version }
     GroupInput { code, description, access_level, area_id, options, version }
     UserInput { user_code, name, group_id, language }
-    UserUpdate { user_code, name, language, version }
-    MoveUser { group_id, version }
+    UserUpdate { user_code, name, language, group_id, confirm_move_across_areas, version }
+    MoveUser { group_id, confirm_move_across_areas, version }
     SetCompanyAccess { company_ids, version }
     ChooseCompany { company_id }
     ActAs { user_id }
@@ -235,11 +235,14 @@ mod tests {
                 user_code: "a@b.test".into(),
                 name: "Ann".into(),
                 language,
+                group_id: language.map(|_| GroupId(3)),
+                confirm_move_across_areas: language.is_some(),
                 version: 4,
             });
         }
         round_trip(MoveUser {
             group_id: GroupId(2),
+            confirm_move_across_areas: true,
             version: 1,
         });
         round_trip(SetCompanyAccess {

@@ -15,6 +15,12 @@ pub fn french_history(kind: &str, action: &str, subject: Option<&str>) -> Option
         ("area", "deleted") => "Zone {s} supprimée",
         ("company", "created") => "Société {s} créée",
         ("company", "updated") => "Société {s} modifiée",
+        ("company", "area_followed_directory") => {
+            "Zone de la société {s} alignée sur celle de son répertoire multidimensionnel"
+        }
+        ("company", "user_in_charge_removed") => {
+            "Responsable retiré de la société {s} : l'utilisateur a été supprimé"
+        }
         ("directory", "created") => "Répertoire {s} créé",
         ("directory", "updated") => "Répertoire {s} modifié",
         ("group", "created") => "Groupe d'utilisateurs {s} créé",
@@ -27,6 +33,9 @@ pub fn french_history(kind: &str, action: &str, subject: Option<&str>) -> Option
         ("user", "enabled") => "Utilisateur {s} activé",
         ("user", "disabled") => "Utilisateur {s} désactivé",
         ("user", "moved") => "Utilisateur changé de groupe : {s}",
+        ("user", "area_followed_group") => {
+            "Zone ou niveau de l'utilisateur {s} changé avec son groupe"
+        }
         ("user", "access_changed") => "Accès aux sociétés modifié : {s}",
         ("user", "mail_password_changed") => "Mot de passe de messagerie modifié : {s}",
         ("user", "impersonation_started") => "Connexion en tant qu'un autre utilisateur : {s}",

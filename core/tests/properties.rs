@@ -845,9 +845,25 @@ fn check_actor(model: &Model, actor: &Actor) -> Check {
     }
     let users = user_scope(actor);
     let in_charge = user_in_charge_scope(actor);
+    let persons = person_scope(actor);
     for user in &model.users {
         let group = model.group_of(user);
         let seen = may_see_user(actor, user, group);
+        let named = may_see_person(actor, user, group);
+        prop_assert_eq!(
+            persons.admits_person(user.id, group.level(), group.area()),
+            named,
+            "person scope"
+        );
+        // Whoever a reader may see in a list, a reference may name; a pointer never names
+        // a person of another area to a local administrator or a user.
+        prop_assert!(!seen || named, "a visible user is not named");
+        if named && !actor.is_regular_administrator() && user.id != actor.user() {
+            prop_assert!(
+                group.level() == AccessLevel::Administrator || group.area() == own_area,
+                "named a person outside the area"
+            );
+        }
         prop_assert_eq!(users.admits_user(user.id, group.area()), seen, "user scope");
         prop_assert_eq!(
             in_charge.admits_user(group.level(), group.area()),

@@ -1181,6 +1181,83 @@ fn r19_user_in_charge_picker_offers_area_users_plus_regular_administrators() {
     );
 }
 
+#[test]
+fn r19_a_regular_admin_puts_in_charge_only_users_of_the_company_area_or_administrators() {
+    let acc = Account::sample();
+    let admin = acc.actor(ADMIN);
+    let c1 = acc.company_ref(C1_A);
+    for allowed in [USER_A, LA_A, ADMIN2] {
+        assert_eq!(
+            set_user_in_charge(&admin, c1, acc.user(allowed), acc.group_of(allowed)),
+            Ok(()),
+            "{allowed}"
+        );
+    }
+    // The regular administrator may pick anyone, yet a user of area B (or of no area) cannot
+    // hold the role for a company of area A: its readers would meet a person outside theirs.
+    for refused in [USER_B, LA_B, USER_NONE] {
+        assert_eq!(
+            code(set_user_in_charge(
+                &admin,
+                c1,
+                acc.user(refused),
+                acc.group_of(refused)
+            )),
+            DenyCode::UserInChargeOutsideArea,
+            "{refused}"
+        );
+    }
+    // A company of no area: users of no area or regular administrators.
+    let c3 = acc.company_ref(C3_NONE);
+    assert_eq!(
+        set_user_in_charge(&admin, c3, acc.user(USER_NONE), acc.group_of(USER_NONE)),
+        Ok(())
+    );
+    assert_eq!(
+        code(set_user_in_charge(
+            &admin,
+            c3,
+            acc.user(USER_A),
+            acc.group_of(USER_A)
+        )),
+        DenyCode::UserInChargeOutsideArea
+    );
+}
+
+#[test]
+fn r19_a_reference_names_a_person_only_to_readers_who_may_see_them() {
+    let acc = Account::sample();
+    let la = acc.actor(LA_A);
+    assert_eq!(
+        person_scope(&la),
+        PersonScope::AreaPlusAdministrators(AREA_A)
+    );
+    for named in [USER_A, LA_A2, ADMIN] {
+        assert!(
+            may_see_person(&la, acc.user(named), acc.group_of(named)),
+            "{named}"
+        );
+    }
+    for hidden in [USER_B, LA_B, USER_NONE] {
+        assert!(
+            !may_see_person(&la, acc.user(hidden), acc.group_of(hidden)),
+            "{hidden}"
+        );
+    }
+    let user = acc.actor(USER_A);
+    assert!(may_see_person(
+        &user,
+        acc.user(USER_A),
+        acc.group_of(USER_A)
+    ));
+    assert!(!may_see_person(&user, acc.user(LA_A), acc.group_of(LA_A)));
+    assert!(may_see_person(
+        &acc.actor(ADMIN),
+        acc.user(USER_B),
+        acc.group_of(USER_B)
+    ));
+}
+
 // ---------------------------------------------------------------------------------------------
 // R20 Company lists.
 

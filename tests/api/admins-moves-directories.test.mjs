@@ -31,12 +31,12 @@ test("r16 demoting the last active regular administrator (moving them to another
   assert.equal(activeAdmins(), 1);
   const me = await reload(fx.admin, `/api/users/${F.me.user_id}`);
   const before = snapshot(fx.read);
-  const refused = await fx.admin.post(`/api/users/${me.id}/move`, { group_id: F.groupUserA.id, version: me.version });
+  const refused = await fx.admin.post(`/api/users/${me.id}/move`, { group_id: F.groupUserA.id, confirm_move_across_areas: true, version: me.version });
   assertProblem(refused, 409, "last_administrator");
   assert.deepEqual(snapshot(fx.read), before);
   // Twin: with a second active administrator the same move goes through.
   const second = await newAdministrator();
-  const moved = await second.client.post(`/api/users/${second.user.id}/move`, { group_id: F.groupUserA.id, version: second.user.version });
+  const moved = await second.client.post(`/api/users/${second.user.id}/move`, { group_id: F.groupUserA.id, confirm_move_across_areas: true, version: second.user.version });
   assert.equal(moved.status, 200, moved.text);
   assert.equal(moved.json.user.access_level, "user");
   assert.equal(activeAdmins(), 1);
@@ -59,7 +59,7 @@ test("r16 a disabled administrator does not count: the last active one still can
   assert.equal(disabled.status, 200, disabled.text);
   assertProblem(await spare.client.get("/api/session"), 401, "not_signed_in");
   const me = await reload(fx.admin, `/api/users/${F.me.user_id}`);
-  assertProblem(await fx.admin.post(`/api/users/${me.id}/move`, { group_id: F.groupUserA.id, version: me.version }), 409, "last_administrator");
+  assertProblem(await fx.admin.post(`/api/users/${me.id}/move`, { group_id: F.groupUserA.id, confirm_move_across_areas: true, version: me.version }), 409, "last_administrator");
   // And oneself cannot be disabled or deleted at all.
   assertProblem(await fx.admin.post(`/api/users/${me.id}/disable`, { version: me.version }), 403, "cannot_disable_self");
   assertProblem(await fx.admin.delete(`/api/users/${me.id}?version=${me.version}`), 403, "cannot_delete_self");
@@ -117,7 +117,14 @@ test("r17 an administrator moves a user to a group of another area with a warnin
   const inside = await laA.post(`/api/users/${user.id}/move`, { group_id: F.groupLaA.id, version: user.version });
   assert.equal(inside.status, 200, inside.text);
   assert.equal(inside.json.warning, null);
-  const across = await fx.admin.post(`/api/users/${user.id}/move`, { group_id: F.groupUserB.id, version: inside.json.user.version });
+  // r32: the warning comes before the change: unconfirmed, the move is refused and nothing changes.
+  const unconfirmed = snapshot(fx.read);
+  assertProblem(
+    await fx.admin.post(`/api/users/${user.id}/move`, { group_id: F.groupUserB.id, version: inside.json.user.version }),
+    409, "confirm_move_across_areas", "group_id",
+  );
+  assert.deepEqual(snapshot(fx.read), unconfirmed);
+  const across = await fx.admin.post(`/api/users/${user.id}/move`, { group_id: F.groupUserB.id, confirm_move_across_areas: true, version: inside.json.user.version });
   assert.equal(across.status, 200, across.text);
   assert.match(across.json.warning, /another area.*recommended/s);
   assert.equal(across.json.user.area_id, F.areaB.id);

@@ -516,7 +516,7 @@ const CELLS = [
     req: async (a, c, t) => {
       const user = tmp[a].user ?? t.own.self;
       const group = tmp[a].group ?? t.own.group;
-      return ["POST", `/api/users/${user.id}/move`, { group_id: group.id, version: await version(c, `/api/users/${user.id}`) }];
+      return ["POST", `/api/users/${user.id}/move`, { group_id: group.id, confirm_move_across_areas: true, version: await version(c, `/api/users/${user.id}`) }];
     },
     expect: everyone(200, { user: 403 }),
   },
@@ -525,7 +525,7 @@ const CELLS = [
     twin: true,
     req: async (a, c, t, m) => {
       const user = tmp[a].user ?? t.own.self;
-      return ["POST", `/api/users/${user.id}/move`, { group_id: m ? MISSING : t.outOfArea.group.id, version: await version(c, `/api/users/${user.id}`) }];
+      return ["POST", `/api/users/${user.id}/move`, { group_id: m ? MISSING : t.outOfArea.group.id, confirm_move_across_areas: true, version: await version(c, `/api/users/${user.id}`) }];
     },
     expect: everyone(422),
   },

@@ -176,7 +176,10 @@ test("r24 POST /users and PUT /users/{id}: invalid email, fields, and r01 anothe
     ["POST", "/api/users", { ...base, user_code: "ADMIN@other.test" }, 409, "already_used", "user_code"],
     ["PUT", `/api/users/${u.id}`, edit({ user_code: "nope" }), 422, "invalid_email", "user_code"],
     ["PUT", `/api/users/${u.id}`, edit({ version: undefined }), 422, "missing_field", "version"],
-    ["PUT", `/api/users/${u.id}`, edit({ group_id: F.groupLaA.id }), 422, "unknown_field", "group_id"],
+    // r32: the group is part of the same Save; one of another account is unknown, nothing changes.
+    ["PUT", `/api/users/${u.id}`, edit({ group_id: F.otherGroup.id }), 422, "unknown_group", "group_id"],
+    ["PUT", `/api/users/${u.id}`, edit({ group_id: "2" }), 422, "invalid_type", "group_id"],
+    ["PUT", `/api/users/${u.id}`, edit({ confirm_move_across_areas: "yes" }), 422, "invalid_type", "confirm_move_across_areas"],
     ["PUT", `/api/users/${u.id}`, edit({ user_code: F.la_b.user_code }), 409, "already_used", "user_code"],
     ["PUT", `/api/users/${F.otherUser.id}`, edit({ version: F.otherUser.version }), 404, "not_found"],
   ]);

@@ -126,7 +126,7 @@ test("r30 users: create, update, disable, enable, move, company access, delete; 
   assert.equal(access.entry.action, "access_changed");
   assert.deepEqual(access.entry.changes, [{ field: "companies", before: "", after: "COMP-A1, COMP-A2" }]);
   version += 1;
-  const moved = await oneEntry(() => fx.admin.post(`/api/users/${id}/move`, { group_id: F.groupUserB.id, version }));
+  const moved = await oneEntry(() => fx.admin.post(`/api/users/${id}/move`, { group_id: F.groupUserB.id, confirm_move_across_areas: true, version }));
   assert.deepEqual(moved.entry.change.group, ["USER-GROUP-A", "USER-GROUP-B"]);
   assert.deepEqual(moved.entry.change.area, [String(F.areaA.id), String(F.areaB.id)]);
   assert.equal(moved.entry.area_code, "AREA-A");

@@ -89,7 +89,7 @@ fn unauthenticated(_: Denied) -> ApiError {
 }
 
 impl Principal {
-    pub async fn load(db: &D1Database, session: SessionRow) -> ApiResult<Principal> {
+    pub async fn load(db: &D1Database, session: SessionRow, now: i64) -> ApiResult<Principal> {
         let (real_user, real_group) = user_of(db, &session.real).await?;
         let real = Actor::new(&real_user, &real_group).map_err(unauthenticated)?;
         let actor = match &session.acting {
@@ -101,7 +101,7 @@ impl Principal {
                 match Actor::acting_as(&real, &target, &target_group) {
                     Ok(actor) => actor,
                     Err(_) => {
-                        store::stop_acting(db, &session.token_hash).await?;
+                        store::stop_acting(db, &session, acting, now).await?;
                         real
                     }
                 }

@@ -6,7 +6,7 @@ use precinct_core::api::{
     Health, MailPasswordInput, MailSettingsInput, MoveUser, SetCompanyAccess, SetPassword, SignIn,
     UserInput, UserUpdate, VersionOnly,
 };
-use precinct_core::api::{Application, Applications};
+use precinct_core::api::{Application, Applications, InvitationOutcome};
 use serde::de::DeserializeOwned;
 use worker::{Env, Method, Request, Response};
 
@@ -128,9 +128,21 @@ impl Query {
     }
 
     fn company_filter(&self) -> ApiResult<CompanyFilter> {
+        let user_in_charge_outside_area = match self.text("user_in_charge").as_deref() {
+            None => false,
+            Some("outside_area") => true,
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    "user_in_charge",
+                    "invalid_value",
+                    "`user_in_charge` can only be `outside_area`.",
+                ))
+            }
+        };
         Ok(CompanyFilter {
             area_id: self.int("area_id")?,
             directory_id: self.int("directory_id")?,
+            user_in_charge_outside_area,
         })
     }
 
@@ -163,6 +175,9 @@ fn mail_env(env: &Env, req: &Request) -> ApiResult<MailEnv> {
     Ok(MailEnv {
         secrets,
         timeout: std::time::Duration::from_millis(timeout_ms),
+        outbox_links: crate::mail::send::OutboxLinks::from_setting(
+            read("PRECINCT_OUTBOX_LINKS").as_deref(),
+        ),
         origin: req.url()?.origin().ascii_serialization(),
     })
 }
@@ -393,10 +408,32 @@ async fn signed_in(
             ok(&users::list(ctx, &query.user_filter()?, &query.list()?).await?)
         }
         (Method::Post, ["users"]) => {
-            let user = users::create(ctx, read_body::<UserInput>(req).await?).await?;
-            // The invitation (ASVS 6.4.6: administrators never choose sign-in passwords). A
-            // delivery failure is in history and the administrator can resend it.
-            let _ = mail::invite(ctx, mail_env, user.id.0).await;
+            let mut user = users::create(ctx, read_body::<UserInput>(req).await?).await?;
+            // The invitation (ASVS 6.4.6: administrators never choose sign-in passwords). The
+            // user exists either way; the answer says whether it went out and, if not, why and
+            // where to fix it (R29, R32), and history records it.
+            user.invitation = Some(match mail::invite(ctx, mail_env, user.id.0).await {
+                Ok(notice) => InvitationOutcome {
+                    sent: true,
+                    code: None,
+                    message: notice.message,
+                },
+                Err(ApiError::Problem(problem)) => InvitationOutcome {
+                    sent: false,
+                    code: Some(problem.code),
+                    message: problem.message,
+                },
+                Err(error) => {
+                    worker::console_error!("invitation: {error}");
+                    InvitationOutcome {
+                        sent: false,
+                        code: Some("mail_failed".to_string()),
+                        message: "The invitation could not be sent. Use Resend invitation \
+                                  once the mail settings work."
+                            .to_string(),
+                    }
+                }
+            });
             created(&user)
         }
         (Method::Get, ["users", user]) => ok(&users::get(ctx, id(user)?).await?),
@@ -417,7 +454,7 @@ async fn signed_in(
         }
         (Method::Post, ["users", user, "move"]) => {
             let body: MoveUser = read_body(req).await?;
-            ok(&users::move_to_group(ctx, id(user)?, body.group_id.0, body.version).await?)
+            ok(&users::move_to_group(ctx, id(user)?, body).await?)
         }
         (Method::Get, ["users", user, "companies"]) => {
             ok(&users::company_access(ctx, id(user)?, &query.list()?).await?)

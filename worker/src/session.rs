@@ -37,7 +37,7 @@ pub async fn principal_of_token(
     if ctx.now - row.last_seen_at >= SESSION_TOUCH_MS {
         store::touch_session(db, &token_hash, ctx.now).await?;
     }
-    Principal::load(db, row).await
+    Principal::load(db, row, ctx.now).await
 }
 
 const WRONG_CREDENTIALS: &str = "The user code or the password is incorrect.";

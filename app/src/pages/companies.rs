@@ -7,7 +7,7 @@ use leptos_router::hooks::use_navigate;
 use precinct_core::api::{Company, CompanyInput, UserRef};
 use precinct_core::ids::{AreaId, DirectoryId};
 
-use super::history::UserPicker;
+use super::history::{resolve_user, UserPicker};
 use super::users::area_choices;
 use super::{is_admin, use_me};
 use crate::api::{self, Picker};
@@ -71,6 +71,10 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
             .unwrap_or_default(),
     );
     let in_charge_user = RwSignal::new(in_charge as Option<UserRef>);
+    let in_charge_hidden = company.as_ref().is_some_and(|c| c.user_in_charge_hidden);
+    let in_charge_outside = company
+        .as_ref()
+        .is_some_and(|c| c.user_in_charge_outside_area);
     let version = RwSignal::new(company.as_ref().map(|c| c.version));
     let directories = load(|| api::directories(first_200()));
     let multidimensional = move || {
@@ -104,26 +108,45 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
         } else {
             fixed_area
         };
-        let input = CompanyInput {
+        let mut input = CompanyInput {
             code: code.get_untracked(),
             name: name.get_untracked(),
             directory_id: DirectoryId(parse_id(&directory.get_untracked()).unwrap_or(0)),
             area_id,
-            user_in_charge_id: in_charge_user
-                .get_untracked()
-                .filter(|_| !in_charge_code.get_untracked().trim().is_empty())
-                .map(|u| u.id),
+            user_in_charge_id: None,
             version: version.get_untracked(),
         };
+        let (typed, picked) = (
+            in_charge_code.get_untracked(),
+            in_charge_user.get_untracked(),
+        );
         let navigate = navigate.clone();
-        busy.run(api::save_company(id, input), move |saved: Company| {
+        // What was typed in the user-in-charge field is resolved (name or code) before the one
+        // request is sent; a name that matches no one is a field error, never dropped (R32).
+        let steps = async move {
+            input.user_in_charge_id =
+                resolve_user(Picker::UserInCharge, typed, picked, "user_in_charge_id")
+                    .await?
+                    .map(|user| user.id);
+            api::save_company(id, input).send().await
+        };
+        busy.run_steps(steps, move |saved: Company| {
             if id.is_none() {
                 navigate(
                     &format!("/console/companies/{}", saved.id),
                     Default::default(),
                 );
             } else {
+                // The screen shows what was stored: the resolved user's code, not what was typed.
                 version.set(Some(saved.version));
+                in_charge_code.set(
+                    saved
+                        .user_in_charge
+                        .as_ref()
+                        .map(|user| user.user_code.clone())
+                        .unwrap_or_default(),
+                );
+                in_charge_user.set(saved.user_in_charge);
             }
         });
     };
@@ -150,6 +173,12 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
             }}
             <UserPicker id="user_in_charge" label=K::UserInCharge hint=K::UserInChargeHint
                 picker=Picker::UserInCharge value=in_charge_code picked=in_charge_user/>
+            {in_charge_hidden.then(|| view! {
+                <p class="note" data-test="user-in-charge-hidden">{i.s(K::UserInChargeHidden)}</p>
+            })}
+            {in_charge_outside.then(|| view! {
+                <p class="warning" data-test="user-in-charge-outside">{i.s(K::UserInChargeOutsideArea)}</p>
+            })}
             <crate::ui::FieldError field="user_in_charge_id" failure/>
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.pending.get()>

@@ -14,7 +14,7 @@ mod not_found;
 mod screens;
 mod session;
 mod sign_in;
-mod users;
+pub mod users;
 
 pub use applications::ApplicationsPage;
 pub use areas::area_form_page;

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use precinct_core::api::{
-    CompanyAccess, Language, MoveUser, SetCompanyAccess, User, UserInput, UserUpdate,
+    CompanyAccess, InvitationOutcome, Language, Notice, SetCompanyAccess, User, UserInput,
+    UserUpdate,
 };
 use precinct_core::ids::{CompanyId, GroupId};
 
@@ -129,9 +130,18 @@ fn UserDescription(
     let language = RwSignal::new(user.as_ref().map(|u| u.language).unwrap_or(Language::En));
     let version = RwSignal::new(user.as_ref().map(|u| u.version).unwrap_or_default());
     let active = RwSignal::new(user.as_ref().is_none_or(|u| u.active));
-    let area = user.as_ref().and_then(|u| u.area_code.clone());
+    let area = RwSignal::new(user.as_ref().and_then(|u| u.area_code.clone()));
+    let created_notice = use_context::<Created>().and_then(|created| {
+        let notice = created
+            .0
+            .get_untracked()
+            .filter(|(user, _)| Some(*user) == id);
+        if notice.is_some() {
+            created.0.set(None);
+        }
+        notice.map(|(_, outcome)| outcome)
+    });
     let touched = RwSignal::new(id.is_some());
-    let warning = RwSignal::new(None::<String>);
     let busy = Busy::new();
     let failure = busy.failure_signal();
     let code_warning = move || {
@@ -141,15 +151,17 @@ fn UserDescription(
             .flatten()
     };
 
-    let save = move || {
+    // R17 before the change (R32): the server answers a move across areas with a question;
+    // the person confirms, and the same Save is sent again with the confirmation.
+    let confirm_cross_area = RwSignal::new(None::<String>);
+    let save = move |confirmed: bool| {
         let (name, user_code) = (name.get_untracked(), code.get_untracked());
         let (group_id, language) = (
             parse_id(&group.get_untracked()).map(GroupId),
             Some(language.get_untracked()),
         );
-        let moving = group.get_untracked() != saved_group.get_untracked();
         let version_now = version.get_untracked();
-        warning.set(None);
+        confirm_cross_area.set(None);
         let navigate = navigate.clone();
         match id {
             None => busy.run(
@@ -160,46 +172,45 @@ fn UserDescription(
                     language,
                 }),
                 move |user: User| {
+                    if let Some(created) = use_context::<Created>() {
+                        created
+                            .0
+                            .set(user.invitation.clone().map(|outcome| (user.id.0, outcome)));
+                    }
                     navigate(&format!("/console/users/{}", user.id), Default::default())
                 },
             ),
-            Some(id) => busy.run_steps(
-                async move {
-                    let user = api::update_user(
-                        id,
-                        UserUpdate {
-                            user_code,
-                            name,
-                            language,
-                            version: version_now,
-                        },
-                    )
-                    .send()
-                    .await?;
-                    match group_id.filter(|_| moving) {
-                        Some(group_id) => {
-                            let moved = api::move_user(
-                                id,
-                                MoveUser {
-                                    group_id,
-                                    version: user.version,
-                                },
-                            )
-                            .send()
-                            .await?;
-                            Ok((moved.user, moved.warning))
-                        }
-                        None => Ok((user, None)),
-                    }
-                },
-                move |(user, moved_warning): (User, Option<String>)| {
+            // One Save, one request, one batch: identity and group together (R32).
+            Some(id) => busy.run(
+                api::update_user(
+                    id,
+                    UserUpdate {
+                        user_code,
+                        name: name.clone(),
+                        language,
+                        group_id,
+                        confirm_move_across_areas: confirmed,
+                        version: version_now,
+                    },
+                ),
+                move |user: User| {
+                    // What the screen shows is what was stored.
                     version.set(user.version);
                     saved_group.set(user.group_id.to_string());
-                    warning.set(moved_warning);
+                    group.set(user.group_id.to_string());
+                    area.set(user.area_code.clone());
                 },
             ),
         }
     };
+    Effect::new(move |_| {
+        if let Some(failure) = busy.failure.get() {
+            if failure.code() == "confirm_move_across_areas" {
+                confirm_cross_area.set(failure.server_message().map(str::to_string));
+                busy.failure.set(None);
+            }
+        }
+    });
     let set_active = move |on: bool| {
         if let Some(id) = id {
             busy.run(
@@ -224,7 +235,11 @@ fn UserDescription(
     };
 
     view! {
-        <form class="record" novalidate on:submit=move |event| { event.prevent_default(); save(); }>
+        {created_notice.map(|outcome| view! { <CreatedNotice id=id.unwrap_or_default() outcome/> })}
+        <form class="record" novalidate on:submit={
+            let save = save.clone();
+            move |event| { event.prevent_default(); save(false); }
+        }>
             <fieldset>
                 <legend>{i.s(K::Identification)}</legend>
                 <TextField id="name" label=K::Name value=name failure required=true/>
@@ -246,7 +261,7 @@ fn UserDescription(
                 </div>
                 <LoadedSelect id="group_id" label=K::Group value=group choices=group_choices()
                     empty=K::Choose failure/>
-                {area.map(|area| view! { <p class="hint">{i.s(K::Area)}": "{area}</p> })}
+                {move || area.get().map(|area| view! { <p class="hint" data-test="user-area">{i.s(K::Area)}": "{area}</p> })}
                 <div class="field">
                     <label for="language">{i.s(K::Language)}</label>
                     <select id="language" on:change=move |event| {
@@ -272,11 +287,23 @@ fn UserDescription(
                     <p class="hint" data-test="mail-new-user">{i.s(K::MailNewUser)}</p>
                 </fieldset>
             })}
-            {move || warning.get().map(|text| view! {
-                <div class="warning-box" role="alert" data-test="move-warning">
-                    <strong>{i.s(K::MoveWarning)}": "</strong>{text}
-                </div>
-            })}
+            {
+                let save = save.clone();
+                move || confirm_cross_area.get().map(|_| {
+                    let save = save.clone();
+                    view! {
+                        <div class="warning-box" role="alertdialog" aria-labelledby="confirm-move-text" data-test="confirm-move">
+                            <p id="confirm-move-text"><strong>{i.s(K::MoveWarning)}": "</strong>{i.s(K::ConfirmCrossAreaMove)}</p>
+                            <div class="actions">
+                                <button type="button" class="primary" data-test="confirm-move-yes"
+                                    on:click=move |_| save(true)>{i.s(K::MoveAnyway)}</button>
+                                <button type="button" data-test="confirm-move-no"
+                                    on:click=move |_| confirm_cross_area.set(None)>{i.s(K::Cancel)}</button>
+                            </div>
+                        </div>
+                    }
+                })
+            }
             {move || (!active.get()).then(|| view! { <p class="warning">{i.s(K::UserDisabledNote)}</p> })}
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.pending.get()>
@@ -417,4 +444,47 @@ fn UserAccess(id: i64) -> impl IntoView {
             {busy.status(Some(reload))}
         </div>
     }
+}
+
+/// What the console remembers between creating a user and opening their record: whether the
+/// invitation went out (R29, R32: the record says so, with the action that fixes it).
+#[derive(Clone, Copy)]
+pub struct Created(pub RwSignal<Option<(i64, InvitationOutcome)>>);
+
+#[component]
+fn CreatedNotice(id: i64, outcome: InvitationOutcome) -> impl IntoView {
+    let i = use_i18n();
+    let resend = Busy::new();
+    if outcome.sent {
+        return view! {
+            <p class="ok" role="status" data-test="user-created">{i.s(K::UserCreatedInvited)}</p>
+        }
+        .into_any();
+    }
+    let why = match i.lang() {
+        crate::i18n::Lang::En => outcome.message.clone(),
+        crate::i18n::Lang::Fr => outcome
+            .code
+            .as_deref()
+            .and_then(precinct_core::problem::french_reason)
+            .unwrap_or_default()
+            .to_string(),
+    };
+    view! {
+        <div class="warning-box" role="alert" data-test="user-created-not-invited">
+            <p><strong>{i.s(K::UserCreatedNotInvited)}</strong>" "{why}</p>
+            <p><a href="/console/settings/mail">{i.s(K::MailSettingsLink)}</a></p>
+            <div class="actions">
+                <button type="button" data-test="created-resend-invitation" disabled=move || resend.pending.get()
+                    on:click=move |_| resend.run(api::resend_invitation(id), |_: Notice| ())>
+                    {move || i.t(if resend.pending.get() { K::Sending } else { K::ResendInvitation })}
+                </button>
+            </div>
+            {move || resend.saved.get().then(|| view! {
+                <p class="ok" role="status">{i.s(K::InvitationSent)}</p>
+            })}
+            {move || resend.failure.get().map(|failure| failure_view(i, failure, None))}
+        </div>
+    }
+    .into_any()
 }

@@ -15,7 +15,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::derive::{
-    may_pick_user_in_charge, may_see_company, may_see_group, may_see_report, may_see_user,
+    may_hold_user_in_charge, may_pick_user_in_charge, may_see_company, may_see_group,
+    may_see_report, may_see_user,
 };
 use super::model::{
     Actor, Company, CompanyRef, Directory, Group, GroupAccess, OptionCode, OptionSet, Report,
@@ -70,6 +71,8 @@ pub enum DenyCode {
     CompanyAccessLocked,
     /// A company outside the area of the user's group cannot be ticked for them.
     CompanyOutsideUserArea,
+    /// The user in charge of a company is a user of its area or a regular administrator (R19).
+    UserInChargeOutsideArea,
     /// The group given for a user is not the user's group (a caller's mistake).
     GroupMismatch,
 }
@@ -100,6 +103,7 @@ impl DenyCode {
         DenyCode::DirectoryCarriesArea,
         DenyCode::CompanyAccessLocked,
         DenyCode::CompanyOutsideUserArea,
+        DenyCode::UserInChargeOutsideArea,
         DenyCode::GroupMismatch,
     ];
 
@@ -129,6 +133,7 @@ impl DenyCode {
             DenyCode::DirectoryCarriesArea => "directory_carries_area",
             DenyCode::CompanyAccessLocked => "company_access_locked",
             DenyCode::CompanyOutsideUserArea => "company_outside_user_area",
+            DenyCode::UserInChargeOutsideArea => "user_in_charge_outside_area",
             DenyCode::GroupMismatch => "group_mismatch",
         }
     }
@@ -143,6 +148,7 @@ impl DenyCode {
             | DenyCode::LocalAdminGroupNeedsArea
             | DenyCode::AdminGroupHasAllOptions
             | DenyCode::DirectoryCarriesArea
+            | DenyCode::UserInChargeOutsideArea
             | DenyCode::GroupMismatch => 422,
             _ => 403,
         }
@@ -485,7 +491,9 @@ pub fn edit_company(actor: &Actor, company: CompanyRef) -> Decision {
     require_company_visible(actor, company)
 }
 
-/// Choosing the company's user in charge (R19): the candidate must be in the actor's picker.
+/// Choosing the company's user in charge (R19): the candidate must be in the actor's picker,
+/// and, whoever the actor is, a user of the company's area or a regular administrator, so that
+/// no reader of the company meets a person outside their area through it.
 pub fn set_user_in_charge(
     actor: &Actor,
     company: CompanyRef,
@@ -493,11 +501,17 @@ pub fn set_user_in_charge(
     candidate_group: &Group,
 ) -> Decision {
     edit_company(actor, company)?;
-    if candidate.group == candidate_group.id && may_pick_user_in_charge(actor, candidate_group) {
-        Ok(())
-    } else {
-        Err(not_visible("user"))
+    if candidate.group != candidate_group.id || !may_pick_user_in_charge(actor, candidate_group) {
+        return Err(not_visible("user"));
     }
+    if !may_hold_user_in_charge(company.area, candidate_group) {
+        return Err(Denied::new(
+            DenyCode::UserInChargeOutsideArea,
+            "The user in charge of a company must be a user of the company's area or a regular \
+             administrator.",
+        ));
+    }
+    Ok(())
 }
 
 /// What changing a company's area changes (R08).

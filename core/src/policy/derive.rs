@@ -85,6 +85,26 @@ pub fn may_pick_user_in_charge(actor: &Actor, group: &Group) -> bool {
     }
 }
 
+/// Whether an answer may name `user` (of `group`) to the actor where a record points at them
+/// (user in charge, history actor): regular administrators anyone, local administrators the
+/// users of their area and the regular administrators (whom R19 lets them pick), a User-level
+/// actor only themself.
+pub fn may_see_person(actor: &Actor, user: &User, group: &Group) -> bool {
+    match actor.access() {
+        GroupAccess::Administrator => true,
+        GroupAccess::LocalAdministrator(area) => {
+            group.level() == AccessLevel::Administrator || user_area(group) == Some(area)
+        }
+        GroupAccess::User(_) => user.id == actor.user(),
+    }
+}
+
+/// Whether a user of `group` may be the user in charge of a company of `company_area`, whoever
+/// sets it (R19): a user of the company's area, or a regular administrator.
+pub fn may_hold_user_in_charge(company_area: Option<AreaId>, group: &Group) -> bool {
+    group.level() == AccessLevel::Administrator || user_area(group) == company_area
+}
+
 /// Whether the actor may see a user group (R11, R12): local administrators the groups of their
 /// area (so never an Administrator group, which has no area); a User-level actor only their own.
 pub fn may_see_group(actor: &Actor, group: &Group) -> bool {

@@ -112,6 +112,41 @@ pub fn user_in_charge_scope(actor: &Actor) -> UserInChargeScope {
     }
 }
 
+/// Whose identity (code and name) an answer may show where a record points at a person: the
+/// user in charge of a company, the actor of a history entry (R12, R18, R19). Wider than
+/// [`UserScope`] for local administrators, who may pick regular administrators as users in
+/// charge (R19) and so may read who they are; a pointer to anyone else is answered without the
+/// person ("a user outside your area").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonScope {
+    All,
+    /// The users of the area plus the regular administrators.
+    AreaPlusAdministrators(AreaId),
+    /// A User-level actor: only themself.
+    OnlySelf(UserId),
+}
+
+impl PersonScope {
+    /// Whether `user`, whose group has `level` and `area`, may be named to the actor.
+    pub fn admits_person(&self, user: UserId, level: AccessLevel, area: Option<AreaId>) -> bool {
+        match *self {
+            PersonScope::All => true,
+            PersonScope::AreaPlusAdministrators(mine) => {
+                level == AccessLevel::Administrator || area == Some(mine)
+            }
+            PersonScope::OnlySelf(me) => user == me,
+        }
+    }
+}
+
+pub fn person_scope(actor: &Actor) -> PersonScope {
+    match actor.access() {
+        GroupAccess::Administrator => PersonScope::All,
+        GroupAccess::LocalAdministrator(area) => PersonScope::AreaPlusAdministrators(area),
+        GroupAccess::User(_) => PersonScope::OnlySelf(actor.user()),
+    }
+}
+
 /// Which user groups an actor may see (R11, R12).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupScope {

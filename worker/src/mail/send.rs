@@ -11,6 +11,62 @@ use worker::{AbortController, D1Database, Delay, Fetch, Headers, Method, Request
 use super::provider::{self, Credentials, MailFailure, Message};
 use crate::store::{int, statement, text};
 
+/// Whether the Outbox keeps the working links of invitations and resets: only where a developer
+/// or a test signs in as the invited person (`PRECINCT_OUTBOX_LINKS=shown`: `make dev`, tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxLinks {
+    Shown,
+    Hidden,
+}
+
+impl OutboxLinks {
+    pub fn from_setting(value: Option<&str>) -> Self {
+        if value == Some("shown") {
+            OutboxLinks::Shown
+        } else {
+            OutboxLinks::Hidden
+        }
+    }
+}
+
+const LINK_TOKEN: &str = "token=";
+
+/// The text with every link token replaced by `(hidden)`.
+pub fn hide_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(LINK_TOKEN) {
+        let (before, after) = rest.split_at(at + LINK_TOKEN.len());
+        out.push_str(before);
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(after.len());
+        if end > 0 {
+            out.push_str("(hidden)");
+        }
+        rest = after.get(end..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r33_outbox_links_lose_their_token() {
+        let text = "Open https://x.test/set-password?token=Ab_9-z to choose.\n<a href=\"https://x.test/set-password?token=Zz\">";
+        let hidden = hide_links(text);
+        assert!(
+            !hidden.contains("Ab_9-z") && !hidden.contains("Zz\""),
+            "{hidden}"
+        );
+        assert_eq!(hidden.matches("token=(hidden)").count(), 2);
+        assert_eq!(hide_links("no link here"), "no link here");
+    }
+}
+
 /// Sends `message` through `provider`; the outbox stores it for the Outbox screen.
 #[allow(clippy::too_many_arguments)]
 pub async fn deliver(
@@ -23,8 +79,15 @@ pub async fn deliver(
     credentials: &Credentials<'_>,
     message: &Message,
     timeout: Duration,
+    outbox_links: OutboxLinks,
 ) -> Result<(), MailFailure> {
     if provider == MailProvider::Outbox {
+        // Outside `make dev` and the tests, nobody reads another person's working link on the
+        // Outbox screen (R33): it is stored without its token.
+        let (text_body, html_body) = match outbox_links {
+            OutboxLinks::Shown => (message.text.clone(), message.html.clone()),
+            OutboxLinks::Hidden => (hide_links(&message.text), hide_links(&message.html)),
+        };
         let stored = statement(
             db,
             "INSERT INTO outbox (account_id, at, kind, from_address, to_address, subject, text_body, html_body) \
@@ -36,8 +99,8 @@ pub async fn deliver(
                 text(&message.from_header()),
                 text(&message.to),
                 text(&message.subject),
-                text(&message.text),
-                text(&message.html),
+                text(&text_body),
+                text(&html_body),
             ],
         );
         return match stored {

@@ -4,7 +4,7 @@
 use precinct_core::api::{Company, CompanyInput, Employee, Page, Project};
 use precinct_core::ids::{AreaId, CompanyId, UserId};
 use precinct_core::policy::{
-    self, company_scope, user_in_charge_scope, CompanyAreaChange, CompanyRef,
+    self, company_scope, person_scope, user_in_charge_scope, CompanyAreaChange, CompanyRef,
 };
 
 use super::directories::checked_area;
@@ -21,7 +21,7 @@ pub async fn list(
     let page = companies::list(
         ctx.db,
         ctx.account(),
-        company_scope(ctx.actor()),
+        (company_scope(ctx.actor()), person_scope(ctx.actor())),
         filter,
         params,
     )
@@ -35,9 +35,14 @@ pub async fn list(
 
 /// A company the actor may see, or 404 as if it did not exist.
 pub async fn visible(ctx: &Ctx<'_>, id: i64) -> ApiResult<CompanyRow> {
-    companies::get(ctx.db, ctx.account(), company_scope(ctx.actor()), id)
-        .await?
-        .ok_or_else(ApiError::not_found)
+    companies::get(
+        ctx.db,
+        ctx.account(),
+        (company_scope(ctx.actor()), person_scope(ctx.actor())),
+        id,
+    )
+    .await?
+    .ok_or_else(ApiError::not_found)
 }
 
 pub async fn get(ctx: &Ctx<'_>, id: i64) -> ApiResult<Company> {
@@ -149,11 +154,17 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
     let code = valid_code("code", &input.code)?;
     let name = valid_text("name", &input.name, 120, true)?;
     let area = input.area_id.map(|area| area.0);
-    let in_charge = if input.user_in_charge_id.map(|user| user.0) == before.user_in_charge_id {
-        before.user_in_charge_id
-    } else {
-        user_in_charge(ctx, before.reference(), input.user_in_charge_id).await?
-    };
+    let requested = input.user_in_charge_id.map(|user| user.0);
+    // A holder the actor may not see (R19: someone outside their area, left by a later change)
+    // is neither shown to them nor cleared by their form's empty field; naming someone else
+    // replaces them.
+    let hidden_holder = before.user_in_charge_id.is_some() && before.uic_code.is_none();
+    let in_charge =
+        if requested == before.user_in_charge_id || (requested.is_none() && hidden_holder) {
+            before.user_in_charge_id
+        } else {
+            user_in_charge(ctx, before.reference(), input.user_in_charge_id).await?
+        };
 
     let mut statements = vec![
         companies::update(ctx.db, id, version, &code, &name, in_charge)?,
@@ -169,6 +180,17 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
                 statements.push(companies::set_area(ctx.db, id, area)?)
             }
             CompanyAreaChange::WholeDirectory(directory) => {
+                // Its siblings follow, each with its own entry in the area it had (R08, R30).
+                let entry = store::CascadeEntry {
+                    entity_kind: "company",
+                    action: "area_followed_directory",
+                    ..ctx.cascade("company", "area_followed_directory")
+                };
+                statements.push(store::insert_history_per_row(
+                    ctx.db,
+                    &entry,
+                    directories::companies_following(directory.0, area, Some(id)),
+                )?);
                 statements.push(directories::set_area(ctx.db, directory.0, area)?);
                 statements.push(directories::align_companies(ctx.db, directory.0, area)?);
                 statements.push(store::guard_directory_area(ctx.db, directory.0)?);

@@ -121,7 +121,18 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: DirectoryInput) -> ApiResult<
         store::guard_previous_changed(ctx.db)?,
     ];
     if input.multidimensional {
-        // R08: the directory carries the area; its companies follow in the same batch.
+        // R08: the directory carries the area; its companies follow in the same batch, each
+        // with its own entry in the area it had (R30).
+        let entry = store::CascadeEntry {
+            entity_kind: "company",
+            action: "area_followed_directory",
+            ..ctx.cascade("company", "area_followed_directory")
+        };
+        statements.push(store::insert_history_per_row(
+            ctx.db,
+            &entry,
+            directories::companies_following(id, area, None),
+        )?);
         statements.push(directories::align_companies(ctx.db, id, area)?);
         statements.push(store::guard_directory_area(ctx.db, id)?);
     }

@@ -139,9 +139,21 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: GroupInput) -> ApiResult<ApiG
         Some(format_options(options)),
     );
 
+    // Members whose area or level changes with the group get their own entries, in the area
+    // they had, before they change (R21, R30).
+    let members = store::CascadeEntry {
+        entity_kind: "user",
+        action: "area_followed_group",
+        ..ctx.cascade("user", "area_followed_group")
+    };
     let statements = vec![
         groups::update(ctx.db, id, version, &code, &description, access, options)?,
         store::guard_previous_changed(ctx.db)?,
+        store::insert_history_per_row(
+            ctx.db,
+            &members,
+            groups::members_following(id, &code, access),
+        )?,
         groups::sync_members(ctx.db, id, access)?,
         // R16 holds whatever ran concurrently: the batch fails if no active administrator is left.
         store::guard_active_administrator(ctx.db, ctx.account())?,

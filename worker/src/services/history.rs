@@ -14,7 +14,8 @@ pub async fn list(
     params: &ListParams,
 ) -> ApiResult<Page<HistoryEntry>> {
     let scope = policy::read_history(ctx.actor())?;
-    history::list(ctx.db, ctx.account(), scope, filter, params).await
+    let readers = policy::person_scope(ctx.actor());
+    history::list(ctx.db, ctx.account(), (scope, readers), filter, params).await
 }
 
 pub async fn reports(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<Report>> {

@@ -28,6 +28,8 @@ pub struct MailEnv {
     /// `None` when the `PRECINCT_MAIL_KEY` secret is missing or malformed.
     pub secrets: Option<SecretBox>,
     pub timeout: Duration,
+    /// Whether the Outbox keeps working links (`make dev` and tests only, R33).
+    pub outbox_links: send::OutboxLinks,
     /// This deployment's own address, for the links in emails.
     pub origin: String,
 }
@@ -387,6 +389,7 @@ pub async fn send_test(ctx: &Ctx<'_>, env: &MailEnv, user_id: i64) -> ApiResult<
         &credentials,
         &message,
         env.timeout,
+        env.outbox_links,
     )
     .await
     .map_err(failure)?;
@@ -458,14 +461,17 @@ async fn send_password_link(
     store::commit(
         db,
         vec![
+            // Only the newest link works (R33).
+            mail_store::retire_links(db, user.id, now)?,
             mail_store::insert_token(
                 db,
                 &auth::token_hash(&token),
                 account,
                 user.id,
                 purpose,
-                now,
-                now + hours * HOUR_MS,
+                (now, now + hours * HOUR_MS),
+                &user.user_code,
+                actor.filter(|(id, _)| *id != user.id),
             )?,
             store::insert_history(
                 db,
@@ -520,6 +526,7 @@ async fn send_password_link(
         &credentials,
         &message,
         env.timeout,
+        env.outbox_links,
     )
     .await
     {
@@ -689,11 +696,20 @@ pub async fn set_password(
     let mut statements = mail_store::consume_token(db, &token_hash, row.user_id, now)?;
     statements.push(mail_store::set_password_hash(db, row.user_id, &hash)?);
     statements.push(crate::store::users::end_sessions(db, row.user_id)?);
-    let summary = if row.purpose == "reset" {
-        "Password reset with an emailed link"
-    } else {
-        "Password chosen from the invitation"
-    };
+    // History names whoever triggered the link (R33): an administrator, or the person's own
+    // "Forgot password".
+    let sent_by = row
+        .issued_by_user_code
+        .clone()
+        .unwrap_or_else(|| "(forgot password)".to_string());
+    let summary = format!(
+        "{} (link from {sent_by})",
+        if row.purpose == "reset" {
+            "Password reset with an emailed link"
+        } else {
+            "Password chosen from the invitation"
+        }
+    );
     statements.push(store::insert_history(
         db,
         &HistoryEntry {
@@ -706,8 +722,11 @@ pub async fn set_password(
             area_id: row.area_id,
             action: "password_set",
             subject: Some(&row.user_code),
-            summary,
-            changes: &[change("password", None, Some("(changed)".to_string()))],
+            summary: &summary,
+            changes: &[
+                change("password", None, Some("(changed)".to_string())),
+                change("link_sent_by", None, Some(sent_by.clone())),
+            ],
         },
     )?);
     store::commit(db, statements)

@@ -16,7 +16,7 @@ use worker::{D1Database, D1PreparedStatement};
 
 use crate::error::{ApiError, ApiResult};
 use crate::principal::Principal;
-use crate::store::{self, HistoryEntry};
+use crate::store::{self, CascadeEntry, HistoryEntry};
 
 /// What every service call knows: the database, the request's time, and who acts.
 pub struct Ctx<'a> {
@@ -62,6 +62,21 @@ impl Ctx<'_> {
                 changes,
             },
         )
+    }
+}
+
+impl Ctx<'_> {
+    /// Who and when for a cascade's entries, one per changed row (R30).
+    pub fn cascade<'a>(&'a self, entity_kind: &'a str, action: &'a str) -> CascadeEntry<'a> {
+        let (real_id, real_code, on_behalf) = self.who.history_actor();
+        CascadeEntry {
+            account_id: self.account(),
+            at: self.now,
+            actor: Some((real_id, real_code)),
+            on_behalf_of: on_behalf,
+            entity_kind,
+            action,
+        }
     }
 }
 

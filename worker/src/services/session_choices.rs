@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use precinct_core::api::{CompanyRef, Me, Page};
-use precinct_core::policy::{self, company_scope, Actor};
+use precinct_core::policy::{self, company_scope, person_scope, Actor};
 
 use super::{change, Ctx};
 use crate::error::{ApiError, ApiResult};
@@ -17,7 +17,7 @@ pub async fn selectable(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<Co
     let page = companies::list(
         ctx.db,
         ctx.account(),
-        company_scope(ctx.actor()),
+        (company_scope(ctx.actor()), person_scope(ctx.actor())),
         &CompanyFilter::default(),
         params,
     )
@@ -34,11 +34,14 @@ pub async fn current_company(ctx: &Ctx<'_>) -> ApiResult<Option<CompanyRef>> {
     let Some(id) = ctx.who.session.company_id else {
         return Ok(None);
     };
-    Ok(
-        companies::get(ctx.db, ctx.account(), company_scope(ctx.actor()), id)
-            .await?
-            .map(|row| row.short()),
+    Ok(companies::get(
+        ctx.db,
+        ctx.account(),
+        (company_scope(ctx.actor()), person_scope(ctx.actor())),
+        id,
     )
+    .await?
+    .map(|row| row.short()))
 }
 
 pub async fn me(ctx: &Ctx<'_>) -> ApiResult<Me> {
@@ -49,7 +52,7 @@ pub async fn choose_company(ctx: &Ctx<'_>, company_id: i64) -> ApiResult<Company
     let row = companies::get(
         ctx.db,
         ctx.account(),
-        company_scope(ctx.actor()),
+        (company_scope(ctx.actor()), person_scope(ctx.actor())),
         company_id,
     )
     .await?

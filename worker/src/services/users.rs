@@ -3,12 +3,13 @@
 use std::collections::BTreeSet;
 
 use precinct_core::api::{
-    CompanyAccess, CompanyAccessRow, Language, Moved, Page, SetCompanyAccess, User, UserInput,
-    UserRef, UserUpdate,
+    CompanyAccess, CompanyAccessRow, Language, MoveUser, Moved, Page, SetCompanyAccess, User,
+    UserInput, UserRef, UserUpdate,
 };
 use precinct_core::ids::{AreaId, CompanyId};
 use precinct_core::policy::{
-    self, company_scope, group_scope, user_in_charge_scope, user_scope, CompanyRef, CompanyScope,
+    self, company_scope, group_scope, person_scope, user_in_charge_scope, user_scope, CompanyRef,
+    CompanyScope,
 };
 use precinct_core::validate::user_code_problem;
 
@@ -158,19 +159,58 @@ pub async fn create(ctx: &Ctx<'_>, input: UserInput) -> ApiResult<User> {
     get(ctx, store::returned_id(&results, 0)?).await
 }
 
+/// A group the actor may see, named by a request's `group_id`, or a field error.
+async fn chosen_group(ctx: &Ctx<'_>, group_id: i64) -> ApiResult<policy::Group> {
+    groups::get(ctx.db, ctx.account(), group_scope(ctx.actor()), group_id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::invalid("group_id", "unknown_group", "There is no such user group.")
+        })?
+        .policy()
+}
+
+/// R17 before the change (R32): a move across areas waits for the person's confirmation; the
+/// console turns this refusal into the question.
+fn confirmed(notice: policy::MoveNotice, confirmation: bool) -> ApiResult<()> {
+    match notice.warning() {
+        Some(warning) if !confirmation => Err(ApiError::Problem(precinct_core::problem::Problem {
+            status: 409,
+            code: "confirm_move_across_areas".to_string(),
+            message: format!("{warning} Confirm the move to save it."),
+            field: Some("group_id".to_string()),
+        })),
+        _ => Ok(()),
+    }
+}
+
+/// One Save of the user form (R32): name, user code, language and group in one request and one
+/// batch, all of it or none of it. A changed user code retires the user's open links and ends
+/// their other sessions (R33).
 pub async fn update(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<User> {
     let before = visible(ctx, id).await?;
-    policy::edit_user(
-        ctx.actor(),
-        &before.policy(BTreeSet::new()),
-        &before.group()?,
-    )?;
+    let target = before.policy(BTreeSet::new());
+    let from = before.group()?;
+    policy::edit_user(ctx.actor(), &target, &from)?;
     let user_code = valid_user_code(&input.user_code)?;
     let name = valid_name(&input.name)?;
     let language = input
         .language
         .or_else(|| Language::parse(&before.language))
         .unwrap_or(Language::En);
+    let moving_to = match input.group_id {
+        Some(group) if group.0 != before.group_id => Some(chosen_group(ctx, group.0).await?),
+        _ => None,
+    };
+    let notice = match &moving_to {
+        Some(to) => {
+            let others =
+                users::other_active_administrators(ctx.db, ctx.account(), Some(id)).await?;
+            let notice = policy::move_user(ctx.actor(), &target, &from, to, others)?;
+            confirmed(notice, input.confirm_move_across_areas)?;
+            Some(notice)
+        }
+        None => None,
+    };
     let mut changes = Vec::new();
     diff_text(&mut changes, "user_code", &before.user_code, &user_code);
     // R25: the mail user is the user code, kept in step.
@@ -182,23 +222,66 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<User
         Some(before.language.clone()),
         Some(language.as_str().to_string()),
     );
-    store::commit(
-        ctx.db,
-        vec![
-            users::update_identity(ctx.db, &before, input.version, &user_code, &name, language)?,
-            store::guard_previous_changed(ctx.db)?,
-            ctx.history(
-                "user",
-                Some(id),
-                before.area_id,
-                "updated",
-                (Some(&user_code), &format!("User {user_code} updated")),
-                &changes,
-            )?,
-        ],
-    )
-    .await?;
+    let mut statements = vec![
+        users::update_identity(ctx.db, &before, input.version, &user_code, &name, language)?,
+        store::guard_previous_changed(ctx.db)?,
+    ];
+    let code_changed = precinct_core::validate::normalize_user_code(&user_code)
+        != precinct_core::validate::normalize_user_code(&before.user_code);
+    if code_changed {
+        // A link sent to the old (perhaps mistyped) address must not open the account, and a
+        // session opened under the old code ends (R33); the editor's own session stays.
+        statements.push(crate::store::mail::retire_links(ctx.db, id, ctx.now)?);
+        statements.push(users::end_sessions_except(
+            ctx.db,
+            id,
+            &ctx.who.session.token_hash,
+        )?);
+    }
+    if !changes.is_empty() || moving_to.is_none() {
+        statements.push(ctx.history(
+            "user",
+            Some(id),
+            before.area_id,
+            "updated",
+            (Some(&user_code), &format!("User {user_code} updated")),
+            &changes,
+        )?);
+    }
+    if let (Some(to), Some(_)) = (&moving_to, notice) {
+        statements.push(users::set_group(ctx.db, id, input.version + 1, to)?);
+        statements.push(store::guard_previous_changed(ctx.db)?);
+        statements.push(store::guard_active_administrator(ctx.db, ctx.account())?);
+        statements.push(ctx.history(
+            "user",
+            Some(id),
+            before.area_id,
+            "moved",
+            (
+                Some(&user_code),
+                &format!("User {user_code} moved to group {}", to.code),
+            ),
+            &move_changes(&from, to),
+        )?);
+    }
+    store::commit(ctx.db, statements).await?;
     get(ctx, id).await
+}
+
+fn move_changes(from: &policy::Group, to: &policy::Group) -> [precinct_core::api::FieldChange; 3] {
+    [
+        change("group", Some(from.code.clone()), Some(to.code.clone())),
+        change(
+            "area",
+            from.area().map(|area| area.0.to_string()),
+            to.area().map(|area| area.0.to_string()),
+        ),
+        change(
+            "access_level",
+            Some(from.level().as_str().to_string()),
+            Some(to.level().as_str().to_string()),
+        ),
+    ]
 }
 
 pub async fn set_active(ctx: &Ctx<'_>, id: i64, version: i64, active: bool) -> ApiResult<User> {
@@ -252,7 +335,19 @@ pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
         change("name", Some(before.name.clone()), None),
         change("group", Some(before.group_code.clone()), None),
     ];
-    let mut statements = users::delete_dependents(ctx.db, id)?;
+    // The companies this user was in charge of lose their user in charge: each says so in its
+    // own history (R30), written before the change.
+    let companies = store::CascadeEntry {
+        entity_kind: "company",
+        action: "user_in_charge_removed",
+        ..ctx.cascade("company", "user_in_charge_removed")
+    };
+    let mut statements = vec![store::insert_history_per_row(
+        ctx.db,
+        &companies,
+        users::companies_in_charge_of(id, &before.user_code),
+    )?];
+    statements.extend(users::delete_dependents(ctx.db, id)?);
     statements.push(users::delete(ctx.db, id, version)?);
     statements.push(store::guard_previous_changed(ctx.db)?);
     statements.push(store::guard_active_administrator(ctx.db, ctx.account())?);
@@ -273,20 +368,10 @@ pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
 
 /// Moving a user to another group (R17): across areas only for regular administrators, with
 /// a warning that a new user and group is the recommended way.
-pub async fn move_to_group(
-    ctx: &Ctx<'_>,
-    id: i64,
-    group_id: i64,
-    version: i64,
-) -> ApiResult<Moved> {
+pub async fn move_to_group(ctx: &Ctx<'_>, id: i64, input: MoveUser) -> ApiResult<Moved> {
     let before = visible(ctx, id).await?;
     let from = before.group()?;
-    let to = groups::get(ctx.db, ctx.account(), group_scope(ctx.actor()), group_id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::invalid("group_id", "unknown_group", "There is no such user group.")
-        })?
-        .policy()?;
+    let to = chosen_group(ctx, input.group_id.0).await?;
     let others = users::other_active_administrators(ctx.db, ctx.account(), Some(id)).await?;
     let notice = policy::move_user(
         ctx.actor(),
@@ -295,23 +380,11 @@ pub async fn move_to_group(
         &to,
         others,
     )?;
-    let changes = [
-        change("group", Some(from.code.clone()), Some(to.code.clone())),
-        change(
-            "area",
-            from.area().map(|area| area.0.to_string()),
-            to.area().map(|area| area.0.to_string()),
-        ),
-        change(
-            "access_level",
-            Some(from.level().as_str().to_string()),
-            Some(to.level().as_str().to_string()),
-        ),
-    ];
+    confirmed(notice, input.confirm_move_across_areas)?;
     store::commit(
         ctx.db,
         vec![
-            users::set_group(ctx.db, id, version, &to)?,
+            users::set_group(ctx.db, id, input.version, &to)?,
             store::guard_previous_changed(ctx.db)?,
             store::guard_active_administrator(ctx.db, ctx.account())?,
             ctx.history(
@@ -323,7 +396,7 @@ pub async fn move_to_group(
                     Some(&before.user_code),
                     &format!("User {} moved to group {}", before.user_code, to.code),
                 ),
-                &changes,
+                &move_changes(&from, &to),
             )?,
         ],
     )
@@ -353,7 +426,14 @@ pub async fn company_access(
         area_id: tab.boundary.map(|area| area.0),
         ..CompanyFilter::default()
     };
-    let page = companies::list(ctx.db, ctx.account(), editor, &filter, params).await?;
+    let page = companies::list(
+        ctx.db,
+        ctx.account(),
+        (editor, person_scope(ctx.actor())),
+        &filter,
+        params,
+    )
+    .await?;
     let ticked: BTreeSet<i64> = if locked {
         BTreeSet::new()
     } else {

@@ -2,7 +2,7 @@
 
 use precinct_core::api::{Company, CompanyRef as ApiCompanyRef, Page, UserRef};
 use precinct_core::ids::{AreaId, CompanyId, DirectoryId, UserId};
-use precinct_core::policy::{self, CompanyRef, CompanyScope};
+use precinct_core::policy::{self, CompanyRef, CompanyScope, PersonScope};
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
@@ -24,8 +24,10 @@ pub struct CompanyRow {
     pub area_id: Option<i64>,
     pub area_code: Option<String>,
     pub user_in_charge_id: Option<i64>,
+    /// The user in charge's code and name: `NULL` when the reader may not see them.
     pub uic_code: Option<String>,
     pub uic_name: Option<String>,
+    pub uic_outside_area: i64,
     pub version: i64,
 }
 
@@ -82,6 +84,7 @@ impl From<CompanyRow> for Company {
             }),
             _ => None,
         };
+        let user_in_charge_hidden = row.user_in_charge_id.is_some() && user_in_charge.is_none();
         Company {
             id: CompanyId(row.id),
             code: row.code,
@@ -91,23 +94,41 @@ impl From<CompanyRow> for Company {
             area_id: row.area_id.map(AreaId),
             area_code: row.area_code,
             user_in_charge,
+            user_in_charge_hidden,
+            user_in_charge_outside_area: row.uic_outside_area == 1,
             version: row.version,
         }
     }
 }
 
+/// `u` is the user in charge as far as the reader may see them (see [`from`]); the flag tells a
+/// regular administrator that a later change left someone of another area in charge.
 const COLUMNS: &str =
     "c.id, c.code, c.name, c.name_norm, c.directory_id, d.code AS directory_code, \
     d.multidimensional, d.area_id AS directory_area_id, c.area_id, a.code AS area_code, \
-    c.user_in_charge_id, u.user_code AS uic_code, u.name AS uic_name, c.version";
-const FROM: &str = "FROM companies c JOIN directories d ON d.id = c.directory_id \
-    LEFT JOIN areas a ON a.id = c.area_id LEFT JOIN users u ON u.id = c.user_in_charge_id \
-    WHERE c.account_id = ";
+    c.user_in_charge_id, u.user_code AS uic_code, u.name AS uic_name, \
+    (u.id IS NOT NULL AND u.access_level <> 'administrator' AND u.area_id IS NOT c.area_id) \
+    AS uic_outside_area, c.version";
+
+/// `FROM ... WHERE c.account_id = ` with the user in charge joined only when `readers` may see
+/// them, so a hidden person's code and name never leave D1 (R12, R19).
+fn from(readers: PersonScope) -> Sql {
+    let mut from = Sql::new(
+        "FROM companies c JOIN directories d ON d.id = c.directory_id \
+         LEFT JOIN areas a ON a.id = c.area_id LEFT JOIN users u ON u.id = c.user_in_charge_id",
+    );
+    from.append(scope::persons(readers, "u"))
+        .push(" WHERE c.account_id = ");
+    from
+}
 
 #[derive(Debug, Default, Clone)]
 pub struct CompanyFilter {
     pub area_id: Option<i64>,
     pub directory_id: Option<i64>,
+    /// Only companies whose user in charge is of another area (the regular administrators'
+    /// review of what later changes left behind, R19).
+    pub user_in_charge_outside_area: bool,
 }
 
 fn search(from: &mut Sql, q: &Option<String>) {
@@ -133,12 +154,18 @@ fn search(from: &mut Sql, q: &Option<String>) {
 pub async fn list(
     db: &D1Database,
     account: i64,
-    scope: CompanyScope,
+    (scope, readers): (CompanyScope, PersonScope),
     filter: &CompanyFilter,
     params: &ListParams,
 ) -> ApiResult<Page<CompanyRow>> {
-    let mut from = Sql::new(FROM);
+    let mut from = from(readers);
     from.bind_int(account).append(scope::companies(scope, "c"));
+    if filter.user_in_charge_outside_area {
+        from.push(
+            " AND u.id IS NOT NULL AND u.access_level <> 'administrator' \
+             AND u.area_id IS NOT c.area_id",
+        );
+    }
     if let Some(area) = filter.area_id {
         from.push(" AND c.area_id = ").bind_int(area);
     }
@@ -152,11 +179,12 @@ pub async fn list(
 pub async fn get(
     db: &D1Database,
     account: i64,
-    scope: CompanyScope,
+    (scope, readers): (CompanyScope, PersonScope),
     id: i64,
 ) -> ApiResult<Option<CompanyRow>> {
-    let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM}"));
-    sql.bind_int(account)
+    let mut sql = Sql::new(&format!("SELECT {COLUMNS} "));
+    sql.append(from(readers))
+        .bind_int(account)
         .append(scope::companies(scope, "c"))
         .push(" AND c.id = ")
         .bind_int(id);

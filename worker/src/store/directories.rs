@@ -4,6 +4,7 @@ use precinct_core::api::{Directory, Page};
 use precinct_core::ids::{AreaId, DirectoryId};
 use precinct_core::policy::{self, DirectoryScope};
 use serde::Deserialize;
+use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
 use super::list::{self, Keyed, ListParams};
@@ -148,6 +149,26 @@ pub fn align_companies(
         "UPDATE companies SET area_id = ?2, version = version + 1 WHERE directory_id = ?1 AND area_id IS NOT ?2",
         &[int(directory), opt_int(area)],
     )
+}
+
+/// The companies of `directory` whose area changes to `area` (all but `except`, which writes its
+/// own entry), as rows for [`super::insert_history_per_row`]: R08's cascade in history (R30).
+pub fn companies_following(directory: i64, area: Option<i64>, except: Option<i64>) -> Sql {
+    let after = area.map(|area| area.to_string());
+    let mut rows = Sql::new(
+        "SELECT c.id AS entity_id, c.area_id AS area_id, c.code AS subject, \
+         'Company ' || c.code || ' takes the area of its multidimensional directory' AS summary, \
+         json_array(json_object('field', 'area', 'before', CAST(c.area_id AS TEXT), 'after', ",
+    );
+    rows.bind(after.as_deref().map_or(JsValue::NULL, super::text))
+        .push(")) AS changes FROM companies c WHERE c.directory_id = ")
+        .bind_int(directory)
+        .push(" AND c.area_id IS NOT ")
+        .bind(opt_int(area));
+    if let Some(except) = except {
+        rows.push(" AND c.id <> ").bind_int(except);
+    }
+    rows
 }
 
 pub fn set_area(

@@ -4,6 +4,7 @@ use precinct_core::api::{Group as ApiGroup, Page};
 use precinct_core::ids::{AreaId, GroupId};
 use precinct_core::policy::{Group, GroupAccess, GroupScope, OptionSet};
 use serde::Deserialize;
+use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
 use super::list::{self, Keyed, ListParams};
@@ -144,6 +145,32 @@ pub fn update(
 }
 
 /// Members copy their group's area and level (R10): kept in step in the same batch.
+/// The members of group `id` whose area or level changes with it, as rows for
+/// [`super::insert_history_per_row`]: each member's entry in the area they had (R21, R30).
+pub fn members_following(id: i64, code: &str, access: GroupAccess) -> Sql {
+    let area = area_of(access).map(|area| area.to_string());
+    let mut rows = Sql::new(
+        "SELECT u.id AS entity_id, u.area_id AS area_id, u.user_code AS subject, \
+         'User ' || u.user_code || ' follows group ' || ",
+    );
+    rows.bind_text(code)
+        .push(
+            " || ' to its new area or level' AS summary, json_array(json_object('field', 'area', \
+             'before', CAST(u.area_id AS TEXT), 'after', ",
+        )
+        .bind(area.as_deref().map_or(JsValue::NULL, super::text))
+        .push("), json_object('field', 'access_level', 'before', u.access_level, 'after', ")
+        .bind_text(access.level().as_str())
+        .push(")) AS changes FROM users u WHERE u.group_id = ")
+        .bind_int(id)
+        .push(" AND (u.area_id IS NOT ")
+        .bind(area_of(access).map_or(JsValue::NULL, super::int))
+        .push(" OR u.access_level <> ")
+        .bind_text(access.level().as_str())
+        .push(")");
+    rows
+}
+
 pub fn sync_members(
     db: &D1Database,
     id: i64,

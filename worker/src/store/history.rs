@@ -2,7 +2,7 @@
 
 use precinct_core::api::{FieldChange, HistoryEntry, Page, Report};
 use precinct_core::ids::ReportId;
-use precinct_core::policy::{HistoryScope, ReportScope};
+use precinct_core::policy::{HistoryScope, PersonScope, ReportScope};
 use serde::Deserialize;
 use worker::D1Database;
 
@@ -28,6 +28,8 @@ struct Row {
     at: i64,
     actor_user_code: Option<String>,
     on_behalf_of_user_code: Option<String>,
+    actor_hidden: i64,
+    on_behalf_of_hidden: i64,
     entity_kind: String,
     entity_id: Option<i64>,
     area_code: Option<String>,
@@ -40,16 +42,31 @@ struct Row {
 /// The `FROM ... WHERE` of a history list. `walk_by_time` writes the user range so SQLite cannot
 /// use it as an index range (`+column`): for a wide range, walking the entries newest first and
 /// skipping the others finds a page sooner than sorting every entry of the range.
+///
+/// The actor and the user acted for are joined (`au`, `bu`) only when the reader may see them
+/// (R12, R21), so an entry of the reader's area written by someone outside it names no one.
+/// Where a person may not be named, the user range does not match them either: a range search
+/// would otherwise spell out a hidden code letter by letter.
 fn from_where(
     account: i64,
-    scope: HistoryScope,
+    (scope, readers): (HistoryScope, PersonScope),
     filter: &HistoryFilter,
     walk_by_time: bool,
 ) -> Sql {
     let unary = if walk_by_time { "+" } else { "" };
-    let mut from =
-        Sql::new("FROM history h LEFT JOIN areas a ON a.id = h.area_id WHERE h.account_id = ");
+    let mut from = Sql::new(
+        "FROM history h LEFT JOIN areas a ON a.id = h.area_id \
+         LEFT JOIN users au ON au.id = h.actor_user_id",
+    );
+    from.append(scope::persons(readers, "au"))
+        .push(" LEFT JOIN users bu ON bu.id = h.on_behalf_of_user_id")
+        .append(scope::persons(readers, "bu"))
+        .push(" WHERE h.account_id = ");
     from.bind_int(account).append(scope::history(scope, "h"));
+    let ranged = filter.user_from.is_some() || filter.user_to.is_some();
+    if ranged && readers != PersonScope::All {
+        from.push(" AND au.id IS NOT NULL");
+    }
     if let Some(user_from) = &filter.user_from {
         from.push(&format!(" AND {unary}h.actor_user_code >= "))
             .bind_text(&user_from.to_lowercase());
@@ -77,10 +94,11 @@ fn from_where(
 pub async fn list(
     db: &D1Database,
     account: i64,
-    scope: HistoryScope,
+    scope: (HistoryScope, PersonScope),
     filter: &HistoryFilter,
     params: &ListParams,
 ) -> ApiResult<Page<HistoryEntry>> {
+    let everyone = scope.1 == PersonScope::All;
     let from = from_where(account, scope, filter, false);
     let total = list::count(db, &from, &params.plans).await?;
     let ranged = filter.user_from.is_some() || filter.user_to.is_some();
@@ -89,10 +107,21 @@ pub async fn list(
     } else {
         from
     };
-    let mut query = Sql::new(
-        "SELECT h.id, h.at, h.actor_user_code, h.on_behalf_of_user_code, h.entity_kind, \
-        h.entity_id, a.code AS area_code, h.action, h.subject, h.summary, h.changes ",
-    );
+    // A regular administrator reads every code as written, a deleted actor's included.
+    let people = if everyone {
+        "h.actor_user_code, h.on_behalf_of_user_code, 0 AS actor_hidden, \
+         0 AS on_behalf_of_hidden"
+    } else {
+        "CASE WHEN au.id IS NULL THEN NULL ELSE h.actor_user_code END AS actor_user_code, \
+         CASE WHEN bu.id IS NULL THEN NULL ELSE h.on_behalf_of_user_code END \
+           AS on_behalf_of_user_code, \
+         (h.actor_user_id IS NOT NULL AND au.id IS NULL) AS actor_hidden, \
+         (h.on_behalf_of_user_id IS NOT NULL AND bu.id IS NULL) AS on_behalf_of_hidden"
+    };
+    let mut query = Sql::new(&format!(
+        "SELECT h.id, h.at, {people}, h.entity_kind, \
+        h.entity_id, a.code AS area_code, h.action, h.subject, h.summary, h.changes "
+    ));
     query.append(from);
     if let Some((at, id)) = &params.after {
         let at: i64 = at.parse().map_err(|_| {
@@ -129,6 +158,8 @@ pub async fn list(
             at: row.at,
             actor_user_code: row.actor_user_code,
             on_behalf_of_user_code: row.on_behalf_of_user_code,
+            actor_hidden: row.actor_hidden == 1,
+            on_behalf_of_hidden: row.on_behalf_of_hidden == 1,
             entity_kind: row.entity_kind,
             entity_id: row.entity_id,
             area_code: row.area_code,

@@ -194,20 +194,44 @@ pub async fn outbox(
     })
 }
 
+/// A new link for `user`, sent to `sent_to` (their user code now) and triggered by `issued_by`
+/// (an administrator, or `None` for the person's own "Forgot password").
+#[allow(clippy::too_many_arguments)]
 pub fn insert_token(
     db: &D1Database,
     token_hash: &str,
     account: i64,
     user: i64,
     purpose: &str,
-    now: i64,
-    expires_at: i64,
+    (now, expires_at): (i64, i64),
+    sent_to: &str,
+    issued_by: Option<(i64, &str)>,
 ) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "INSERT INTO password_tokens (token_hash, account_id, user_id, purpose, created_at, expires_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        &[text(token_hash), int(account), int(user), text(purpose), int(now), int(expires_at)],
+        "INSERT INTO password_tokens (token_hash, account_id, user_id, purpose, created_at, expires_at, \
+         sent_to, issued_by_user_id, issued_by_user_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        &[
+            text(token_hash),
+            int(account),
+            int(user),
+            text(purpose),
+            int(now),
+            int(expires_at),
+            text(&precinct_core::validate::normalize_user_code(sent_to)),
+            super::opt_int(issued_by.map(|(id, _)| id)),
+            issued_by.map_or(wasm_bindgen::JsValue::NULL, |(_, code)| text(&code.to_lowercase())),
+        ],
+    )
+}
+
+/// Retires every open link of `user` (R33): a new link replaces the older ones, and a changed
+/// user code retires links sent to the old address.
+pub fn retire_links(db: &D1Database, user: i64, now: i64) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE password_tokens SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL",
+        &[int(user), int(now)],
     )
 }
 
@@ -218,6 +242,8 @@ pub struct TokenRow {
     pub user_code: String,
     pub area_id: Option<i64>,
     pub purpose: String,
+    /// Who triggered the link (`None`: the person's own "Forgot password").
+    pub issued_by_user_code: Option<String>,
 }
 
 /// The user a link is for, if the link is unused, unexpired and the user active.
@@ -228,8 +254,10 @@ pub async fn live_token(
 ) -> ApiResult<Option<TokenRow>> {
     Ok(statement(
         db,
-        "SELECT t.account_id, t.user_id, u.user_code, u.area_id, t.purpose FROM password_tokens t \
-         JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1 AND t.used_at IS NULL AND t.expires_at > ?2 AND u.active = 1",
+        "SELECT t.account_id, t.user_id, u.user_code, u.area_id, t.purpose, t.issued_by_user_code \
+         FROM password_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.token_hash = ?1 AND t.used_at IS NULL AND t.expires_at > ?2 AND u.active = 1 \
+         AND (t.sent_to IS NULL OR t.sent_to = u.user_code_norm)",
         &[text(token_hash), int(now)],
     )?
     .first::<TokenRow>(None)

@@ -109,6 +109,59 @@ pub fn insert_history(db: &D1Database, entry: &HistoryEntry<'_>) -> ApiResult<D1
     )
 }
 
+/// Who and when for the entries a cascade writes, one per changed row (R30).
+pub struct CascadeEntry<'a> {
+    pub account_id: i64,
+    pub at: i64,
+    pub actor: Option<(i64, &'a str)>,
+    pub on_behalf_of: Option<(i64, &'a str)>,
+    pub entity_kind: &'a str,
+    pub action: &'a str,
+}
+
+/// One history entry for each row `rows` selects, in the same batch as the change and written
+/// *before* it, so each entry carries the area the row had at the time (R21, R30). `rows` is a
+/// `SELECT` of the columns `entity_id`, `area_id`, `subject`, `summary` and `changes` (a JSON
+/// array of field changes, e.g. built with `json_array(json_object(...))`).
+pub fn insert_history_per_row(
+    db: &D1Database,
+    entry: &CascadeEntry<'_>,
+    rows: sql::Sql,
+) -> ApiResult<D1PreparedStatement> {
+    let mut sql = sql::Sql::new(
+        "INSERT INTO history (account_id, at, actor_user_id, actor_user_code, \
+         on_behalf_of_user_id, on_behalf_of_user_code, entity_kind, action, entity_id, area_id, \
+         subject, summary, changes) SELECT ",
+    );
+    sql.bind_int(entry.account_id)
+        .push(", ")
+        .bind_int(entry.at)
+        .push(", ")
+        .bind(opt_int(entry.actor.map(|(id, _)| id)))
+        .push(", ")
+        .bind(
+            entry
+                .actor
+                .map_or(JsValue::NULL, |(_, code)| text(&code.to_lowercase())),
+        )
+        .push(", ")
+        .bind(opt_int(entry.on_behalf_of.map(|(id, _)| id)))
+        .push(", ")
+        .bind(
+            entry
+                .on_behalf_of
+                .map_or(JsValue::NULL, |(_, code)| text(&code.to_lowercase())),
+        )
+        .push(", ")
+        .bind_text(entry.entity_kind)
+        .push(", ")
+        .bind_text(entry.action)
+        .push(", r.entity_id, r.area_id, r.subject, r.summary, r.changes FROM (")
+        .append(rows)
+        .push(") r");
+    sql.prepare(db)
+}
+
 /// Guard: aborts the batch with 409 "changed by someone else" when the statement before it
 /// changed no row (its `WHERE version = ?` no longer matched).
 pub fn guard_previous_changed(db: &D1Database) -> ApiResult<D1PreparedStatement> {
@@ -506,14 +559,55 @@ pub async fn ticked_companies(db: &D1Database, user_id: i64) -> ApiResult<Vec<i6
     Ok(rows.into_iter().map(|tick| tick.company_id).collect())
 }
 
-/// Ends an impersonation (R05), keeping the real user's session.
-pub async fn stop_acting(db: &D1Database, token_hash: &str) -> ApiResult<()> {
-    statement(
+/// Ends an impersonation the server no longer allows (R05: the target was disabled or left the
+/// real user's area), keeping the real user's session, with its history entry (R30) written
+/// only by the request that actually ended it.
+pub async fn stop_acting(
+    db: &D1Database,
+    session: &SessionRow,
+    acting: &PrincipalRow,
+    now: i64,
+) -> ApiResult<()> {
+    let changes = serde_json::to_string(&[precinct_core::api::FieldChange {
+        field: "acting_as".to_string(),
+        before: Some(acting.user_code.clone()),
+        after: None,
+    }])
+    .map_err(ApiError::internal)?;
+    let summary = format!(
+        "Acting as {} ended: that user may no longer be acted as",
+        acting.user_code
+    );
+    commit(
         db,
-        "UPDATE sessions SET acting_user_id = NULL WHERE token_hash = ?1",
-        &[text(token_hash)],
-    )?
-    .run()
+        vec![
+            statement(
+                db,
+                "UPDATE sessions SET acting_user_id = NULL, company_id = NULL \
+                 WHERE token_hash = ?1 AND acting_user_id = ?2",
+                &[text(&session.token_hash), int(acting.user_id)],
+            )?,
+            statement(
+                db,
+                "INSERT INTO history (account_id, at, actor_user_id, actor_user_code, \
+                 on_behalf_of_user_id, on_behalf_of_user_code, entity_kind, entity_id, area_id, \
+                 action, summary, changes, subject) \
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'user', ?5, ?7, 'impersonation_ended', ?8, ?9, ?6 \
+                 WHERE changes() > 0",
+                &[
+                    int(session.account_id),
+                    int(now),
+                    int(session.real.user_id),
+                    text(&session.real.user_code.to_lowercase()),
+                    int(acting.user_id),
+                    text(&acting.user_code.to_lowercase()),
+                    opt_int(acting.area_id),
+                    text(&summary),
+                    text(&changes),
+                ],
+            )?,
+        ],
+    )
     .await?;
     Ok(())
 }

@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use precinct_core::ids::{AreaId, UserId};
 use precinct_core::policy::{
-    CompanyScope, DirectoryScope, GroupScope, HistoryScope, ReportScope, UserInChargeScope,
-    UserScope,
+    CompanyScope, DirectoryScope, GroupScope, HistoryScope, PersonScope, ReportScope,
+    UserInChargeScope, UserScope,
 };
 use worker::D1Database;
 
@@ -104,10 +104,16 @@ pub async fn every_list(
             },
         ),
     ] {
+        // The reader of each company scope, as `person_scope` makes it for that actor.
+        let readers = match company_scope {
+            CompanyScope::All => PersonScope::All,
+            CompanyScope::Area(area) => PersonScope::AreaPlusAdministrators(area),
+            CompanyScope::Granted { user, .. } => PersonScope::OnlySelf(user),
+        };
         companies::list(
             db,
             account,
-            company_scope,
+            (company_scope, readers),
             &CompanyFilter::default(),
             &params(label, None, None),
         )
@@ -115,7 +121,7 @@ pub async fn every_list(
         companies::list(
             db,
             account,
-            company_scope,
+            (company_scope, readers),
             &CompanyFilter::default(),
             &params(&format!("{label} search"), Some("al"), None),
         )
@@ -179,7 +185,7 @@ pub async fn every_list(
     history::list(
         db,
         account,
-        HistoryScope::All,
+        (HistoryScope::All, PersonScope::All),
         &HistoryFilter::default(),
         &params("history.list admin", None, None),
     )
@@ -187,7 +193,10 @@ pub async fn every_list(
     history::list(
         db,
         account,
-        HistoryScope::Area(area_id),
+        (
+            HistoryScope::Area(area_id),
+            PersonScope::AreaPlusAdministrators(area_id),
+        ),
         &HistoryFilter::default(),
         &params("history.list local-admin", None, None),
     )
@@ -195,7 +204,10 @@ pub async fn every_list(
     history::list(
         db,
         account,
-        HistoryScope::Area(area_id),
+        (
+            HistoryScope::Area(area_id),
+            PersonScope::AreaPlusAdministrators(area_id),
+        ),
         &range,
         &params("history.list local-admin user-range", None, None),
     )
@@ -203,7 +215,7 @@ pub async fn every_list(
     history::list(
         db,
         account,
-        HistoryScope::All,
+        (HistoryScope::All, PersonScope::All),
         &range,
         &params("history.list admin user-range", None, None),
     )
@@ -211,7 +223,10 @@ pub async fn every_list(
     history::list(
         db,
         account,
-        HistoryScope::Area(area_id),
+        (
+            HistoryScope::Area(area_id),
+            PersonScope::AreaPlusAdministrators(area_id),
+        ),
         &entity,
         &params("history.list local-admin one-record", None, None),
     )

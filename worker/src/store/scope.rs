@@ -3,7 +3,7 @@
 //! never by loading rows into Rust.
 
 use precinct_core::policy::{
-    CompanyScope, GroupScope, HistoryScope, ReportScope, UserInChargeScope, UserScope,
+    CompanyScope, GroupScope, HistoryScope, PersonScope, ReportScope, UserInChargeScope, UserScope,
 };
 
 use super::sql::Sql;
@@ -75,6 +75,25 @@ pub fn users_in_charge(scope: UserInChargeScope, account: i64, alias: &str) -> S
         }
         UserInChargeScope::Nothing => {
             sql.push(" AND 0");
+        }
+    }
+    sql
+}
+
+/// Whom a reference may name (alias of `users`, joined by the pointer's id): for the `ON` of a
+/// `LEFT JOIN`, so a person the reader may not see joins as nothing and the answer carries no
+/// identity (R12, R19).
+pub fn persons(scope: PersonScope, alias: &str) -> Sql {
+    let mut sql = Sql::default();
+    match scope {
+        PersonScope::All => {}
+        PersonScope::AreaPlusAdministrators(area) => {
+            sql.push(&format!(" AND ({alias}.area_id = "))
+                .bind_int(area.0)
+                .push(&format!(" OR {alias}.access_level = 'administrator')"));
+        }
+        PersonScope::OnlySelf(me) => {
+            sql.push(&format!(" AND {alias}.id = ")).bind_int(me.0);
         }
     }
     sql

@@ -77,6 +77,7 @@ impl UserRow {
             active: self.active == 1,
             language: Language::parse(&self.language).unwrap_or(Language::En),
             version: self.version,
+            invitation: None,
         })
     }
 
@@ -290,6 +291,16 @@ pub fn end_sessions(db: &D1Database, id: i64) -> ApiResult<D1PreparedStatement> 
     )
 }
 
+/// Ends every session of user `id` (as themself or acted as) but the one of `keep` (the editor's
+/// own, when they change their own user code).
+pub fn end_sessions_except(db: &D1Database, id: i64, keep: &str) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "DELETE FROM sessions WHERE (user_id = ?1 OR acting_user_id = ?1) AND token_hash <> ?2",
+        &[int(id), text(keep)],
+    )
+}
+
 /// Deleting a user removes what only they own; history keeps their code (R30).
 pub fn delete(db: &D1Database, id: i64, version: i64) -> ApiResult<D1PreparedStatement> {
     statement(
@@ -297,6 +308,20 @@ pub fn delete(db: &D1Database, id: i64, version: i64) -> ApiResult<D1PreparedSta
         "DELETE FROM users WHERE id = ?1 AND version = ?2",
         &[int(id), int(version)],
     )
+}
+
+/// The companies `user` is in charge of, as rows for [`super::insert_history_per_row`]: deleting
+/// the user clears the role, and each company's history says so (R30).
+pub fn companies_in_charge_of(user: i64, user_code: &str) -> Sql {
+    let mut rows = Sql::new(
+        "SELECT c.id AS entity_id, c.area_id AS area_id, c.code AS subject, \
+         'Company ' || c.code || ' has no user in charge any more: the user was deleted' AS summary, \
+         json_array(json_object('field', 'user_in_charge', 'before', ",
+    );
+    rows.bind_text(user_code)
+        .push(", 'after', NULL)) AS changes FROM companies c WHERE c.user_in_charge_id = ")
+        .bind_int(user);
+    rows
 }
 
 pub fn delete_dependents(db: &D1Database, id: i64) -> ApiResult<Vec<D1PreparedStatement>> {
