@@ -180,6 +180,9 @@ export class Client {
   post(path, body, headers) {
     return this.request("POST", path, body, headers);
   }
+  put(path, body, headers) {
+    return this.request("PUT", path, body, headers);
+  }
   delete(path, headers) {
     return this.request("DELETE", path, undefined, headers);
   }

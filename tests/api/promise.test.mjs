@@ -96,6 +96,8 @@ test("r31 raising a group's level counts the stored options that come alive; edi
 });
 
 test("r31 enabling a disabled user gives their group's rights back: only within the local administrator's own", async () => {
+  const active = await reload(fx.admin, `/api/users/${F.disabled.id}`);
+  if (active.active) expectStatus(await fx.admin.post(`/api/users/${active.id}/disable`, { version: active.version }), 200);
   const disabled = await reload(fx.admin, `/api/users/${F.disabled.id}`);
   assert.equal(disabled.active, false);
   await refusedWithoutChange(() => narrow.post(`/api/users/${disabled.id}/enable`, { version: disabled.version }), 403, "beyond_own_rights");
@@ -374,8 +376,10 @@ test("r30 an impersonation the server ends (the target left the actor's area) wr
   const me = (await actor.get("/api/session")).json;
   assert.equal(me.real_user_code, undefined, "the session acts as no one any more");
   await actor.get("/api/session");
-  const ended = fx.read(`SELECT actor_user_code, on_behalf_of_user_code, area_id FROM history WHERE action = 'impersonation_ended' AND entity_id = ${target.id}`);
-  assert.equal(ended.length, 1);
+  const ended = fx.read(`SELECT at, actor_user_code, on_behalf_of_user_code, area_id, summary FROM history WHERE action = 'impersonation_ended' AND entity_id = ${target.id}`);
+  assert.equal(ended.length, 1, JSON.stringify(ended));
   assert.equal(ended[0].on_behalf_of_user_code, "acted.upon@demo.precinct.test");
-  assert.equal(ended[0].area_id, F.areaA.id);
+  // R21: the entry is in the area the target user had when it ended (they left area A).
+  assert.equal(ended[0].area_id, F.areaB.id);
+  assert.equal(ended[0].actor_user_code, CODES.la_a);
 });
