@@ -257,6 +257,7 @@ strings! {
     CompanyArea => "Company area", "Zone de la société";
     AreaAdminsOnly => "Only regular administrators change a company's area.", "Seuls les administrateurs changent la zone d'une société.";
     UserInCharge => "User in charge", "Responsable";
+    LinkSentBy => "Link sent by", "Lien envoyé par";
     PersonOutsideArea => "a user outside your area", "un utilisateur hors de votre zone";
     UserInChargeHidden => "A user outside your area is in charge of this company. Leave the field empty to keep them, or pick someone to replace them.", "Un utilisateur hors de votre zone est responsable de cette société. Laissez le champ vide pour le garder, ou choisissez quelqu'un pour le remplacer.";
     UserInChargeOutsideArea => "The user in charge is not a user of this company's area: pick a user of the area or an administrator.", "Le responsable n'est pas un utilisateur de la zone de cette société : choisissez un utilisateur de la zone ou un administrateur.";

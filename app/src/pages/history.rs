@@ -220,6 +220,7 @@ fn field_label(i: I18n, field: &str) -> String {
         "mail_password" => K::MailPassword,
         "companies" => K::KindCompany,
         "acting_as" => K::ActingAsField,
+        "link_sent_by" => K::LinkSentBy,
         "provider" => K::Provider,
         "api_base_url" => K::ApiBaseUrl,
         "api_key" => K::ApiKeyField,

@@ -72,6 +72,14 @@ fn UserRecord(id: i64) -> impl IntoView {
     let tab = Memo::new(move |_| query.read().get("tab").unwrap_or_default());
     let user = load(move || api::user(id));
     let reload = Callback::new(move |_| user.refetch());
+    // Taken once per record screen, so the notice survives the form being drawn again.
+    let created_notice = StoredValue::new(use_context::<Created>().and_then(|created| {
+        let notice = created.0.get_untracked().filter(|(user, _)| *user == id);
+        if notice.is_some() {
+            created.0.set(None);
+        }
+        notice.map(|(_, outcome)| outcome)
+    }));
     let tab_link = move |key: &'static str, label: K| {
         let href = if key.is_empty() {
             format!("/console/users/{id}")
@@ -97,7 +105,12 @@ fn UserRecord(id: i64) -> impl IntoView {
                 {move || match tab.get().as_str() {
                     "access" => view! { <UserAccess id/> }.into_any(),
                     "history" => view! { <HistoryView fixed=("user", id)/> }.into_any(),
-                    _ => view! { <UserDescription user=Some(user.clone()) reload/> }.into_any(),
+                    _ => match created_notice.get_value() {
+                        Some(created_notice) => view! {
+                            <UserDescription user=Some(user.clone()) reload created_notice/>
+                        }.into_any(),
+                        None => view! { <UserDescription user=Some(user.clone()) reload/> }.into_any(),
+                    },
                 }}
             }.into_any(),
             Some(Err(failure)) => failure_view(i, failure, Some(reload)),
@@ -111,6 +124,9 @@ fn UserRecord(id: i64) -> impl IntoView {
 fn UserDescription(
     user: Option<User>,
     #[prop(optional)] reload: Option<Callback<()>>,
+    /// What became of the invitation, right after this user was created here.
+    #[prop(optional)]
+    created_notice: Option<InvitationOutcome>,
 ) -> impl IntoView {
     let i = use_i18n();
     let navigate = use_navigate();
@@ -131,16 +147,6 @@ fn UserDescription(
     let version = RwSignal::new(user.as_ref().map(|u| u.version).unwrap_or_default());
     let active = RwSignal::new(user.as_ref().is_none_or(|u| u.active));
     let area = RwSignal::new(user.as_ref().and_then(|u| u.area_code.clone()));
-    let created_notice = use_context::<Created>().and_then(|created| {
-        let notice = created
-            .0
-            .get_untracked()
-            .filter(|(user, _)| Some(*user) == id);
-        if notice.is_some() {
-            created.0.set(None);
-        }
-        notice.map(|(_, outcome)| outcome)
-    });
     let touched = RwSignal::new(id.is_some());
     let busy = Busy::new();
     let failure = busy.failure_signal();
@@ -154,6 +160,8 @@ fn UserDescription(
     // R17 before the change (R32): the server answers a move across areas with a question;
     // the person confirms, and the same Save is sent again with the confirmation.
     let confirm_cross_area = RwSignal::new(None::<String>);
+    // Read while the component is built: the Save's answer arrives outside any reactive owner.
+    let created_flash = use_context::<Created>();
     let save = move |confirmed: bool| {
         let (name, user_code) = (name.get_untracked(), code.get_untracked());
         let (group_id, language) = (
@@ -172,7 +180,7 @@ fn UserDescription(
                     language,
                 }),
                 move |user: User| {
-                    if let Some(created) = use_context::<Created>() {
+                    if let Some(created) = created_flash {
                         created
                             .0
                             .set(user.invitation.clone().map(|outcome| (user.id.0, outcome)));

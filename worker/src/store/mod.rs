@@ -575,7 +575,7 @@ pub async fn stop_acting(
     }])
     .map_err(ApiError::internal)?;
     let summary = format!(
-        "Acting as {} ended: that user may no longer be acted as",
+        "Stopped acting as {}: that user may no longer be acted as",
         acting.user_code
     );
     commit(
