@@ -41,6 +41,7 @@ pub fn french_reason(code: &str) -> Option<&'static str> {
         "unknown_company" => "Cette société n'existe pas ou est hors de votre zone.",
         "unknown_area" => "Cette zone n'existe pas.",
         "unknown_directory" => "Ce répertoire n'existe pas ou est hors de votre zone.",
+        "confirm_move_across_areas" => "Cela déplace l'utilisateur vers une autre zone ; créer un nouvel utilisateur et un groupe dans cette zone est la façon recommandée. Confirmez le déplacement pour l'enregistrer.",
         "ambiguous_user" => "Plusieurs utilisateurs correspondent : choisissez-en un dans la liste.",
         "unknown_user" => "Cet utilisateur n'existe pas ou ne peut pas être choisi ici.",
         "not_acting" => "Vous n'agissez pas en tant qu'un autre utilisateur.",
