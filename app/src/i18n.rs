@@ -175,12 +175,12 @@ strings! {
     Enable => "Enable", "Réactiver";
     UserDisabledNote => "This user is disabled and cannot sign in.", "Cet utilisateur est désactivé et ne peut pas se connecter.";
     MoveWarning => "Warning", "Avertissement";
-    ConfirmCrossAreaMove => "This moves the user to a group of another area. Creating a new user and group in that area is the recommended way. Move the user anyway?", "Cela déplace l'utilisateur vers un groupe d'une autre zone. Créer un nouvel utilisateur et un groupe dans cette zone est la façon recommandée. Déplacer l'utilisateur quand même ?";
+    ConfirmCrossAreaMove => "This moves the user to another area; a new user and group there is the recommended way. Move anyway?", "Cela déplace l'utilisateur vers une autre zone ; un nouvel utilisateur et un groupe y sont recommandés. Déplacer quand même ?";
     MoveAnyway => "Move and save", "Déplacer et enregistrer";
     Cancel => "Cancel", "Annuler";
-    UserCreatedInvited => "User created. The invitation to choose a password was sent.", "Utilisateur créé. L'invitation à choisir un mot de passe a été envoyée.";
+    UserCreatedInvited => "User created; invitation sent.", "Utilisateur créé ; invitation envoyée.";
     UserCreatedNotInvited => "User created, but no invitation was sent:", "Utilisateur créé, mais aucune invitation n'a été envoyée :";
-    MailSettingsLink => "Open General Settings > Miscellaneous (mail settings)", "Ouvrir Paramètres généraux > Divers (messagerie)";
+    ResendBelow => "Resend invitation is below.", "« Renvoyer l'invitation » est plus bas.";
     MailConfig => "User-Specific Email Configuration", "Configuration e-mail propre à l'utilisateur";
     MailUser => "Mail user", "Utilisateur de messagerie";
     MailUserHint => "Always the user code; it follows any change of the code.", "Toujours le code utilisateur ; il suit tout changement du code.";
@@ -259,8 +259,8 @@ strings! {
     UserInCharge => "User in charge", "Responsable";
     LinkSentBy => "Link sent by", "Lien envoyé par";
     PersonOutsideArea => "a user outside your area", "un utilisateur hors de votre zone";
-    UserInChargeHidden => "A user outside your area is in charge of this company. Leave the field empty to keep them, or pick someone to replace them.", "Un utilisateur hors de votre zone est responsable de cette société. Laissez le champ vide pour le garder, ou choisissez quelqu'un pour le remplacer.";
-    UserInChargeOutsideArea => "The user in charge is not a user of this company's area: pick a user of the area or an administrator.", "Le responsable n'est pas un utilisateur de la zone de cette société : choisissez un utilisateur de la zone ou un administrateur.";
+    UserInChargeHidden => "A user outside your area is in charge; empty keeps them.", "Un utilisateur hors de votre zone est responsable ; vide le garde.";
+    UserInChargeOutsideArea => "The user in charge is not of this company's area.", "Le responsable n'est pas de la zone de cette société.";
     UserInChargeHint => "Type to search users of your area and the administrators.", "Tapez pour chercher parmi les utilisateurs de votre zone et les administrateurs.";
     // History
     HistoryTitle => "History", "Historique";

@@ -167,6 +167,42 @@ test("lock-out after 5 failures: refused before hashing, even with the right pas
   assert.equal(unlocked.status, 200, unlocked.text);
 });
 
+test("lock-out holds under concurrency: 50 parallel wrong passwords cost at most 5 hashes, the rest are locked, then the right one too", async () => {
+  const code = "parallel.lock@demo.precinct.test";
+  worker.sql(
+    `INSERT INTO users (account_id, user_code, user_code_norm, name, name_norm, group_id, area_id, access_level, active, password_hash, created_at)
+     SELECT account_id, '${code}', '${code}', 'Parallel Lock', 'parallel lock', group_id, NULL, 'administrator', 1, password_hash, 0 FROM users WHERE user_code_norm = '${DEMO.user_code}'`,
+  );
+  const T = T0 + 1000 * MINUTE;
+  const client = { "x-precinct-test-client": "198.51.100.50" };
+  const attempt = (password, now = T) =>
+    new Client(worker.url, { now }).post("/api/session", { user_code: code, password }, client);
+  const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => attempt(`wrong-${i}`)));
+  const codes = answers.map((a) => a.json?.code);
+  const wrong = codes.filter((c) => c === "invalid_credentials").length;
+  const locked = codes.filter((c) => c === "too_many_attempts").length;
+  console.log(`parallel lock-out: ${wrong} answered "wrong password", ${locked} "locked" of 50`);
+  assert.ok(wrong <= 5, `${wrong} attempts were hashed`);
+  assert.equal(wrong + locked, 50, codes.join());
+  assertProblem(await attempt(DEMO.password), 429, "too_many_attempts");
+  assertProblem(await attempt(DEMO.password, T + 14 * MINUTE), 429, "too_many_attempts");
+  const unlocked = await attempt(DEMO.password, T + 16 * MINUTE);
+  assert.equal(unlocked.status, 200, unlocked.text);
+});
+
+test("clients are counted per address, and IPv6 clients per /64: 30 failures from one /64 lock its other addresses", async () => {
+  const T = T0 + 2000 * MINUTE;
+  const from = (address, user, now = T) =>
+    new Client(worker.url, { now }).post("/api/session", { user_code: `nobody${user}@demo.precinct.test`, password: "x" }, { "x-precinct-test-client": address });
+  for (let i = 0; i < 30; i++) {
+    assertProblem(await from(i % 2 ? "2001:db8:7:7::1" : "2001:db8:7:7:ffff::2", i), 401, "invalid_credentials");
+  }
+  // Another address of the same /64, and a fresh user code: the client is locked.
+  assertProblem(await from("2001:db8:7:7:1234::9", 99), 429, "too_many_attempts");
+  // Twin: the neighbouring /64 is not.
+  assertProblem(await from("2001:db8:7:8::1", 98), 401, "invalid_credentials");
+});
+
 test("an unknown user code is locked out the same way (the lock reveals nothing)", async () => {
   const client = new Client(worker.url, { now: T0 + 100 * MINUTE });
   for (let i = 0; i < 5; i++) await client.signIn("ghost@demo.precinct.test", "x");

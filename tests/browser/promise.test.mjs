@@ -144,14 +144,15 @@ test("r29 r32 desktop: a user created without mail settings says on the record t
   await notice.waitFor();
   assert.match(await notice.innerText(), /no invitation was sent/i);
   assert.match(await notice.innerText(), /General Settings > Miscellaneous/);
+  assert.match(await notice.innerText(), /Resend invitation is below/);
   await shot(page, "desktop-r29-created-without-invitation");
   const created = (await api("/api/users?q=mila")).items.find((u) => u.user_code === "mila.mailless@demo.precinct.test");
   assert.ok(created, "the user is stored");
   // Twin: once the mail settings exist, Resend invitation next to the notice sends it.
   const settings = await fx.admin.put("/api/settings/mail", { provider: "outbox", sender_address: "no-reply@demo.precinct.test" });
   assert.equal(settings.status, 200, settings.text);
-  await page.locator("[data-test=created-resend-invitation]").click();
-  await notice.getByText("The invitation has been sent again.").waitFor();
+  await page.locator("[data-test=resend-invitation]").click();
+  await page.locator("[data-test=invitation-sent]").waitFor();
   const outbox = (await fx.admin.get("/api/outbox")).json.items;
   assert.ok(outbox.some((m) => m.to_address === "mila.mailless@demo.precinct.test" && m.kind === "invitation"));
   await context.close();

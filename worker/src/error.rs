@@ -44,6 +44,16 @@ impl ApiError {
         )
     }
 
+    /// 415: a body that is not sent as `application/json`.
+    pub fn unsupported_media_type() -> Self {
+        Self::problem(
+            415,
+            "unsupported_media_type",
+            None,
+            "The request body must be JSON, sent with the header Content-Type: application/json.",
+        )
+    }
+
     pub fn unauthenticated() -> Self {
         Self::problem(
             401,

@@ -44,6 +44,13 @@ pub async fn handle(
 }
 
 async fn read_body<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
+    // A body is JSON sent as JSON: a form post or a `text/plain` body is refused before it is
+    // read (a cross-site form can send `text/plain` without a preflight).
+    let media_type = http::header(req.headers(), "content-type").unwrap_or_default();
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return Err(ApiError::unsupported_media_type());
+    }
     if let Some(length) =
         http::header(req.headers(), "content-length").and_then(|v| v.parse::<usize>().ok())
     {
@@ -51,7 +58,19 @@ async fn read_body<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
             return Err(ApiError::too_large(MAX_BODY_BYTES));
         }
     }
-    let bytes = req.bytes().await?;
+    // Read with the limit applied as the bytes arrive: a chunked body has no length to check.
+    let mut bytes = Vec::new();
+    if req.inner().body().is_none() {
+        return parse_json(&bytes);
+    }
+    let mut stream = req.stream()?;
+    while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
+        let chunk = chunk?;
+        if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(ApiError::too_large(MAX_BODY_BYTES));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
     parse_json(&bytes)
 }
 

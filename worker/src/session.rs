@@ -82,8 +82,19 @@ pub async fn sign_in(
     let user_key = format!("user:{user_code}");
     let client_key = format!("client:{}", ctx.client);
 
-    // The lock is checked before any hashing, so a locked-out attacker costs us nothing.
-    if let Some(until) = store::locked_until(db, &[&user_key, &client_key], ctx.now).await? {
+    // The attempt is reserved, and the lock checked, atomically before any hashing: a locked-out
+    // attacker costs nothing, and parallel guesses cannot all pass a check made before their
+    // failures are counted.
+    if let Some(until) = store::reserve_attempts(
+        db,
+        &[
+            (&user_key, USER_CODE_THROTTLE),
+            (&client_key, CLIENT_THROTTLE),
+        ],
+        ctx.now,
+    )
+    .await?
+    {
         let minutes = auth::minutes_left(until, ctx.now);
         return Err(ApiError::too_many(format!(
             "Too many failed sign-ins. Try again in {minutes} minute{}.",
@@ -102,10 +113,8 @@ pub async fn sign_in(
     let signed_in = candidate.as_ref().filter(|c| verified && c.active == 1);
 
     let Some(user) = signed_in else {
-        let mut statements = vec![
-            store::record_failure(db, &user_key, USER_CODE_THROTTLE, ctx.now)?,
-            store::record_failure(db, &client_key, CLIENT_THROTTLE, ctx.now)?,
-        ];
+        // The failure was counted when the attempt was reserved.
+        let mut statements = Vec::new();
         if let Some(known) = &candidate {
             statements.push(store::insert_history(
                 db,
@@ -124,7 +133,9 @@ pub async fn sign_in(
                 },
             )?);
         }
-        store::batch(db, statements).await?;
+        if !statements.is_empty() {
+            store::batch(db, statements).await?;
+        }
         return Err(ApiError::Problem(precinct_core::problem::Problem {
             status: 401,
             code: "invalid_credentials".to_string(),
@@ -146,6 +157,7 @@ pub async fn sign_in(
         ctx.now,
     )?);
     statements.push(store::clear_failures(db, &user_key)?);
+    statements.push(store::refund_attempt(db, &client_key)?);
     store::batch(db, statements).await?;
     Ok(token)
 }

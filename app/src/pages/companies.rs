@@ -173,11 +173,10 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
             }}
             <UserPicker id="user_in_charge" label=K::UserInCharge hint=K::UserInChargeHint
                 picker=Picker::UserInCharge value=in_charge_code picked=in_charge_user/>
-            {in_charge_hidden.then(|| view! {
-                <p class="note" data-test="user-in-charge-hidden">{i.s(K::UserInChargeHidden)}</p>
-            })}
-            {in_charge_outside.then(|| view! {
-                <p class="warning" data-test="user-in-charge-outside">{i.s(K::UserInChargeOutsideArea)}</p>
+            {(in_charge_hidden || in_charge_outside).then(|| view! {
+                <p class="warning" data-test="user-in-charge-note">
+                    {i.s(if in_charge_hidden { K::UserInChargeHidden } else { K::UserInChargeOutsideArea })}
+                </p>
             })}
             <crate::ui::FieldError field="user_in_charge_id" failure/>
             <div class="actions">

@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use precinct_core::api::{
-    CompanyAccess, InvitationOutcome, Language, Notice, SetCompanyAccess, User, UserInput,
-    UserUpdate,
+    CompanyAccess, InvitationOutcome, Language, SetCompanyAccess, User, UserInput, UserUpdate,
 };
 use precinct_core::ids::{CompanyId, GroupId};
 
@@ -243,7 +242,7 @@ fn UserDescription(
     };
 
     view! {
-        {created_notice.map(|outcome| view! { <CreatedNotice id=id.unwrap_or_default() outcome/> })}
+        {created_notice.map(|outcome| view! { <CreatedNotice outcome/> })}
         <form class="record" novalidate on:submit={
             let save = save.clone();
             move |event| { event.prevent_default(); save(false); }
@@ -459,18 +458,13 @@ fn UserAccess(id: i64) -> impl IntoView {
 #[derive(Clone, Copy)]
 pub struct Created(pub RwSignal<Option<(i64, InvitationOutcome)>>);
 
+/// Whether the invitation of a user just created went out; if not, why, and where to fix it
+/// (Resend invitation is in the email section below).
 #[component]
-fn CreatedNotice(id: i64, outcome: InvitationOutcome) -> impl IntoView {
+fn CreatedNotice(outcome: InvitationOutcome) -> impl IntoView {
     let i = use_i18n();
-    let resend = Busy::new();
-    if outcome.sent {
-        return view! {
-            <p class="ok" role="status" data-test="user-created">{i.s(K::UserCreatedInvited)}</p>
-        }
-        .into_any();
-    }
     let why = match i.lang() {
-        crate::i18n::Lang::En => outcome.message.clone(),
+        crate::i18n::Lang::En => outcome.message,
         crate::i18n::Lang::Fr => outcome
             .code
             .as_deref()
@@ -479,20 +473,10 @@ fn CreatedNotice(id: i64, outcome: InvitationOutcome) -> impl IntoView {
             .to_string(),
     };
     view! {
-        <div class="warning-box" role="alert" data-test="user-created-not-invited">
-            <p><strong>{i.s(K::UserCreatedNotInvited)}</strong>" "{why}</p>
-            <p><a href="/console/settings/mail">{i.s(K::MailSettingsLink)}</a></p>
-            <div class="actions">
-                <button type="button" data-test="created-resend-invitation" disabled=move || resend.pending.get()
-                    on:click=move |_| resend.run(api::resend_invitation(id), |_: Notice| ())>
-                    {move || i.t(if resend.pending.get() { K::Sending } else { K::ResendInvitation })}
-                </button>
-            </div>
-            {move || resend.saved.get().then(|| view! {
-                <p class="ok" role="status">{i.s(K::InvitationSent)}</p>
-            })}
-            {move || resend.failure.get().map(|failure| failure_view(i, failure, None))}
-        </div>
+        <p class=if outcome.sent { "ok" } else { "warning-box" } role="status"
+            data-test=if outcome.sent { "user-created" } else { "user-created-not-invited" }>
+            {i.s(if outcome.sent { K::UserCreatedInvited } else { K::UserCreatedNotInvited })}
+            {(!outcome.sent).then(|| view! { " "{why}" "{i.s(K::ResendBelow)} })}
+        </p>
     }
-    .into_any()
 }

@@ -310,7 +310,86 @@ pub async fn find_sign_in_candidate(
     .map_err(ApiError::from)
 }
 
-/// The latest lock end among the throttle keys, if any is locked now.
+/// What one reserved attempt found: the attempts counted in the window (this one included) and
+/// the end of the lock, if one is set.
+#[derive(Debug, Deserialize)]
+pub struct Reserved {
+    pub failures: i64,
+    pub locked_until: i64,
+}
+
+/// Reserves one attempt for `key` atomically, *before* any hashing: one statement counts it and
+/// sets the lock when the count passes the rule's limit, so N parallel attempts cost at most
+/// `max_failures` hashes and the rest find the lock (ASVS 6.3.1 under concurrency). A fresh
+/// window (after the lock, if any, ended) restarts the count. A successful attempt gives its
+/// reservation back ([`refund_attempt`], [`clear_failures`]), so only failures lock.
+pub fn reserve_attempt(
+    db: &D1Database,
+    key: &str,
+    rule: ThrottleRule,
+    now: i64,
+) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "INSERT INTO sign_in_throttle (key, failures, window_started_at, locked_until) \
+         VALUES (?1, 1, ?2, CASE WHEN 1 > ?4 THEN ?2 + ?5 ELSE 0 END) \
+         ON CONFLICT (key) DO UPDATE SET \
+           failures = CASE WHEN locked_until <= ?2 AND window_started_at <= ?2 - ?3 THEN 1 \
+                      ELSE failures + 1 END, \
+           locked_until = CASE WHEN locked_until > ?2 THEN locked_until \
+             WHEN (CASE WHEN window_started_at <= ?2 - ?3 THEN 1 ELSE failures + 1 END) > ?4 \
+             THEN ?2 + ?5 ELSE locked_until END, \
+           window_started_at = CASE WHEN locked_until <= ?2 AND window_started_at <= ?2 - ?3 \
+                               THEN ?2 ELSE window_started_at END \
+         RETURNING failures, locked_until",
+        &[
+            text(key),
+            int(now),
+            int(rule.window_ms),
+            int(rule.max_failures),
+            int(rule.lock_ms),
+        ],
+    )
+}
+
+/// Reserves an attempt under every `(key, rule)` in one batch; `Some(lock end)` when any of them
+/// refuses it (over its limit, or locked).
+pub async fn reserve_attempts(
+    db: &D1Database,
+    keys: &[(&str, ThrottleRule)],
+    now: i64,
+) -> ApiResult<Option<i64>> {
+    let statements = keys
+        .iter()
+        .map(|(key, rule)| reserve_attempt(db, key, *rule, now))
+        .collect::<ApiResult<Vec<_>>>()?;
+    let results = batch(db, statements).await?;
+    let mut refused_until = None;
+    for ((_, rule), result) in keys.iter().zip(results) {
+        for row in result.results::<Reserved>()? {
+            if row.failures > rule.max_failures || row.locked_until > now {
+                refused_until = Some(
+                    refused_until
+                        .map_or(row.locked_until, |until: i64| until.max(row.locked_until)),
+                );
+            }
+        }
+    }
+    Ok(refused_until)
+}
+
+/// Gives back the attempt a successful sign-in reserved under `key` (a shared client address
+/// is not locked by its people signing in).
+pub fn refund_attempt(db: &D1Database, key: &str) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE sign_in_throttle SET failures = MAX(failures - 1, 0) WHERE key = ?1",
+        &[text(key)],
+    )
+}
+
+/// The latest lock end among the throttle keys, if any is locked now (reads only: for limits
+/// that are not sign-in attempts, such as reset links per address).
 pub async fn locked_until(db: &D1Database, keys: &[&str], now: i64) -> ApiResult<Option<i64>> {
     #[derive(Deserialize)]
     struct Lock {
