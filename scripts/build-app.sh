@@ -16,4 +16,4 @@ node scripts/shorten-imports.mjs dist/app_bg.wasm dist/app.js
 # The glue and the stylesheet, minified (pinned in package.json): part of the console's size budget.
 node_modules/.bin/terser dist/app.js --module --compress --mangle --output dist/app.js
 node_modules/.bin/cleancss -O2 style/precinct.css -o dist/precinct.css
-cp app/index.html dist/index.html
+cp app/index.html app/boot.js app/_headers dist/

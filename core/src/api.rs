@@ -15,6 +15,9 @@ pub struct Health {
     pub version: String,
     /// Whether D1 answered a trivial query.
     pub database: bool,
+    /// Whether the mail encryption key (`PRECINCT_MAIL_KEY`) is present and well formed.
+    #[serde(default)]
+    pub mail_key: bool,
 }
 
 /// `POST /api/session`: sign in with a user code (email) and password (R03).

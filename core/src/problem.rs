@@ -86,6 +86,13 @@ pub fn french_reason(code: &str) -> Option<&'static str> {
         "mail_provider_down" => "Le fournisseur de messagerie est en panne : réessayez plus tard.",
         "mail_timeout" => "Le fournisseur de messagerie n'a pas répondu à temps.",
         "mail_unreachable" => "Le fournisseur de messagerie est injoignable.",
+        "unsupported_media_type" | "not_an_object" => "La demande n'a pas pu être lue. Rechargez la page et réessayez.",
+        "duplicate_field" => "Un champ est donné deux fois : donnez chaque champ une seule fois.",
+        "mail_key_unavailable" => "La messagerie est indisponible : la clé de chiffrement du service manque. Prévenez l'opérateur du service.",
+        "mail_key_unreadable" => "La clé d'API enregistrée ne peut plus être lue : saisissez-la de nouveau dans Paramètres généraux > Divers.",
+        "mail_password_unreadable" => "Le mot de passe de messagerie enregistré ne peut plus être lu : saisissez-le de nouveau.",
+        "api_key_required_again" => "Le fournisseur ou son adresse a changé : saisissez de nouveau la clé d'API.",
+        "insecure_mail_destination" => "L'adresse du fournisseur de messagerie n'est pas en https:// : rien n'y est envoyé.",
         "internal_error" => "Une erreur inattendue est survenue. Réessayez ; si elle persiste, prévenez le support.",
         _ => return None,
     })

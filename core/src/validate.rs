@@ -1,7 +1,5 @@
 //! Input checks shared by the console (live warnings) and the worker (the refusal that counts).
 
-use std::str::FromStr;
-
 /// Longest user code (email address) accepted, as RFC 5321 limits a path to 254 characters.
 pub const MAX_USER_CODE_LEN: usize = 254;
 /// Longest password accepted; argon2 cost grows with input, so an unbounded one is a DoS lever.
@@ -16,18 +14,80 @@ pub fn user_code_problem(code: &str) -> Option<&'static str> {
     if trimmed.len() > MAX_USER_CODE_LEN {
         return Some("The user code is too long: an email address has at most 254 characters.");
     }
+    if trimmed
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
+    {
+        return Some(
+            "The user code may not contain spaces or invisible characters: type the bare address, \
+             such as name@example.com.",
+        );
+    }
     if !trimmed.contains('@') {
         return Some(
             "The user code must be an email address, such as name@example.com (no @ found).",
         );
     }
-    match email_address::EmailAddress::from_str(trimmed) {
+    if trimmed.contains(['<', '>', '[', ']']) {
+        return Some(
+            "The user code is the bare address only, such as name@example.com: no name before it, \
+             no angle or square brackets.",
+        );
+    }
+    let bare = email_address::Options::default()
+        .without_display_text()
+        .without_domain_literal();
+    match email_address::EmailAddress::parse_with_options(trimmed, bare) {
         Ok(_) if !trimmed.rsplit('@').next().unwrap_or_default().contains('.') => Some(
             "The user code must be an email address with a full domain, such as name@example.com.",
         ),
         Ok(_) => None,
         Err(_) => Some("The user code is not a valid email address, such as name@example.com."),
     }
+}
+
+/// Characters that show nothing or reorder what is shown (Unicode format characters: zero-width
+/// spaces and joiners, direction marks, embeddings, overrides and isolates, the byte-order mark,
+/// tags): in a code they make two codes look the same; in a name they can make it read backwards.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
+/// The bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069), which can make a
+/// name or description read in another order than it is stored.
+pub fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Why a name or description cannot be stored: control characters (line breaks included) and
+/// bidirectional overrides and isolates.
+pub fn text_problem(text: &str) -> Option<&'static str> {
+    if text.chars().any(|c| c.is_control()) {
+        return Some("contains line breaks or other control characters");
+    }
+    if text.chars().any(is_direction_control) {
+        return Some("contains characters that change the reading direction");
+    }
+    None
 }
 
 /// Why a non-user-code email address (a sender address, say) is not acceptable.
@@ -80,6 +140,30 @@ mod tests {
         assert!(user_code_problem("ana@localhost").is_some());
         assert!(user_code_problem("  ").is_some());
         assert!(user_code_problem("a b@example.com").is_some());
+    }
+
+    #[test]
+    fn r24_a_user_code_is_a_bare_address_without_invisible_characters() {
+        for hostile in [
+            "Ana <ana@example.com>",
+            "<ana@example.com>",
+            "ana@[192.168.0.1]",
+            "ana\u{202E}moc@example.com",
+            "an\u{200B}a@example.com",
+            "ana@example.com\r\nBcc: x@y.com",
+            "ana\t@example.com",
+        ] {
+            assert!(user_code_problem(hostile).is_some(), "{hostile:?}");
+        }
+        assert_eq!(user_code_problem(" ana@example.com "), None);
+    }
+
+    #[test]
+    fn names_refuse_control_and_direction_characters_only() {
+        assert!(text_problem("Ana\nSilva").is_some());
+        assert!(text_problem("evil\u{202E}gnp.exe").is_some());
+        assert!(text_problem("x\u{2066}y").is_some());
+        assert_eq!(text_problem("Marie Bélanger — Québec"), None);
     }
 
     #[test]

@@ -40,13 +40,19 @@ export async function newPage(browser, viewport) {
 // is, what it shows, a screenshot, and its last requests; and the end of the worker's log.
 const open = new Map();
 let workerOfFile = null;
+const cspViolations = [];
 
 function watch(page, context) {
   const journal = [];
   const note = (line) => journal.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
   page.on("response", (response) => note(`${response.status()} ${response.request().method()} ${response.url()}`));
   page.on("requestfailed", (request) => note(`FAILED ${request.method()} ${request.url()}: ${request.failure()?.errorText}`));
-  page.on("console", (message) => message.type() === "error" && note(`console: ${message.text()}`));
+  page.on("console", (message) => {
+    if (message.type() !== "error") return;
+    note(`console: ${message.text()}`);
+    // The console runs under a strict Content-Security-Policy: any violation fails the test.
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${page.url()}: ${message.text()}`);
+  });
   page.on("pageerror", (error) => note(`page error: ${error.message}`));
   open.set(page, { journal, context });
   context.on("close", () => open.delete(page));
@@ -76,7 +82,9 @@ async function diagnostics(name) {
 export function test(name, body) {
   return nodeTest(name, async (context) => {
     try {
+      cspViolations.length = 0;
       await body(context);
+      if (cspViolations.length) throw new Error(`CSP violations:\n${cspViolations.join("\n")}`);
     } catch (error) {
       const seen = await diagnostics(name).catch((failure) => `(no diagnostics: ${failure.message})`);
       if (error instanceof Error) error.message += `\n\n${seen}`;

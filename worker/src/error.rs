@@ -16,7 +16,12 @@ pub enum ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    fn problem(status: u16, code: &str, field: Option<&str>, message: impl Into<String>) -> Self {
+    pub fn problem(
+        status: u16,
+        code: &str,
+        field: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
         ApiError::Problem(Problem {
             status,
             code: code.to_string(),

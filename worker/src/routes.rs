@@ -37,10 +37,12 @@ pub async fn handle(
         // Static assets are served before the worker runs; anything else is the SPA's business.
         return env.assets("ASSETS")?.fetch_request(req).await;
     }
-    Ok(match api(req, &env, &path, &worker_ctx).await {
-        Ok(response) => response,
-        Err(error) => http::problem_response(&error),
-    })
+    Ok(http::secure(
+        match api(req, &env, &path, &worker_ctx).await {
+            Ok(response) => response,
+            Err(error) => http::problem_response(&error),
+        },
+    ))
 }
 
 async fn read_body<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
@@ -191,12 +193,14 @@ fn mail_env(env: &Env, req: &Request) -> ApiResult<MailEnv> {
     let timeout_ms = read("PRECINCT_MAIL_TIMEOUT_MS")
         .and_then(|ms| ms.parse::<u64>().ok())
         .unwrap_or(10_000);
+    let outbox_links =
+        crate::mail::send::OutboxLinks::from_setting(read("PRECINCT_OUTBOX_LINKS").as_deref());
+    let test_mode = read("PRECINCT_TEST_MODE").as_deref() == Some("enabled");
     Ok(MailEnv {
+        local: test_mode || outbox_links == crate::mail::send::OutboxLinks::Shown,
         secrets,
         timeout: std::time::Duration::from_millis(timeout_ms),
-        outbox_links: crate::mail::send::OutboxLinks::from_setting(
-            read("PRECINCT_OUTBOX_LINKS").as_deref(),
-        ),
+        outbox_links,
         origin: req.url()?.origin().ascii_serialization(),
     })
 }
@@ -239,11 +243,14 @@ async fn api(
     match (&method, segments.as_slice()) {
         (Method::Get, ["health"]) => {
             let database = store::database_answers(&db).await;
+            // O04: a malformed or missing mail key is reported here, not found by a customer.
+            let mail_key = mail_env(env, &req)?.secrets.is_some();
             return http::json(
-                if database { 200 } else { 503 },
+                if database && mail_key { 200 } else { 503 },
                 &Health {
                     version: VERSION.to_string(),
                     database,
+                    mail_key,
                 },
             );
         }

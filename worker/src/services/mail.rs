@@ -30,15 +30,80 @@ pub struct MailEnv {
     pub timeout: Duration,
     /// Whether the Outbox keeps working links (`make dev` and tests only, R33).
     pub outbox_links: send::OutboxLinks,
+    /// Running under `make dev` or the tests: plain http to loopback is allowed for a relay.
+    pub local: bool,
     /// This deployment's own address, for the links in emails.
     pub origin: String,
 }
 
 impl MailEnv {
+    /// The key that seals mail secrets; without it no secret is stored or used (a clear 503 for
+    /// the operator to act on, never a 500).
     fn secrets(&self) -> ApiResult<&SecretBox> {
         self.secrets.as_ref().ok_or_else(|| {
-            ApiError::internal("the PRECINCT_MAIL_KEY secret is missing or malformed")
+            ApiError::problem(
+                503,
+                "mail_key_unavailable",
+                None,
+                "Mail secrets cannot be used right now: this service's mail encryption key is \
+                 missing or malformed. Tell the service operator.",
+            )
         })
+    }
+
+    /// A stored mail password, opened; one that no key opens any more (a rotated key was
+    /// retired) is a problem naming what to enter again (R37).
+    fn open_mail_password(&self, cipher: &str) -> ApiResult<String> {
+        self.secrets()?.open(cipher).ok_or_else(|| {
+            ApiError::problem(
+                409,
+                "mail_password_unreadable",
+                Some("mail_password"),
+                "The stored mail password can no longer be read (the service's encryption key \
+                 changed). Enter the mail password again.",
+            )
+        })
+    }
+}
+
+/// Whether `url` may receive a stored secret: https, or plain http to this machine only while
+/// running locally (`make dev`, tests), so a relay's Basic credentials and provider keys never
+/// cross a network in clear (R37).
+pub fn secure_destination(url: &str, local: bool) -> bool {
+    if url.starts_with("https://") {
+        return true;
+    }
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit_once('@').map_or(host, |(_, host)| host);
+    let name = if host.starts_with('[') {
+        host.split(']')
+            .next()
+            .map(|h| format!("{h}]"))
+            .unwrap_or_default()
+    } else {
+        host.split(':').next().unwrap_or_default().to_string()
+    };
+    local && matches!(name.as_str(), "127.0.0.1" | "localhost" | "[::1]")
+}
+
+#[cfg(test)]
+mod destination_tests {
+    use super::secure_destination;
+
+    #[test]
+    fn r37_secrets_go_over_https_or_to_loopback_while_local() {
+        assert!(secure_destination("https://api.resend.com", false));
+        assert!(!secure_destination("http://relay.example.com", true));
+        assert!(!secure_destination("http://127.0.0.1:9000", false));
+        assert!(secure_destination("http://127.0.0.1:9000/x", true));
+        assert!(secure_destination("http://localhost:8025", true));
+        assert!(secure_destination("http://[::1]:8025", true));
+        assert!(!secure_destination("http://127.0.0.1.evil.example/", true));
+        assert!(!secure_destination("http://user@evil.example", true));
+        assert!(!secure_destination("ftp://127.0.0.1", true));
     }
 }
 
@@ -82,12 +147,11 @@ pub async fn save_settings(
     policy::manage_mail_settings(ctx.actor())?;
     let before = mail_store::settings(ctx.db, ctx.account()).await?;
     let api_base_url = input.api_base_url.trim().to_string();
-    let is_http = api_base_url.starts_with("https://") || api_base_url.starts_with("http://");
-    if !(api_base_url.is_empty() || is_http) {
+    if !(api_base_url.is_empty() || secure_destination(&api_base_url, env.local)) {
         return Err(ApiError::invalid(
             "api_base_url",
             "invalid_url",
-            "The API base URL must start with https:// (or http:// for a local relay).",
+            "The API base URL must start with https://: keys and passwords never travel unencrypted.",
         ));
     }
     if api_base_url.len() > 300 {
@@ -118,8 +182,39 @@ pub async fn save_settings(
                 "The API key has at most 500 characters.",
             ))
         }
+        Some(key) if !key.bytes().all(|b| (0x21..=0x7e).contains(&b)) => {
+            return Err(ApiError::invalid(
+                "api_key",
+                "invalid_text",
+                "An API key has only letters, digits and printable symbols, without spaces: copy \
+                 it again from the provider.",
+            ))
+        }
         Some(key) => Some(env.secrets()?.seal(key, &mut SystemEntropy)?),
     };
+    // R37: a stored key goes only where it was entered for. Another provider or address means
+    // typing the key again (or, for a provider without keys, forgetting it).
+    let destination =
+        |provider: &str, url: &str| (provider.to_string(), url.trim_end_matches('/').to_string());
+    let moved = before.as_ref().is_some_and(|before| {
+        destination(&before.provider, &before.api_base_url)
+            != destination(input.provider.as_str(), &api_base_url)
+    });
+    let needs_key = matches!(
+        input.provider,
+        MailProvider::Resend | MailProvider::Postmark
+    );
+    let api_key_cipher =
+        match (input.api_key.is_none() && moved, needs_key) {
+            (true, true) if api_key_cipher.is_some() => return Err(ApiError::invalid(
+                "api_key",
+                "api_key_required_again",
+                "The provider or its address changed: enter the API key again. A stored key is \
+                 only ever sent where it was entered for.",
+            )),
+            (true, false) => None,
+            _ => api_key_cipher,
+        };
     if matches!(
         input.provider,
         MailProvider::Resend | MailProvider::Postmark
@@ -326,6 +421,16 @@ fn credentials<'a>(
     key: &'a mut String,
     sender: Option<(&'a str, &'a str)>,
 ) -> ApiResult<Credentials<'a>> {
+    // Settings saved before R37 could name a plain-http address: no secret goes there.
+    if !settings.api_base_url.is_empty() && !secure_destination(&settings.api_base_url, env.local) {
+        return Err(ApiError::problem(
+            409,
+            "insecure_mail_destination",
+            Some("api_base_url"),
+            "The mail provider's address is not https://: nothing is sent there. Change it in \
+             General Settings > Miscellaneous.",
+        ));
+    }
     match settings.provider()? {
         MailProvider::Relay => match sender {
             Some((user, password)) => Ok(Credentials::MailUser { user, password }),
@@ -337,7 +442,15 @@ fn credentials<'a>(
         },
         _ => {
             *key = match &settings.api_key_cipher {
-                Some(cipher) => env.secrets()?.open(cipher).ok_or_else(|| ApiError::internal("the API key cannot be decrypted"))?,
+                Some(cipher) => env.secrets()?.open(cipher).ok_or_else(|| {
+                    ApiError::problem(
+                        409,
+                        "mail_key_unreadable",
+                        Some("api_key"),
+                        "The stored API key can no longer be read (the service's encryption key \
+                         changed). Enter it again in General Settings > Miscellaneous.",
+                    )
+                })?,
                 None => String::new(),
             };
             Ok(Credentials::ApiKey(key))
@@ -358,7 +471,7 @@ pub async fn send_test(ctx: &Ctx<'_>, env: &MailEnv, user_id: i64) -> ApiResult<
         .ok_or_else(missing_settings)?;
     let provider = settings.provider()?;
     let mail_password = match mail_store::mail_password_cipher(ctx.db, user.id).await? {
-        Some(cipher) => env.secrets()?.open(&cipher),
+        Some(cipher) => Some(env.open_mail_password(&cipher)?),
         None => None,
     };
     let mut key = String::new();
@@ -561,7 +674,7 @@ async fn send_password_link(
 async fn own_relay_credentials(ctx: &Ctx<'_>, env: &MailEnv) -> ApiResult<Option<String>> {
     Ok(
         match mail_store::mail_password_cipher(ctx.db, ctx.actor().user().0).await? {
-            Some(cipher) => env.secrets()?.open(&cipher),
+            Some(cipher) => Some(env.open_mail_password(&cipher)?),
             None => None,
         },
     )
@@ -642,7 +755,7 @@ pub async fn forgot(
         .ok_or_else(|| ApiError::internal("user vanished"))?;
     let account_name = crate::store::users::account_name(db, account).await?;
     let password = match mail_store::mail_password_cipher(db, user.id).await? {
-        Some(cipher) => env.secrets()?.open(&cipher),
+        Some(cipher) => Some(env.open_mail_password(&cipher)?),
         None => None,
     };
     let sender = password

@@ -160,11 +160,11 @@ pub fn valid_text(field: &str, value: &str, max: usize, required: bool) -> ApiRe
             format!("`{field}` has at most {max} characters."),
         ));
     }
-    if text.chars().any(char::is_control) {
+    if let Some(why) = precinct_core::validate::text_problem(text) {
         return Err(ApiError::invalid(
             field,
             "invalid_text",
-            format!("`{field}` contains control characters."),
+            format!("`{field}` {why}."),
         ));
     }
     Ok(text.to_string())
