@@ -71,7 +71,7 @@ async function spawnWorker(state, vars) {
     WRANGLER,
     ["dev", "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspector), "--persist-to", state,
      "--var", "PRECINCT_TEST_MODE:enabled", "--var", `PRECINCT_MAIL_KEY:${TEST_MAIL_KEY}`,
-     "--var", "PRECINCT_MAIL_TIMEOUT_MS:1500", ...extra, "--show-interactive-dev-session=false"],
+     "--var", "PRECINCT_MAIL_TIMEOUT_MS:1500", ...extra, "--test-scheduled", "--show-interactive-dev-session=false"],
     { cwd: ROOT, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   const started = { child, url: `http://127.0.0.1:${port}`, log: "" };

@@ -86,7 +86,7 @@ pub fn french_reason(code: &str) -> Option<&'static str> {
         "mail_provider_down" => "Le fournisseur de messagerie est en panne : réessayez plus tard.",
         "mail_timeout" => "Le fournisseur de messagerie n'a pas répondu à temps.",
         "mail_unreachable" => "Le fournisseur de messagerie est injoignable.",
-        "unsupported_media_type" | "not_an_object" => "La demande n'a pas pu être lue. Rechargez la page et réessayez.",
+        "unsupported_media_type" => "La demande n'a pas pu être lue. Rechargez la page et réessayez.",
         "duplicate_field" => "Un champ est donné deux fois : donnez chaque champ une seule fois.",
         "mail_key_unavailable" => "La messagerie est indisponible : la clé de chiffrement du service manque. Prévenez l'opérateur du service.",
         "mail_key_unreadable" => "La clé d'API enregistrée ne peut plus être lue : saisissez-la de nouveau dans Paramètres généraux > Divers.",

@@ -44,7 +44,7 @@ test("a body is a JSON object sent as application/json: text/plain, forms and no
 });
 
 test("a positional array is not read as an object's fields; a key given twice and a wrong type name the field", async () => {
-  await unchanged(() => admin.post("/api/areas", ["ARRAY", "Created from an array"]), 400, "not_an_object");
+  await unchanged(() => admin.post("/api/areas", ["ARRAY", "Created from an array"]), 422, "invalid_type", "body");
   await unchanged(() => raw("/api/areas", '{"code":"DUP","code":"DUP2"}', "application/json"), 422, "duplicate_field", "code");
   await unchanged(
     () => admin.post("/api/groups", { code: "TYPED", access_level: true }),

@@ -122,6 +122,38 @@ pub const CLIENT_THROTTLE: ThrottleRule = ThrottleRule {
     lock_ms: 15 * 60 * 1000,
 };
 
+/// The throttling key of a client address: an IPv4 address as it is, an IPv6 address by its /64
+/// (one customer line gets a whole /64, so counting single addresses would count nothing).
+pub fn client_key(address: &str) -> String {
+    match address.trim().parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let segments = v6.segments();
+            let prefix: Vec<String> = segments
+                .iter()
+                .take(4)
+                .map(|segment| format!("{segment:x}"))
+                .collect();
+            format!("{}::/64", prefix.join(":"))
+        }
+        Ok(std::net::IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => "unknown".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod client_tests {
+    use super::client_key;
+
+    #[test]
+    fn ipv6_clients_are_keyed_by_their_64_and_ipv4_by_address() {
+        assert_eq!(client_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(client_key("2001:db8:1:2:ffff:1:2:3"), "2001:db8:1:2::/64");
+        assert_ne!(client_key("2001:db8:1:3::1"), client_key("2001:db8:1:2::1"));
+        assert_eq!(client_key("203.0.113.9"), "203.0.113.9");
+        assert_eq!(client_key("not an address"), "unknown");
+    }
+}
+
 /// Whole minutes left before a lock ends, rounded up, for the message shown to the person.
 pub fn minutes_left(locked_until: i64, now: i64) -> i64 {
     ((locked_until - now).max(0) + 59_999) / 60_000

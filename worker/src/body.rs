@@ -74,8 +74,9 @@ fn check_shape(bytes: &[u8]) -> ApiResult<()> {
         }
     };
     if !top {
-        return Err(ApiError::bad_request(
-            "not_an_object",
+        return Err(ApiError::invalid(
+            "body",
+            "invalid_type",
             "The request body must be a JSON object, such as {\"code\": \"NORTH\"}.",
         ));
     }
@@ -283,11 +284,15 @@ mod tests {
     fn a_positional_array_is_not_a_body() {
         let problem = problem_of(r#"["a@b.co","x"]"#);
         assert_eq!(
-            (problem.status, problem.code.as_str()),
-            (400, "not_an_object")
+            (
+                problem.status,
+                problem.code.as_str(),
+                problem.field.as_deref()
+            ),
+            (422, "invalid_type", Some("body"))
         );
-        assert_eq!(problem_of("null").code, "not_an_object");
-        assert_eq!(problem_of("\"text\"").code, "not_an_object");
+        assert_eq!(problem_of("null").field.as_deref(), Some("body"));
+        assert_eq!(problem_of("\"text\"").field.as_deref(), Some("body"));
     }
 
     #[test]

@@ -34,40 +34,11 @@ impl RequestContext {
             .then(|| header(headers, TEST_CLIENT_HEADER))
             .flatten()
             .or_else(|| header(headers, "cf-connecting-ip"));
-        let client = address.map_or_else(|| "local".to_string(), |address| client_key(&address));
+        let client = address.map_or_else(
+            || "local".to_string(),
+            |address| crate::auth::client_key(&address),
+        );
         RequestContext { now, client }
-    }
-}
-
-/// The throttling key of a client address: an IPv4 address as it is, an IPv6 address by its /64
-/// (one customer line gets a whole /64, so counting single addresses would count nothing).
-pub fn client_key(address: &str) -> String {
-    match address.trim().parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V6(v6)) => {
-            let segments = v6.segments();
-            let prefix: Vec<String> = segments
-                .iter()
-                .take(4)
-                .map(|segment| format!("{segment:x}"))
-                .collect();
-            format!("{}::/64", prefix.join(":"))
-        }
-        Ok(std::net::IpAddr::V4(v4)) => v4.to_string(),
-        Err(_) => "unknown".to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::client_key;
-
-    #[test]
-    fn ipv6_clients_are_keyed_by_their_64_and_ipv4_by_address() {
-        assert_eq!(client_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
-        assert_eq!(client_key("2001:db8:1:2:ffff:1:2:3"), "2001:db8:1:2::/64");
-        assert_ne!(client_key("2001:db8:1:3::1"), client_key("2001:db8:1:2::1"));
-        assert_eq!(client_key("203.0.113.9"), "203.0.113.9");
-        assert_eq!(client_key("not an address"), "unknown");
     }
 }
 

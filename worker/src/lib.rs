@@ -36,3 +36,31 @@ async fn fetch(
 ) -> worker::Result<worker::Response> {
     routes::handle(req, env, ctx).await
 }
+
+/// Scheduled housekeeping (the cron trigger of `wrangler.toml`; locally `wrangler dev
+/// --test-scheduled` and `GET /__scheduled`): purges expired sessions, used or expired links,
+/// spent throttle rows and old outbox messages, and logs one JSON line without secrets.
+#[cfg(target_arch = "wasm32")]
+#[worker::event(scheduled)]
+async fn scheduled(event: worker::ScheduledEvent, env: worker::Env, _ctx: worker::ScheduleContext) {
+    let now = event.schedule() as i64;
+    let outcome = match env.d1("DB") {
+        Ok(db) => store::housekeeping(&db, now)
+            .await
+            .map_err(|error| error.to_string()),
+        Err(error) => Err(error.to_string()),
+    };
+    match outcome {
+        Ok(removed) => {
+            let counts: Vec<String> = removed
+                .iter()
+                .map(|(table, count)| format!("\"{table}\":{count}"))
+                .collect();
+            worker::console_log!(
+                "{{\"event\":\"housekeeping\",\"at\":{now},\"removed\":{{{}}}}}",
+                counts.join(",")
+            );
+        }
+        Err(error) => worker::console_error!("{{\"event\":\"housekeeping\",\"error\":{error:?}}}"),
+    }
+}

@@ -286,13 +286,13 @@ async fn api(
         (Method::Post, ["password", "forgot"]) => {
             let body: ForgotPassword = read_body(&mut req).await?;
             let mail = mail_env(env, &req)?;
-            let (env, now) = (env.clone(), ctx.now);
+            let (env, now, client) = (env.clone(), ctx.now, ctx.client.clone());
             // The answer leaves before any lookup or mail, so its timing says nothing about
             // whether the address exists.
             worker_ctx.wait_until(async move {
                 if let Ok(db) = env.d1("DB") {
                     if let Err(error) =
-                        services::mail::forgot(&db, &mail, now, &body.user_code).await
+                        services::mail::forgot(&db, &mail, (now, &client), &body.user_code).await
                     {
                         worker::console_error!("password reset: {error}");
                     }

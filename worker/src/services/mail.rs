@@ -722,7 +722,7 @@ pub fn forgot_notice() -> Notice {
 pub async fn forgot(
     db: &worker::D1Database,
     env: &MailEnv,
-    now: i64,
+    (now, client): (i64, &str),
     user_code: &str,
 ) -> ApiResult<Notice> {
     let notice = forgot_notice();
@@ -734,15 +734,23 @@ pub async fn forgot(
         ));
     }
     let code = normalize_user_code(user_code);
-    // At most a few links per address and hour, so the form cannot be used to flood an inbox;
-    // past that the answer stays the same and nothing is sent.
-    let key = format!("reset:{code}");
-    if store::locked_until(db, &[&key, &key], now).await?.is_some() {
+    // A few requests per client and per address and hour: the form can flood neither an inbox
+    // nor the database (a flood of distinct addresses from one client stops at the client's
+    // limit, before any per-address row). Past a limit the answer stays the same, nothing is sent.
+    let client_key = format!("reset-client:{client}");
+    if store::reserve_attempts(db, &[(&client_key, RESET_CLIENT_THROTTLE)], now)
+        .await?
+        .is_some()
+    {
         return Ok(notice);
     }
-    store::record_failure(db, &key, RESET_THROTTLE, now)?
-        .run()
-        .await?;
+    let key = format!("reset:{code}");
+    if store::reserve_attempts(db, &[(&key, RESET_THROTTLE)], now)
+        .await?
+        .is_some()
+    {
+        return Ok(notice);
+    }
     let Some(found) = crate::store::users::by_code(db, &code).await? else {
         return Ok(notice);
     };
@@ -776,6 +784,13 @@ pub async fn forgot(
     .await;
     Ok(notice)
 }
+
+/// Password-reset requests per client address and hour.
+const RESET_CLIENT_THROTTLE: crate::auth::ThrottleRule = crate::auth::ThrottleRule {
+    max_failures: 10,
+    window_ms: HOUR_MS,
+    lock_ms: HOUR_MS,
+};
 
 const RESET_THROTTLE: crate::auth::ThrottleRule = crate::auth::ThrottleRule {
     max_failures: 3,

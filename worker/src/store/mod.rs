@@ -388,54 +388,53 @@ pub fn refund_attempt(db: &D1Database, key: &str) -> ApiResult<D1PreparedStateme
     )
 }
 
-/// The latest lock end among the throttle keys, if any is locked now (reads only: for limits
-/// that are not sign-in attempts, such as reset links per address).
-pub async fn locked_until(db: &D1Database, keys: &[&str], now: i64) -> ApiResult<Option<i64>> {
-    #[derive(Deserialize)]
-    struct Lock {
-        until: Option<i64>,
-    }
-    let (first, second) = match keys {
-        [first, second] => (*first, *second),
-        _ => return Err(ApiError::internal("locked_until takes two keys")),
-    };
-    let row = statement(
-        db,
-        "SELECT MAX(locked_until) AS until FROM sign_in_throttle \
-         WHERE key IN (?1, ?2) AND locked_until > ?3",
-        &[text(first), text(second), int(now)],
-    )?
-    .first::<Lock>(None)
-    .await?;
-    Ok(row.and_then(|lock| lock.until))
-}
-
-/// Counts one failure for `key` atomically: a fresh window restarts the count, reaching the limit
-/// sets the lock.
-pub fn record_failure(
-    db: &D1Database,
-    key: &str,
-    rule: ThrottleRule,
-    now: i64,
-) -> ApiResult<D1PreparedStatement> {
-    statement(
-        db,
-        "INSERT INTO sign_in_throttle (key, failures, window_started_at, locked_until) \
-         VALUES (?1, 1, ?2, CASE WHEN 1 >= ?4 THEN ?2 + ?5 ELSE 0 END) \
-         ON CONFLICT (key) DO UPDATE SET \
-           failures = CASE WHEN window_started_at <= ?2 - ?3 THEN 1 ELSE failures + 1 END, \
-           locked_until = CASE \
-             WHEN (CASE WHEN window_started_at <= ?2 - ?3 THEN 1 ELSE failures + 1 END) >= ?4 \
-             THEN ?2 + ?5 ELSE locked_until END, \
-           window_started_at = CASE WHEN window_started_at <= ?2 - ?3 THEN ?2 ELSE window_started_at END",
-        &[
-            text(key),
-            int(now),
-            int(rule.window_ms),
-            int(rule.max_failures),
-            int(rule.lock_ms),
-        ],
-    )
+/// Scheduled housekeeping (cron): what has expired goes, so nothing a stranger can trigger grows
+/// the database without bound. Returns the rows removed per table, for the log.
+pub async fn housekeeping(db: &D1Database, now: i64) -> ApiResult<Vec<(&'static str, usize)>> {
+    const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+    const LONGEST_THROTTLE_WINDOW_MS: i64 = 60 * 60 * 1000;
+    const OUTBOX_KEPT_MS: i64 = 30 * DAY_MS;
+    let jobs: [(&'static str, &str, Vec<JsValue>); 4] = [
+        (
+            "sessions",
+            "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?2",
+            vec![int(now), int(now - SESSION_IDLE_MS)],
+        ),
+        (
+            "password_tokens",
+            "DELETE FROM password_tokens WHERE expires_at <= ?1 OR used_at IS NOT NULL",
+            vec![int(now)],
+        ),
+        (
+            "sign_in_throttle",
+            "DELETE FROM sign_in_throttle WHERE locked_until <= ?1 \
+             AND (window_started_at <= ?2 OR failures = 0)",
+            vec![int(now), int(now - LONGEST_THROTTLE_WINDOW_MS)],
+        ),
+        (
+            "outbox",
+            "DELETE FROM outbox WHERE at <= ?1",
+            vec![int(now - OUTBOX_KEPT_MS)],
+        ),
+    ];
+    let statements = jobs
+        .iter()
+        .map(|(_, sql, values)| statement(db, sql, values))
+        .collect::<ApiResult<Vec<_>>>()?;
+    let results = batch(db, statements).await?;
+    Ok(jobs
+        .iter()
+        .zip(results)
+        .map(|((table, _, _), result)| {
+            let removed = result
+                .meta()
+                .ok()
+                .flatten()
+                .and_then(|meta| meta.changes)
+                .unwrap_or(0);
+            (*table, removed)
+        })
+        .collect())
 }
 
 pub fn clear_failures(db: &D1Database, key: &str) -> ApiResult<D1PreparedStatement> {
