@@ -16,4 +16,13 @@ node scripts/shorten-imports.mjs dist/app_bg.wasm dist/app.js
 # The glue and the stylesheet, minified (pinned in package.json): part of the console's size budget.
 node_modules/.bin/terser dist/app.js --module --compress --mangle --output dist/app.js
 node_modules/.bin/cleancss -O2 style/precinct.css -o dist/precinct.css
-cp app/index.html app/boot.js app/_headers dist/
+cp app/index.html app/_headers dist/
+# The glue starts itself, so the page needs no inline script (the CSP refuses them) and no extra
+# file: the call to its default export (named by terser) is appended after minifying.
+node -e '
+const fs = require("fs");
+const js = fs.readFileSync("dist/app.js", "utf8");
+const name = /export\{[^}]*?\b([\w$]+) as default\}/.exec(js)?.[1];
+if (!name) { console.error("build-app: no default export in dist/app.js"); process.exit(1); }
+fs.appendFileSync("dist/app.js", `\nawait ${name}({module_or_path:"/app_bg.wasm"});\n`);
+'

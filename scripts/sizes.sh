@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 total_raw=0; total_gz=0
 row() { printf '%-34s %9s bytes raw %9s bytes gzip\n' "$1" "$2" "$3"; }
-for file in dist/app_bg.wasm dist/app.js dist/boot.js dist/precinct.css dist/index.html; do
+for file in dist/app_bg.wasm dist/app.js dist/precinct.css dist/index.html; do
   raw=$(stat -c %s "$file"); gz=$(gzip -9c "$file" | wc -c)
   total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
   row "console $(basename "$file")" "$raw" "$gz"

@@ -187,6 +187,11 @@ pub struct CompanyInput {
     pub area_id: Option<AreaId>,
     #[serde(default)]
     pub user_in_charge_id: Option<UserId>,
+    /// The user in charge as a person typed them: their user code or their name, resolved by
+    /// the server among those the actor may pick (R19, R32: nothing typed is dropped; no match
+    /// or several are a field error). Takes precedence over `user_in_charge_id`.
+    #[serde(default)]
+    pub user_in_charge: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
 }

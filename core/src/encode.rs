@@ -147,7 +147,7 @@ encode_structs! {
     VersionOnly { version }
     AreaInput { code, description, version }
     DirectoryInput { code, name, multidimensional, area_id, version }
-    CompanyInput { code, name, directory_id, area_id, user_in_charge_id, version }
+    CompanyInput { code, name, directory_id, area_id, user_in_charge_id, user_in_charge, version }
     GroupInput { code, description, access_level, area_id, options, version }
     UserInput { user_code, name, group_id, language }
     UserUpdate { user_code, name, language, group_id, confirm_move_across_areas, version }
@@ -201,6 +201,7 @@ mod tests {
                 directory_id: DirectoryId(1),
                 area_id: version.map(|_| AreaId(5)),
                 user_in_charge_id: version.map(|_| UserId(2)),
+                user_in_charge: version.map(|_| "Nora \"North\"".to_string()),
                 version,
             });
             round_trip(GroupInput {

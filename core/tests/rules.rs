@@ -1767,3 +1767,13 @@ fn r31_rights_count_only_options_meaningful_at_the_level() {
     );
     assert_eq!(all_user.gained_over(Some(all_la)).0, None);
 }
+
+#[test]
+fn every_refusal_of_a_shape_no_one_may_save_names_its_field() {
+    for code in DenyCode::ALL {
+        if code.http_status() == 422 {
+            assert!(code.field().is_some(), "{} names no field", code.as_str());
+        }
+    }
+    assert_eq!(DenyCode::NotVisible.field(), None);
+}

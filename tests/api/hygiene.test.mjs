@@ -131,7 +131,7 @@ test("every API route and every static file carries the security headers", async
   // Answers before any route: unknown paths, wrong methods, no session.
   assertSecure("unknown API path", (await admin.get("/api/no-such-thing")).headers);
   assertSecure("signed out", (await new Client(worker.url).get("/api/users")).headers);
-  for (const file of ["/", "/index.html", "/boot.js", "/app.js", "/app_bg.wasm", "/precinct.css", "/console/users/1", "/set-password?token=x"]) {
+  for (const file of ["/", "/index.html", "/app.js", "/app_bg.wasm", "/precinct.css", "/console/users/1", "/set-password?token=x"]) {
     const response = await fetch(worker.url + file);
     assert.equal(response.status, 200, file);
     assertSecure(`static ${file}`, response.headers);

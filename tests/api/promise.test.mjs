@@ -121,6 +121,20 @@ test("r19 the user in charge of a company is a user of its area or a regular adm
   assert.equal(admin.status, 200, admin.text);
   const back = await fx.admin.put(`/api/companies/${company.id}`, { ...body(F.user.id), version: admin.json.version });
   assert.equal(back.status, 200, back.text);
+  // r32: what a person typed (a name or a user code) is resolved, or refused beside the field.
+  const typed = (text, version) => ({ ...body(null), user_in_charge: text, version });
+  await refusedWithoutChange(() => fx.admin.put(`/api/companies/${company.id}`, typed("Nobody Called This", back.json.version)), 422, "unknown_user", "user_in_charge");
+  await refusedWithoutChange(() => laA.put(`/api/companies/${company.id}`, typed("Ugo User B", back.json.version)), 422, "unknown_user", "user_in_charge");
+  const byName = await fx.admin.put(`/api/companies/${company.id}`, typed("uma user a", back.json.version));
+  assert.equal(byName.status, 200, byName.text);
+  assert.equal(byName.json.user_in_charge.id, F.user.id);
+  await created(fx.admin, "/api/users", { user_code: "twin.one@demo.precinct.test", name: "Twin Name", group_id: F.groupUserA.id });
+  await created(fx.admin, "/api/users", { user_code: "twin.two@demo.precinct.test", name: "Twin Name", group_id: F.groupUserA.id });
+  await refusedWithoutChange(() => fx.admin.put(`/api/companies/${company.id}`, typed("Twin Name", byName.json.version)), 422, "ambiguous_user", "user_in_charge");
+  const byCode = await fx.admin.put(`/api/companies/${company.id}`, typed("TWIN.ONE@demo.precinct.test", byName.json.version));
+  assert.equal(byCode.status, 200, byCode.text);
+  const home = await fx.admin.put(`/api/companies/${company.id}`, { ...body(F.user.id), version: byCode.json.version });
+  assert.equal(home.status, 200, home.text);
 });
 
 test("r19 a user in charge left outside the area by a later move is named to nobody who may not see them, and listed for review", async () => {

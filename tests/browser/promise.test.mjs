@@ -115,7 +115,7 @@ test("r19 r32 desktop: a user in charge typed by name is resolved and stored; a 
   // Deny twin first: nobody is called this; the field says so and nothing is stored.
   await page.locator("#user_in_charge").fill("Nobody Called This");
   await page.getByRole("button", { name: "Save", exact: true }).click();
-  const error = page.locator("#user_in_charge_id-error");
+  const error = page.locator("#user_in_charge-error");
   await error.waitFor();
   assert.match(await error.innerText(), /Nobody Called This/);
   await shot(page, "desktop-r19-user-in-charge-unknown");

@@ -165,8 +165,8 @@ impl From<Denied> for ApiError {
         ApiError::Problem(precinct_core::problem::Problem {
             status: denied.http_status(),
             code: denied.code.as_str().to_string(),
+            field: denied.code.field().map(str::to_string),
             message: denied.message,
-            field: None,
         })
     }
 }

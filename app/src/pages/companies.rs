@@ -7,7 +7,7 @@ use leptos_router::hooks::use_navigate;
 use precinct_core::api::{Company, CompanyInput, UserRef};
 use precinct_core::ids::{AreaId, DirectoryId};
 
-use super::history::{resolve_user, UserPicker};
+use super::history::UserPicker;
 use super::users::area_choices;
 use super::{is_admin, use_me};
 use crate::api::{self, Picker};
@@ -108,29 +108,20 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
         } else {
             fixed_area
         };
-        let mut input = CompanyInput {
+        // What was typed is sent as typed (a user code or a name); the server resolves it among
+        // the users this person may pick, or says beside the field why not (R32).
+        let typed = in_charge_code.get_untracked().trim().to_string();
+        let input = CompanyInput {
             code: code.get_untracked(),
             name: name.get_untracked(),
             directory_id: DirectoryId(parse_id(&directory.get_untracked()).unwrap_or(0)),
             area_id,
             user_in_charge_id: None,
+            user_in_charge: (!typed.is_empty()).then_some(typed),
             version: version.get_untracked(),
         };
-        let (typed, picked) = (
-            in_charge_code.get_untracked(),
-            in_charge_user.get_untracked(),
-        );
         let navigate = navigate.clone();
-        // What was typed in the user-in-charge field is resolved (name or code) before the one
-        // request is sent; a name that matches no one is a field error, never dropped (R32).
-        let steps = async move {
-            input.user_in_charge_id =
-                resolve_user(Picker::UserInCharge, typed, picked, "user_in_charge_id")
-                    .await?
-                    .map(|user| user.id);
-            api::save_company(id, input).send().await
-        };
-        busy.run_steps(steps, move |saved: Company| {
+        busy.run(api::save_company(id, input), move |saved: Company| {
             if id.is_none() {
                 navigate(
                     &format!("/console/companies/{}", saved.id),
@@ -146,7 +137,6 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
                         .map(|user| user.user_code.clone())
                         .unwrap_or_default(),
                 );
-                in_charge_user.set(saved.user_in_charge);
             }
         });
     };
@@ -178,7 +168,7 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
                     {i.s(if in_charge_hidden { K::UserInChargeHidden } else { K::UserInChargeOutsideArea })}
                 </p>
             })}
-            <crate::ui::FieldError field="user_in_charge_id" failure/>
+            <crate::ui::FieldError field="user_in_charge" failure/>
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.pending.get()>
                     {move || i.t(if busy.pending.get() { K::Saving } else if id.is_some() { K::Save } else { K::Create })}

@@ -5,9 +5,8 @@ use leptos::prelude::*;
 use precinct_core::api::{HistoryEntry, Language, UserRef};
 use precinct_core::history_text::french_history;
 use precinct_core::policy::{AccessLevel, OptionCode};
-use precinct_core::problem::Problem;
 
-use crate::api::{self, ApiFailure, ApiResult, Picker};
+use crate::api::{self, Picker};
 use crate::i18n::{use_i18n, I18n, Lang, K};
 use crate::ui::{day_start_ms, list_view, load, utc, ListState};
 
@@ -62,54 +61,6 @@ pub fn UserPicker(
             <p class="hint" id=format!("{id}-hint")>{i.s(hint)}</p>
         </div>
     }
-}
-
-/// What a person typed in a user picker, resolved among the users the picker offers: the
-/// suggestion whose user code or name is exactly what was typed (case aside), else the only
-/// suggestion. Nothing typed is ever dropped: no match, or several, is a field error (R32).
-pub async fn resolve_user(
-    picker: Picker,
-    typed: String,
-    picked: Option<UserRef>,
-    field: &'static str,
-) -> ApiResult<Option<UserRef>> {
-    let typed = typed.trim().to_string();
-    if typed.is_empty() {
-        return Ok(None);
-    }
-    if let Some(user) = picked.filter(|user| user.user_code.eq_ignore_ascii_case(&typed)) {
-        return Ok(Some(user));
-    }
-    let page = api::pick_users(picker, typed.clone()).send().await?;
-    let exact: Vec<UserRef> = page
-        .items
-        .iter()
-        .filter(|user| {
-            user.user_code.eq_ignore_ascii_case(&typed) || user.name.eq_ignore_ascii_case(&typed)
-        })
-        .cloned()
-        .collect();
-    let candidates = if exact.is_empty() { page.items } else { exact };
-    let found = match candidates.len() {
-        1 => return Ok(candidates.into_iter().next()),
-        0 => (
-            "unknown_user",
-            format!(
-                "No one you may choose here is called “{typed}”: type a name or user code and \
-                 pick it from the list."
-            ),
-        ),
-        _ => (
-            "ambiguous_user",
-            format!("Several users match “{typed}”: pick one from the list."),
-        ),
-    };
-    Err(ApiFailure::Problem(Problem {
-        status: 422,
-        code: found.0.to_string(),
-        message: found.1,
-        field: Some(field.to_string()),
-    }))
 }
 
 const KINDS: &[(&str, K)] = &[

@@ -138,6 +138,24 @@ impl DenyCode {
         }
     }
 
+    /// The request field a refusal is about, where one is: shapes no one may save (422) always
+    /// name theirs, so the console can show the refusal beside the field.
+    pub fn field(self) -> Option<&'static str> {
+        match self {
+            DenyCode::AdminGroupHasNoArea
+            | DenyCode::LocalAdminGroupNeedsArea
+            | DenyCode::DirectoryCarriesArea
+            | DenyCode::CannotChangeGroupArea
+            | DenyCode::CannotChangeCompanyArea
+            | DenyCode::OutsideArea => Some("area_id"),
+            DenyCode::AdminGroupHasAllOptions | DenyCode::CannotGrantOption => Some("options"),
+            DenyCode::UserInChargeOutsideArea => Some("user_in_charge_id"),
+            DenyCode::CompanyOutsideUserArea => Some("company_ids"),
+            DenyCode::GroupMismatch => Some("group_id"),
+            _ => None,
+        }
+    }
+
     /// The HTTP status the worker answers with: 404 for what the actor may not know exists,
     /// 409 for conflicts with the current data, 422 for shapes no one may save, else 403.
     pub fn http_status(self) -> u16 {

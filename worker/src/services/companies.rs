@@ -2,7 +2,7 @@
 //! and the entries (projects, employees) of a company.
 
 use precinct_core::api::{Company, CompanyInput, Employee, Page, Project};
-use precinct_core::ids::{AreaId, CompanyId, UserId};
+use precinct_core::ids::{AreaId, CompanyId};
 use precinct_core::policy::{
     self, company_scope, person_scope, user_in_charge_scope, CompanyAreaChange, CompanyRef,
 };
@@ -49,17 +49,61 @@ pub async fn get(ctx: &Ctx<'_>, id: i64) -> ApiResult<Company> {
     Ok(visible(ctx, id).await?.into())
 }
 
+/// Who the request names as user in charge: typed text (a user code or a name) resolved among
+/// those the actor's R19 picker offers, else an id; `None` when it names no one.
+async fn named_in_charge(ctx: &Ctx<'_>, input: &CompanyInput) -> ApiResult<Option<i64>> {
+    let typed = input
+        .user_in_charge
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty());
+    let Some(typed) = typed else {
+        return Ok(input.user_in_charge_id.map(|user| user.0));
+    };
+    if typed.chars().count() > 254 {
+        return Err(ApiError::invalid(
+            "user_in_charge",
+            "too_long",
+            "A user code or name has at most 254 characters.",
+        ));
+    }
+    let scope = scope::users_in_charge(user_in_charge_scope(ctx.actor()), ctx.account(), "u");
+    let found = users::named(ctx.db, ctx.account(), scope, typed).await?;
+    match found.as_slice() {
+        [one] => Ok(Some(one.id)),
+        [first, second]
+            if first.user_code.eq_ignore_ascii_case(typed)
+                && !second.user_code.eq_ignore_ascii_case(typed) =>
+        {
+            Ok(Some(first.id))
+        }
+        [] => Err(ApiError::invalid(
+            "user_in_charge",
+            "unknown_user",
+            format!(
+                "No one you may put in charge is called “{typed}”: type a user code or a name from \
+                 the list."
+            ),
+        )),
+        _ => Err(ApiError::invalid(
+            "user_in_charge",
+            "ambiguous_user",
+            format!("Several users are called “{typed}”: type the user code of the one you mean."),
+        )),
+    }
+}
+
 /// The user in charge named by the request, if the actor's R19 picker offers them.
 async fn user_in_charge(
     ctx: &Ctx<'_>,
     company: CompanyRef,
-    requested: Option<UserId>,
+    requested: Option<i64>,
 ) -> ApiResult<Option<i64>> {
     let Some(candidate) = requested else {
         return Ok(None);
     };
     let scope = scope::users_in_charge(user_in_charge_scope(ctx.actor()), ctx.account(), "u");
-    let row = users::get(ctx.db, ctx.account(), scope, candidate.0)
+    let row = users::get(ctx.db, ctx.account(), scope, candidate)
         .await?
         .ok_or_else(|| {
             ApiError::invalid(
@@ -106,7 +150,8 @@ pub async fn create(ctx: &Ctx<'_>, input: CompanyInput) -> ApiResult<Company> {
         id: CompanyId(0),
         area: area.map(AreaId),
     };
-    let in_charge = user_in_charge(ctx, provisional, input.user_in_charge_id).await?;
+    let named = named_in_charge(ctx, &input).await?;
+    let in_charge = user_in_charge(ctx, provisional, named).await?;
     let changes = [
         change("code", None, Some(code.clone())),
         change("name", None, Some(name.clone())),
@@ -154,7 +199,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
     let code = valid_code("code", &input.code)?;
     let name = valid_text("name", &input.name, 120, true)?;
     let area = input.area_id.map(|area| area.0);
-    let requested = input.user_in_charge_id.map(|user| user.0);
+    let requested = named_in_charge(ctx, &input).await?;
     // A holder the actor may not see (R19: someone outside their area, left by a later change)
     // is neither shown to them nor cleared by their form's empty field; naming someone else
     // replaces them.
@@ -163,7 +208,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
         if requested == before.user_in_charge_id || (requested.is_none() && hidden_holder) {
             before.user_in_charge_id
         } else {
-            user_in_charge(ctx, before.reference(), input.user_in_charge_id).await?
+            user_in_charge(ctx, before.reference(), requested).await?
         };
 
     let mut statements = vec![

@@ -151,6 +151,28 @@ pub async fn get(db: &D1Database, account: i64, scope: Sql, id: i64) -> ApiResul
     Ok(sql.prepare(db)?.first::<UserRow>(None).await?)
 }
 
+/// The active users of `scope` whose user code or name is exactly `text` (case aside), at most
+/// two: what a person typed in a picker, resolved (one), unknown (none) or ambiguous (two).
+pub async fn named(
+    db: &D1Database,
+    account: i64,
+    scope: Sql,
+    text: &str,
+) -> ApiResult<Vec<UserRow>> {
+    let typed = text.trim().to_lowercase();
+    let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM}"));
+    sql.bind_int(account)
+        .append(scope)
+        .push(" AND u.active = 1 AND (u.user_code_norm = ")
+        .bind_text(&typed)
+        .push(" OR u.name_norm = ")
+        .bind_text(&typed)
+        .push(") ORDER BY u.user_code_norm = ")
+        .bind_text(&typed)
+        .push(" DESC LIMIT 2");
+    Ok(sql.prepare(db)?.all().await?.results::<UserRow>()?)
+}
+
 /// The user with this (normalized) user code, across the service (user codes are unique).
 pub async fn by_code(
     db: &D1Database,
