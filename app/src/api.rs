@@ -3,11 +3,11 @@
 
 use gloo_net::http::{Request as Http, RequestBuilder};
 use precinct_core::api::{
-    ActAs, Applications, Area, AreaInput, ChooseCompany, Company, CompanyAccess, CompanyInput,
-    CompanyRef, Directory, DirectoryInput, Employee, ForgotPassword, Group, GroupInput,
-    HistoryEntry, MailPasswordInput, MailSent, MailSettings, MailSettingsInput, Me, Notice,
-    OptionEntry, OutboxMessage, Page, Project, Report, SetCompanyAccess, SetPassword, SignIn, User,
-    UserInput, UserMailConfig, UserRef, UserUpdate, VersionOnly,
+    ActAs, Applications, Area, AreaInput, ChangePassword, ChooseCompany, Company, CompanyAccess,
+    CompanyInput, CompanyRef, Directory, DirectoryInput, Employee, ForgotPassword, Group,
+    GroupInput, HistoryEntry, MailPasswordInput, MailSent, MailSettings, MailSettingsInput, Me,
+    Notice, OptionEntry, OutboxMessage, Page, Project, Report, SetCompanyAccess, SetPassword,
+    SignIn, User, UserInput, UserMailConfig, UserRef, UserUpdate, VersionOnly,
 };
 use precinct_core::decode::{Decode, Json};
 use precinct_core::encode::{to_json, Encode};
@@ -584,4 +584,8 @@ pub fn forgot_password(body: ForgotPassword) -> Call<Notice> {
 
 pub fn set_password(body: SetPassword) -> Call<Notice> {
     post("/api/password", &body)
+}
+
+pub fn change_password(body: ChangePassword) -> Call<Notice> {
+    post("/api/password/change", &body)
 }

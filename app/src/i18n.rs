@@ -257,6 +257,9 @@ strings! {
     CompanyArea => "Company area", "Zone de la société";
     AreaAdminsOnly => "Only regular administrators change a company's area.", "Seuls les administrateurs changent la zone d'une société.";
     UserInCharge => "User in charge", "Responsable";
+    CurrentPassword => "Current password", "Mot de passe actuel";
+    ChangePasswordTitle => "Change my password", "Changer mon mot de passe";
+    Continue => "Continue", "Continuer";
     LinkSentBy => "Link sent by", "Lien envoyé par";
     PersonOutsideArea => "a user outside your area", "un utilisateur hors de votre zone";
     UserInChargeHidden => "A user outside your area is in charge; empty keeps them.", "Un utilisateur hors de votre zone est responsable ; vide le garde.";

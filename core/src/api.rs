@@ -59,6 +59,10 @@ pub struct Me {
     /// The company chosen after sign-in (R04), if any yet.
     #[serde(default)]
     pub company: Option<CompanyRef>,
+    /// R36: the password was given by someone else (the operator's printed one); the person must
+    /// choose their own before anything else.
+    #[serde(default)]
+    pub password_change_required: bool,
 }
 
 /// One entry of **My Applications** (R03).
@@ -573,6 +577,14 @@ pub struct ForgotPassword {
 pub struct SetPassword {
     pub token: String,
     pub password: String,
+}
+
+/// Changing one's own sign-in password (R36): the current one is required.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
 }
 
 /// A plain acknowledgement with a sentence to show.

@@ -168,7 +168,7 @@ decode_structs! {
     CompanyRef { id, code, name }
     Me {
         user_id, account_id, account_name, user_code, name, access_level, area_id, area_code,
-        options, real_user_code, company,
+        options, real_user_code, company, password_change_required,
     }
     Application { code, name, description, path }
     Applications { applications }
@@ -345,6 +345,7 @@ mod tests {
                 area_code: company.as_ref().map(|_| "NORTH".into()),
                 options: OptionCode::ALL.to_vec(),
                 real_user_code: acting.map(str::to_string),
+                password_change_required: company.is_none(),
                 company,
             });
         }

@@ -3,9 +3,9 @@
 //! reads back exactly what is written here, for every body, strange characters included.
 
 use crate::api::{
-    ActAs, AreaInput, ChooseCompany, CompanyInput, DirectoryInput, ForgotPassword, GroupInput,
-    Language, MailPasswordInput, MailProvider, MailSettingsInput, MoveUser, SetCompanyAccess,
-    SetPassword, SignIn, UserInput, UserUpdate, VersionOnly,
+    ActAs, AreaInput, ChangePassword, ChooseCompany, CompanyInput, DirectoryInput, ForgotPassword,
+    GroupInput, Language, MailPasswordInput, MailProvider, MailSettingsInput, MoveUser,
+    SetCompanyAccess, SetPassword, SignIn, UserInput, UserUpdate, VersionOnly,
 };
 use crate::ids::{AreaId, CompanyId, DirectoryId, GroupId, UserId};
 use crate::policy::{AccessLevel, OptionCode};
@@ -158,6 +158,7 @@ encode_structs! {
     MailSettingsInput { provider, api_base_url, api_key, sender_address, sender_name, version }
     MailPasswordInput { password, confirmation }
     ForgotPassword { user_code }
+    ChangePassword { current_password, new_password }
     SetPassword { token, password }
 }
 
@@ -268,6 +269,10 @@ mod tests {
         round_trip(SetPassword {
             token: "t0k3n".into(),
             password: STRANGE.into(),
+        });
+        round_trip(ChangePassword {
+            current_password: "old one".into(),
+            new_password: STRANGE.into(),
         });
     }
 

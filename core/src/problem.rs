@@ -76,7 +76,7 @@ pub fn french_reason(code: &str) -> Option<&'static str> {
         "mail_failed" => "Le fournisseur de messagerie n'a pas accepté le message.",
         "mail_settings_missing" => "Le compte n'a pas de paramètres de messagerie : un administrateur doit d'abord choisir le fournisseur et l'adresse d'expédition dans Paramètres généraux > Divers.",
         "mismatch" => "Les deux mots de passe ne sont pas identiques.",
-        "weak_password" => "Le mot de passe doit comporter au moins 12 caractères.",
+        "weak_password" => "Ce mot de passe est trop court, trop courant ou trop facile à deviner.",
         "invalid_link" => "Ce lien n'est plus valide : il a déjà servi ou a expiré. Demandez-en un nouveau.",
         "version_conflict" => "Cet enregistrement a été modifié par quelqu'un d'autre depuis son ouverture. Rechargez pour voir ses modifications, puis refaites les vôtres.",
         "mail_wrong_key" => "Le fournisseur de messagerie refuse la clé d'API : vérifiez-la dans Paramètres généraux > Divers.",
@@ -92,6 +92,9 @@ pub fn french_reason(code: &str) -> Option<&'static str> {
         "mail_key_unreadable" | "api_key_required_again" => "Saisissez de nouveau la clé d'API.",
         "mail_password_unreadable" => "Saisissez de nouveau le mot de passe de messagerie.",
         "insecure_mail_destination" => "L'adresse du fournisseur doit être en https://.",
+        "password_change_required" => "Choisissez d'abord votre propre mot de passe.",
+        "wrong_password" => "Ce n'est pas votre mot de passe actuel.",
+        "same_password" => "Le nouveau mot de passe doit être différent de l'actuel.",
         "internal_error" => "Une erreur inattendue est survenue. Réessayez ; si elle persiste, prévenez le support.",
         _ => return None,
     })

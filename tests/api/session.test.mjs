@@ -203,6 +203,51 @@ test("clients are counted per address, and IPv6 clients per /64: 30 failures fro
   assertProblem(await from("2001:db8:7:8::1", 98), 401, "invalid_credentials");
 });
 
+test("r36 the operator's printed password is one-time: nothing but choosing one's own until it is changed", async () => {
+  const made = await bootstrap("R36 Builders", "first.admin@r36.example");
+  assert.equal(made.code, 0, made.output);
+  const printed = made.output.match(/One-time initial password:\s+(\S+)/)?.[1];
+  const client = new Client(worker.url);
+  const signedIn = await client.signIn("first.admin@r36.example", printed);
+  assert.equal(signedIn.status, 200, signedIn.text);
+  assert.equal(signedIn.json.password_change_required, true);
+  const other = new Client(worker.url);
+  assert.equal((await other.signIn("first.admin@r36.example", printed)).status, 200);
+  for (const path of ["/api/users", "/api/areas", "/api/applications"]) {
+    assertProblem(await client.get(path), 403, "password_change_required");
+  }
+  assertProblem(await client.post("/api/areas", { code: "EARLY" }), 403, "password_change_required");
+  // The new password is checked: too short, common, the person's own address, the same one.
+  const change = (current_password, new_password) => client.post("/api/password/change", { current_password, new_password });
+  assertProblem(await change(printed, "short"), 422, "weak_password");
+  assertProblem(await change(printed, "Password2024!!"), 422, "weak_password");
+  assertProblem(await change(printed, "first.admin.r36.example!"), 422, "weak_password");
+  assertProblem(await change(printed, printed), 422);
+  assertProblem(await change(`${printed}x`, "tulip7-marble-kayak"), 422, "wrong_password");
+  const changed = await change(printed, "tulip7-marble-kayak");
+  assert.equal(changed.status, 200, changed.text);
+  assert.equal((await client.get("/api/users")).status, 200);
+  assert.equal((await client.get("/api/session")).json.password_change_required, false);
+  // The other session ended; the printed password no longer works; the new one does.
+  assertProblem(await other.get("/api/session"), 401, "not_signed_in");
+  assertProblem(await new Client(worker.url).signIn("first.admin@r36.example", printed), 401);
+  assert.equal((await new Client(worker.url).signIn("first.admin@r36.example", "tulip7-marble-kayak")).status, 200);
+  // Twin: the demo account's published password (make dev) is not forced to change.
+  assert.equal((await new Client(worker.url).signIn()).json.password_change_required, false);
+});
+
+test("r36 everyone changes their own password with the current one; a wrong current one counts toward the lock-out", async () => {
+  const T = T0 + 3000 * MINUTE;
+  const made = await bootstrap("R36 Changers", "changer@r36.example");
+  const printed = made.output.match(/One-time initial password:\s+(\S+)/)?.[1];
+  const client = new Client(worker.url, { now: T });
+  assert.equal((await client.signIn("changer@r36.example", printed)).status, 200);
+  for (let i = 0; i < 5; i++) {
+    assertProblem(await client.post("/api/password/change", { current_password: `wrong-${i}`, new_password: "tulip7-marble-kayak" }), 422, "wrong_password");
+  }
+  assertProblem(await client.post("/api/password/change", { current_password: printed, new_password: "tulip7-marble-kayak" }), 429, "too_many_attempts");
+});
+
 test("an unknown user code is locked out the same way (the lock reveals nothing)", async () => {
   const client = new Client(worker.url, { now: T0 + 100 * MINUTE });
   for (let i = 0; i < 5; i++) await client.signIn("ghost@demo.precinct.test", "x");

@@ -16,6 +16,7 @@ pub mod error;
 #[cfg(target_arch = "wasm32")]
 mod http;
 pub mod mail;
+pub mod passwords;
 #[cfg(target_arch = "wasm32")]
 mod principal;
 #[cfg(target_arch = "wasm32")]

@@ -152,7 +152,14 @@ impl Principal {
                 .as_ref()
                 .map(|_| self.session.real.user_code.clone()),
             company,
+            password_change_required: self.must_change_password(),
         })
+    }
+
+    /// R36: the signed-in person's password was given by someone else; until they choose their
+    /// own, the session can do nothing else.
+    pub fn must_change_password(&self) -> bool {
+        self.session.real.password_must_change == 1
     }
 }
 

@@ -2,9 +2,9 @@
 //! shape the answer; every decision is the services' (and so the policy's).
 
 use precinct_core::api::{
-    ActAs, AreaInput, ChooseCompany, CompanyInput, DirectoryInput, ForgotPassword, GroupInput,
-    Health, MailPasswordInput, MailSettingsInput, MoveUser, SetCompanyAccess, SetPassword, SignIn,
-    UserInput, UserUpdate, VersionOnly,
+    ActAs, AreaInput, ChangePassword, ChooseCompany, CompanyInput, DirectoryInput, ForgotPassword,
+    GroupInput, Health, MailPasswordInput, MailSettingsInput, MoveUser, SetCompanyAccess,
+    SetPassword, SignIn, UserInput, UserUpdate, VersionOnly,
 };
 use precinct_core::api::{Application, Applications, InvitationOutcome};
 use serde::de::DeserializeOwned;
@@ -318,6 +318,7 @@ async fn api(
     }
 
     let principal = session::authenticate(&db, &req, &ctx).await?;
+    let client = ctx.client.clone();
     let ctx = Ctx {
         db: &db,
         now: ctx.now,
@@ -327,6 +328,17 @@ async fn api(
     let mail = mail_env(env, &req)?;
     if test_mode && segments.as_slice() == ["test", "query-plans"] {
         return query_plans(&ctx, &query).await;
+    }
+    if !services::credentials::allowed_before_password_change(&method, &segments) {
+        services::credentials::require_own_password(&ctx)?;
+    }
+    if let (Method::Post, ["password", "change"]) = (&method, segments.as_slice()) {
+        let body: ChangePassword = read_body(&mut req).await?;
+        return http::json(
+            200,
+            &services::credentials::change_password(&ctx, &client, body, &mut SystemEntropy)
+                .await?,
+        );
     }
     signed_in(&mut req, &ctx, &mail, &method, &segments, &query).await
 }
@@ -591,7 +603,7 @@ fn allowed_methods(path: &[&str]) -> &'static [Method] {
         ["users", _, "mail"] | ["preferences", "mail"] | ["outbox"] => &[Get],
         ["users", _, "mail-password"] | ["preferences", "mail-password"] => &[Put],
         ["settings", "mail"] => &[Get, Put],
-        ["password", "forgot"] | ["password"] => &[Post],
+        ["password", "forgot"] | ["password"] | ["password", "change"] => &[Post],
         _ => &[],
     }
 }

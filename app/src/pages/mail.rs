@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use precinct_core::api::{
-    ForgotPassword, MailPasswordInput, MailProvider, MailSent, MailSettings, MailSettingsInput,
-    Notice, SetPassword, UserMailConfig,
+    ChangePassword, ForgotPassword, MailPasswordInput, MailProvider, MailSent, MailSettings,
+    MailSettingsInput, Notice, SetPassword, UserMailConfig,
 };
 use precinct_core::problem::Problem;
 use precinct_core::validate::{email_problem, MIN_PASSWORD_LEN};
@@ -432,6 +432,7 @@ pub fn PreferencesPage() -> impl IntoView {
     view! {
         <section class="page">
             <h1>{i.s(K::PreferencesTitle)}</h1>
+            <p><a href="/change-password" data-test="change-password">{i.s(K::ChangePasswordTitle)}</a></p>
             <section class="record-section" aria-labelledby="pref-email">
                 <h2 id="pref-email">{i.s(K::PrefEmail)}</h2>
                 <h3>{i.s(K::PrefAccount)}</h3>
@@ -501,12 +502,15 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     public_card(i, K::ForgotTitle, body)
 }
 
-/// **Set password**: /set-password?token=…, from an invitation or a reset email.
+/// **Set password**: /set-password?token=…, from an invitation or a reset email; with `change`,
+/// /change-password: one's own password, the current one first (R36; also where a person whose
+/// password was given by someone else is sent after signing in).
 #[component]
-pub fn SetPasswordPage() -> impl IntoView {
+pub fn SetPasswordPage(#[prop(optional)] change: bool) -> impl IntoView {
     let i = use_i18n();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
+    let current = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
     let busy = Busy::new();
@@ -516,27 +520,37 @@ pub fn SetPasswordPage() -> impl IntoView {
         if !check_pair(busy, &first, &second, MIN_PASSWORD_LEN) {
             return;
         }
-        busy.run(
+        let call = if change {
+            api::change_password(ChangePassword {
+                current_password: current.get_untracked(),
+                new_password: first,
+            })
+        } else {
             api::set_password(SetPassword {
                 token: token(),
                 password: first,
-            }),
-            |_: Notice| (),
-        );
+            })
+        };
+        busy.run(call, |_: Notice| ());
     };
     let body = view! {
         {move || if busy.saved.get() {
             view! {
                 <p class="ok" role="status" data-test="password-set">{i.s(K::PasswordSet)}</p>
-                <p><a class="button primary" href="/">{i.s(K::GoToSignIn)}</a></p>
+                <p><a class="button primary" href=if change { "/applications" } else { "/" }>
+                    {i.s(if change { K::Continue } else { K::GoToSignIn })}
+                </a></p>
             }.into_any()
-        } else if token().is_empty() {
+        } else if token().is_empty() && !change {
             view! { <p class="error" role="alert">{i.s(K::NoToken)}</p> }.into_any()
         } else {
             view! {
                 <p>{i.s(K::SetPasswordText)}</p>
                 <form novalidate on:submit=move |event| { event.prevent_default(); save(); }>
-                    <TextField id="password" label=K::NewPassword value=password failure kind="password"/>
+                    {change.then(|| view! {
+                        <TextField id="current_password" label=K::CurrentPassword value=current failure kind="password"/>
+                    })}
+                    <TextField id=if change { "new_password" } else { "password" } label=K::NewPassword value=password failure kind="password"/>
                     <TextField id="confirmation" label=K::ConfirmPassword value=confirmation failure kind="password"/>
                     <FieldError field="token" failure/>
                     <button type="submit" class="primary" disabled=move || busy.pending.get()>
@@ -550,5 +564,13 @@ pub fn SetPasswordPage() -> impl IntoView {
         }}
     }
     .into_any();
-    public_card(i, K::SetPasswordTitle, body)
+    public_card(
+        i,
+        if change {
+            K::ChangePasswordTitle
+        } else {
+            K::SetPasswordTitle
+        },
+        body,
+    )
 }

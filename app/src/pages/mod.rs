@@ -55,12 +55,13 @@ pub fn use_signed_in() -> Loaded<Me> {
     let navigate = use_navigate();
     let me = load(api::me);
     provide_context(Session(me));
-    Effect::new(move |_| {
-        if let Some(Err(failure)) = me.get() {
-            if failure.status() == 401 {
-                navigate("/", Default::default());
-            }
+    Effect::new(move |_| match me.get() {
+        Some(Err(failure)) if failure.status() == 401 => navigate("/", Default::default()),
+        // R36: the worker refuses everything else until the person chooses their own password.
+        Some(Ok(me)) if me.password_change_required => {
+            navigate("/change-password", Default::default())
         }
+        _ => {}
     });
     me
 }

@@ -15,6 +15,7 @@ enum Screen {
     SignIn,
     ForgotPassword,
     SetPassword,
+    ChangePassword,
     Applications,
     LoginAs,
     Console,
@@ -56,6 +57,7 @@ fn screen_of(path: &str) -> Screen {
         [] => Screen::SignIn,
         ["forgot-password"] => Screen::ForgotPassword,
         ["set-password"] => Screen::SetPassword,
+        ["change-password"] => Screen::ChangePassword,
         ["applications"] => Screen::Applications,
         ["login-as"] => Screen::LoginAs,
         ["console", ..] => Screen::Console,
@@ -125,6 +127,7 @@ pub fn screens() -> AnyView {
         Screen::SignIn => view! { <SignInPage/> }.into_any(),
         Screen::ForgotPassword => view! { <ForgotPasswordPage/> }.into_any(),
         Screen::SetPassword => view! { <SetPasswordPage/> }.into_any(),
+        Screen::ChangePassword => view! { <SetPasswordPage change=true/> }.into_any(),
         Screen::Applications => view! { <ApplicationsPage/> }.into_any(),
         Screen::LoginAs => view! { <LoginAsPage/> }.into_any(),
         Screen::Console => {

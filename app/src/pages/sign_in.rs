@@ -33,8 +33,15 @@ pub fn SignInPage() -> impl IntoView {
                         user_code: user_code.get_untracked(),
                         password: password.get_untracked(),
                     };
-                    submit.run(api::sign_in(body), move |_| {
-                        let next = if login_as.get_untracked() { "/login-as" } else { "/applications" };
+                    submit.run(api::sign_in(body), move |me: precinct_core::api::Me| {
+                        // R36: a password given by someone else is changed before anything else.
+                        let next = if me.password_change_required {
+                            "/change-password"
+                        } else if login_as.get_untracked() {
+                            "/login-as"
+                        } else {
+                            "/applications"
+                        };
                         navigate(next, Default::default());
                     });
                 }

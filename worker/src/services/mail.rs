@@ -8,9 +8,7 @@ use precinct_core::api::{
     OutboxMessage, Page, UserMailConfig,
 };
 use precinct_core::policy;
-use precinct_core::validate::{
-    email_problem, normalize_user_code, password_problem, MAX_PASSWORD_LEN,
-};
+use precinct_core::validate::{email_problem, normalize_user_code, MAX_PASSWORD_LEN};
 
 use super::{change, diff, valid_text, Ctx};
 use crate::auth::{self, Entropy, SystemEntropy};
@@ -817,7 +815,7 @@ pub async fn set_password(
     let row = mail_store::live_token(db, &token_hash, now)
         .await?
         .ok_or_else(invalid)?;
-    if let Some(why) = password_problem(password, &row.user_code) {
+    if let Some(why) = crate::passwords::problem(password, &row.name, &row.user_code) {
         return Err(ApiError::invalid("password", "weak_password", why));
     }
     let hash = auth::hash_password(password, entropy)?;

@@ -3,6 +3,7 @@
 
 pub mod areas;
 pub mod companies;
+pub mod credentials;
 pub mod directories;
 pub mod groups;
 pub mod history;

@@ -240,6 +240,7 @@ pub struct TokenRow {
     pub account_id: i64,
     pub user_id: i64,
     pub user_code: String,
+    pub name: String,
     pub area_id: Option<i64>,
     pub purpose: String,
     /// Who triggered the link (`None`: the person's own "Forgot password").
@@ -254,7 +255,7 @@ pub async fn live_token(
 ) -> ApiResult<Option<TokenRow>> {
     Ok(statement(
         db,
-        "SELECT t.account_id, t.user_id, u.user_code, u.area_id, t.purpose, t.issued_by_user_code \
+        "SELECT t.account_id, t.user_id, u.user_code, u.name, u.area_id, t.purpose, t.issued_by_user_code \
          FROM password_tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.token_hash = ?1 AND t.used_at IS NULL AND t.expires_at > ?2 AND u.active = 1 \
          AND (t.sent_to IS NULL OR t.sent_to = u.user_code_norm)",
@@ -290,7 +291,7 @@ pub fn consume_token(
 pub fn set_password_hash(db: &D1Database, user: i64, hash: &str) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "UPDATE users SET password_hash = ?2, version = version + 1 WHERE id = ?1",
+        "UPDATE users SET password_hash = ?2, password_must_change = 0, version = version + 1 WHERE id = ?1",
         &[int(user), text(hash)],
     )
 }

@@ -497,6 +497,9 @@ pub struct PrincipalRow {
     pub area_id: Option<i64>,
     pub area_code: Option<String>,
     pub options: String,
+    /// R36: the password was given by someone else; nothing but choosing a new one is allowed.
+    #[serde(default)]
+    pub password_must_change: i64,
 }
 
 #[derive(Deserialize)]
@@ -516,6 +519,7 @@ struct SessionFlat {
     r_area_id: Option<i64>,
     r_area_code: Option<String>,
     r_options: String,
+    r_password_must_change: i64,
     a_user_id: Option<i64>,
     a_user_code: Option<String>,
     a_name: Option<String>,
@@ -544,6 +548,7 @@ pub async fn live_session(
     let sql = format!(
         "SELECT s.token_hash, s.account_id, acc.name AS account_name, s.last_seen_at, s.company_id, \
                 {real}, {acting} \
+         , r.password_must_change AS r_password_must_change \
          FROM sessions s \
          JOIN accounts acc ON acc.id = s.account_id \
          JOIN users r ON r.id = s.user_id AND r.account_id = s.account_id \
@@ -594,6 +599,7 @@ pub async fn live_session(
                 area_id: f.a_area_id,
                 area_code: f.a_area_code,
                 options,
+                password_must_change: 0,
             }),
             _ => None,
         };
@@ -614,6 +620,7 @@ pub async fn live_session(
                 area_id: f.r_area_id,
                 area_code: f.r_area_code,
                 options: f.r_options,
+                password_must_change: f.r_password_must_change,
             },
             acting,
         }

@@ -1,0 +1,132 @@
+//! One's own sign-in password (R36): changing it, with the current one, ends the person's other
+//! sessions; a password given by someone else must be changed before anything else.
+
+use precinct_core::api::{ChangePassword, Notice};
+
+use super::{change, Ctx};
+use crate::auth::{self, Entropy, CLIENT_THROTTLE, USER_CODE_THROTTLE};
+use crate::error::{ApiError, ApiResult};
+use crate::passwords;
+use crate::store::{self, int, statement, text};
+
+/// The routes a session whose password must change may still use (R36).
+pub fn allowed_before_password_change(method: &worker::Method, path: &[&str]) -> bool {
+    matches!(
+        (method, path),
+        (worker::Method::Get, ["session"]) | (worker::Method::Post, ["password", "change"])
+    )
+}
+
+/// Refuses everything else while the password must change.
+pub fn require_own_password(ctx: &Ctx<'_>) -> ApiResult<()> {
+    if ctx.who.must_change_password() {
+        return Err(ApiError::problem(
+            403,
+            "password_change_required",
+            None,
+            "Choose your own password first: the one you signed in with was given to you by \
+             someone else.",
+        ));
+    }
+    Ok(())
+}
+
+pub async fn change_password(
+    ctx: &Ctx<'_>,
+    client: &str,
+    input: ChangePassword,
+    entropy: &mut impl Entropy,
+) -> ApiResult<Notice> {
+    // Always the real person's own password, never the one of a user acted as (R05).
+    let me = &ctx.who.session.real;
+    if input.current_password.is_empty() {
+        return Err(ApiError::invalid(
+            "current_password",
+            "required",
+            "Enter your current password.",
+        ));
+    }
+    if input.current_password.len() > 256 || input.new_password.len() > 1024 {
+        return Err(ApiError::invalid(
+            "new_password",
+            "too_long",
+            "The password has at most 128 characters.",
+        ));
+    }
+    // Guessing the current password through this form counts toward the same lock-out as
+    // signing in, reserved before any hashing.
+    let user_key = format!("user:{}", me.user_code.to_lowercase());
+    let client_key = format!("client:{client}");
+    if let Some(until) = store::reserve_attempts(
+        ctx.db,
+        &[
+            (&user_key, USER_CODE_THROTTLE),
+            (&client_key, CLIENT_THROTTLE),
+        ],
+        ctx.now,
+    )
+    .await?
+    {
+        let minutes = auth::minutes_left(until, ctx.now);
+        return Err(ApiError::too_many(format!(
+            "Too many wrong passwords. Try again in {minutes} minute{}.",
+            if minutes == 1 { "" } else { "s" }
+        )));
+    }
+    let stored = store::find_sign_in_candidate(ctx.db, &me.user_code.to_lowercase())
+        .await?
+        .and_then(|candidate| candidate.password_hash);
+    let verified = stored
+        .as_deref()
+        .is_some_and(|phc| auth::verify_password(&input.current_password, phc));
+    if !verified {
+        return Err(ApiError::invalid(
+            "current_password",
+            "wrong_password",
+            "This is not your current password.",
+        ));
+    }
+    if let Some(why) = passwords::problem(&input.new_password, &me.name, &me.user_code) {
+        return Err(ApiError::invalid("new_password", "weak_password", why));
+    }
+    if input.new_password == input.current_password {
+        return Err(ApiError::invalid(
+            "new_password",
+            "same_password",
+            "The new password must differ from the current one.",
+        ));
+    }
+    let hash = auth::hash_password(&input.new_password, entropy)?;
+    let statements = vec![
+        statement(
+            ctx.db,
+            "UPDATE users SET password_hash = ?2, password_must_change = 0, version = version + 1 \
+             WHERE id = ?1",
+            &[int(me.user_id), text(&hash)],
+        )?,
+        // The person's other sessions end (ASVS 7.4.3); this one stays.
+        crate::store::users::end_sessions_except(ctx.db, me.user_id, &ctx.who.session.token_hash)?,
+        store::clear_failures(ctx.db, &user_key)?,
+        store::refund_attempt(ctx.db, &client_key)?,
+        store::insert_history(
+            ctx.db,
+            &store::HistoryEntry {
+                account_id: ctx.account(),
+                at: ctx.now,
+                actor: Some((me.user_id, &me.user_code)),
+                on_behalf_of: None,
+                entity_kind: "user",
+                entity_id: Some(me.user_id),
+                area_id: me.area_id,
+                action: "password_changed",
+                subject: Some(&me.user_code),
+                summary: "Sign-in password changed by its owner",
+                changes: &[change("password", None, Some("(changed)".to_string()))],
+            },
+        )?,
+    ];
+    store::commit(ctx.db, statements).await?;
+    Ok(Notice {
+        message: "Your password is changed. Your other sessions have ended.".to_string(),
+    })
+}
