@@ -162,6 +162,9 @@ export async function setup({ other = true } = {}) {
     const password = stdout.match(/One-time initial password:\s+(\S+)/)?.[1];
     assert.ok(password, `no password in bootstrap output:\n${stdout}`);
     otherAdmin = await signedIn(worker.url, OTHER.email, password);
+    // R36: the printed password is one-time; the fixture chooses its own first.
+    const own = await otherAdmin.post("/api/password/change", { current_password: password, new_password: "other-group-admin-own-2026" });
+    assert.equal(own.status, 200, own.text);
     F.otherMe = (await otherAdmin.get("/api/session")).json;
     F.otherArea = await create(otherAdmin, "/api/areas", { code: "OTHER-AREA" });
     F.otherDir = await create(otherAdmin, "/api/directories", { code: "OTHER-DIR", name: "Other directory" });
