@@ -76,7 +76,7 @@ pub fn french_reason(code: &str) -> Option<&'static str> {
         "mail_failed" => "Le fournisseur de messagerie n'a pas accepté le message.",
         "mail_settings_missing" => "Le compte n'a pas de paramètres de messagerie : un administrateur doit d'abord choisir le fournisseur et l'adresse d'expédition dans Paramètres généraux > Divers.",
         "mismatch" => "Les deux mots de passe ne sont pas identiques.",
-        "weak_password" => "Ce mot de passe est trop court, trop courant ou trop facile à deviner.",
+        "weak_password" => "Le mot de passe doit comporter au moins 12 caractères et n'être ni courant ni facile à deviner.",
         "invalid_link" => "Ce lien n'est plus valide : il a déjà servi ou a expiré. Demandez-en un nouveau.",
         "version_conflict" => "Cet enregistrement a été modifié par quelqu'un d'autre depuis son ouverture. Rechargez pour voir ses modifications, puis refaites les vôtres.",
         "mail_wrong_key" => "Le fournisseur de messagerie refuse la clé d'API : vérifiez-la dans Paramètres généraux > Divers.",

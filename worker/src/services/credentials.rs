@@ -53,6 +53,17 @@ pub async fn change_password(
             "The password has at most 128 characters.",
         ));
     }
+    // The new password is checked first: no hashing, no attempt counted for a weak one.
+    if let Some(why) = passwords::problem(&input.new_password, &me.name, &me.user_code) {
+        return Err(ApiError::invalid("new_password", "weak_password", why));
+    }
+    if input.new_password == input.current_password {
+        return Err(ApiError::invalid(
+            "new_password",
+            "same_password",
+            "The new password must differ from the current one.",
+        ));
+    }
     // Guessing the current password through this form counts toward the same lock-out as
     // signing in, reserved before any hashing.
     let user_key = format!("user:{}", me.user_code.to_lowercase());
@@ -84,16 +95,6 @@ pub async fn change_password(
             "current_password",
             "wrong_password",
             "This is not your current password.",
-        ));
-    }
-    if let Some(why) = passwords::problem(&input.new_password, &me.name, &me.user_code) {
-        return Err(ApiError::invalid("new_password", "weak_password", why));
-    }
-    if input.new_password == input.current_password {
-        return Err(ApiError::invalid(
-            "new_password",
-            "same_password",
-            "The new password must differ from the current one.",
         ));
     }
     let hash = auth::hash_password(&input.new_password, entropy)?;
