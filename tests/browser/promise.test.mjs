@@ -4,7 +4,9 @@
 // no invitation went out. After each, the API shows that what is stored is what the screen says.
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startWorker, DEMO, Client } from "../harness.mjs";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { startWorker, DEMO, Client, ROOT } from "../harness.mjs";
 import { test, launch, newPage, shot, reportWorkerLog } from "./browser.mjs";
 import { seed } from "./seed.mjs";
 
@@ -156,4 +158,47 @@ test("r29 r32 desktop: a user created without mail settings says on the record t
   const outbox = (await fx.admin.get("/api/outbox")).json.items;
   assert.ok(outbox.some((m) => m.to_address === "mila.mailless@demo.precinct.test" && m.kind === "invitation"));
   await context.close();
+});
+
+test("r36 desktop and phone: the operator's printed password leads straight to choosing one's own, then the console opens", async () => {
+  const output = execFileSync("node", [join(ROOT, "scripts/bootstrap.mjs"), "--account", "Printed Password Builders", "--email", "printed@r36.example", "--persist-to", worker.state], { cwd: ROOT, encoding: "utf8" });
+  const printed = /One-time initial password:\s+(\S+)/.exec(output)[1];
+  let password = printed;
+  for (const viewport of ["desktop", "phone"]) {
+    const { page, context } = await newPage(browser, viewport);
+    await page.goto(worker.url + "/");
+    await page.getByLabel("User code").fill("printed@r36.example");
+    await page.getByLabel("Password", { exact: true }).fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    if (viewport === "desktop") {
+      await page.waitForURL(/\/change-password$/);
+      await page.getByRole("heading", { name: "Change my password" }).waitFor();
+      // A weak choice is refused with the reason, beside the field.
+      await page.locator("#current_password").fill(printed);
+      await page.locator("#new_password").fill("Password2024!!");
+      await page.locator("#confirmation").fill("Password2024!!");
+      await page.getByRole("button", { name: "Set the password" }).click();
+      await page.getByText("most common").or(page.getByText("common one")).first().waitFor();
+      await shot(page, `${viewport}-r36-change-password-refused`);
+      // The console's screens are closed meanwhile: opening one comes back here.
+      await page.goto(worker.url + "/console/users");
+      await page.waitForURL(/\/change-password$/);
+      await page.locator("#current_password").fill(printed);
+      await page.locator("#new_password").fill("tulip7-marble-kayak");
+      await page.locator("#confirmation").fill("tulip7-marble-kayak");
+      await page.getByRole("button", { name: "Set the password" }).click();
+      await page.locator("[data-test=password-set]").waitFor();
+      await shot(page, `${viewport}-r36-change-password-done`);
+      password = "tulip7-marble-kayak";
+      await page.getByRole("link", { name: "Continue" }).click();
+      await page.waitForURL(/\/applications$/);
+    } else {
+      // Twin: with one's own password, sign-in goes to My Applications as usual.
+      await page.waitForURL(/\/applications$/);
+      await shot(page, `${viewport}-r36-own-password-applications`);
+    }
+    await context.close();
+  }
+  const stored = new Client(worker.url);
+  assert.equal((await stored.signIn("printed@r36.example", "tulip7-marble-kayak")).json.password_change_required, false);
 });
