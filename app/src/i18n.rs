@@ -260,6 +260,7 @@ strings! {
     CurrentPassword => "Current password", "Mot de passe actuel";
     ChangePasswordTitle => "Change my password", "Changer mon mot de passe";
     Continue => "Continue", "Continuer";
+    AnotherArea => "(another area)", "(une autre zone)";
     LinkSentBy => "Link sent by", "Lien envoyé par";
     PersonOutsideArea => "a user outside your area", "un utilisateur hors de votre zone";
     UserInChargeHidden => "A user outside your area is in charge; empty keeps them.", "Un utilisateur hors de votre zone est responsable ; vide le garde.";

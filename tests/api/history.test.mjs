@@ -126,10 +126,17 @@ test("r30 users: create, update, disable, enable, move, company access, delete; 
   assert.equal(access.entry.action, "access_changed");
   assert.deepEqual(access.entry.changes, [{ field: "companies", before: "", after: "COMP-A1, COMP-A2" }]);
   version += 1;
-  const moved = await oneEntry(() => fx.admin.post(`/api/users/${id}/move`, { group_id: F.groupUserB.id, confirm_move_across_areas: true, version }));
-  assert.deepEqual(moved.entry.change.group, ["USER-GROUP-A", "USER-GROUP-B"]);
-  assert.deepEqual(moved.entry.change.area, [String(F.areaA.id), String(F.areaB.id)]);
-  assert.equal(moved.entry.area_code, "AREA-A");
+  // A move across areas writes one entry in each area, each naming only its own side (R21).
+  const beforeMove = lastId();
+  const move = await fx.admin.post(`/api/users/${id}/move`, { group_id: F.groupUserB.id, confirm_move_across_areas: true, version });
+  assert.equal(move.status, 200, move.text);
+  const moves = fx.read(`SELECT h.changes, a.code AS area_code, h.action FROM history h LEFT JOIN areas a ON a.id = h.area_id WHERE h.id > ${beforeMove} ORDER BY h.id`);
+  assert.deepEqual(moves.map((m) => [m.action, m.area_code]), [["moved", "AREA-A"], ["moved", "AREA-B"]]);
+  const sides = moves.map((m) => Object.fromEntries(JSON.parse(m.changes).map((c) => [c.field, [c.before, c.after]])));
+  assert.deepEqual(sides[0].group, ["USER-GROUP-A", "(another area)"]);
+  assert.deepEqual(sides[0].area, [String(F.areaA.id), "(another area)"]);
+  assert.deepEqual(sides[1].group, ["(another area)", "USER-GROUP-B"]);
+  assert.deepEqual(sides[1].area, ["(another area)", String(F.areaB.id)]);
   version += 1;
   const deleted = await oneEntry(() => laB.delete(`/api/users/${id}?version=${version}`));
   assert.equal(deleted.entry.area_code, "AREA-B");
@@ -138,7 +145,7 @@ test("r30 users: create, update, disable, enable, move, company access, delete; 
   const actionsA = (await laA.get(`/api/history?entity_kind=user&entity_id=${id}`)).json.items.map((e) => e.action).filter((a) => !a.startsWith("invitation"));
   assert.deepEqual(actionsA, ["moved", "access_changed", "enabled", "disabled", "updated", "created"]);
   const actionsB = (await laB.get(`/api/history?entity_kind=user&entity_id=${id}`)).json.items.map((e) => e.action);
-  assert.deepEqual(actionsB, ["deleted"]);
+  assert.deepEqual(actionsB, ["deleted", "moved"]);
 });
 
 test("r05 r30 act-as start and stop each write one entry naming the real user", async () => {

@@ -200,6 +200,17 @@ test("r21 a history entry of the reader's area names its actor only when the rea
   assert.ok((await entries(fx.admin, "&user_from=la.a2&user_to=la.a2")).length >= 1);
 });
 
+test("r12 a plain directory's stored area (of another area) is not shown to a local administrator; a regular administrator sees it", async () => {
+  const dir = await created(fx.admin, "/api/directories", { code: "DIR-STORED-B", name: "Plain, area B stored", area_id: F.areaB.id });
+  const seen = (await laA.get(`/api/directories/${dir.id}`)).json;
+  assert.equal(seen.area_id, null);
+  assert.equal(seen.area_code, null);
+  const listed = (await laA.get("/api/directories?limit=200")).json.items.find((d) => d.id === dir.id);
+  assert.equal(listed.area_code, null);
+  assert.ok(!(await laA.get("/api/directories?limit=200")).text.includes("AREA-B"));
+  assert.equal((await fx.admin.get(`/api/directories/${dir.id}`)).json.area_code, "AREA-B");
+});
+
 // ---------------------------------------------------------------------------------------------
 // R32 One Save, one outcome.
 
@@ -228,7 +239,9 @@ test("r32 one Save renames and moves a user in one request and one batch; across
   const stored = fx.read(`SELECT name, group_id, area_id FROM users WHERE id = ${target.id}`)[0];
   assert.deepEqual(stored, { name: "Sam Twice", group_id: F.groupUserB.id, area_id: F.areaB.id });
   const actions = fx.read(`SELECT action, area_id FROM history WHERE entity_kind = 'user' AND entity_id = ${target.id} ORDER BY id`);
-  assert.deepEqual(actions.slice(-2), [{ action: "updated", area_id: F.areaA.id }, { action: "moved", area_id: F.areaA.id }]);
+  assert.deepEqual(actions.slice(-3), [
+    { action: "updated", area_id: F.areaA.id }, { action: "moved", area_id: F.areaA.id }, { action: "moved", area_id: F.areaB.id },
+  ]);
   // Inside one area no confirmation is asked.
   const inside = await fx.admin.put(`/api/users/${target.id}`, { user_code: target.user_code, name: "Sam Twice", group_id: F.groupLaB.id, version: saved.json.version });
   assert.equal(inside.status, 200, inside.text);

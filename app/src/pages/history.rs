@@ -190,6 +190,7 @@ fn field_value(i: I18n, field: &str, value: Option<&str>) -> String {
     };
     let word = match (field, value) {
         (_, "(changed)") => Some(K::SecretChanged),
+        (_, "(another area)") => Some(K::AnotherArea),
         (_, "true") => Some(K::Yes),
         (_, "false") => Some(K::No),
         ("access_level", level) => AccessLevel::parse(level).map(K::level),

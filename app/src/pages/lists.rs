@@ -186,7 +186,12 @@ pub fn companies_page() -> impl IntoView {
                 Cell::Text(company.name),
                 Cell::Text(company.directory_code),
                 text(company.area_code),
-                text(company.user_in_charge.map(|user| user.name)),
+                // R19: someone outside the reader's area is in charge: said, not named.
+                if company.user_in_charge_hidden {
+                    Cell::Key(K::PersonOutsideArea)
+                } else {
+                    text(company.user_in_charge.map(|user| user.name))
+                },
             ]
         }),
     })

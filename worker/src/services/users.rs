@@ -252,36 +252,80 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<User
         statements.push(users::set_group(ctx.db, id, input.version + 1, to)?);
         statements.push(store::guard_previous_changed(ctx.db)?);
         statements.push(store::guard_active_administrator(ctx.db, ctx.account())?);
-        statements.push(ctx.history(
-            "user",
-            Some(id),
-            before.area_id,
-            "moved",
-            (
-                Some(&user_code),
-                &format!("User {user_code} moved to group {}", to.code),
-            ),
-            &move_changes(&from, to),
-        )?);
+        statements.extend(move_entries(ctx, id, &user_code, &from, to)?);
     }
     store::commit(ctx.db, statements).await?;
     get(ctx, id).await
 }
 
-fn move_changes(from: &policy::Group, to: &policy::Group) -> [precinct_core::api::FieldChange; 3] {
-    [
-        change("group", Some(from.code.clone()), Some(to.code.clone())),
-        change(
-            "area",
-            from.area().map(|area| area.0.to_string()),
-            to.area().map(|area| area.0.to_string()),
-        ),
-        change(
-            "access_level",
-            Some(from.level().as_str().to_string()),
-            Some(to.level().as_str().to_string()),
-        ),
-    ]
+/// What a group outside an area is called in that area's history.
+const ANOTHER_AREA: &str = "(another area)";
+
+/// The history of a move (R21, R30): one entry in the area the user leaves and, across areas,
+/// one in the area they join, each naming only what belongs to its area, so neither area's
+/// readers learn the other's group (regular administrators read both).
+fn move_entries(
+    ctx: &Ctx<'_>,
+    id: i64,
+    user_code: &str,
+    from: &policy::Group,
+    to: &policy::Group,
+) -> ApiResult<Vec<worker::D1PreparedStatement>> {
+    let area = |group: &policy::Group| group.area().map(|area| area.0.to_string());
+    let level = |group: &policy::Group| Some(group.level().as_str().to_string());
+    let summary = format!("User {user_code} moved to group {}", to.code);
+    if from.area() == to.area() {
+        let changes = [
+            change("group", Some(from.code.clone()), Some(to.code.clone())),
+            change("access_level", level(from), level(to)),
+        ];
+        return Ok(vec![ctx.history(
+            "user",
+            Some(id),
+            from.area().map(|area| area.0),
+            "moved",
+            (Some(user_code), &summary),
+            &changes,
+        )?]);
+    }
+    let hidden = || Some(ANOTHER_AREA.to_string());
+    let leaving = [
+        change("group", Some(from.code.clone()), hidden()),
+        change("area", area(from), hidden()),
+        change("access_level", level(from), level(to)),
+    ];
+    let joining = [
+        change("group", hidden(), Some(to.code.clone())),
+        change("area", hidden(), area(to)),
+        change("access_level", level(from), level(to)),
+    ];
+    Ok(vec![
+        ctx.history(
+            "user",
+            Some(id),
+            from.area().map(|area| area.0),
+            "moved",
+            (
+                Some(user_code),
+                &format!("User {user_code} moved to a group of another area"),
+            ),
+            &leaving,
+        )?,
+        ctx.history(
+            "user",
+            Some(id),
+            to.area().map(|area| area.0),
+            "moved",
+            (
+                Some(user_code),
+                &format!(
+                    "User {user_code} moved here from another area, to group {}",
+                    to.code
+                ),
+            ),
+            &joining,
+        )?,
+    ])
 }
 
 pub async fn set_active(ctx: &Ctx<'_>, id: i64, version: i64, active: bool) -> ApiResult<User> {
@@ -387,18 +431,10 @@ pub async fn move_to_group(ctx: &Ctx<'_>, id: i64, input: MoveUser) -> ApiResult
             users::set_group(ctx.db, id, input.version, &to)?,
             store::guard_previous_changed(ctx.db)?,
             store::guard_active_administrator(ctx.db, ctx.account())?,
-            ctx.history(
-                "user",
-                Some(id),
-                before.area_id,
-                "moved",
-                (
-                    Some(&before.user_code),
-                    &format!("User {} moved to group {}", before.user_code, to.code),
-                ),
-                &move_changes(&from, &to),
-            )?,
-        ],
+        ]
+        .into_iter()
+        .chain(move_entries(ctx, id, &before.user_code, &from, &to)?)
+        .collect(),
     )
     .await?;
     Ok(Moved {

@@ -58,6 +58,19 @@ impl From<DirectoryRow> for Directory {
 
 const COLUMNS: &str =
     "d.id, d.code, d.name, d.multidimensional, d.area_id, a.code AS area_code, d.version";
+/// For readers who do not see every area: a plain directory's stored area means nothing to the
+/// policy and may name another area, so it is not shown (a multidimensional directory they see
+/// carries their own area).
+const COLUMNS_SCOPED: &str = "d.id, d.code, d.name, d.multidimensional, \
+    CASE WHEN d.multidimensional = 1 THEN d.area_id END AS area_id, \
+    CASE WHEN d.multidimensional = 1 THEN a.code END AS area_code, d.version";
+
+fn columns(scope: DirectoryScope) -> &'static str {
+    match scope {
+        DirectoryScope::All => COLUMNS,
+        DirectoryScope::OpenOrArea(_) => COLUMNS_SCOPED,
+    }
+}
 
 pub async fn list(
     db: &D1Database,
@@ -78,7 +91,7 @@ pub async fn list(
     }
     list::page(
         db,
-        COLUMNS,
+        columns(scope),
         from,
         "d.code",
         "d.id",
@@ -95,7 +108,8 @@ pub async fn get(
     id: i64,
 ) -> ApiResult<Option<DirectoryRow>> {
     let mut sql = Sql::new(&format!(
-        "SELECT {COLUMNS} FROM directories d LEFT JOIN areas a ON a.id = d.area_id WHERE d.id = "
+        "SELECT {} FROM directories d LEFT JOIN areas a ON a.id = d.area_id WHERE d.id = ",
+        columns(scope)
     ));
     sql.bind_int(id)
         .push(" AND d.account_id = ")
