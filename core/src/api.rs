@@ -579,6 +579,19 @@ pub struct SetPassword {
     pub password: String,
 }
 
+/// One of the signed-in person's sessions (the sessions screen, ASVS 7.5.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// Short and opaque: it names the session, it does not open it.
+    pub id: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    /// The browser it was opened from, as the browser describes itself.
+    pub browser: String,
+    /// The session this request came with.
+    pub current: bool,
+}
+
 /// Changing one's own sign-in password (R36): the current one is required.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -48,6 +48,7 @@ pub fn french_history(kind: &str, action: &str, subject: Option<&str>) -> Option
             "Aucun lien envoyé : le compte n'a pas de paramètres de messagerie"
         }
         ("user", "mail_failed") => "E-mail non remis : {s}",
+        ("user", "sessions_ended") => "Toutes les sessions de {s} ont été fermées",
         ("user", "password_changed") => "Mot de passe de connexion changé par son titulaire : {s}",
         ("user", "password_set") => "Mot de passe de connexion choisi : {s}",
         ("user", "sign_in_failed") => {

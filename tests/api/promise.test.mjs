@@ -410,3 +410,37 @@ test("r30 an impersonation the server ends (the target left the actor's area) wr
   assert.equal(ended[0].area_id, F.areaB.id);
   assert.equal(ended[0].actor_user_code, CODES.la_a);
 });
+
+// ---------------------------------------------------------------------------------------------
+// The sessions screen (ASVS 7.5.2): each person sees where they are signed in and ends any of
+// those sessions; administrators end a user's sessions within their scope.
+
+test("sessions: a person lists their own sessions and ends one; an administrator ends a user's sessions only within scope", async () => {
+  const phone = new Client(fx.worker.url);
+  assert.equal((await phone.post("/api/session", { user_code: CODES.user_b, password: DEMO.password }, { "user-agent": "PhoneBrowser/1.0" })).status, 200);
+  const desk = new Client(fx.worker.url);
+  assert.equal((await desk.post("/api/session", { user_code: CODES.user_b, password: DEMO.password }, { "user-agent": "DeskBrowser/2.0" })).status, 200);
+  const mine = (await desk.get("/api/sessions")).json;
+  assert.equal(mine.length, 2, JSON.stringify(mine));
+  const current = mine.find((s) => s.current);
+  const other = mine.find((s) => !s.current);
+  assert.match(current.browser, /DeskBrowser/);
+  assert.match(other.browser, /PhoneBrowser/);
+  assert.match(other.id, /^[0-9a-f]{16}$/);
+  // Nobody else's session can be named: another person's id is as unknown as a made-up one.
+  const laSessions = (await laA.get("/api/sessions")).json;
+  assertProblem(await desk.delete(`/api/sessions/${laSessions[0].id}`), 404, "not_found");
+  assertProblem(await desk.delete("/api/sessions/not-an-id"), 404, "not_found");
+  assert.equal((await laA.get("/api/session")).status, 200);
+  assert.equal((await desk.delete(`/api/sessions/${other.id}`)).status, 204);
+  assertProblem(await phone.get("/api/session"), 401, "not_signed_in");
+  assert.equal((await desk.get("/api/session")).status, 200);
+  // Administrators: la_a cannot reach a user of area B (404), a User-level person manages no one
+  // (403); la_b can, and history says so.
+  assertProblem(await laA.delete(`/api/users/${F.user_b.id}/sessions`), 404, "not_found");
+  const userA = await fx.signIn("user");
+  assertProblem(await userA.delete(`/api/users/${F.user_b.id}/sessions`), 404);
+  assert.equal((await laB.delete(`/api/users/${F.user_b.id}/sessions`)).status, 204);
+  assertProblem(await desk.get("/api/session"), 401, "not_signed_in");
+  assert.equal(fx.read(`SELECT COUNT(*) AS n FROM history WHERE action = 'sessions_ended' AND entity_id = ${F.user_b.id}`)[0].n, 1);
+});

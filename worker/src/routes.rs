@@ -384,6 +384,16 @@ async fn signed_in(
             ok(&me_after_change(ctx, req).await?)
         }
 
+        (Method::Get, ["sessions"]) => ok(&session_choices::own_sessions(ctx).await?),
+        (Method::Delete, ["sessions", session]) => {
+            session_choices::end_own_session(ctx, session).await?;
+            Ok(http::no_content())
+        }
+        (Method::Delete, ["users", user, "sessions"]) => {
+            session_choices::end_user_sessions(ctx, id(user)?).await?;
+            Ok(http::no_content())
+        }
+
         (Method::Get, ["areas"]) => ok(&areas::list(ctx, &query.list()?).await?),
         (Method::Post, ["areas"]) => {
             created(&areas::create(ctx, read_body::<AreaInput>(req).await?).await?)
@@ -596,6 +606,8 @@ fn allowed_methods(path: &[&str]) -> &'static [Method] {
         ["session"] => &[Get, Post, Delete],
         ["session", "company"] => &[Put],
         ["session", "act-as"] => &[Post, Delete],
+        ["sessions"] => &[Get],
+        ["sessions", _] | ["users", _, "sessions"] => &[Delete],
         ["areas"] | ["directories"] | ["companies"] | ["groups"] | ["users"] => &[Get, Post],
         ["areas", _] | ["groups", _] | ["users", _] => &[Get, Put, Delete],
         ["directories", _] | ["companies", _] | ["users", _, "companies"] => &[Get, Put],

@@ -152,9 +152,9 @@ pub async fn sign_in(
     statements.push(store::insert_session(
         db,
         &auth::token_hash(&token),
-        user.account_id,
-        user.id,
+        (user.account_id, user.id),
         ctx.now,
+        &crate::http::header(req.headers(), "user-agent").unwrap_or_default(),
     )?);
     statements.push(store::clear_failures(db, &user_key)?);
     statements.push(store::refund_attempt(db, &client_key)?);

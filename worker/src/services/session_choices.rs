@@ -131,3 +131,68 @@ pub async fn stop_acting(ctx: &Ctx<'_>) -> ApiResult<()> {
     .await?;
     Ok(())
 }
+
+/// The signed-in person's own sessions (the sessions screen, ASVS 7.5.2): where they are signed
+/// in, since when, last seen; always the real person's, not the user acted as.
+pub async fn own_sessions(ctx: &Ctx<'_>) -> ApiResult<Vec<precinct_core::api::SessionInfo>> {
+    let rows = store::sessions_of(
+        ctx.db,
+        ctx.who.session.real.user_id,
+        &ctx.who.session.token_hash,
+        ctx.now,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| precinct_core::api::SessionInfo {
+            id: row.id,
+            created_at: row.created_at,
+            last_seen_at: row.last_seen_at,
+            browser: row.user_agent,
+            current: row.current == 1,
+        })
+        .collect())
+}
+
+/// Ends one of the person's own sessions (this one included: that signs them out).
+pub async fn end_own_session(ctx: &Ctx<'_>, id: &str) -> ApiResult<()> {
+    let well_formed = id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit());
+    if !well_formed {
+        return Err(ApiError::not_found());
+    }
+    store::commit(
+        ctx.db,
+        store::end_own_session(ctx.db, ctx.who.session.real.user_id, id)?,
+    )
+    .await?;
+    Ok(())
+}
+
+/// An administrator ends every session of a user they manage (their scope, R12, R15).
+pub async fn end_user_sessions(ctx: &Ctx<'_>, user_id: i64) -> ApiResult<()> {
+    let target = super::users::visible(ctx, user_id).await?;
+    policy::edit_user(
+        ctx.actor(),
+        &target.policy(BTreeSet::new()),
+        &target.group()?,
+    )?;
+    store::commit(
+        ctx.db,
+        vec![
+            crate::store::users::end_sessions(ctx.db, user_id)?,
+            ctx.history(
+                "user",
+                Some(user_id),
+                target.area_id,
+                "sessions_ended",
+                (
+                    Some(&target.user_code),
+                    &format!("Every session of {} ended", target.user_code),
+                ),
+                &[],
+            )?,
+        ],
+    )
+    .await?;
+    Ok(())
+}

@@ -451,16 +451,78 @@ pub fn clear_failures(db: &D1Database, key: &str) -> ApiResult<D1PreparedStateme
 pub fn insert_session(
     db: &D1Database,
     token_hash: &str,
-    account_id: i64,
-    user_id: i64,
+    (account_id, user_id): (i64, i64),
     now: i64,
+    user_agent: &str,
 ) -> ApiResult<D1PreparedStatement> {
+    // The browser's own description, kept short: it names the session to its owner only.
+    let user_agent: String = user_agent
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
     statement(
         db,
-        "INSERT INTO sessions (token_hash, account_id, user_id, created_at, last_seen_at, expires_at) \
-         VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
-        &[text(token_hash), int(account_id), int(user_id), int(now), int(now + SESSION_ABSOLUTE_MS)],
+        "INSERT INTO sessions (token_hash, account_id, user_id, created_at, last_seen_at, expires_at, user_agent) \
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
+        &[text(token_hash), int(account_id), int(user_id), int(now), int(now + SESSION_ABSOLUTE_MS), text(&user_agent)],
     )
+}
+
+/// One session of a user, as its owner sees it: a short id (the first 16 hex digits of the
+/// token's hash: it opens nothing), when it started and was last used, and its browser.
+#[derive(Debug, Deserialize)]
+pub struct SessionListRow {
+    pub id: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub user_agent: String,
+    pub current: i64,
+}
+
+/// The live sessions of `user`, newest first.
+pub async fn sessions_of(
+    db: &D1Database,
+    user: i64,
+    current_token_hash: &str,
+    now: i64,
+) -> ApiResult<Vec<SessionListRow>> {
+    Ok(statement(
+        db,
+        "SELECT substr(token_hash, 1, 16) AS id, created_at, last_seen_at, user_agent, \
+         token_hash = ?2 AS current FROM sessions \
+         WHERE user_id = ?1 AND expires_at > ?3 AND last_seen_at > ?4 \
+         ORDER BY last_seen_at DESC LIMIT 100",
+        &[
+            int(user),
+            text(current_token_hash),
+            int(now),
+            int(now - SESSION_IDLE_MS),
+        ],
+    )?
+    .all()
+    .await?
+    .results::<SessionListRow>()?)
+}
+
+/// Ends the session of `user` whose short id is `id`; none ended is a 404.
+pub fn end_own_session(
+    db: &D1Database,
+    user: i64,
+    id: &str,
+) -> ApiResult<Vec<D1PreparedStatement>> {
+    Ok(vec![
+        statement(
+            db,
+            "DELETE FROM sessions WHERE user_id = ?1 AND substr(token_hash, 1, 16) = ?2",
+            &[int(user), text(id)],
+        )?,
+        statement(
+            db,
+            "INSERT INTO batch_guard (not_found) SELECT 1 WHERE changes() = 0",
+            &[],
+        )?,
+    ])
 }
 
 pub fn delete_session(db: &D1Database, token_hash: &str) -> ApiResult<D1PreparedStatement> {
