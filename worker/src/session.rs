@@ -42,6 +42,45 @@ pub async fn principal_of_token(
 
 const WRONG_CREDENTIALS: &str = "The user code or the password is incorrect.";
 
+/// The throttle keys of one password attempt: the user code's and the client's.
+pub struct PasswordAttempt {
+    pub user_key: String,
+    pub client_key: String,
+}
+
+/// Reserves one password attempt for `user_code` from `client`, and checks the lock, atomically
+/// before any hashing (sign-in, and the current password of a password change): a locked-out
+/// attacker costs nothing, and parallel guesses cannot all pass a check made before their
+/// failures are counted.
+pub async fn reserve_password_attempt(
+    db: &D1Database,
+    user_code: &str,
+    client: &str,
+    now: i64,
+) -> ApiResult<PasswordAttempt> {
+    let attempt = PasswordAttempt {
+        user_key: format!("user:{}", normalize_user_code(user_code)),
+        client_key: format!("client:{client}"),
+    };
+    if let Some(until) = store::reserve_attempts(
+        db,
+        &[
+            (&attempt.user_key, USER_CODE_THROTTLE),
+            (&attempt.client_key, CLIENT_THROTTLE),
+        ],
+        now,
+    )
+    .await?
+    {
+        let minutes = auth::minutes_left(until, now);
+        return Err(ApiError::too_many(format!(
+            "Too many failed attempts. Try again in {minutes} minute{}.",
+            if minutes == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(attempt)
+}
+
 /// Signs in; on success returns the new session token (the old one, if any, is deleted: rotation).
 pub async fn sign_in(
     db: &D1Database,
@@ -79,28 +118,10 @@ pub async fn sign_in(
         ));
     }
     let user_code = normalize_user_code(&body.user_code);
-    let user_key = format!("user:{user_code}");
-    let client_key = format!("client:{}", ctx.client);
-
-    // The attempt is reserved, and the lock checked, atomically before any hashing: a locked-out
-    // attacker costs nothing, and parallel guesses cannot all pass a check made before their
-    // failures are counted.
-    if let Some(until) = store::reserve_attempts(
-        db,
-        &[
-            (&user_key, USER_CODE_THROTTLE),
-            (&client_key, CLIENT_THROTTLE),
-        ],
-        ctx.now,
-    )
-    .await?
-    {
-        let minutes = auth::minutes_left(until, ctx.now);
-        return Err(ApiError::too_many(format!(
-            "Too many failed sign-ins. Try again in {minutes} minute{}.",
-            if minutes == 1 { "" } else { "s" }
-        )));
-    }
+    let PasswordAttempt {
+        user_key,
+        client_key,
+    } = reserve_password_attempt(db, &user_code, &ctx.client, ctx.now).await?;
 
     let candidate = store::find_sign_in_candidate(db, &user_code).await?;
     let verified = match candidate.as_ref().and_then(|c| c.password_hash.as_deref()) {

@@ -226,15 +226,11 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
             }
             CompanyAreaChange::WholeDirectory(directory) => {
                 // Its siblings follow, each with its own entry in the area it had (R08, R30).
-                let entry = store::CascadeEntry {
-                    entity_kind: "company",
-                    action: "area_followed_directory",
-                    ..ctx.cascade("company", "area_followed_directory")
-                };
-                statements.push(store::insert_history_per_row(
-                    ctx.db,
-                    &entry,
-                    directories::companies_following(directory.0, area, Some(id)),
+                statements.push(super::directories::companies_follow(
+                    ctx,
+                    directory.0,
+                    area,
+                    Some(id),
                 )?);
                 statements.push(directories::set_area(ctx.db, directory.0, area)?);
                 statements.push(directories::align_companies(ctx.db, directory.0, area)?);

@@ -4,7 +4,7 @@
 use precinct_core::api::{ChangePassword, Notice};
 
 use super::{change, Ctx};
-use crate::auth::{self, Entropy, CLIENT_THROTTLE, USER_CODE_THROTTLE};
+use crate::auth::{self, Entropy};
 use crate::error::{ApiError, ApiResult};
 use crate::passwords;
 use crate::store::{self, int, statement, text};
@@ -66,24 +66,10 @@ pub async fn change_password(
     }
     // Guessing the current password through this form counts toward the same lock-out as
     // signing in, reserved before any hashing.
-    let user_key = format!("user:{}", me.user_code.to_lowercase());
-    let client_key = format!("client:{client}");
-    if let Some(until) = store::reserve_attempts(
-        ctx.db,
-        &[
-            (&user_key, USER_CODE_THROTTLE),
-            (&client_key, CLIENT_THROTTLE),
-        ],
-        ctx.now,
-    )
-    .await?
-    {
-        let minutes = auth::minutes_left(until, ctx.now);
-        return Err(ApiError::too_many(format!(
-            "Too many wrong passwords. Try again in {minutes} minute{}.",
-            if minutes == 1 { "" } else { "s" }
-        )));
-    }
+    let crate::session::PasswordAttempt {
+        user_key,
+        client_key,
+    } = crate::session::reserve_password_attempt(ctx.db, &me.user_code, client, ctx.now).await?;
     let stored = store::find_sign_in_candidate(ctx.db, &me.user_code.to_lowercase())
         .await?
         .and_then(|candidate| candidate.password_hash);

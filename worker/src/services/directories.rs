@@ -34,6 +34,27 @@ pub async fn checked_area(ctx: &Ctx<'_>, area: Option<i64>) -> ApiResult<Option<
     }
 }
 
+/// One history entry for each company of `directory` that takes `area` with it (R08, R30),
+/// written before the change so each entry is in the area the company had; `except` is a company
+/// that writes its own entry.
+pub fn companies_follow(
+    ctx: &Ctx<'_>,
+    directory: i64,
+    area: Option<i64>,
+    except: Option<i64>,
+) -> ApiResult<worker::D1PreparedStatement> {
+    let entry = store::CascadeEntry {
+        entity_kind: "company",
+        action: "area_followed_directory",
+        ..ctx.cascade("company", "area_followed_directory")
+    };
+    store::insert_history_per_row(
+        ctx.db,
+        &entry,
+        directories::companies_following(directory, area, except),
+    )
+}
+
 pub async fn create(ctx: &Ctx<'_>, input: DirectoryInput) -> ApiResult<Directory> {
     policy::create_directory(ctx.actor())?;
     if input.version.is_some() {
@@ -123,16 +144,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: DirectoryInput) -> ApiResult<
     if input.multidimensional {
         // R08: the directory carries the area; its companies follow in the same batch, each
         // with its own entry in the area it had (R30).
-        let entry = store::CascadeEntry {
-            entity_kind: "company",
-            action: "area_followed_directory",
-            ..ctx.cascade("company", "area_followed_directory")
-        };
-        statements.push(store::insert_history_per_row(
-            ctx.db,
-            &entry,
-            directories::companies_following(id, area, None),
-        )?);
+        statements.push(companies_follow(ctx, id, area, None)?);
         statements.push(directories::align_companies(ctx.db, id, area)?);
         statements.push(store::guard_directory_area(ctx.db, id)?);
     }

@@ -279,7 +279,7 @@ pub fn consume_token(
             "UPDATE password_tokens SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
             &[text(token_hash), int(now)],
         )?,
-        statement(db, "INSERT INTO batch_guard (not_found) SELECT 1 WHERE changes() = 0", &[])?,
+        super::guard_previous_found(db)?,
         statement(
             db,
             "UPDATE password_tokens SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL",

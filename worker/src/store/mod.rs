@@ -172,6 +172,16 @@ pub fn guard_previous_changed(db: &D1Database) -> ApiResult<D1PreparedStatement>
     )
 }
 
+/// Guard: aborts the batch with 404 when the statement before it changed no row (what it was to
+/// change does not exist, or not any more).
+pub fn guard_previous_found(db: &D1Database) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "INSERT INTO batch_guard (not_found) SELECT 1 WHERE changes() = 0",
+        &[],
+    )
+}
+
 /// Guard: aborts the batch if the account would be left without an active regular
 /// administrator (R16), whatever concurrent batch ran first.
 pub fn guard_active_administrator(
@@ -517,11 +527,7 @@ pub fn end_own_session(
             "DELETE FROM sessions WHERE user_id = ?1 AND substr(token_hash, 1, 16) = ?2",
             &[int(user), text(id)],
         )?,
-        statement(
-            db,
-            "INSERT INTO batch_guard (not_found) SELECT 1 WHERE changes() = 0",
-            &[],
-        )?,
+        guard_previous_found(db)?,
     ])
 }
 
