@@ -260,6 +260,8 @@ strings! {
     CurrentPassword => "Current password", "Mot de passe actuel";
     ChangePasswordTitle => "Change my password", "Changer mon mot de passe";
     Continue => "Continue", "Continuer";
+    AnyUserInCharge => "Any", "Tous";
+    UserInChargeOutsideAreaFilter => "Outside the company's area", "Hors de la zone de la société";
     AnotherArea => "(another area)", "(une autre zone)";
     LinkSentBy => "Link sent by", "Lien envoyé par";
     PersonOutsideArea => "a user outside your area", "un utilisateur hors de votre zone";

@@ -130,6 +130,16 @@ test("r19 r32 desktop: a user in charge typed by name is resolved and stored; a 
   const stored = await api(`/api/companies/${n01.id}`);
   assert.equal(stored.user_in_charge?.id, fx.users.nora.id);
   await shot(page, "desktop-r19-user-in-charge-by-name");
+  // The regular administrators' review: once Nora moves south, N01 is listed by the filter.
+  const nora = await api(`/api/users/${fx.users.nora.id}`);
+  const moved = await fx.admin.put(`/api/users/${nora.id}`, { user_code: nora.user_code, name: nora.name, group_id: usersSouth.id, confirm_move_across_areas: true, version: nora.version });
+  assert.equal(moved.status, 200, moved.text);
+  await page.goto(`${worker.url}/console/companies`);
+  await page.locator("table[data-test=companies]").waitFor();
+  await page.locator("#filter-in-charge").selectOption("outside_area");
+  await page.waitForFunction(() => [...document.querySelectorAll("table[data-test=companies] tbody tr")].length === 1);
+  assert.match(await page.locator("table[data-test=companies] tbody").innerText(), /N01/);
+  await shot(page, "desktop-r19-review-outside-area");
   await context.close();
 });
 

@@ -156,6 +156,7 @@ pub fn directories_page() -> impl IntoView {
 
 /// **Modify Company Settings**: the companies the actor may see, by area and directory.
 pub fn companies_page() -> impl IntoView {
+    let i = use_i18n();
     let mut filters = Vec::new();
     if admin() {
         filters.push(filter(
@@ -164,6 +165,14 @@ pub fn companies_page() -> impl IntoView {
             K::Area,
             K::AnyArea,
             area_choices(),
+        ));
+        // R19's review: the companies a later change left with a user in charge of another area.
+        filters.push(filter(
+            "filter-in-charge",
+            "user_in_charge",
+            K::UserInCharge,
+            K::AnyUserInCharge,
+            fixed_choices(&[("outside_area", K::UserInChargeOutsideAreaFilter)], i),
         ));
     }
     filters.push(filter(
