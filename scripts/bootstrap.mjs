@@ -112,9 +112,9 @@ const sql = [
   ]),
   // R36: the printed password is one-time (the demo account's is published, for `make dev`).
   `INSERT INTO users (account_id, user_code, user_code_norm, name, name_norm, group_id, area_id, access_level, active, password_hash, password_must_change, created_at) ` +
-    `VALUES (${accountId}, ${quote(email)}, ${quote(emailNorm)}, ${quote(name)}, ${quote(name.toLowerCase())}, ${groupId}, NULL, 'administrator', 1, ${quote(hash)}, ${args.demo ? 0 : 1}, ${now});`,
-  history("user", userId, "created", email, `User ${email} created by the operator`, [
-    { field: "user_code", before: null, after: email },
+    `VALUES (${accountId}, ${quote(emailNorm)}, ${quote(emailNorm)}, ${quote(name)}, ${quote(name.toLowerCase())}, ${groupId}, NULL, 'administrator', 1, ${quote(hash)}, ${args.demo ? 0 : 1}, ${now});`,
+  history("user", userId, "created", emailNorm, `User ${emailNorm} created by the operator`, [
+    { field: "user_code", before: null, after: emailNorm },
     { field: "name", before: null, after: name },
     { field: "group", before: null, after: "ADMINISTRATORS" },
     { field: "password", before: null, after: "(set)" },

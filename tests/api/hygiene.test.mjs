@@ -142,3 +142,16 @@ test("every API route and every static file carries the security headers", async
   const page = await (await fetch(worker.url + "/")).text();
   assert.doesNotMatch(page, /<script(?![^>]*\bsrc=)[^>]*>/);
 });
+
+test("r03 r24 a user code is stored lower-cased, whatever case it was typed in; the same address in another case is taken", async () => {
+  // (The headers test above signed the shared client out: every route, sign-out included.)
+  admin = new Client(worker.url);
+  assert.equal((await admin.signIn()).status, 200);
+  const groups = (await admin.get("/api/groups")).json.items;
+  const created = await admin.post("/api/users", { user_code: "  Mixed.Case@Demo.Precinct.TEST ", name: "Mia Mixed", group_id: groups[0].id });
+  assert.equal(created.status, 201, created.text);
+  assert.equal(created.json.user_code, "mixed.case@demo.precinct.test");
+  assert.equal(created.json.mail_user, "mixed.case@demo.precinct.test");
+  assert.equal(read(`SELECT user_code FROM users WHERE id = ${created.json.id}`)[0].user_code, "mixed.case@demo.precinct.test");
+  await unchanged(() => admin.post("/api/users", { user_code: "MIXED.case@demo.precinct.test", name: "Twin", group_id: groups[0].id }), 409, "already_used", "user_code");
+});

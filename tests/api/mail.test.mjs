@@ -203,11 +203,12 @@ test("r24 r25 the mail user follows the user code, also in history", async () =>
   const changed = await call(admin, "PUT", `/api/users/${user.id}`, { user_code: "Mail.Renamed@demo.precinct.test", name: user.name, version: user.version });
   assert.equal(changed.status, 200, changed.text);
   const config = (await call(admin, "GET", `/api/users/${user.id}/mail`)).json;
-  assert.equal(config.mail_user, "Mail.Renamed@demo.precinct.test");
+  // User codes are stored lower-cased (one spelling everywhere).
+  assert.equal(config.mail_user, "mail.renamed@demo.precinct.test");
   assert.equal(config.mail_password_set, false);
   const entries = (await call(admin, "GET", `/api/history?entity_kind=user&entity_id=${user.id}`)).json.items;
   const update = entries.find((e) => e.action === "updated");
-  assert.deepEqual(update.changes.find((c) => c.field === "mail_user"), { field: "mail_user", before: "mail.follow@demo.precinct.test", after: "Mail.Renamed@demo.precinct.test" });
+  assert.deepEqual(update.changes.find((c) => c.field === "mail_user"), { field: "mail_user", before: "mail.follow@demo.precinct.test", after: "mail.renamed@demo.precinct.test" });
   const bad = await call(admin, "PUT", `/api/users/${user.id}`, { user_code: "not-an-email", name: user.name, version: changed.json.version });
   assert.equal(bad.status, 422);
   assert.equal(bad.json.field, "user_code");

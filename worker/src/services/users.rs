@@ -100,11 +100,13 @@ pub async fn get(ctx: &Ctx<'_>, id: i64) -> ApiResult<User> {
     visible(ctx, id).await?.api()
 }
 
+/// A user code as stored: the bare address, lower-cased (R03 compares codes case-insensitively;
+/// storing one spelling means every screen, mail and history entry shows the same one).
 fn valid_user_code(value: &str) -> ApiResult<String> {
     if let Some(why) = user_code_problem(value) {
         return Err(ApiError::invalid("user_code", "invalid_email", why));
     }
-    Ok(value.trim().to_string())
+    Ok(precinct_core::validate::normalize_user_code(value))
 }
 
 fn valid_name(value: &str) -> ApiResult<String> {
