@@ -19,3 +19,8 @@ for file in "$out"/*; do
 done
 row "worker bundle (wasm + js)" "$w_raw" "$w_gz"
 rm -rf "$out"
+# The common-password filter inside the worker (built by worker/build.rs; incompressible).
+filter=$(ls -t target/wasm32-unknown-unknown/release/build/precinct-worker-*/out/common_passwords.fingerprints 2>/dev/null | head -1)
+if [ -n "$filter" ]; then
+  row "  of which the password filter" "$(stat -c %s "$filter")" "$(gzip -9c "$filter" | wc -c)"
+fi

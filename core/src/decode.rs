@@ -11,7 +11,7 @@ use crate::api::{
     Application, Applications, Area, Company, CompanyAccess, CompanyAccessRow, CompanyRef,
     Directory, Employee, FieldChange, Group, HistoryEntry, InvitationOutcome, Language,
     MailProvider, MailSent, MailSettings, Me, Moved, Notice, OptionEntry, OutboxMessage, Page,
-    Project, Report, SessionInfo, User, UserMailConfig, UserRef,
+    Project, Report, User, UserMailConfig, UserRef,
 };
 use crate::ids::{AccountId, AreaId, CompanyId, DirectoryId, GroupId, ReportId, UserId};
 use crate::policy::{AccessLevel, OptionCode};
@@ -186,7 +186,6 @@ decode_structs! {
         language, mail_user, version, invitation,
     }
     InvitationOutcome { sent, code, message }
-    SessionInfo { id, created_at, last_seen_at, browser, current }
     Moved { user, warning }
     CompanyAccessRow { id, code, name, area_code, ticked }
     CompanyAccess { locked, companies, version }

@@ -332,20 +332,13 @@ async fn api(
     if !services::credentials::allowed_before_password_change(&method, &segments) {
         services::credentials::require_own_password(&ctx)?;
     }
-    if let (Method::Post, ["password", "change"]) = (&method, segments.as_slice()) {
-        let body: ChangePassword = read_body(&mut req).await?;
-        return http::json(
-            200,
-            &services::credentials::change_password(&ctx, &client, body, &mut SystemEntropy)
-                .await?,
-        );
-    }
-    signed_in(&mut req, &ctx, &mail, &method, &segments, &query).await
+    signed_in(&mut req, (&ctx, &client), &mail, &method, &segments, &query).await
 }
 
 async fn signed_in(
     req: &mut Request,
-    ctx: &Ctx<'_>,
+    // The client's address is for the password-change lock-out, counted like sign-in's.
+    (ctx, client): (&Ctx<'_>, &str),
     mail_env: &MailEnv,
     method: &Method,
     segments: &[&str],
@@ -355,6 +348,13 @@ async fn signed_in(
     let ok = |value: &dyn erased::Json| value.respond(200);
     match (method, segments) {
         (Method::Get, ["session"]) => ok(&session_choices::me(ctx).await?),
+        (Method::Post, ["password", "change"]) => {
+            let body: ChangePassword = read_body(req).await?;
+            ok(
+                &services::credentials::change_password(ctx, client, body, &mut SystemEntropy)
+                    .await?,
+            )
+        }
         (Method::Get, ["applications"]) => ok(&Applications {
             applications: vec![Application {
                 code: "security".to_string(),

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use precinct_core::api::{Company, CompanyInput, UserRef};
+use precinct_core::api::{Company, CompanyInput};
 use precinct_core::ids::{AreaId, DirectoryId};
 
 use super::history::UserPicker;
@@ -70,7 +70,6 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
             .map(|u| u.user_code.clone())
             .unwrap_or_default(),
     );
-    let in_charge_user = RwSignal::new(in_charge as Option<UserRef>);
     let in_charge_hidden = company.as_ref().is_some_and(|c| c.user_in_charge_hidden);
     let in_charge_outside = company
         .as_ref()
@@ -162,7 +161,7 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
                 }.into_any()
             }}
             <UserPicker id="user_in_charge" label=K::UserInCharge hint=K::UserInChargeHint
-                picker=Picker::UserInCharge value=in_charge_code picked=in_charge_user/>
+                picker=Picker::UserInCharge value=in_charge_code/>
             {(in_charge_hidden || in_charge_outside).then(|| view! {
                 <p class="warning" data-test="user-in-charge-note">
                     {i.s(if in_charge_hidden { K::UserInChargeHidden } else { K::UserInChargeOutsideArea })}

@@ -2,7 +2,7 @@
 //! picked among the users of the actor's area (R18).
 
 use leptos::prelude::*;
-use precinct_core::api::{HistoryEntry, Language, UserRef};
+use precinct_core::api::{HistoryEntry, Language};
 use precinct_core::history_text::french_history;
 use precinct_core::policy::{AccessLevel, OptionCode};
 
@@ -10,8 +10,8 @@ use crate::api::{self, Picker};
 use crate::i18n::{use_i18n, I18n, Lang, K};
 use crate::ui::{day_start_ms, list_view, load, utc, ListState};
 
-/// A user chosen by typing: suggestions come from the picker endpoint (R18 or R19); `picked`
-/// follows the suggestion whose user code is typed exactly.
+/// A user chosen by typing: suggestions come from the picker endpoint (R18 or R19); what is
+/// typed is sent as typed, and the server resolves it.
 #[component]
 pub fn UserPicker(
     id: &'static str,
@@ -19,26 +19,11 @@ pub fn UserPicker(
     hint: K,
     picker: Picker,
     value: RwSignal<String>,
-    #[prop(optional)] picked: Option<RwSignal<Option<UserRef>>>,
     #[prop(optional)] on_change: Option<Callback<()>>,
 ) -> impl IntoView {
     let i = use_i18n();
     let suggestions = load(move || api::pick_users(picker, value.get()));
     let list_id = format!("{id}-list");
-    Effect::new(move |_| {
-        // (ASCII case only: Unicode case tables would add ~14 KB to the console for user codes
-        // that are email addresses.)
-        let typed = value.get().trim().to_string();
-        if let (Some(picked), Some(Ok(page))) = (picked, suggestions.get()) {
-            let found = page
-                .items
-                .into_iter()
-                .find(|user| user.user_code.eq_ignore_ascii_case(&typed));
-            if found.is_some() || typed.is_empty() {
-                picked.set(found);
-            }
-        }
-    });
     view! {
         <div class="field">
             <label for=id>{i.s(label)}</label>

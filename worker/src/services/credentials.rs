@@ -7,7 +7,7 @@ use super::{change, Ctx};
 use crate::auth::{self, Entropy};
 use crate::error::{ApiError, ApiResult};
 use crate::passwords;
-use crate::store::{self, int, statement, text};
+use crate::store;
 
 /// The routes a session whose password must change may still use (R36).
 pub fn allowed_before_password_change(method: &worker::Method, path: &[&str]) -> bool {
@@ -46,11 +46,11 @@ pub async fn change_password(
             "Enter your current password.",
         ));
     }
-    if input.current_password.len() > 256 || input.new_password.len() > 1024 {
+    if input.current_password.len() > precinct_core::validate::MAX_PASSWORD_LEN {
         return Err(ApiError::invalid(
-            "new_password",
+            "current_password",
             "too_long",
-            "The password has at most 128 characters.",
+            "A password has at most 256 characters.",
         ));
     }
     // The new password is checked first: no hashing, no attempt counted for a weak one.
@@ -85,12 +85,7 @@ pub async fn change_password(
     }
     let hash = auth::hash_password(&input.new_password, entropy)?;
     let statements = vec![
-        statement(
-            ctx.db,
-            "UPDATE users SET password_hash = ?2, password_must_change = 0, version = version + 1 \
-             WHERE id = ?1",
-            &[int(me.user_id), text(&hash)],
-        )?,
+        store::mail::set_password_hash(ctx.db, me.user_id, &hash)?,
         // The person's other sessions end (ASVS 7.4.3); this one stays.
         crate::store::users::end_sessions_except(ctx.db, me.user_id, &ctx.who.session.token_hash)?,
         store::clear_failures(ctx.db, &user_key)?,

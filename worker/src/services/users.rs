@@ -203,16 +203,11 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<User
         Some(group) if group.0 != before.group_id => Some(chosen_group(ctx, group.0).await?),
         _ => None,
     };
-    let notice = match &moving_to {
-        Some(to) => {
-            let others =
-                users::other_active_administrators(ctx.db, ctx.account(), Some(id)).await?;
-            let notice = policy::move_user(ctx.actor(), &target, &from, to, others)?;
-            confirmed(notice, input.confirm_move_across_areas)?;
-            Some(notice)
-        }
-        None => None,
-    };
+    if let Some(to) = &moving_to {
+        let others = users::other_active_administrators(ctx.db, ctx.account(), Some(id)).await?;
+        let notice = policy::move_user(ctx.actor(), &target, &from, to, others)?;
+        confirmed(notice, input.confirm_move_across_areas)?;
+    }
     let mut changes = Vec::new();
     diff_text(&mut changes, "user_code", &before.user_code, &user_code);
     // R25: the mail user is the user code, kept in step.
@@ -250,7 +245,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<User
             &changes,
         )?);
     }
-    if let (Some(to), Some(_)) = (&moving_to, notice) {
+    if let Some(to) = &moving_to {
         statements.push(users::set_group(ctx.db, id, input.version + 1, to)?);
         statements.push(store::guard_previous_changed(ctx.db)?);
         statements.push(store::guard_active_administrator(ctx.db, ctx.account())?);
