@@ -134,10 +134,9 @@ pub async fn sign_in(
     let signed_in = candidate.as_ref().filter(|c| verified && c.active == 1);
 
     let Some(user) = signed_in else {
-        // The failure was counted when the attempt was reserved.
-        let mut statements = Vec::new();
+        // The failure was counted when the attempt was reserved; a known user's history says so.
         if let Some(known) = &candidate {
-            statements.push(store::insert_history(
+            store::insert_history(
                 db,
                 &HistoryEntry {
                     account_id: known.account_id,
@@ -152,10 +151,9 @@ pub async fn sign_in(
                     summary: "Sign-in failed: wrong password, or the user is disabled",
                     changes: &[],
                 },
-            )?);
-        }
-        if !statements.is_empty() {
-            store::batch(db, statements).await?;
+            )?
+            .run()
+            .await?;
         }
         return Err(ApiError::Problem(precinct_core::problem::Problem {
             status: 401,

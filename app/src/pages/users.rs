@@ -104,12 +104,9 @@ fn UserRecord(id: i64) -> impl IntoView {
                 {move || match tab.get().as_str() {
                     "access" => view! { <UserAccess id/> }.into_any(),
                     "history" => view! { <HistoryView fixed=("user", id)/> }.into_any(),
-                    _ => match created_notice.get_value() {
-                        Some(created_notice) => view! {
-                            <UserDescription user=Some(user.clone()) reload created_notice/>
-                        }.into_any(),
-                        None => view! { <UserDescription user=Some(user.clone()) reload/> }.into_any(),
-                    },
+                    _ => view! {
+                        <UserDescription user=Some(user.clone()) reload created_notice=created_notice.get_value()/>
+                    }.into_any(),
                 }}
             }.into_any(),
             Some(Err(failure)) => failure_view(i, failure, Some(reload)),
@@ -124,7 +121,7 @@ fn UserDescription(
     user: Option<User>,
     #[prop(optional)] reload: Option<Callback<()>>,
     /// What became of the invitation, right after this user was created here.
-    #[prop(optional)]
+    #[prop(default = None)]
     created_notice: Option<InvitationOutcome>,
 ) -> impl IntoView {
     let i = use_i18n();
@@ -158,7 +155,7 @@ fn UserDescription(
 
     // R17 before the change (R32): the server answers a move across areas with a question;
     // the person confirms, and the same Save is sent again with the confirmation.
-    let confirm_cross_area = RwSignal::new(None::<String>);
+    let confirm_cross_area = RwSignal::new(false);
     // Read while the component is built: the Save's answer arrives outside any reactive owner.
     let created_flash = use_context::<Created>();
     let save = move |confirmed: bool| {
@@ -168,7 +165,7 @@ fn UserDescription(
             Some(language.get_untracked()),
         );
         let version_now = version.get_untracked();
-        confirm_cross_area.set(None);
+        confirm_cross_area.set(false);
         let navigate = navigate.clone();
         match id {
             None => busy.run(
@@ -193,7 +190,7 @@ fn UserDescription(
                     id,
                     UserUpdate {
                         user_code,
-                        name: name.clone(),
+                        name,
                         language,
                         group_id,
                         confirm_move_across_areas: confirmed,
@@ -213,7 +210,7 @@ fn UserDescription(
     Effect::new(move |_| {
         if let Some(failure) = busy.failure.get() {
             if failure.code() == "confirm_move_across_areas" {
-                confirm_cross_area.set(failure.server_message().map(str::to_string));
+                confirm_cross_area.set(true);
                 busy.failure.set(None);
             }
         }
@@ -296,7 +293,7 @@ fn UserDescription(
             })}
             {
                 let save = save.clone();
-                move || confirm_cross_area.get().map(|_| {
+                move || confirm_cross_area.get().then(|| {
                     let save = save.clone();
                     view! {
                         <div class="warning-box" role="alertdialog" aria-labelledby="confirm-move-text" data-test="confirm-move">
@@ -305,7 +302,7 @@ fn UserDescription(
                                 <button type="button" class="primary" data-test="confirm-move-yes"
                                     on:click=move |_| save(true)>{i.s(K::MoveAnyway)}</button>
                                 <button type="button" data-test="confirm-move-no"
-                                    on:click=move |_| confirm_cross_area.set(None)>{i.s(K::Cancel)}</button>
+                                    on:click=move |_| confirm_cross_area.set(false)>{i.s(K::Cancel)}</button>
                             </div>
                         </div>
                     }
