@@ -1,6 +1,7 @@
 // Starts the real worker (workerd + local D1 via `wrangler dev`) on a free port with its own fresh
 // state folder, migrated and seeded with the demo account; stops it (whole process group) after.
 import { spawn, execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -137,7 +138,7 @@ export class Client {
     }
     if (body !== undefined) headers["content-type"] = "application/json";
     if (this.cookie) headers.cookie = this.cookie;
-    if (this.now !== null) headers["x-precinct-test-now"] = String(this.now);
+    if (this.now !== null && !("x-precinct-test-now" in headers)) headers["x-precinct-test-now"] = String(this.now);
     const init = {
       method,
       headers,
@@ -186,7 +187,102 @@ export class Client {
   delete(path, headers) {
     return this.request("DELETE", path, undefined, headers);
   }
-  signIn(user_code = DEMO.user_code, password = DEMO.password) {
+  /** Signs in with the password only: the answer may say a second step is owed (R35). */
+  signInPassword(user_code = DEMO.user_code, password = DEMO.password) {
     return this.post("/api/session", { user_code, password });
   }
+
+  /**
+   * Signs in like the person would: the password, then the second factor (R35) — the code of the
+   * authenticator this test process set up for them, or setting one up when an administrator has
+   * none yet. Answers the last response (the session, `Me`, on success).
+   */
+  async signIn(user_code = DEMO.user_code, password = DEMO.password) {
+    const response = await this.signInPassword(user_code, password);
+    if (response.status !== 200) return response;
+    return this.completeSecondStep(response, user_code);
+  }
+
+  /** Finishes a sign-in whose password step is done (after a password change, say). */
+  async finishSignIn(user_code) {
+    return this.completeSecondStep(await this.get("/api/session"), user_code);
+  }
+
+  async completeSecondStep(response, user_code) {
+    const step = response.json?.mfa_step;
+    if (step === "verify" && authenticator(this.url, user_code)) {
+      const { code, headers } = nextCode(this, user_code, { recoveryAllowed: true });
+      return this.post("/api/session/mfa", { code }, headers);
+    }
+    if (step === "enrol" && !response.json.password_change_required) {
+      const enrolment = await this.post("/api/mfa/enrolment");
+      if (enrolment.status !== 200) return enrolment;
+      const device = { secret: enrolment.json.secret, lastStep: 0, recoveryCodes: [] };
+      AUTHENTICATORS.set(`${this.url} ${user_code.toLowerCase()}`, device);
+      const { code, headers } = nextCode(this, user_code, { recoveryAllowed: false });
+      const confirmed = await this.post("/api/mfa/confirmation", { code }, headers);
+      if (confirmed.status !== 200) return confirmed;
+      device.recoveryCodes = [...confirmed.json.recovery_codes];
+      return this.get("/api/session");
+    }
+    return response;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The authenticator app of each person this test process set up a second factor for (R35).
+
+const AUTHENTICATORS = new Map();
+
+/** The authenticator of `user_code` on the worker at `url` ({ secret, lastStep, recoveryCodes }). */
+export function authenticator(url, user_code) {
+  return AUTHENTICATORS.get(`${url} ${user_code.toLowerCase()}`);
+}
+
+export function forgetAuthenticator(url, user_code) {
+  AUTHENTICATORS.delete(`${url} ${user_code.toLowerCase()}`);
+}
+
+function base32Decode(text) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const char of text.replace(/=+$/, "").toUpperCase()) bits += alphabet.indexOf(char).toString(2).padStart(5, "0");
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238: HMAC-SHA-1 of the 30-second step, six digits (written here, independently of the worker). */
+export function totp(secret, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac("sha1", base32Decode(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(value).padStart(6, "0");
+}
+
+/**
+ * The next code to type, as the person would: a code is usable once and the worker accepts one
+ * step of drift either way, so signing the same person in again within 30 seconds takes the next
+ * step (the test clock moved to it, at most a few steps ahead). A client whose clock runs behind
+ * codes already used (a test clock set before an earlier sign-in) types a recovery code instead.
+ */
+function nextCode(client, user_code, { recoveryAllowed }) {
+  const device = authenticator(client.url, user_code);
+  const now = client.now ?? Date.now();
+  const base = Math.floor(now / 30_000);
+  const step = Math.max(base - 1, device.lastStep + 1);
+  if (step <= base + 1) {
+    device.lastStep = step;
+    return { code: totp(device.secret, step), headers: {} };
+  }
+  if (client.now === null && step <= base + 10) {
+    device.lastStep = step;
+    return { code: totp(device.secret, step), headers: { "x-precinct-test-now": String(step * 30_000 + 1) } };
+  }
+  if (recoveryAllowed && device.recoveryCodes.length > 0) {
+    return { code: device.recoveryCodes.shift(), headers: {} };
+  }
+  throw new Error(`no usable second-factor code left for ${user_code} at ${new Date(now).toISOString()}`);
 }

@@ -6,8 +6,9 @@ use precinct_core::api::{
     ActAs, Applications, Area, AreaInput, ChangePassword, ChooseCompany, Company, CompanyAccess,
     CompanyInput, CompanyRef, Directory, DirectoryInput, Employee, ForgotPassword, Group,
     GroupInput, HistoryEntry, MailPasswordInput, MailSent, MailSettings, MailSettingsInput, Me,
-    Notice, OptionEntry, OutboxMessage, Page, Project, Report, SetCompanyAccess, SetPassword,
-    SignIn, User, UserInput, UserMailConfig, UserRef, UserUpdate, VersionOnly,
+    MfaCode, MfaEnrolment, Notice, OptionEntry, OutboxMessage, Page, Project, RecoveryCodes,
+    Report, SetCompanyAccess, SetPassword, SignIn, User, UserInput, UserMailConfig, UserRef,
+    UserUpdate, VersionOnly,
 };
 use precinct_core::decode::{Decode, Json};
 use precinct_core::encode::{to_json, Encode};
@@ -342,6 +343,23 @@ pub fn sign_in(body: SignIn) -> Call<Me> {
 
 pub fn me() -> Call<Me> {
     get("/api/session")
+}
+
+/// R35: the second factor a session owes (a code of the authenticator, or a recovery code).
+pub fn enter_mfa(body: MfaCode) -> Call<Me> {
+    post("/api/session/mfa", &body)
+}
+
+pub fn start_mfa_enrolment() -> Call<MfaEnrolment> {
+    post("/api/mfa/enrolment", &())
+}
+
+pub fn confirm_mfa(body: MfaCode) -> Call<RecoveryCodes> {
+    post("/api/mfa/confirmation", &body)
+}
+
+pub fn reset_mfa(user: i64) -> Call<()> {
+    delete(&format!("/api/users/{user}/mfa"))
 }
 
 pub fn sign_out() -> Call<()> {

@@ -260,6 +260,16 @@ strings! {
     CurrentPassword => "Current password", "Mot de passe actuel";
     ChangePasswordTitle => "Change my password", "Changer mon mot de passe";
     Continue => "Continue", "Continuer";
+    Confirm => "Confirm", "Confirmer";
+    ResetMfa => "Reset two-step sign-in", "Réinitialiser la connexion en deux étapes";
+    ConfirmResetMfa => "Reset this user's two-step sign-in? Their sessions end and they set it up again at their next sign-in.", "Réinitialiser la connexion en deux étapes de cet utilisateur ? Ses sessions prennent fin et il la configure de nouveau à sa prochaine connexion.";
+    MfaTitle => "Two-step sign-in", "Connexion en deux étapes";
+    MfaCode => "Code", "Code";
+    MfaCodeText => "Enter the 6-digit code of your authenticator app, or a recovery code.", "Saisissez le code à 6 chiffres de votre application d'authentification, ou un code de secours.";
+    MfaScanText => "Scan this code with an authenticator app, then enter the 6 digits it shows.", "Scannez ce code avec une application d'authentification, puis saisissez les 6 chiffres affichés.";
+    MfaQrLabel => "QR code of your sign-in secret", "Code QR de votre secret de connexion";
+    MfaSecretText => "No camera? Type this key:", "Pas de caméra ? Saisissez cette clé :";
+    RecoveryCodesText => "Done. Keep these recovery codes somewhere safe: each works once if you lose your phone. They are shown only now.", "C'est fait. Gardez ces codes de secours en lieu sûr : chacun sert une fois si vous perdez votre téléphone. Ils ne sont affichés qu'ici.";
     AnyUserInCharge => "Any", "Tous";
     UserInChargeOutsideAreaFilter => "Outside the company's area", "Hors de la zone de la société";
     AnotherArea => "(another area)", "(une autre zone)";

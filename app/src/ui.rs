@@ -375,8 +375,13 @@ pub fn parse_id(text: &str) -> Option<i64> {
 
 /// Asks before an irreversible action.
 pub fn confirm(i: I18n) -> bool {
+    confirm_that(i, K::ConfirmDelete)
+}
+
+/// Asks `question` before an irreversible action.
+pub fn confirm_that(i: I18n, question: K) -> bool {
     web_sys::window()
-        .and_then(|window| window.confirm_with_message(i.t(K::ConfirmDelete)).ok())
+        .and_then(|window| window.confirm_with_message(i.t(question)).ok())
         .unwrap_or(false)
 }
 

@@ -63,6 +63,60 @@ pub struct Me {
     /// choose their own before anything else.
     #[serde(default)]
     pub password_change_required: bool,
+    /// R35: what the session still owes before it is fully signed in: the code of the person's
+    /// authenticator (`verify`) or, for an administrator without one, setting it up (`enrol`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_step: Option<MfaStep>,
+    /// Whether the person has set up a second sign-in factor.
+    #[serde(default)]
+    pub mfa_enrolled: bool,
+}
+
+/// The second sign-in step a session still owes (R35).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MfaStep {
+    Verify,
+    Enrol,
+}
+
+impl MfaStep {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MfaStep::Verify => "verify",
+            MfaStep::Enrol => "enrol",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "verify" => Some(MfaStep::Verify),
+            "enrol" => Some(MfaStep::Enrol),
+            _ => None,
+        }
+    }
+}
+
+/// A code of the second factor: six digits from the authenticator, or a recovery code (R35).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MfaCode {
+    pub code: String,
+}
+
+/// A second factor being set up: the secret as a QR code (SVG, drawn by the worker), as an
+/// `otpauth://` address and as text to type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MfaEnrolment {
+    pub secret: String,
+    pub uri: String,
+    pub qr_svg: String,
+}
+
+/// The ten single-use recovery codes, shown once when the second factor is confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCodes {
+    pub recovery_codes: Vec<String>,
 }
 
 /// One entry of **My Applications** (R03).
@@ -280,6 +334,9 @@ pub struct User {
     /// The mail user of the user-specific email configuration: always the user code (R25).
     pub mail_user: String,
     pub version: i64,
+    /// R35: whether the user has set up a second sign-in factor (an administrator may reset it).
+    #[serde(default)]
+    pub mfa_enrolled: bool,
     /// Only in the answer to creating a user: whether the invitation went out, and if not why
     /// and where to fix it (R29, R32: nothing fails without a word).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,8 +10,8 @@
 use crate::api::{
     Application, Applications, Area, Company, CompanyAccess, CompanyAccessRow, CompanyRef,
     Directory, Employee, FieldChange, Group, HistoryEntry, InvitationOutcome, Language,
-    MailProvider, MailSent, MailSettings, Me, Moved, Notice, OptionEntry, OutboxMessage, Page,
-    Project, Report, User, UserMailConfig, UserRef,
+    MailProvider, MailSent, MailSettings, Me, MfaEnrolment, MfaStep, Moved, Notice, OptionEntry,
+    OutboxMessage, Page, Project, RecoveryCodes, Report, User, UserMailConfig, UserRef,
 };
 use crate::ids::{AccountId, AreaId, CompanyId, DirectoryId, GroupId, ReportId, UserId};
 use crate::policy::{AccessLevel, OptionCode};
@@ -149,7 +149,7 @@ macro_rules! decode_names {
     )*};
 }
 
-decode_names!(AccessLevel, OptionCode, Language, MailProvider);
+decode_names!(AccessLevel, OptionCode, Language, MailProvider, MfaStep);
 
 /// A struct read member by member; the struct literal makes the compiler check every field
 /// is listed.
@@ -168,7 +168,7 @@ decode_structs! {
     CompanyRef { id, code, name }
     Me {
         user_id, account_id, account_name, user_code, name, access_level, area_id, area_code,
-        options, real_user_code, company, password_change_required,
+        options, real_user_code, company, password_change_required, mfa_step, mfa_enrolled,
     }
     Application { code, name, description, path }
     Applications { applications }
@@ -183,7 +183,7 @@ decode_structs! {
     OptionEntry { code, grantable }
     User {
         id, user_code, name, group_id, group_code, access_level, area_id, area_code, active,
-        language, mail_user, version, invitation,
+        language, mail_user, version, mfa_enrolled, invitation,
     }
     InvitationOutcome { sent, code, message }
     Moved { user, warning }
@@ -204,6 +204,8 @@ decode_structs! {
     MailSent { to, provider, message }
     OutboxMessage { id, at, kind, from_address, to_address, subject, text_body }
     Notice { message }
+    MfaEnrolment { secret, uri, qr_svg }
+    RecoveryCodes { recovery_codes }
 }
 
 impl<T: Decode> Decode for Page<T> {
@@ -291,6 +293,7 @@ mod tests {
             language: Language::Fr,
             mail_user: "a@b.test".into(),
             version: 4,
+            mfa_enrolled: area.is_some(),
             invitation: area.map(|_| InvitationOutcome {
                 sent: false,
                 code: Some("mail_settings_missing".into()),
@@ -346,6 +349,8 @@ mod tests {
                 options: OptionCode::ALL.to_vec(),
                 real_user_code: acting.map(str::to_string),
                 password_change_required: company.is_none(),
+                mfa_step: acting.map_or(Some(MfaStep::Enrol), |_| Some(MfaStep::Verify)),
+                mfa_enrolled: acting.is_some(),
                 company,
             });
         }
@@ -505,6 +510,14 @@ mod tests {
         ));
         round_trip(Notice {
             message: "Done.".into(),
+        });
+        round_trip(MfaEnrolment {
+            secret: "JBSWY3DPEHPK3PXP".into(),
+            uri: "otpauth://totp/Precinct:a%40b.test?secret=JBSWY3DPEHPK3PXP".into(),
+            qr_svg: "<svg></svg>".into(),
+        });
+        round_trip(RecoveryCodes {
+            recovery_codes: vec!["abcdef-ghijkl".into(), "mnopqr-stuvwx".into()],
         });
     }
 

@@ -4,7 +4,7 @@
 
 use crate::api::{
     ActAs, AreaInput, ChangePassword, ChooseCompany, CompanyInput, DirectoryInput, ForgotPassword,
-    GroupInput, Language, MailPasswordInput, MailProvider, MailSettingsInput, MoveUser,
+    GroupInput, Language, MailPasswordInput, MailProvider, MailSettingsInput, MfaCode, MoveUser,
     SetCompanyAccess, SetPassword, SignIn, UserInput, UserUpdate, VersionOnly,
 };
 use crate::ids::{AreaId, CompanyId, DirectoryId, GroupId, UserId};
@@ -160,6 +160,7 @@ encode_structs! {
     ForgotPassword { user_code }
     ChangePassword { current_password, new_password }
     SetPassword { token, password }
+    MfaCode { code }
 }
 
 #[cfg(test)]
@@ -269,6 +270,9 @@ mod tests {
         round_trip(SetPassword {
             token: "t0k3n".into(),
             password: STRANGE.into(),
+        });
+        round_trip(MfaCode {
+            code: "123 456".into(),
         });
         round_trip(ChangePassword {
             current_password: "old one".into(),

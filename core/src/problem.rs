@@ -95,6 +95,12 @@ pub fn french_reason(code: &str) -> Option<&'static str> {
         "password_change_required" => "Choisissez d'abord votre propre mot de passe.",
         "wrong_password" => "Ce n'est pas votre mot de passe actuel.",
         "same_password" => "Le nouveau mot de passe doit être différent de l'actuel.",
+        "cannot_reset_own_mfa" => "Un autre administrateur doit réinitialiser votre second facteur.",
+        "mfa_required" => "Saisissez d'abord le code de votre application d'authentification.",
+        "mfa_enrolment_required" => "Configurez d'abord la connexion en deux étapes.",
+        "wrong_code" => "Ce code n'est pas valable.",
+        "mfa_already_enrolled" => "La connexion en deux étapes est déjà configurée.",
+        "mfa_not_started" => "Recommencez la configuration de la connexion en deux étapes.",
         "internal_error" => "Une erreur inattendue est survenue. Réessayez ; si elle persiste, prévenez le support.",
         _ => return None,
     })

@@ -1777,3 +1777,65 @@ fn every_refusal_of_a_shape_no_one_may_save_names_its_field() {
     }
     assert_eq!(DenyCode::NotVisible.field(), None);
 }
+
+// ---------------------------------------------------------------------------------------------
+// R35 A second sign-in factor for administrators.
+
+#[test]
+fn r35_administrators_and_local_administrators_must_enrol_users_may() {
+    use precinct_core::api::MfaStep;
+    for level in [AccessLevel::Administrator, AccessLevel::LocalAdministrator] {
+        assert_eq!(mfa_step(level, false, false), Some(MfaStep::Enrol));
+        // A session opened before the factor existed still enrols: entering nothing proves nothing.
+        assert_eq!(mfa_step(level, false, true), Some(MfaStep::Enrol));
+    }
+    assert_eq!(mfa_step(AccessLevel::User, false, false), None);
+}
+
+#[test]
+fn r35_anyone_enrolled_enters_the_code_once_per_session() {
+    use precinct_core::api::MfaStep;
+    for level in [
+        AccessLevel::Administrator,
+        AccessLevel::LocalAdministrator,
+        AccessLevel::User,
+    ] {
+        assert_eq!(mfa_step(level, true, false), Some(MfaStep::Verify));
+        assert_eq!(mfa_step(level, true, true), None);
+    }
+}
+
+#[test]
+fn r35_a_local_admin_resets_the_second_factor_of_users_of_own_area_only() {
+    let acc = Account::sample();
+    let la = acc.actor(LA_A);
+    assert_eq!(
+        reset_mfa(&la, acc.user(USER_A), acc.group_of(USER_A)),
+        Ok(())
+    );
+    assert_eq!(reset_mfa(&la, acc.user(LA_A2), acc.group_of(LA_A2)), Ok(()));
+    for target in [USER_B, LA_B, USER_NONE, ADMIN] {
+        let outcome = reset_mfa(&la, acc.user(target), acc.group_of(target));
+        assert_eq!(code(outcome), DenyCode::NotVisible, "{target}");
+    }
+}
+
+#[test]
+fn r35_nobody_resets_their_own_second_factor_and_users_reset_none() {
+    let acc = Account::sample();
+    let admin = acc.actor(ADMIN);
+    assert_eq!(
+        reset_mfa(&admin, acc.user(ADMIN2), acc.group_of(ADMIN2)),
+        Ok(())
+    );
+    assert_eq!(
+        code(reset_mfa(&admin, acc.user(ADMIN), acc.group_of(ADMIN))),
+        DenyCode::CannotResetOwnMfa
+    );
+    let outcome = reset_mfa(
+        &acc.actor(USER_ALL_OPTIONS),
+        acc.user(USER_A),
+        acc.group_of(USER_A),
+    );
+    assert_eq!(code(outcome), DenyCode::RequiresAdministrativeLevel);
+}

@@ -165,7 +165,8 @@ export async function setup({ other = true } = {}) {
     // R36: the printed password is one-time; the fixture chooses its own first.
     const own = await otherAdmin.post("/api/password/change", { current_password: password, new_password: "other-group-admin-own-2026" });
     assert.equal(own.status, 200, own.text);
-    F.otherMe = (await otherAdmin.get("/api/session")).json;
+    // R35: then sets up the second factor, as every administrator does at first sign-in.
+    F.otherMe = (await otherAdmin.finishSignIn(OTHER.email)).json;
     F.otherArea = await create(otherAdmin, "/api/areas", { code: "OTHER-AREA" });
     F.otherDir = await create(otherAdmin, "/api/directories", { code: "OTHER-DIR", name: "Other directory" });
     F.otherComp = await create(otherAdmin, "/api/companies", {

@@ -226,6 +226,9 @@ test("r36 the operator's printed password is one-time: nothing but choosing one'
   assertProblem(await change(`${printed}x`, "tulip7-marble-kayak"), 422, "wrong_password");
   const changed = await change(printed, "tulip7-marble-kayak");
   assert.equal(changed.status, 200, changed.text);
+  // R35: then the administrator's second factor is set up, before anything else.
+  assertProblem(await client.get("/api/users"), 403, "mfa_enrolment_required");
+  assert.equal((await client.finishSignIn("first.admin@r36.example")).status, 200);
   assert.equal((await client.get("/api/users")).status, 200);
   assert.equal((await client.get("/api/session")).json.password_change_required, false);
   // The other session ended; the printed password no longer works; the new one does.

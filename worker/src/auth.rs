@@ -17,6 +17,8 @@ pub const ARGON2_LANES: u32 = 1;
 /// Session lifetime: idle expiry and absolute expiry, in milliseconds.
 pub const SESSION_IDLE_MS: i64 = 30 * 60 * 1000;
 pub const SESSION_ABSOLUTE_MS: i64 = 12 * 60 * 60 * 1000;
+/// R35: how long a session may wait for its second step (the code, or the enrolment).
+pub const SECOND_STEP_WINDOW_MS: i64 = 15 * 60 * 1000;
 /// `last_seen_at` is written at most this often, to keep reads from turning into writes.
 pub const SESSION_TOUCH_MS: i64 = 60 * 1000;
 

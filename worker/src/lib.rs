@@ -21,6 +21,7 @@ pub mod passwords;
 mod principal;
 #[cfg(target_arch = "wasm32")]
 mod routes;
+pub mod second_factor;
 #[cfg(target_arch = "wasm32")]
 mod services;
 #[cfg(target_arch = "wasm32")]

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use precinct_core::api::{CompanyRef, Me};
+use precinct_core::api::{CompanyRef, Me, MfaStep};
 use precinct_core::ids::{AccountId, AreaId, CompanyId, GroupId, UserId};
 use precinct_core::policy::{
     AccessLevel, Actor, Denied, Group, GroupAccess, OptionCode, OptionSet, User,
@@ -17,6 +17,8 @@ use crate::store::{self, PrincipalRow, SessionRow};
 pub struct Principal {
     pub session: SessionRow,
     pub actor: Actor,
+    /// R35: the second step the session still owes, decided on the real person's level.
+    mfa_step: Option<MfaStep>,
 }
 
 /// Options are stored as space-separated codes from the fixed catalog.
@@ -108,10 +110,23 @@ impl Principal {
             }
         };
         let mut session = session;
+        let mfa_step = precinct_core::policy::mfa_step(
+            real_group.level(),
+            session.real.mfa_enrolled == 1,
+            session.second_factor_entered,
+        );
+        // R35: a session that still owes its second step lives a few minutes at most.
+        if mfa_step.is_some() && now - session.created_at > crate::auth::SECOND_STEP_WINDOW_MS {
+            return Err(ApiError::unauthenticated());
+        }
         if actor.real_user().is_none() {
             session.acting = None;
         }
-        Ok(Principal { session, actor })
+        Ok(Principal {
+            session,
+            actor,
+            mfa_step,
+        })
     }
 
     pub fn account(&self) -> i64 {
@@ -153,7 +168,15 @@ impl Principal {
                 .map(|_| self.session.real.user_code.clone()),
             company,
             password_change_required: self.must_change_password(),
+            mfa_step: self.mfa_step(),
+            mfa_enrolled: self.session.real.mfa_enrolled == 1,
         })
+    }
+
+    /// R35: the second step this session still owes, decided by the policy on the real person
+    /// (never on a user acted as, R05).
+    pub fn mfa_step(&self) -> Option<MfaStep> {
+        self.mfa_step
     }
 
     /// R36: the signed-in person's password was given by someone else; until they choose their

@@ -3,7 +3,7 @@
 
 use precinct_core::api::{
     ActAs, AreaInput, ChangePassword, ChooseCompany, CompanyInput, DirectoryInput, ForgotPassword,
-    GroupInput, Health, MailPasswordInput, MailSettingsInput, MoveUser, SetCompanyAccess,
+    GroupInput, Health, MailPasswordInput, MailSettingsInput, MfaCode, MoveUser, SetCompanyAccess,
     SetPassword, SignIn, UserInput, UserUpdate, VersionOnly,
 };
 use precinct_core::api::{Application, Applications, InvitationOutcome};
@@ -329,9 +329,7 @@ async fn api(
     if test_mode && segments.as_slice() == ["test", "query-plans"] {
         return query_plans(&ctx, &query).await;
     }
-    if !services::credentials::allowed_before_password_change(&method, &segments) {
-        services::credentials::require_own_password(&ctx)?;
-    }
+    services::credentials::gate(&ctx, &method, &segments)?;
     signed_in(&mut req, (&ctx, &client), &mail, &method, &segments, &query).await
 }
 
@@ -344,7 +342,9 @@ async fn signed_in(
     segments: &[&str],
     query: &Query,
 ) -> ApiResult<Response> {
-    use services::{areas, companies, directories, groups, history, mail, session_choices, users};
+    use services::{
+        areas, companies, directories, groups, history, mail, second_factor, session_choices, users,
+    };
     let ok = |value: &dyn erased::Json| value.respond(200);
     match (method, segments) {
         (Method::Get, ["session"]) => ok(&session_choices::me(ctx).await?),
@@ -354,6 +354,32 @@ async fn signed_in(
                 &services::credentials::change_password(ctx, client, body, &mut SystemEntropy)
                     .await?,
             )
+        }
+        (Method::Post, ["session", "mfa"]) => {
+            let body: MfaCode = read_body(req).await?;
+            second_factor::verify(ctx, client, mail_env.secrets.as_ref(), body).await?;
+            ok(&me_after_change(ctx, req).await?)
+        }
+        (Method::Post, ["mfa", "enrolment"]) => {
+            ok(
+                &second_factor::start_enrolment(ctx, mail_env.secrets.as_ref(), &mut SystemEntropy)
+                    .await?,
+            )
+        }
+        (Method::Post, ["mfa", "confirmation"]) => {
+            let body: MfaCode = read_body(req).await?;
+            ok(&second_factor::confirm_enrolment(
+                ctx,
+                client,
+                mail_env.secrets.as_ref(),
+                body,
+                &mut SystemEntropy,
+            )
+            .await?)
+        }
+        (Method::Delete, ["users", user, "mfa"]) => {
+            second_factor::reset(ctx, id(user)?).await?;
+            Ok(http::no_content())
         }
         (Method::Get, ["applications"]) => ok(&Applications {
             applications: vec![Application {
@@ -606,6 +632,8 @@ fn allowed_methods(path: &[&str]) -> &'static [Method] {
         ["session"] => &[Get, Post, Delete],
         ["session", "company"] => &[Put],
         ["session", "act-as"] => &[Post, Delete],
+        ["session", "mfa"] | ["mfa", "enrolment" | "confirmation"] => &[Post],
+        ["users", _, "mfa"] => &[Delete],
         ["sessions"] => &[Get],
         ["sessions", _] | ["users", _, "sessions"] => &[Delete],
         ["areas"] | ["directories"] | ["companies"] | ["groups"] | ["users"] => &[Get, Post],

@@ -175,7 +175,14 @@ pub async fn sign_in(
         ctx.now,
         &crate::http::header(req.headers(), "user-agent").unwrap_or_default(),
     )?);
-    statements.push(store::clear_failures(db, &user_key)?);
+    // R35: a person who owes a second factor keeps their earlier failures until it is entered
+    // (only this attempt is given back), so a known password cannot reset the count between
+    // guesses of the code.
+    statements.push(if user.owes_second_factor == 0 {
+        store::clear_failures(db, &user_key)?
+    } else {
+        store::refund_attempt(db, &user_key)?
+    });
     statements.push(store::refund_attempt(db, &client_key)?);
     store::batch(db, statements).await?;
     Ok(token)

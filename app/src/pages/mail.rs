@@ -448,7 +448,7 @@ pub fn PreferencesPage() -> impl IntoView {
 }
 
 /// The public pages' frame: the language switch and a card.
-fn public_card(i: I18n, title: K, body: AnyView) -> impl IntoView {
+pub(super) fn public_card(i: I18n, title: K, body: AnyView) -> impl IntoView {
     view! {
         <div class="corner"><LangSwitch/></div>
         <section class="card narrow">

@@ -12,6 +12,7 @@ mod lists;
 mod mail;
 mod not_found;
 mod screens;
+mod second_factor;
 mod session;
 mod sign_in;
 pub mod users;
@@ -32,6 +33,7 @@ pub use mail::{
 };
 pub use not_found::NotFound;
 pub use screens::{screens, use_record_id, ConsoleScreen};
+pub use second_factor::SecondFactorPage;
 pub use session::{LoginAsPage, SelectCompanyPage};
 pub use sign_in::SignInPage;
 pub use users::UserFormPage;
@@ -58,8 +60,17 @@ pub fn use_signed_in() -> Loaded<Me> {
     Effect::new(move |_| match me.get() {
         Some(Err(failure)) if failure.status() == 401 => navigate("/", Default::default()),
         // R36: the worker refuses everything else until the person chooses their own password.
-        Some(Ok(me)) if me.password_change_required => {
-            navigate("/change-password", Default::default())
+        // R35: nor anything but setting up the second factor, for an administrator without one.
+        Some(Ok(me)) if me.password_change_required || me.mfa_step.is_some() => {
+            let next = sign_in::next_screen(&me, false);
+            navigate(
+                if me.mfa_step == Some(precinct_core::api::MfaStep::Verify) {
+                    "/"
+                } else {
+                    next
+                },
+                Default::default(),
+            )
         }
         _ => {}
     });

@@ -16,6 +16,7 @@ enum Screen {
     ForgotPassword,
     SetPassword,
     ChangePassword,
+    SecondFactor,
     Applications,
     LoginAs,
     Console,
@@ -58,6 +59,7 @@ fn screen_of(path: &str) -> Screen {
         ["forgot-password"] => Screen::ForgotPassword,
         ["set-password"] => Screen::SetPassword,
         ["change-password"] => Screen::ChangePassword,
+        ["second-factor"] => Screen::SecondFactor,
         ["applications"] => Screen::Applications,
         ["login-as"] => Screen::LoginAs,
         ["console", ..] => Screen::Console,
@@ -128,6 +130,7 @@ pub fn screens() -> AnyView {
         Screen::ForgotPassword => view! { <ForgotPasswordPage/> }.into_any(),
         Screen::SetPassword => view! { <SetPasswordPage/> }.into_any(),
         Screen::ChangePassword => view! { <SetPasswordPage change=true/> }.into_any(),
+        Screen::SecondFactor => view! { <SecondFactorPage/> }.into_any(),
         Screen::Applications => view! { <ApplicationsPage/> }.into_any(),
         Screen::LoginAs => view! { <LoginAsPage/> }.into_any(),
         Screen::Console => {

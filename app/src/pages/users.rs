@@ -16,8 +16,8 @@ use super::use_record_id;
 use crate::api::{self, ApiResult, ListQuery};
 use crate::i18n::{use_i18n, K};
 use crate::ui::{
-    choices, confirm, failure_view, first_200, list_view, load, loading_view, parse_id, Busy,
-    FieldError, ListState, Loaded, LoadedSelect, SearchBox, TextField,
+    choices, confirm, confirm_that, failure_view, first_200, list_view, load, loading_view,
+    parse_id, Busy, FieldError, ListState, Loaded, LoadedSelect, SearchBox, TextField,
 };
 
 pub fn group_choices() -> Loaded<Vec<(String, String)>> {
@@ -226,6 +226,15 @@ fn UserDescription(
             );
         }
     };
+    // R35: the user sets the second factor up again at their next sign-in; their sessions end.
+    let enrolled = RwSignal::new(user.as_ref().is_some_and(|u| u.mfa_enrolled));
+    let reset_mfa = move |_| {
+        if let Some(id) = id {
+            if confirm_that(i, K::ConfirmResetMfa) {
+                busy.run(api::reset_mfa(id), move |_| enrolled.set(false));
+            }
+        }
+    };
     let navigate_away = use_navigate();
     let remove = move |_| {
         if let Some(id) = id {
@@ -321,6 +330,10 @@ fn UserDescription(
                     <button type="button" class="danger" disabled=move || busy.pending.get() on:click=remove>
                         {i.s(K::Delete)}
                     </button>
+                })}
+                {move || enrolled.get().then(|| view! {
+                    <button type="button" data-test="reset-mfa" disabled=move || busy.pending.get()
+                        on:click=reset_mfa>{i.s(K::ResetMfa)}</button>
                 })}
             </div>
             {busy.status(reload)}

@@ -75,6 +75,9 @@ pub enum DenyCode {
     UserInChargeOutsideArea,
     /// The group given for a user is not the user's group (a caller's mistake).
     GroupMismatch,
+    /// An administrator's own second factor is reset by another administrator, never by
+    /// themself (R35: a stolen session must not be able to swap the factor).
+    CannotResetOwnMfa,
 }
 
 impl DenyCode {
@@ -105,6 +108,7 @@ impl DenyCode {
         DenyCode::CompanyOutsideUserArea,
         DenyCode::UserInChargeOutsideArea,
         DenyCode::GroupMismatch,
+        DenyCode::CannotResetOwnMfa,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -135,6 +139,7 @@ impl DenyCode {
             DenyCode::CompanyOutsideUserArea => "company_outside_user_area",
             DenyCode::UserInChargeOutsideArea => "user_in_charge_outside_area",
             DenyCode::GroupMismatch => "group_mismatch",
+            DenyCode::CannotResetOwnMfa => "cannot_reset_own_mfa",
         }
     }
 
@@ -778,6 +783,39 @@ pub fn create_user(actor: &Actor, group: &Group) -> Decision {
 /// Editing a user's own fields (name, user code, mail password).
 pub fn edit_user(actor: &Actor, target: &User, target_group: &Group) -> Decision {
     user_management(actor, target, target_group)
+}
+
+/// R35: resetting a user's second factor (they enrol again at their next sign-in) is managing
+/// that user, within the actor's scope, and never one's own.
+pub fn reset_mfa(actor: &Actor, target: &User, target_group: &Group) -> Decision {
+    user_management(actor, target, target_group)?;
+    if target.id == actor.user() {
+        return Err(Denied::new(
+            DenyCode::CannotResetOwnMfa,
+            "You cannot reset your own second factor; ask another administrator.",
+        ));
+    }
+    Ok(())
+}
+
+/// R35: administrators and local administrators must sign in with a second factor; users may.
+pub fn second_factor_required(level: AccessLevel) -> bool {
+    matches!(
+        level,
+        AccessLevel::Administrator | AccessLevel::LocalAdministrator
+    )
+}
+
+/// R35: what a session still owes before it is fully signed in. `level` is the level of the
+/// person who signed in (never of a user acted as, R05); `enrolled` whether they have a confirmed
+/// second factor; `entered` whether this session's second factor was entered.
+pub fn mfa_step(level: AccessLevel, enrolled: bool, entered: bool) -> Option<crate::api::MfaStep> {
+    use crate::api::MfaStep;
+    match (enrolled, entered) {
+        (true, false) => Some(MfaStep::Verify),
+        (false, _) if second_factor_required(level) => Some(MfaStep::Enrol),
+        _ => None,
+    }
 }
 
 /// Enabling gives the user their group's rights again: within the actor's own (R31).

@@ -1,34 +1,49 @@
 //! One's own sign-in password (R36): changing it, with the current one, ends the person's other
-//! sessions; a password given by someone else must be changed before anything else.
+//! sessions; a password given by someone else must be changed before anything else. And the
+//! gate every signed-in request passes: the steps a session still owes come first (R35, R36).
 
 use precinct_core::api::{ChangePassword, Notice};
 
-use super::{change, Ctx};
+use super::{change, second_factor, Ctx};
 use crate::auth::{self, Entropy};
 use crate::error::{ApiError, ApiResult};
 use crate::passwords;
 use crate::store;
 
-/// The routes a session whose password must change may still use (R36).
-pub fn allowed_before_password_change(method: &worker::Method, path: &[&str]) -> bool {
-    matches!(
-        (method, path),
-        (worker::Method::Get, ["session"]) | (worker::Method::Post, ["password", "change"])
-    )
-}
-
-/// Refuses everything else while the password must change.
-pub fn require_own_password(ctx: &Ctx<'_>) -> ApiResult<()> {
-    if ctx.who.must_change_password() {
-        return Err(ApiError::problem(
-            403,
-            "password_change_required",
-            None,
-            "Choose your own password first: the one you signed in with was given to you by \
-             someone else.",
-        ));
+/// What a session must do before anything else, in order: enter its second factor (R35), choose
+/// its own password (R36), set up its second factor (R35). Each step allows only its own routes
+/// (and reading the session, so the console knows which step to show).
+pub fn gate(ctx: &Ctx<'_>, method: &worker::Method, path: &[&str]) -> ApiResult<()> {
+    use precinct_core::api::MfaStep;
+    use worker::Method::{Get, Post};
+    let step = ctx.who.mfa_step();
+    if let Some(MfaStep::Verify) = step {
+        if !second_factor::allowed_while_owed(MfaStep::Verify, method, path) {
+            return Err(second_factor::owed(MfaStep::Verify));
+        }
+        return Ok(());
     }
-    Ok(())
+    if ctx.who.must_change_password() {
+        if !matches!(
+            (method, path),
+            (Get, ["session"]) | (Post, ["password", "change"])
+        ) {
+            return Err(ApiError::problem(
+                403,
+                "password_change_required",
+                None,
+                "Choose your own password first: the one you signed in with was given to you by \
+                 someone else.",
+            ));
+        }
+        return Ok(());
+    }
+    match step {
+        Some(step) if !second_factor::allowed_while_owed(step, method, path) => {
+            Err(second_factor::owed(step))
+        }
+        _ => Ok(()),
+    }
 }
 
 pub async fn change_password(

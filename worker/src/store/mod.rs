@@ -15,6 +15,7 @@ pub mod groups;
 pub mod history;
 pub mod list;
 pub mod mail;
+pub mod mfa;
 pub mod plans;
 pub mod scope;
 pub mod sql;
@@ -222,6 +223,15 @@ pub async fn commit(
     }
 }
 
+/// How many rows the statement at `index` of a committed batch changed (0 when unknown).
+pub fn changed_rows(results: &[worker::D1Result], index: usize) -> usize {
+    results
+        .get(index)
+        .and_then(|result| result.meta().ok().flatten())
+        .and_then(|meta| meta.changes)
+        .unwrap_or(0)
+}
+
 /// The `id` an `INSERT ... RETURNING id` at `index` of a committed batch returned.
 pub fn returned_id(results: &[worker::D1Result], index: usize) -> ApiResult<i64> {
     #[derive(Deserialize)]
@@ -304,6 +314,9 @@ pub struct SignInCandidate {
     pub area_id: Option<i64>,
     pub active: i64,
     pub password_hash: Option<String>,
+    /// R35: the user owes a second factor after the password (enrolled, or an administrator),
+    /// so a right password alone does not clear their failed attempts.
+    pub owes_second_factor: i64,
 }
 
 pub async fn find_sign_in_candidate(
@@ -312,7 +325,11 @@ pub async fn find_sign_in_candidate(
 ) -> ApiResult<Option<SignInCandidate>> {
     statement(
         db,
-        "SELECT id, account_id, area_id, active, password_hash FROM users WHERE user_code_norm = ?1",
+        "SELECT id, account_id, area_id, active, password_hash, \
+         (access_level IN ('administrator', 'local_administrator') OR EXISTS \
+           (SELECT 1 FROM user_mfa m WHERE m.user_id = users.id AND m.confirmed_at IS NOT NULL)) \
+           AS owes_second_factor \
+         FROM users WHERE user_code_norm = ?1",
         &[text(user_code_norm)],
     )?
     .first::<SignInCandidate>(None)
@@ -546,7 +563,10 @@ pub struct SessionRow {
     pub token_hash: String,
     pub account_id: i64,
     pub account_name: String,
+    pub created_at: i64,
     pub last_seen_at: i64,
+    /// R35: this session's second factor was entered.
+    pub second_factor_entered: bool,
     pub company_id: Option<i64>,
     pub real: PrincipalRow,
     pub acting: Option<PrincipalRow>,
@@ -568,6 +588,9 @@ pub struct PrincipalRow {
     /// R36: the password was given by someone else; nothing but choosing a new one is allowed.
     #[serde(default)]
     pub password_must_change: i64,
+    /// R35: the user has a confirmed second factor.
+    #[serde(default)]
+    pub mfa_enrolled: i64,
 }
 
 #[derive(Deserialize)]
@@ -575,7 +598,10 @@ struct SessionFlat {
     token_hash: String,
     account_id: i64,
     account_name: String,
+    created_at: i64,
     last_seen_at: i64,
+    second_factor_entered: i64,
+    r_mfa_enrolled: i64,
     company_id: Option<i64>,
     r_user_id: i64,
     r_user_code: String,
@@ -616,7 +642,9 @@ pub async fn live_session(
     let sql = format!(
         "SELECT s.token_hash, s.account_id, acc.name AS account_name, s.last_seen_at, s.company_id, \
                 {real}, {acting} \
-         , r.password_must_change AS r_password_must_change \
+         , r.password_must_change AS r_password_must_change, s.created_at, \
+         s.second_factor_at IS NOT NULL AS second_factor_entered, EXISTS (SELECT 1 FROM user_mfa m \
+           WHERE m.user_id = r.id AND m.confirmed_at IS NOT NULL) AS r_mfa_enrolled \
          FROM sessions s \
          JOIN accounts acc ON acc.id = s.account_id \
          JOIN users r ON r.id = s.user_id AND r.account_id = s.account_id \
@@ -668,6 +696,7 @@ pub async fn live_session(
                 area_code: f.a_area_code,
                 options,
                 password_must_change: 0,
+                mfa_enrolled: 0,
             }),
             _ => None,
         };
@@ -675,7 +704,9 @@ pub async fn live_session(
             token_hash: f.token_hash,
             account_id: f.account_id,
             account_name: f.account_name,
+            created_at: f.created_at,
             last_seen_at: f.last_seen_at,
+            second_factor_entered: f.second_factor_entered == 1,
             company_id: f.company_id,
             real: PrincipalRow {
                 user_id: f.r_user_id,
@@ -689,6 +720,7 @@ pub async fn live_session(
                 area_code: f.r_area_code,
                 options: f.r_options,
                 password_must_change: f.r_password_must_change,
+                mfa_enrolled: f.r_mfa_enrolled,
             },
             acting,
         }

@@ -30,6 +30,9 @@ pub struct UserRow {
     pub active: i64,
     pub language: String,
     pub version: i64,
+    /// R35: a confirmed second factor (1) or none (0).
+    #[serde(default)]
+    pub mfa_enrolled: i64,
 }
 
 impl Keyed for UserRow {
@@ -77,6 +80,7 @@ impl UserRow {
             active: self.active == 1,
             language: Language::parse(&self.language).unwrap_or(Language::En),
             version: self.version,
+            mfa_enrolled: self.mfa_enrolled == 1,
             invitation: None,
         })
     }
@@ -91,7 +95,9 @@ impl UserRow {
 }
 
 const COLUMNS: &str = "u.id, u.user_code, u.name, u.name_norm, u.group_id, g.code AS group_code, \
-    g.access_level, g.area_id, a.code AS area_code, g.options, u.active, u.language, u.version";
+    g.access_level, g.area_id, a.code AS area_code, g.options, u.active, u.language, u.version, \
+    EXISTS (SELECT 1 FROM user_mfa m WHERE m.user_id = u.id AND m.confirmed_at IS NOT NULL) \
+    AS mfa_enrolled";
 const FROM: &str =
     "FROM users u JOIN user_groups g ON g.id = u.group_id LEFT JOIN areas a ON a.id = g.area_id \
     WHERE u.account_id = ";
@@ -351,6 +357,8 @@ pub fn delete_dependents(db: &D1Database, id: i64) -> ApiResult<Vec<D1PreparedSt
         statement(db, "DELETE FROM sessions WHERE user_id = ?1 OR acting_user_id = ?1", &[int(id)])?,
         statement(db, "DELETE FROM user_companies WHERE user_id = ?1", &[int(id)])?,
         statement(db, "DELETE FROM password_tokens WHERE user_id = ?1", &[int(id)])?,
+        statement(db, "DELETE FROM user_recovery_codes WHERE user_id = ?1", &[int(id)])?,
+        statement(db, "DELETE FROM user_mfa WHERE user_id = ?1", &[int(id)])?,
         statement(db, "UPDATE companies SET user_in_charge_id = NULL, version = version + 1 WHERE user_in_charge_id = ?1", &[int(id)])?,
     ])
 }

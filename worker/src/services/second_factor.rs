@@ -1,0 +1,364 @@
+//! The second sign-in factor (R35): entering a code, setting the factor up, and an
+//! administrator's reset. Every code entered counts toward the same lock-out as a password.
+
+use std::collections::BTreeSet;
+
+use precinct_core::api::{MfaCode, MfaEnrolment, MfaStep, RecoveryCodes};
+use precinct_core::policy;
+
+use super::Ctx;
+use crate::auth::Entropy;
+use crate::error::{ApiError, ApiResult};
+use crate::mail::crypto::SecretBox;
+use crate::second_factor;
+use crate::session::{reserve_password_attempt, PasswordAttempt};
+use crate::store::{self, mfa, HistoryEntry};
+
+/// The routes a session may use while it owes `step` (besides signing out, which needs none).
+pub fn allowed_while_owed(step: MfaStep, method: &worker::Method, path: &[&str]) -> bool {
+    use worker::Method::{Get, Post};
+    match (method, path) {
+        (Get, ["session"]) => true,
+        (Post, ["session", "mfa"]) => step == MfaStep::Verify,
+        (Post, ["mfa", "enrolment" | "confirmation"]) => step == MfaStep::Enrol,
+        _ => false,
+    }
+}
+
+/// Refuses what a session owing `step` may not do yet.
+pub fn owed(step: MfaStep) -> ApiError {
+    match step {
+        MfaStep::Verify => ApiError::problem(
+            403,
+            "mfa_required",
+            None,
+            "Enter the code from your authenticator app first.",
+        ),
+        MfaStep::Enrol => ApiError::problem(
+            403,
+            "mfa_enrolment_required",
+            None,
+            "Set up two-step sign-in first: administrators sign in with a code from an \
+             authenticator app as well as their password.",
+        ),
+    }
+}
+
+fn key_unavailable() -> ApiError {
+    ApiError::problem(
+        503,
+        "secret_key_unavailable",
+        None,
+        "Two-step sign-in cannot be used right now: this service's encryption key is missing or \
+         malformed. Tell the service operator.",
+    )
+}
+
+fn wrong_code() -> ApiError {
+    ApiError::invalid(
+        "code",
+        "wrong_code",
+        "This code is not valid. Enter the 6 digits your authenticator app shows now, or one of \
+         your recovery codes.",
+    )
+}
+
+fn check_code_shape(code: &str) -> ApiResult<()> {
+    if code.trim().is_empty() {
+        return Err(ApiError::invalid(
+            "code",
+            "required",
+            "Enter the code from your authenticator app.",
+        ));
+    }
+    if code.len() > 64 {
+        return Err(wrong_code());
+    }
+    Ok(())
+}
+
+/// One failed code, in the person's history (like a failed password).
+fn failure_entry<'a>(ctx: &'a Ctx<'_>, summary: &'a str) -> HistoryEntry<'a> {
+    let me = &ctx.who.session.real;
+    HistoryEntry {
+        account_id: ctx.account(),
+        at: ctx.now,
+        actor: Some((me.user_id, &me.user_code)),
+        on_behalf_of: None,
+        entity_kind: "user",
+        entity_id: Some(me.user_id),
+        area_id: me.area_id,
+        action: "mfa_failed",
+        subject: Some(&me.user_code),
+        summary,
+        changes: &[],
+    }
+}
+
+/// Enters the second factor of a session that owes it: a code of the authenticator (each step
+/// accepted once) or an unused recovery code.
+pub async fn verify(
+    ctx: &Ctx<'_>,
+    client: &str,
+    secrets: Option<&SecretBox>,
+    input: MfaCode,
+) -> ApiResult<()> {
+    if ctx.who.mfa_step() != Some(MfaStep::Verify) {
+        return Err(ApiError::conflict(
+            "mfa_not_owed",
+            "This session does not owe a second factor.",
+        ));
+    }
+    check_code_shape(&input.code)?;
+    let me = &ctx.who.session.real;
+    let PasswordAttempt {
+        user_key,
+        client_key,
+    } = reserve_password_attempt(ctx.db, &me.user_code, client, ctx.now).await?;
+    let row = mfa::of_user(ctx.db, me.user_id)
+        .await?
+        .filter(|row| row.confirmed_at.is_some())
+        .ok_or_else(|| ApiError::conflict("mfa_not_owed", "No second factor is set up."))?;
+
+    let (claim, used) = match second_factor::as_totp_code(&input.code) {
+        Some(_) => {
+            let secret = open_secret(secrets, &row.secret_sealed)?;
+            match second_factor::matching_step(&secret, &me.user_code, &input.code, ctx.now)? {
+                Some(step) if step > row.last_step => {
+                    (Some(mfa::claim_step(ctx.db, me.user_id, step)?), "code")
+                }
+                _ => (None, "code"),
+            }
+        }
+        None => match second_factor::recovery_code_hash(&input.code) {
+            Some(hash) => (
+                Some(mfa::claim_recovery_code(
+                    ctx.db, me.user_id, &hash, ctx.now,
+                )?),
+                "recovery code",
+            ),
+            None => (None, "code"),
+        },
+    };
+    // The claim is one conditional statement: of two requests with the same code, one wins.
+    let claimed = match claim {
+        Some(statement) => store::changed_rows(&store::commit(ctx.db, vec![statement]).await?, 0),
+        None => 0,
+    };
+    if claimed != 1 {
+        store::insert_history(
+            ctx.db,
+            &failure_entry(
+                ctx,
+                "Sign-in failed: wrong or already used second-factor code",
+            ),
+        )?
+        .run()
+        .await?;
+        return Err(wrong_code());
+    }
+    let summary = format!("Second factor entered ({used})");
+    store::commit(
+        ctx.db,
+        vec![
+            mfa::session_entered(ctx.db, &ctx.who.session.token_hash, ctx.now, None)?,
+            store::clear_failures(ctx.db, &user_key)?,
+            store::refund_attempt(ctx.db, &client_key)?,
+            store::insert_history(
+                ctx.db,
+                &HistoryEntry {
+                    action: if used == "code" {
+                        "mfa_entered"
+                    } else {
+                        "mfa_recovery_code_used"
+                    },
+                    summary: &summary,
+                    ..failure_entry(ctx, "")
+                },
+            )?,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+fn open_secret(secrets: Option<&SecretBox>, sealed: &str) -> ApiResult<Vec<u8>> {
+    let secrets = secrets.ok_or_else(key_unavailable)?;
+    let text = secrets.open(sealed).ok_or_else(|| {
+        ApiError::problem(
+            409,
+            "mfa_secret_unreadable",
+            None,
+            "Your second factor can no longer be read (the service's key changed). Ask an \
+             administrator to reset it, then set it up again.",
+        )
+    })?;
+    base64::Engine::decode(&base64::engine::general_purpose::STANDARD, text)
+        .map_err(ApiError::internal)
+}
+
+/// Starts setting up the second factor (an administrator owing it, or anyone who wants one):
+/// a new secret, sealed, shown once as a QR code and as text. Starting again replaces it.
+pub async fn start_enrolment(
+    ctx: &Ctx<'_>,
+    secrets: Option<&SecretBox>,
+    entropy: &mut impl Entropy,
+) -> ApiResult<MfaEnrolment> {
+    let me = &ctx.who.session.real;
+    let secrets = secrets.ok_or_else(key_unavailable)?;
+    let secret = second_factor::new_secret(entropy)?;
+    let sealed = secrets.seal(
+        &base64::Engine::encode(&base64::engine::general_purpose::STANDARD, secret),
+        entropy,
+    )?;
+    let results = store::commit(
+        ctx.db,
+        vec![mfa::start_enrolment(
+            ctx.db,
+            (ctx.account(), me.user_id),
+            &sealed,
+            ctx.now,
+        )?],
+    )
+    .await?;
+    if store::changed_rows(&results, 0) != 1 {
+        return Err(already_enrolled());
+    }
+    second_factor::enrolment(&secret, &me.user_code)
+}
+
+fn already_enrolled() -> ApiError {
+    ApiError::conflict(
+        "mfa_already_enrolled",
+        "Two-step sign-in is already set up. To replace the authenticator, ask an administrator \
+         to reset it.",
+    )
+}
+
+/// Confirms the factor being set up with a code from it; answers the ten recovery codes, shown
+/// this once. The session counts as having entered its second factor; the person's other
+/// sessions end (ASVS 7.4.3: an authentication factor changed).
+pub async fn confirm_enrolment(
+    ctx: &Ctx<'_>,
+    client: &str,
+    secrets: Option<&SecretBox>,
+    input: MfaCode,
+    entropy: &mut impl Entropy,
+) -> ApiResult<RecoveryCodes> {
+    check_code_shape(&input.code)?;
+    let me = &ctx.who.session.real;
+    let row = mfa::of_user(ctx.db, me.user_id).await?;
+    let row = match row {
+        Some(row) if row.confirmed_at.is_some() => return Err(already_enrolled()),
+        Some(row) => row,
+        None => {
+            return Err(ApiError::conflict(
+                "mfa_not_started",
+                "Start setting up two-step sign-in first.",
+            ))
+        }
+    };
+    let PasswordAttempt {
+        user_key,
+        client_key,
+    } = reserve_password_attempt(ctx.db, &me.user_code, client, ctx.now).await?;
+    let secret = open_secret(secrets, &row.secret_sealed)?;
+    let Some(step) = second_factor::matching_step(&secret, &me.user_code, &input.code, ctx.now)?
+    else {
+        store::insert_history(
+            ctx.db,
+            &failure_entry(ctx, "Two-step sign-in set-up failed: wrong code"),
+        )?
+        .run()
+        .await?;
+        return Err(wrong_code());
+    };
+    let codes = second_factor::new_recovery_codes(entropy)?;
+    let hashes: Vec<String> = codes
+        .iter()
+        .filter_map(|code| second_factor::recovery_code_hash(code))
+        .collect();
+    let sealed = row.secret_sealed.as_str();
+    let mut statements = vec![mfa::confirm(ctx.db, me.user_id, sealed, step, ctx.now)?];
+    statements.extend(mfa::replace_recovery_codes(
+        ctx.db,
+        (me.user_id, sealed, ctx.now),
+        &hashes,
+    )?);
+    statements.push(mfa::session_entered(
+        ctx.db,
+        &ctx.who.session.token_hash,
+        ctx.now,
+        Some((me.user_id, sealed)),
+    )?);
+    statements.push(store::users::end_sessions_except(
+        ctx.db,
+        me.user_id,
+        &ctx.who.session.token_hash,
+    )?);
+    statements.push(store::clear_failures(ctx.db, &user_key)?);
+    statements.push(store::refund_attempt(ctx.db, &client_key)?);
+    statements.push(store::insert_history(
+        ctx.db,
+        &HistoryEntry {
+            action: "mfa_enrolled",
+            summary: "Two-step sign-in set up",
+            changes: &[super::change(
+                "second_factor",
+                None,
+                Some("authenticator app".to_string()),
+            )],
+            ..failure_entry(ctx, "")
+        },
+    )?);
+    let results = store::commit(ctx.db, statements).await?;
+    if store::changed_rows(&results, 0) != 1 {
+        // Started again (or confirmed) by another request meanwhile: this secret is gone.
+        return Err(ApiError::conflict(
+            "mfa_not_started",
+            "The set-up was started again elsewhere. Scan the new code.",
+        ));
+    }
+    Ok(RecoveryCodes {
+        recovery_codes: codes,
+    })
+}
+
+/// An administrator resets a user's second factor within their scope (R35): the user sets it
+/// up again at their next sign-in; their sessions end.
+pub async fn reset(ctx: &Ctx<'_>, user_id: i64) -> ApiResult<()> {
+    let target = super::users::visible(ctx, user_id).await?;
+    policy::reset_mfa(
+        ctx.actor(),
+        &target.policy(BTreeSet::new()),
+        &target.group()?,
+    )?;
+    if target.mfa_enrolled != 1 {
+        return Err(ApiError::conflict(
+            "mfa_not_enrolled",
+            "This user has not set up two-step sign-in: there is nothing to reset.",
+        ));
+    }
+    let mut statements = mfa::remove(ctx.db, user_id)?;
+    statements.push(store::users::end_sessions(ctx.db, user_id)?);
+    statements.push(ctx.history(
+        "user",
+        Some(user_id),
+        target.area_id,
+        "mfa_reset",
+        (
+            Some(&target.user_code),
+            &format!(
+                "Two-step sign-in of {} reset: set up again at the next sign-in",
+                target.user_code
+            ),
+        ),
+        &[super::change(
+            "second_factor",
+            Some("authenticator app".to_string()),
+            None,
+        )],
+    )?);
+    store::commit(ctx.db, statements).await?;
+    Ok(())
+}
