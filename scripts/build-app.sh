@@ -1,28 +1,36 @@
 #!/usr/bin/env bash
-# Builds the Leptos console into dist/ (served by wrangler as static assets).
+# Builds the browser side into dist/ (served by wrangler as static assets): the console
+# (app.js, app_bg.wasm, index.html) and the account pages, a second small bundle the console's
+# size budget does not carry (account.js, account_bg.wasm, account.html).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # (.cargo/config.toml sets --cfg erase_components for the wasm target: a smaller console.)
-cargo build -p precinct-app --target wasm32-unknown-unknown --release
+cargo build -p precinct-app --bins --target wasm32-unknown-unknown --release
 rm -rf dist && mkdir -p dist
-wasm-bindgen --target web --no-typescript --out-dir dist --out-name app \
-  target/wasm32-unknown-unknown/release/precinct-app.wasm
-# binaryen from npm (Debian's wasm-opt 108 silently breaks current wasm); pinned in package.json.
-node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types \
-  dist/app_bg.wasm -o dist/app_bg.wasm
-# Short import names in both files (wasm-bindgen's carry a hash each: see the script).
-node scripts/shorten-imports.mjs dist/app_bg.wasm dist/app.js
-# The glue and the stylesheet, minified (pinned in package.json): part of the console's size budget.
-node_modules/.bin/terser dist/app.js --module --compress --mangle --output dist/app.js
+# bundle name : the binary it is built from
+for pair in app:precinct-app account:account; do
+  bundle=${pair%%:*}; binary=${pair##*:}
+  wasm-bindgen --target web --no-typescript --out-dir dist --out-name "$bundle" \
+    "target/wasm32-unknown-unknown/release/$binary.wasm"
+  # binaryen from npm (Debian's wasm-opt 108 silently breaks current wasm); pinned in package.json.
+  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types \
+    "dist/${bundle}_bg.wasm" -o "dist/${bundle}_bg.wasm"
+  # Short import names in both files (wasm-bindgen's carry a hash each: see the script).
+  node scripts/shorten-imports.mjs "dist/${bundle}_bg.wasm" "dist/$bundle.js"
+  # The glue, minified (pinned in package.json): part of the size budget.
+  node_modules/.bin/terser "dist/$bundle.js" --module --compress --mangle --output "dist/$bundle.js"
+  # The glue starts itself, so the page needs no inline script (the CSP refuses them) and no
+  # extra file: the call to its default export (named by terser) is appended after minifying.
+  BUNDLE="$bundle" node -e '
+  const fs = require("fs");
+  const bundle = process.env.BUNDLE;
+  const js = fs.readFileSync(`dist/${bundle}.js`, "utf8");
+  const name = /export\{[^}]*?\b([\w$]+) as default\}/.exec(js)?.[1];
+  if (!name) { console.error(`build-app: no default export in dist/${bundle}.js`); process.exit(1); }
+  fs.appendFileSync(`dist/${bundle}.js`, `\nawait ${name}({module_or_path:"/${bundle}_bg.wasm"});\n`);
+  '
+done
 node_modules/.bin/cleancss -O2 style/precinct.css -o dist/precinct.css
 cp app/index.html app/_headers dist/
-# The glue starts itself, so the page needs no inline script (the CSP refuses them) and no extra
-# file: the call to its default export (named by terser) is appended after minifying.
-node -e '
-const fs = require("fs");
-const js = fs.readFileSync("dist/app.js", "utf8");
-const name = /export\{[^}]*?\b([\w$]+) as default\}/.exec(js)?.[1];
-if (!name) { console.error("build-app: no default export in dist/app.js"); process.exit(1); }
-fs.appendFileSync("dist/app.js", `\nawait ${name}({module_or_path:"/app_bg.wasm"});\n`);
-'
+sed -e 's|/app_bg.wasm|/account_bg.wasm|' -e 's|/app.js|/account.js|' app/index.html > dist/account.html

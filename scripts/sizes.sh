@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Prints the built sizes: the console (wasm + JS + CSS) and the worker bundle, raw and gzip -9.
+# Prints the built sizes: the console and the account pages (wasm + JS + CSS + page each) and the
+# worker bundle, raw and gzip -9.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 total_raw=0; total_gz=0
 row() { printf '%-34s %9s bytes raw %9s bytes gzip\n' "$1" "$2" "$3"; }
-for file in dist/app_bg.wasm dist/app.js dist/precinct.css dist/index.html; do
-  raw=$(stat -c %s "$file"); gz=$(gzip -9c "$file" | wc -c)
-  total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
-  row "console $(basename "$file")" "$raw" "$gz"
+for bundle in "console app index" "account account account"; do
+  set -- $bundle
+  total_raw=0; total_gz=0
+  for file in "dist/$2_bg.wasm" "dist/$2.js" dist/precinct.css "dist/$3.html"; do
+    raw=$(stat -c %s "$file"); gz=$(gzip -9c "$file" | wc -c)
+    total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
+    row "$1 $(basename "$file")" "$raw" "$gz"
+  done
+  row "$1 total" "$total_raw" "$total_gz"
 done
-row "console total" "$total_raw" "$total_gz"
 out=$(mktemp -d)
 node_modules/.bin/wrangler deploy --dry-run --outdir "$out" > /dev/null 2>&1
 w_raw=0; w_gz=0

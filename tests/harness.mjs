@@ -243,6 +243,20 @@ export function forgetAuthenticator(url, user_code) {
   AUTHENTICATORS.delete(`${url} ${user_code.toLowerCase()}`);
 }
 
+/** Remembers an authenticator set up outside a Client (in a browser, from the page's secret). */
+export function rememberAuthenticator(url, user_code, secret) {
+  AUTHENTICATORS.set(`${url} ${user_code.toLowerCase()}`, { secret, lastStep: 0, recoveryCodes: [] });
+}
+
+export function rememberRecoveryCodes(url, user_code, codes) {
+  authenticator(url, user_code).recoveryCodes = [...codes];
+}
+
+/** The next code of `user_code`'s authenticator on the real clock: { code, headers }. */
+export function authenticatorCode(url, user_code, { recoveryAllowed = true } = {}) {
+  return nextCode({ url, now: null }, user_code, { recoveryAllowed });
+}
+
 function base32Decode(text) {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   let bits = "";

@@ -7,8 +7,8 @@ use precinct_core::api::{
     CompanyInput, CompanyRef, Directory, DirectoryInput, Employee, ForgotPassword, Group,
     GroupInput, HistoryEntry, MailPasswordInput, MailSent, MailSettings, MailSettingsInput, Me,
     MfaCode, MfaEnrolment, Notice, OptionEntry, OutboxMessage, Page, Project, RecoveryCodes,
-    Report, SetCompanyAccess, SetPassword, SignIn, User, UserInput, UserMailConfig, UserRef,
-    UserUpdate, VersionOnly,
+    Report, SessionInfo, SetCompanyAccess, SetPassword, SignIn, User, UserInput, UserMailConfig,
+    UserRef, UserUpdate, VersionOnly,
 };
 use precinct_core::decode::{Decode, Json};
 use precinct_core::encode::{to_json, Encode};
@@ -356,6 +356,15 @@ pub fn start_mfa_enrolment() -> Call<MfaEnrolment> {
 
 pub fn confirm_mfa(body: MfaCode) -> Call<RecoveryCodes> {
     post("/api/mfa/confirmation", &body)
+}
+
+/// The sessions screen (ASVS 7.5.2): one's own sessions, and ending one.
+pub fn sessions() -> Call<Vec<SessionInfo>> {
+    get("/api/sessions")
+}
+
+pub fn end_session(id: &str) -> Call<()> {
+    delete(&format!("/api/sessions/{id}"))
 }
 
 pub fn reset_mfa(user: i64) -> Call<()> {

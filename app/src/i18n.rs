@@ -32,25 +32,35 @@ impl Lang {
     }
 }
 
+/// What a table of strings gives: its text in a language.
+pub trait Text: Copy + Send + Sync + 'static {
+    fn text(self, lang: Lang) -> &'static str;
+}
+
+/// A table of strings: an enum `$table` with one variant per string, and its [`Text`]. The console
+/// has `K`; the account pages have their own table (`crate::account::A`), so the console does not
+/// carry sentences only they show (its size budget).
 macro_rules! strings {
-    ($($key:ident => $en:literal, $fr:literal;)*) => {
+    ($table:ident; $($key:ident => $en:literal, $fr:literal;)*) => {
         /// One translated string.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum K { $($key,)* }
+        pub enum $table { $($key,)* }
 
-        impl K {
-            pub fn text(self, lang: Lang) -> &'static str {
-                let (en, fr) = match self { $(K::$key => ($en, $fr),)* };
+        impl $crate::i18n::Text for $table {
+            fn text(self, lang: $crate::i18n::Lang) -> &'static str {
+                let (en, fr) = match self { $($table::$key => ($en, $fr),)* };
                 match lang {
-                    Lang::En => en,
-                    Lang::Fr => fr,
+                    $crate::i18n::Lang::En => en,
+                    $crate::i18n::Lang::Fr => fr,
                 }
             }
         }
     };
 }
+pub(crate) use strings;
 
 strings! {
+    K;
     // Shared words
     Loading => "Loading…", "Chargement…";
     Save => "Save", "Enregistrer";
@@ -106,22 +116,11 @@ strings! {
     SigningIn => "Signing in…", "Connexion…";
     SignOut => "Sign out", "Se déconnecter";
     ForgotPassword => "Forgot password?", "Mot de passe oublié ?";
-    ForgotTitle => "Forgot password", "Mot de passe oublié";
-    ForgotText => "Enter your user code: if it belongs to an account, a link to choose a new password is emailed to it.", "Saisissez votre code utilisateur : s'il correspond à un compte, un lien pour choisir un nouveau mot de passe lui est envoyé par e-mail.";
-    SendLink => "Send the link", "Envoyer le lien";
     Sending => "Sending…", "Envoi…";
-    ForgotSent => "If this user code belongs to an account, a link to choose a new password has been emailed to it.", "Si ce code utilisateur correspond à un compte, un lien pour choisir un nouveau mot de passe lui a été envoyé.";
-    SetPasswordTitle => "Choose your password", "Choisissez votre mot de passe";
-    SetPasswordText => "Choose the password you will sign in with: at least 12 characters.", "Choisissez le mot de passe de connexion : au moins 12 caractères.";
     NewPassword => "New password", "Nouveau mot de passe";
     ConfirmPassword => "Confirm the password", "Confirmez le mot de passe";
-    SetPassword => "Set the password", "Définir le mot de passe";
-    PasswordSet => "Your password is set. You can now sign in.", "Votre mot de passe est défini. Vous pouvez maintenant vous connecter.";
-    GoToSignIn => "Sign in", "Se connecter";
     PasswordShort => "The password needs at least 12 characters.", "Le mot de passe doit comporter au moins 12 caractères.";
     PasswordsDiffer => "The two passwords are not the same.", "Les deux mots de passe ne sont pas identiques.";
-    NoToken => "This page opens from the link in your invitation or password email.", "Cette page s'ouvre depuis le lien de votre e-mail d'invitation ou de réinitialisation.";
-    BackToSignIn => "Back to sign-in", "Retour à la connexion";
     Options => "Options", "Options";
     LoginAsOption => "Login as another user", "Se connecter en tant qu'un autre utilisateur";
     LoginAsTitle => "Login as another user", "Se connecter en tant qu'un autre utilisateur";
@@ -260,16 +259,11 @@ strings! {
     CurrentPassword => "Current password", "Mot de passe actuel";
     ChangePasswordTitle => "Change my password", "Changer mon mot de passe";
     Continue => "Continue", "Continuer";
-    Confirm => "Confirm", "Confirmer";
+    MfaSetUp => "Set up two-step sign-in", "Configurer la connexion en deux étapes";
+    SessionsTitle => "Where I am signed in", "Où je suis connecté";
+    Browser => "Browser", "Navigateur";
     ResetMfa => "Reset two-step sign-in", "Réinitialiser la connexion en deux étapes";
     ConfirmResetMfa => "Reset this user's two-step sign-in? Their sessions end and they set it up again at their next sign-in.", "Réinitialiser la connexion en deux étapes de cet utilisateur ? Ses sessions prennent fin et il la configure de nouveau à sa prochaine connexion.";
-    MfaTitle => "Two-step sign-in", "Connexion en deux étapes";
-    MfaCode => "Code", "Code";
-    MfaCodeText => "Enter the 6-digit code of your authenticator app, or a recovery code.", "Saisissez le code à 6 chiffres de votre application d'authentification, ou un code de secours.";
-    MfaScanText => "Scan this code with an authenticator app, then enter the 6 digits it shows.", "Scannez ce code avec une application d'authentification, puis saisissez les 6 chiffres affichés.";
-    MfaQrLabel => "QR code of your sign-in secret", "Code QR de votre secret de connexion";
-    MfaSecretText => "No camera? Type this key:", "Pas de caméra ? Saisissez cette clé :";
-    RecoveryCodesText => "Done. Keep these recovery codes somewhere safe: each works once if you lose your phone. They are shown only now.", "C'est fait. Gardez ces codes de secours en lieu sûr : chacun sert une fois si vous perdez votre téléphone. Ils ne sont affichés qu'ici.";
     AnyUserInCharge => "Any", "Tous";
     UserInChargeOutsideAreaFilter => "Outside the company's area", "Hors de la zone de la société";
     AnotherArea => "(another area)", "(une autre zone)";
@@ -409,12 +403,12 @@ impl I18n {
         self.0.get()
     }
 
-    pub fn t(self, key: K) -> &'static str {
+    pub fn t(self, key: impl Text) -> &'static str {
         key.text(self.0.get())
     }
 
     /// A reactive text for a view: it follows the language switch.
-    pub fn s(self, key: K) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    pub fn s(self, key: impl Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
         move || self.t(key)
     }
 

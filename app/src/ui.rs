@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use precinct_core::api::Page;
 
 use crate::api::{ApiFailure, ApiResult, Call, ListQuery, Request};
-use crate::i18n::{use_i18n, I18n, K};
+use crate::i18n::{use_i18n, I18n, Text, K};
 
 /// A loaded value with its type erased: every `Loaded` shares one signal type, so the
 /// framework's signal code is compiled once rather than once per screen's type.
@@ -561,7 +561,7 @@ pub fn first_200() -> ListQuery {
 #[component]
 pub fn TextField(
     id: &'static str,
-    label: K,
+    label: impl Text,
     value: RwSignal<String>,
     failure: Signal<Option<ApiFailure>>,
     #[prop(optional)] required: bool,

@@ -11,7 +11,8 @@ use crate::api::{
     Application, Applications, Area, Company, CompanyAccess, CompanyAccessRow, CompanyRef,
     Directory, Employee, FieldChange, Group, HistoryEntry, InvitationOutcome, Language,
     MailProvider, MailSent, MailSettings, Me, MfaEnrolment, MfaStep, Moved, Notice, OptionEntry,
-    OutboxMessage, Page, Project, RecoveryCodes, Report, User, UserMailConfig, UserRef,
+    OutboxMessage, Page, Project, RecoveryCodes, Report, SessionInfo, User, UserMailConfig,
+    UserRef,
 };
 use crate::ids::{AccountId, AreaId, CompanyId, DirectoryId, GroupId, ReportId, UserId};
 use crate::policy::{AccessLevel, OptionCode};
@@ -206,6 +207,7 @@ decode_structs! {
     Notice { message }
     MfaEnrolment { secret, uri, qr_svg }
     RecoveryCodes { recovery_codes }
+    SessionInfo { id, created_at, last_seen_at, browser, current }
 }
 
 impl<T: Decode> Decode for Page<T> {
@@ -515,6 +517,13 @@ mod tests {
             secret: "JBSWY3DPEHPK3PXP".into(),
             uri: "otpauth://totp/Precinct:a%40b.test?secret=JBSWY3DPEHPK3PXP".into(),
             qr_svg: "<svg></svg>".into(),
+        });
+        round_trip(SessionInfo {
+            id: "0123456789abcdef".into(),
+            created_at: 1,
+            last_seen_at: 2,
+            browser: "Firefox".into(),
+            current: true,
         });
         round_trip(RecoveryCodes {
             recovery_codes: vec!["abcdef-ghijkl".into(), "mnopqr-stuvwx".into()],

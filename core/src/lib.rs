@@ -13,6 +13,7 @@
 
 pub mod api;
 pub mod decode;
+pub mod device;
 pub mod encode;
 pub mod history_text;
 pub mod ids;

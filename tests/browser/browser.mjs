@@ -1,4 +1,5 @@
 // Headless Debian Chromium driven by playwright-core (never a downloaded browser).
+import { authenticatorCode, rememberAuthenticator, rememberRecoveryCodes } from "../harness.mjs";
 import { test as nodeTest } from "node:test";
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
@@ -103,4 +104,46 @@ export function shot(page, name) {
 export async function assertNoHorizontalScroll(assert, page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
+}
+
+/**
+ * The second sign-in step (R35) on /second-factor, as the person would: an administrator's first
+ * sign-in sets up the authenticator (the secret read from the page, the code typed, the recovery
+ * codes kept); later ones type the authenticator's code. Moves the test clock ahead only when the
+ * same person signs in again within 30 seconds (a code is usable once).
+ */
+export async function secondStep(page, url, userCode, { beforeContinue = null } = {}) {
+  await page.waitForURL(/\/second-factor/);
+  await page.locator("#code").waitFor();
+  const secret = page.locator("[data-test=mfa-secret]");
+  const enrolling = (await secret.count()) > 0;
+  if (enrolling) rememberAuthenticator(url, userCode, (await secret.textContent()).trim());
+  const { code, headers } = authenticatorCode(url, userCode, { recoveryAllowed: !enrolling });
+  const paths = ["**/api/session/mfa", "**/api/mfa/confirmation"];
+  const handler = (route) => route.continue({ headers: { ...route.request().headers(), ...headers } });
+  if (Object.keys(headers).length) for (const path of paths) await page.route(path, handler);
+  try {
+    await page.locator("#code").fill(code);
+    await page.locator("form button[type=submit]").click();
+    if (enrolling) {
+      const codes = page.locator("[data-test=recovery-codes] code");
+      await codes.first().waitFor();
+      rememberRecoveryCodes(url, userCode, await codes.allTextContents());
+    } else {
+      await page.waitForURL((address) => !address.pathname.startsWith("/second-factor"));
+    }
+  } finally {
+    if (Object.keys(headers).length) for (const path of paths) await page.unroute(path, handler);
+  }
+  if (enrolling) {
+    if (beforeContinue) await beforeContinue();
+    await page.locator("[data-test=recovery-done]").click();
+  }
+}
+
+/** After the password: the second step when one is owed, then wherever `expected` says. */
+export async function afterPassword(page, url, userCode, expected) {
+  await page.waitForURL((address) => expected.test(address.pathname) || address.pathname === "/second-factor");
+  if (new URL(page.url()).pathname === "/second-factor") await secondStep(page, url, userCode);
+  await page.waitForURL(expected);
 }

@@ -5,7 +5,7 @@
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startWorker, DEMO } from "../harness.mjs";
-import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog } from "./browser.mjs";
+import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog, afterPassword } from "./browser.mjs";
 import { seed } from "./seed.mjs";
 
 let worker, browser, fx;
@@ -29,7 +29,7 @@ async function signIn(page, { loginAs = false } = {}) {
     await page.getByLabel("Login as another user").check();
   }
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(loginAs ? /\/login-as$/ : /\/applications$/);
+  await afterPassword(page, worker.url, DEMO.user_code, loginAs ? /\/login-as$/ : /\/applications$/);
 }
 
 const heading = (page, name) => page.getByRole("heading", { level: 1, name, exact: true });

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { startWorker, DEMO, Client, ROOT } from "../harness.mjs";
-import { test, launch, newPage, shot, reportWorkerLog } from "./browser.mjs";
+import { test, launch, newPage, shot, reportWorkerLog, afterPassword, secondStep } from "./browser.mjs";
 import { seed } from "./seed.mjs";
 
 let worker, browser, fx, usersSouth;
@@ -35,7 +35,7 @@ async function signIn(page, userCode = DEMO.user_code) {
   await page.getByLabel("User code").fill(userCode);
   await page.getByLabel("Password").fill(DEMO.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/applications$/);
+  await afterPassword(page, worker.url, userCode, /\/applications$/);
 }
 
 const heading = (page, name) => page.getByRole("heading", { level: 1, name, exact: true });
@@ -201,10 +201,12 @@ test("r36 desktop and phone: the operator's printed password leads straight to c
       await shot(page, `${viewport}-r36-change-password-done`);
       password = "tulip7-marble-kayak";
       await page.getByRole("link", { name: "Continue" }).click();
+      // R35: then the administrator sets up the second factor, and only then the console opens.
+      await secondStep(page, worker.url, "printed@r36.example");
       await page.waitForURL(/\/applications$/);
     } else {
-      // Twin: with one's own password, sign-in goes to My Applications as usual.
-      await page.waitForURL(/\/applications$/);
+      // Twin: with one's own password (and the second factor), sign-in goes to My Applications.
+      await afterPassword(page, worker.url, "printed@r36.example", /\/applications$/);
       await shot(page, `${viewport}-r36-own-password-applications`);
     }
     await context.close();

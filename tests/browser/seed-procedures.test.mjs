@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { startWorker, DEMO, ROOT } from "../harness.mjs";
-import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog } from "./browser.mjs";
+import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog, afterPassword } from "./browser.mjs";
 import { seed } from "./seed.mjs";
 
 // axe-core is pinned in package.json (`npm ci` installs it): a missing copy fails the tests.
@@ -102,7 +102,7 @@ async function signIn(page, run, userCode, password, { loginAs = false } = {}) {
     await page.getByLabel(t.loginAs).check();
   }
   await page.getByRole("button", { name: t.signIn, exact: true }).click();
-  await page.waitForURL(loginAs ? /\/login-as$/ : /\/applications$/);
+  await afterPassword(page, worker.url, userCode, loginAs ? /\/login-as$/ : /\/applications$/);
 }
 
 async function openSection(page, run, link) {

@@ -1,8 +1,8 @@
 // The walking skeleton in a real browser: sign in, My Applications, open the console, sign out.
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startWorker, DEMO } from "../harness.mjs";
-import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog } from "./browser.mjs";
+import { startWorker, Client, DEMO } from "../harness.mjs";
+import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog, secondStep } from "./browser.mjs";
 
 let worker, browser;
 before(async () => {
@@ -23,6 +23,28 @@ for (const viewport of ["desktop", "phone"]) {
     await page.getByLabel("Password").fill(DEMO.password);
     await shot(page, `${viewport}-01-sign-in`);
     await page.getByRole("button", { name: "Sign in" }).click();
+
+    // R35: an administrator's first sign-in sets up the second factor (the QR code drawn by the
+    // worker, the key as text); the next one asks for the authenticator's code.
+    await page.waitForURL(/\/second-factor$/);
+    await page.locator("#code").waitFor();
+    if (viewport === "desktop") {
+      assert.equal(await page.locator(".qr svg").count(), 1);
+      assert.ok(await page.locator(".qr svg").isVisible());
+      assert.match(await page.locator("[data-test=mfa-secret]").textContent(), /^[A-Z2-7]{32}$/);
+      await page.locator("#code").fill("000000");
+      await page.locator("form button[type=submit]").click();
+      await page.locator("#code-error").getByText("not valid").waitFor();
+    }
+    await assertNoHorizontalScroll(assert, page);
+    await shot(page, `${viewport}-r35-${viewport === "desktop" ? "set-up" : "code"}`);
+    await secondStep(page, worker.url, DEMO.user_code, {
+      beforeContinue: async () => {
+        assert.equal(await page.locator("[data-test=recovery-codes] li").count(), 10);
+        await assertNoHorizontalScroll(assert, page);
+        await shot(page, `${viewport}-r35-recovery-codes`);
+      },
+    });
 
     await page.getByRole("heading", { name: "My Applications" }).waitFor();
     assert.equal(new URL(page.url()).pathname, "/applications");
@@ -77,3 +99,73 @@ for (const viewport of ["desktop", "phone"]) {
     await context.close();
   });
 }
+
+test("r35 desktop: an administrator resets a user's second factor from the user's page; the user sets it up again", async () => {
+  // A local administrator of the demo account signs in (and so sets up a second factor).
+  const admin = new Client(worker.url);
+  await admin.signIn();
+  const groups = (await admin.get("/api/groups?limit=100")).json.items;
+  const area = (await admin.post("/api/areas", { code: "R35", description: "Second factor" })).json;
+  const group = (await admin.post("/api/groups", { code: "R35-LA", access_level: "local_administrator", area_id: area.id, options: ["users_manage", "preferences"] })).json;
+  assert.ok(groups.length > 0 && group.id, JSON.stringify(group));
+  const local = (await admin.post("/api/users", { user_code: "r35.la@demo.precinct.test", name: "Reset Me", group_id: group.id })).json;
+  worker.sql(`UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE user_code_norm = '${DEMO.user_code}') WHERE id = ${local.id}`);
+  const theirs = new Client(worker.url);
+  assert.equal((await theirs.signIn("r35.la@demo.precinct.test", DEMO.password)).status, 200);
+
+  const { page, context, errors } = await newPage(browser, "desktop");
+  await page.goto(worker.url + "/");
+  await page.getByLabel("User code").fill(DEMO.user_code);
+  await page.getByLabel("Password").fill(DEMO.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await secondStep(page, worker.url, DEMO.user_code);
+  await page.waitForURL(/\/applications$/);
+  await page.goto(`${worker.url}/console/users/${local.id}`);
+  const reset = page.locator("[data-test=reset-mfa]");
+  await reset.waitFor();
+  page.once("dialog", (dialog) => dialog.accept());
+  await reset.click();
+  await reset.waitFor({ state: "detached" });
+  await shot(page, "desktop-r35-reset");
+  // Their session ended; their next sign-in sets the factor up again.
+  assert.equal((await theirs.get("/api/session")).status, 401);
+  const again = await new Client(worker.url).signInPassword("r35.la@demo.precinct.test", DEMO.password);
+  assert.equal(again.json.mfa_step, "enrol");
+  // Twin: the administrator's own page offers no reset of their own factor (the worker would
+  // refuse it: tests/api/mfa.test.mjs).
+  const me = (await admin.get("/api/session")).json;
+  await page.goto(`${worker.url}/console/users/${me.user_id}`);
+  await page.locator("#name").waitFor();
+  assert.equal(await page.locator("[data-test=reset-mfa]").count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("sessions: each person sees where they are signed in and ends a session", async () => {
+  const other = new Client(worker.url);
+  await other.signIn();
+  const { page, context, errors } = await newPage(browser, "phone");
+  await page.goto(worker.url + "/");
+  await page.getByLabel("User code").fill(DEMO.user_code);
+  await page.getByLabel("Password").fill(DEMO.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await secondStep(page, worker.url, DEMO.user_code);
+  await page.waitForURL(/\/applications$/);
+  await page.goto(worker.url + "/console/preferences");
+  await page.locator("[data-test=sessions]").click();
+  await page.waitForURL(/\/sessions$/);
+  const rows = page.locator("[data-test=session]");
+  await rows.first().waitFor();
+  const before = await rows.count();
+  assert.ok(before >= 2, `${before} sessions`);
+  assert.equal(await page.getByText("(this session)").count(), 1);
+  await assertNoHorizontalScroll(assert, page);
+  await shot(page, "phone-sessions");
+  // End another one (not this one): the list shrinks, the other client is signed out.
+  const others = rows.filter({ hasNotText: "this session" });
+  await others.first().getByRole("button", { name: "End" }).click();
+  await page.waitForFunction((n) => document.querySelectorAll("[data-test=session]").length === n - 1, before);
+  assert.equal((await page.request.get(worker.url + "/api/session")).status(), 200);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

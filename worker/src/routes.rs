@@ -25,6 +25,15 @@ use crate::store::list::ListParams;
 use crate::store::users::UserFilter;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The addresses of the account pages (the `account` bundle; `app/src/account.rs` lists the
+/// same, and so does `run_worker_first` in wrangler.toml).
+const ACCOUNT_PAGES: [&str; 5] = [
+    "/forgot-password",
+    "/set-password",
+    "/change-password",
+    "/second-factor",
+    "/sessions",
+];
 const OPENAPI: &str = include_str!("../openapi.json");
 
 pub async fn handle(
@@ -33,6 +42,18 @@ pub async fn handle(
     worker_ctx: worker::Context,
 ) -> worker::Result<Response> {
     let path = req.path();
+    if ACCOUNT_PAGES.contains(&path.as_str()) {
+        // The account pages are a bundle of their own (the console's size budget): its page, at
+        // each of their addresses (wrangler.toml sends these addresses to the worker first).
+        let mut url = req.url()?;
+        url.set_path("/account");
+        url.set_query(None);
+        let mut page = env.assets("ASSETS")?.fetch(url.to_string(), None).await?;
+        if page.status_code() != 200 {
+            return Ok(page);
+        }
+        return Ok(http::secure(Response::from_html(page.text().await?)?));
+    }
     if !path.starts_with("/api/") {
         // Static assets are served before the worker runs; anything else is the SPA's business.
         return env.assets("ASSETS")?.fetch_request(req).await;

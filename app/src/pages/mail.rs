@@ -3,17 +3,15 @@
 //! forgotten-password and set-password pages.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use precinct_core::api::{
-    ChangePassword, ForgotPassword, MailPasswordInput, MailProvider, MailSent, MailSettings,
-    MailSettingsInput, Notice, SetPassword, UserMailConfig,
+    MailPasswordInput, MailProvider, MailSent, MailSettings, MailSettingsInput, Notice,
+    UserMailConfig,
 };
 use precinct_core::problem::Problem;
-use precinct_core::validate::{email_problem, MIN_PASSWORD_LEN};
+use precinct_core::validate::email_problem;
 
-use super::LangSwitch;
 use crate::api::{self, ApiFailure};
-use crate::i18n::{use_i18n, I18n, K};
+use crate::i18n::{use_i18n, I18n, Text, K};
 use crate::ui::{
     failure_view, list_view, load, loading_view, utc, Busy, FieldError, ListState, SearchBox,
     TextField,
@@ -45,7 +43,7 @@ fn local_problem(field: &str, code: &str, key: K) -> ApiFailure {
 }
 
 /// The password and its confirmation: a local check first (R28: the two must match).
-fn check_pair(busy: Busy, password: &str, confirmation: &str, min: usize) -> bool {
+pub(crate) fn check_pair(busy: Busy, password: &str, confirmation: &str, min: usize) -> bool {
     let problem = if password.chars().count() < min {
         Some(local_problem("password", "weak_password", K::PasswordShort))
     } else if password != confirmation {
@@ -420,6 +418,7 @@ pub fn UserMail(id: i64, version: RwSignal<i64>, mail_user: RwSignal<String>) ->
 #[component]
 pub fn PreferencesPage() -> impl IntoView {
     let i = use_i18n();
+    let me = super::use_me();
     let config = load(|| api::mail_config(None));
     let password_set = RwSignal::new(false);
     Effect::new(move |_| {
@@ -432,7 +431,11 @@ pub fn PreferencesPage() -> impl IntoView {
     view! {
         <section class="page">
             <h1>{i.s(K::PreferencesTitle)}</h1>
-            <p><a href="/change-password" data-test="change-password">{i.s(K::ChangePasswordTitle)}</a></p>
+            <p><a href="/change-password" rel="external" data-test="change-password">{i.s(K::ChangePasswordTitle)}</a></p>
+            <p><a href="/sessions" rel="external" data-test="sessions">{i.s(K::SessionsTitle)}</a></p>
+            {move || me.get().filter(|me| !me.mfa_enrolled).map(|_| view! {
+                <p><a href="/second-factor" rel="external" data-test="set-up-mfa">{i.s(K::MfaSetUp)}</a></p>
+            })}
             <section class="record-section" aria-labelledby="pref-email">
                 <h2 id="pref-email">{i.s(K::PrefEmail)}</h2>
                 <h3>{i.s(K::PrefAccount)}</h3>
@@ -445,132 +448,4 @@ pub fn PreferencesPage() -> impl IntoView {
             </section>
         </section>
     }
-}
-
-/// The public pages' frame: the language switch and a card.
-pub(super) fn public_card(i: I18n, title: K, body: AnyView) -> impl IntoView {
-    view! {
-        <div class="corner"><LangSwitch/></div>
-        <section class="card narrow">
-            <h1>{i.s(title)}</h1>
-            {body}
-        </section>
-    }
-}
-
-/// The server's sentence in English, ours in French (the server speaks English).
-fn notice_text(i: I18n, notice: &Notice, key: K) -> String {
-    match i.lang() {
-        crate::i18n::Lang::En => notice.message.clone(),
-        crate::i18n::Lang::Fr => key.text(i.lang()).to_string(),
-    }
-}
-
-/// **Forgot password**: /forgot-password. The answer is the same whether or not the address
-/// exists.
-#[component]
-pub fn ForgotPasswordPage() -> impl IntoView {
-    let i = use_i18n();
-    let code = RwSignal::new(String::new());
-    let busy = Busy::new();
-    let failure = busy.failure_signal();
-    let notice = RwSignal::new(None::<Notice>);
-    let send = move || {
-        let user_code = code.get_untracked();
-        busy.run(
-            api::forgot_password(ForgotPassword { user_code }),
-            move |answer: Notice| notice.set(Some(answer)),
-        );
-    };
-    let body = view! {
-        <p>{i.s(K::ForgotText)}</p>
-        <form novalidate on:submit=move |event| { event.prevent_default(); send(); }>
-            <TextField id="user_code" label=K::UserCode value=code failure kind="email"/>
-            <button type="submit" class="primary" disabled=move || busy.pending.get()>
-                {move || i.t(if busy.pending.get() { K::Sending } else { K::SendLink })}
-            </button>
-        </form>
-        <div aria-live="polite">
-            {move || notice.get().map(|notice| view! {
-                <p class="ok" role="status" data-test="notice">{notice_text(i, &notice, K::ForgotSent)}</p>
-            })}
-            {move || busy.failure.get().filter(|f| f.field().is_none()).map(|f| failure_view(i, f, None))}
-        </div>
-        <p><a class="forgot" href="/">{i.s(K::BackToSignIn)}</a></p>
-    }
-    .into_any();
-    public_card(i, K::ForgotTitle, body)
-}
-
-/// **Set password**: /set-password?token=…, from an invitation or a reset email; with `change`,
-/// /change-password: one's own password, the current one first (R36; also where a person whose
-/// password was given by someone else is sent after signing in).
-#[component]
-pub fn SetPasswordPage(#[prop(optional)] change: bool) -> impl IntoView {
-    let i = use_i18n();
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
-    let current = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let confirmation = RwSignal::new(String::new());
-    let busy = Busy::new();
-    let failure = busy.failure_signal();
-    let save = move || {
-        let (first, second) = (password.get_untracked(), confirmation.get_untracked());
-        if !check_pair(busy, &first, &second, MIN_PASSWORD_LEN) {
-            return;
-        }
-        let call = if change {
-            api::change_password(ChangePassword {
-                current_password: current.get_untracked(),
-                new_password: first,
-            })
-        } else {
-            api::set_password(SetPassword {
-                token: token(),
-                password: first,
-            })
-        };
-        busy.run(call, |_: Notice| ());
-    };
-    let body = view! {
-        {move || if busy.saved.get() {
-            view! {
-                <p class="ok" role="status" data-test="password-set">{i.s(K::PasswordSet)}</p>
-                <p><a class="button primary" href=if change { "/applications" } else { "/" }>
-                    {i.s(if change { K::Continue } else { K::GoToSignIn })}
-                </a></p>
-            }.into_any()
-        } else if token().is_empty() && !change {
-            view! { <p class="error" role="alert">{i.s(K::NoToken)}</p> }.into_any()
-        } else {
-            view! {
-                <p>{i.s(K::SetPasswordText)}</p>
-                <form novalidate on:submit=move |event| { event.prevent_default(); save(); }>
-                    {change.then(|| view! {
-                        <TextField id="current_password" label=K::CurrentPassword value=current failure kind="password"/>
-                    })}
-                    <TextField id=if change { "new_password" } else { "password" } label=K::NewPassword value=password failure kind="password"/>
-                    <TextField id="confirmation" label=K::ConfirmPassword value=confirmation failure kind="password"/>
-                    <FieldError field="token" failure/>
-                    <button type="submit" class="primary" disabled=move || busy.pending.get()>
-                        {move || i.t(if busy.pending.get() { K::Saving } else { K::SetPassword })}
-                    </button>
-                </form>
-                <div aria-live="polite">
-                    {move || busy.failure.get().filter(|f| f.field().is_none()).map(|f| failure_view(i, f, None))}
-                </div>
-            }.into_any()
-        }}
-    }
-    .into_any();
-    public_card(
-        i,
-        if change {
-            K::ChangePasswordTitle
-        } else {
-            K::SetPasswordTitle
-        },
-        body,
-    )
 }

@@ -12,7 +12,6 @@ mod lists;
 mod mail;
 mod not_found;
 mod screens;
-mod second_factor;
 mod session;
 mod sign_in;
 pub mod users;
@@ -28,12 +27,10 @@ pub use lists::{
     about_companies_page, areas_page, companies_page, directories_page, employees_page,
     groups_page, projects_page, reports_page, users_page,
 };
-pub use mail::{
-    ForgotPasswordPage, MailSettingsPage, OutboxPage, PreferencesPage, SetPasswordPage,
-};
+pub(crate) use mail::check_pair;
+pub use mail::{MailSettingsPage, OutboxPage, PreferencesPage};
 pub use not_found::NotFound;
 pub use screens::{screens, use_record_id, ConsoleScreen};
-pub use second_factor::SecondFactorPage;
 pub use session::{LoginAsPage, SelectCompanyPage};
 pub use sign_in::SignInPage;
 pub use users::UserFormPage;
@@ -47,6 +44,20 @@ use crate::api;
 use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::{failure_view, load, loading_view, Busy, Loaded};
 
+/// Goes to `path`: within the console, or as a full page for the account pages (another
+/// bundle, see `crate::account`).
+pub fn go_to(navigate: &impl Fn(&str, leptos_router::NavigateOptions), path: &str) {
+    let page = path.split('?').next().unwrap_or(path);
+    if crate::account::PAGES.contains(&page) {
+        if let Some(window) = web_sys::window() {
+            // If the browser refuses, the person stays where they are and can follow a link.
+            let _ = window.location().assign(path);
+        }
+    } else {
+        navigate(path, Default::default());
+    }
+}
+
 /// Who is signed in, shared by the screens under one frame.
 #[derive(Clone, Copy)]
 pub struct Session(pub Loaded<Me>);
@@ -59,18 +70,10 @@ pub fn use_signed_in() -> Loaded<Me> {
     provide_context(Session(me));
     Effect::new(move |_| match me.get() {
         Some(Err(failure)) if failure.status() == 401 => navigate("/", Default::default()),
-        // R36: the worker refuses everything else until the person chooses their own password.
-        // R35: nor anything but setting up the second factor, for an administrator without one.
+        // R35, R36: the worker refuses everything else until the person has entered their
+        // second factor, chosen their own password and, for an administrator, set one up.
         Some(Ok(me)) if me.password_change_required || me.mfa_step.is_some() => {
-            let next = sign_in::next_screen(&me, false);
-            navigate(
-                if me.mfa_step == Some(precinct_core::api::MfaStep::Verify) {
-                    "/"
-                } else {
-                    next
-                },
-                Default::default(),
-            )
+            go_to(&navigate, sign_in::next_screen(&me, false));
         }
         _ => {}
     });

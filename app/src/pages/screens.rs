@@ -13,10 +13,6 @@ use super::*;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Screen {
     SignIn,
-    ForgotPassword,
-    SetPassword,
-    ChangePassword,
-    SecondFactor,
     Applications,
     LoginAs,
     Console,
@@ -56,10 +52,6 @@ fn segments(path: &str) -> Vec<&str> {
 fn screen_of(path: &str) -> Screen {
     match segments(path).as_slice() {
         [] => Screen::SignIn,
-        ["forgot-password"] => Screen::ForgotPassword,
-        ["set-password"] => Screen::SetPassword,
-        ["change-password"] => Screen::ChangePassword,
-        ["second-factor"] => Screen::SecondFactor,
         ["applications"] => Screen::Applications,
         ["login-as"] => Screen::LoginAs,
         ["console", ..] => Screen::Console,
@@ -127,10 +119,6 @@ pub fn screens() -> AnyView {
     });
     (move || match screen.get() {
         Screen::SignIn => view! { <SignInPage/> }.into_any(),
-        Screen::ForgotPassword => view! { <ForgotPasswordPage/> }.into_any(),
-        Screen::SetPassword => view! { <SetPasswordPage/> }.into_any(),
-        Screen::ChangePassword => view! { <SetPasswordPage change=true/> }.into_any(),
-        Screen::SecondFactor => view! { <SecondFactorPage/> }.into_any(),
         Screen::Applications => view! { <ApplicationsPage/> }.into_any(),
         Screen::LoginAs => view! { <LoginAsPage/> }.into_any(),
         Screen::Console => {

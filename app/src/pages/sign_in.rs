@@ -1,77 +1,46 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use precinct_core::api::{Me, MfaCode, MfaStep, SignIn};
+use precinct_core::api::{Me, MfaStep, SignIn};
 
 use super::LangSwitch;
 use crate::api;
 use crate::i18n::{use_i18n, K};
-use crate::ui::{Busy, TextField};
+use crate::ui::Busy;
 
-/// Where a signed-in person goes next: the steps they owe first (R36 their own password, R35
-/// setting up the second factor), then Login as another user (R05) or My Applications.
+/// Where a signed-in person goes next: the steps they owe first — the code of their second
+/// factor (R35), their own password (R36), setting up the second factor (R35) — then Login as
+/// another user (R05) or My Applications. The second-factor page carries the Login-as choice on.
 pub fn next_screen(me: &Me, login_as: bool) -> &'static str {
-    if me.password_change_required {
-        "/change-password"
-    } else if me.mfa_step == Some(MfaStep::Enrol) {
-        "/second-factor"
-    } else if login_as {
-        "/login-as"
-    } else {
-        "/applications"
+    match me.mfa_step {
+        Some(MfaStep::Verify) if login_as => "/second-factor?then=login-as",
+        Some(MfaStep::Verify) => "/second-factor",
+        _ if me.password_change_required => "/change-password",
+        Some(MfaStep::Enrol) => "/second-factor",
+        None if login_as => "/login-as",
+        None => "/applications",
     }
 }
 
 /// The portal's sign-in screen (R03): user code (an email address) and password, a link for a
-/// forgotten password, and Options → Login as another user (R05); then, for whoever set up a
-/// second factor, its code (R35).
+/// forgotten password, and Options → Login as another user (R05).
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let i = use_i18n();
     let user_code = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let login_as = RwSignal::new(false);
-    let owes_code = RwSignal::new(false);
-    let code = RwSignal::new(String::new());
     let navigate = use_navigate();
     let submit = Busy::new();
     let pending = submit.pending;
     let error = move || submit.failure.get();
-    let second = Busy::new();
-    let go = move |me: Me| {
-        if me.mfa_step == Some(MfaStep::Verify) {
-            owes_code.set(true);
-        } else {
-            navigate(
-                next_screen(&me, login_as.get_untracked()),
-                Default::default(),
-            );
-        }
-    };
-    let go_after_code = go.clone();
-    let code_step = move || {
-        let go = go_after_code.clone();
-        owes_code.get().then(|| view! {
-            <form novalidate data-test="mfa-step" on:submit=move |event| {
-                event.prevent_default();
-                second.run(api::enter_mfa(MfaCode { code: code.get_untracked() }), go.clone());
-            }>
-                <p>{i.s(K::MfaCodeText)}</p>
-                <TextField id="code" label=K::MfaCode value=code failure=second.failure_signal()/>
-                <button type="submit" class="primary" disabled=move || second.pending.get()>
-                    {i.s(K::SignIn)}
-                </button>
-            </form>
-        })
-    };
+    let go = move |me: Me| super::go_to(&navigate, next_screen(&me, login_as.get_untracked()));
 
     view! {
         <div class="corner"><LangSwitch/></div>
         <section class="card narrow">
             <h1>{i.s(K::SignInTitle)}</h1>
-            {code_step}
             <form
                 novalidate
-                hidden=move || owes_code.get()
                 on:submit=move |event| {
                     event.prevent_default();
                     let body = SignIn {
@@ -100,7 +69,7 @@ pub fn SignInPage() -> impl IntoView {
                 <button type="submit" class="primary" disabled=move || pending.get()>
                     {move || i.t(if pending.get() { K::SigningIn } else { K::SignIn })}
                 </button>
-                <a class="forgot" href="/forgot-password">{i.s(K::ForgotPassword)}</a>
+                <a class="forgot" href="/forgot-password" rel="external">{i.s(K::ForgotPassword)}</a>
             </form>
         </section>
     }

@@ -228,6 +228,10 @@ fn UserDescription(
     };
     // R35: the user sets the second factor up again at their next sign-in; their sessions end.
     let enrolled = RwSignal::new(user.as_ref().is_some_and(|u| u.mfa_enrolled));
+    // One's own factor is reset by another administrator (the worker refuses it too).
+    let own = super::use_me()
+        .get_untracked()
+        .is_some_and(|me| Some(me.user_id.0) == id);
     let reset_mfa = move |_| {
         if let Some(id) = id {
             if confirm_that(i, K::ConfirmResetMfa) {
@@ -331,7 +335,7 @@ fn UserDescription(
                         {i.s(K::Delete)}
                     </button>
                 })}
-                {move || enrolled.get().then(|| view! {
+                {move || (enrolled.get() && !own).then(|| view! {
                     <button type="button" data-test="reset-mfa" disabled=move || busy.pending.get()
                         on:click=reset_mfa>{i.s(K::ResetMfa)}</button>
                 })}

@@ -148,7 +148,7 @@ pub async fn own_sessions(ctx: &Ctx<'_>) -> ApiResult<Vec<precinct_core::api::Se
             id: row.id,
             created_at: row.created_at,
             last_seen_at: row.last_seen_at,
-            browser: row.user_agent,
+            browser: precinct_core::device::describe_browser(&row.user_agent),
             current: row.current == 1,
         })
         .collect())
