@@ -69,7 +69,9 @@ const emailNorm = email.toLowerCase();
 const existing = d1([
   "--command",
   `SELECT (SELECT COUNT(*) FROM accounts WHERE name = ${quote(account)}) AS accounts, ` +
-    `(SELECT COUNT(*) FROM users WHERE user_code_norm = ${quote(emailNorm)}) AS users`,
+    // R24: an address is taken once its owner proved it (pending invitations elsewhere do not
+    // block the operator's account; they are told once this one is created).
+    `(SELECT COUNT(*) FROM users WHERE user_code_norm = ${quote(emailNorm)} AND address_proven = 1) AS users`,
 ])[0].results[0];
 if (existing.accounts > 0 || existing.users > 0) {
   if (args.demo) {
@@ -94,7 +96,7 @@ const hash = await argon2id({
 const now = Date.now();
 const accountId = `(SELECT id FROM accounts WHERE name = ${quote(account)})`;
 const groupId = `(SELECT id FROM user_groups WHERE account_id = ${accountId} AND code = 'ADMINISTRATORS')`;
-const userId = `(SELECT id FROM users WHERE user_code_norm = ${quote(emailNorm)})`;
+const userId = `(SELECT id FROM users WHERE account_id = ${accountId} AND user_code_norm = ${quote(emailNorm)})`;
 const history = (kind, id, action, subject, summary, changes) =>
   `INSERT INTO history (account_id, at, actor_user_id, entity_kind, entity_id, area_id, action, subject, summary, changes) ` +
   `VALUES (${accountId}, ${now}, NULL, '${kind}', ${id}, NULL, '${action}', ${quote(subject)}, ${quote(summary)}, ${quote(JSON.stringify(changes))});`;
@@ -111,8 +113,9 @@ const sql = [
     { field: "access_level", before: null, after: "administrator" },
   ]),
   // R36: the printed password is one-time (the demo account's is published, for `make dev`).
-  `INSERT INTO users (account_id, user_code, user_code_norm, name, name_norm, group_id, area_id, access_level, active, password_hash, password_must_change, created_at) ` +
-    `VALUES (${accountId}, ${quote(emailNorm)}, ${quote(emailNorm)}, ${quote(name)}, ${quote(name.toLowerCase())}, ${groupId}, NULL, 'administrator', 1, ${quote(hash)}, ${args.demo ? 0 : 1}, ${now});`,
+  // The operator vouches for the address (R24: it is reserved across the service at once).
+  `INSERT INTO users (account_id, user_code, user_code_norm, name, name_norm, group_id, area_id, access_level, active, password_hash, password_must_change, address_proven, created_at) ` +
+    `VALUES (${accountId}, ${quote(emailNorm)}, ${quote(emailNorm)}, ${quote(name)}, ${quote(name.toLowerCase())}, ${groupId}, NULL, 'administrator', 1, ${quote(hash)}, ${args.demo ? 0 : 1}, 1, ${now});`,
   history("user", userId, "created", emailNorm, `User ${emailNorm} created by the operator`, [
     { field: "user_code", before: null, after: emailNorm },
     { field: "name", before: null, after: name },
@@ -147,9 +150,9 @@ function demoData() {
       ["la.south@demo.precinct.test", "Sam South", "LA_SOUTH", "SOUTH", "local_administrator"],
       ["user.north@demo.precinct.test", "Ulla User", "USERS_NORTH", "NORTH", "user"],
     ].map(([code, who, grp, ar, level]) =>
-      `INSERT INTO users (account_id, user_code, user_code_norm, name, name_norm, group_id, area_id, access_level, active, password_hash, created_at) ` +
-      `VALUES (${accountId}, '${code}', '${code}', '${who}', '${who.toLowerCase()}', ${group(grp)}, ${area(ar)}, '${level}', 1, ${quote(hash)}, ${now});`),
-    `INSERT INTO user_companies (user_id, company_id) SELECT u.id, ${company("N01")} FROM users u WHERE u.user_code_norm = 'user.north@demo.precinct.test';`,
+      `INSERT INTO users (account_id, user_code, user_code_norm, name, name_norm, group_id, area_id, access_level, active, password_hash, address_proven, created_at) ` +
+      `VALUES (${accountId}, '${code}', '${code}', '${who}', '${who.toLowerCase()}', ${group(grp)}, ${area(ar)}, '${level}', 1, ${quote(hash)}, 1, ${now});`),
+    `INSERT INTO user_companies (user_id, company_id) SELECT u.id, ${company("N01")} FROM users u WHERE u.account_id = ${accountId} AND u.user_code_norm = 'user.north@demo.precinct.test';`,
     `INSERT INTO reports (account_id, code, title, kind, area_id) VALUES ` +
       `(${accountId}, 'R-N-COST', 'North cost report', 'report', ${area("NORTH")}), ` +
       `(${accountId}, 'R-S-COST', 'South cost report', 'report', ${area("SOUTH")}), ` +

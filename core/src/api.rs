@@ -337,6 +337,10 @@ pub struct User {
     /// R35: whether the user has set up a second sign-in factor (an administrator may reset it).
     #[serde(default)]
     pub mfa_enrolled: bool,
+    /// No squatting (R24): the address was proven first by a user of another organisation, so
+    /// this user, still waiting for their invitation, can no longer accept it.
+    #[serde(default)]
+    pub address_taken: bool,
     /// Only in the answer to creating a user: whether the invitation went out, and if not why
     /// and where to fix it (R29, R32: nothing fails without a word).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -184,7 +184,7 @@ decode_structs! {
     OptionEntry { code, grantable }
     User {
         id, user_code, name, group_id, group_code, access_level, area_id, area_code, active,
-        language, mail_user, version, mfa_enrolled, invitation,
+        language, mail_user, version, mfa_enrolled, address_taken, invitation,
     }
     InvitationOutcome { sent, code, message }
     Moved { user, warning }
@@ -296,6 +296,7 @@ mod tests {
             mail_user: "a@b.test".into(),
             version: 4,
             mfa_enrolled: area.is_some(),
+            address_taken: area.is_none(),
             invitation: area.map(|_| InvitationOutcome {
                 sent: false,
                 code: Some("mail_settings_missing".into()),

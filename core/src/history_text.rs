@@ -50,6 +50,11 @@ pub fn french_history(kind: &str, action: &str, subject: Option<&str>) -> Option
         ("user", "mail_failed") => "E-mail non remis : {s}",
         ("user", "sessions_ended") => "Toutes les sessions de {s} ont été fermées",
         ("user", "password_changed") => "Mot de passe de connexion changé par son titulaire : {s}",
+        ("user", "mfa_enrolled") => "Connexion en deux étapes configurée : {s}",
+        ("user", "mfa_entered") => "Second facteur saisi : {s}",
+        ("user", "mfa_recovery_code_used") => "Code de secours utilisé : {s}",
+        ("user", "mfa_failed") => "Échec du second facteur : {s}",
+        ("user", "mfa_reset") => "Connexion en deux étapes de {s} réinitialisée",
         ("user", "password_set") => "Mot de passe de connexion choisi : {s}",
         ("user", "sign_in_failed") => {
             "Échec de connexion (mauvais mot de passe, ou utilisateur désactivé) : {s}"

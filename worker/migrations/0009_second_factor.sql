@@ -3,7 +3,7 @@
 -- PRECINCT_MAIL_KEY keys). A row without `confirmed_at` is an enrolment in progress: its secret
 -- was shown but no code from it has been entered yet, so it does not count.
 CREATE TABLE user_mfa (
-  user_id       INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  user_id       INTEGER PRIMARY KEY REFERENCES users(id),
   account_id    INTEGER NOT NULL REFERENCES accounts(id),
   secret_sealed TEXT    NOT NULL,
   created_at    INTEGER NOT NULL,
@@ -15,7 +15,7 @@ CREATE TABLE user_mfa (
 -- Ten single-use recovery codes per enrolled user, each with 120 random bits, so a plain SHA-256
 -- is a sufficient one-way store (ASVS 6.5.2).
 CREATE TABLE user_recovery_codes (
-  user_id   INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  user_id   INTEGER NOT NULL REFERENCES users(id),
   code_hash TEXT    NOT NULL,
   used_at   INTEGER,
   PRIMARY KEY (user_id, code_hash)

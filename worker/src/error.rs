@@ -294,6 +294,9 @@ mod tests {
             ("user", "invitation_not_sent"),
             ("account", "created"),
             ("account", "demo_seeded"),
+            ("user", "mfa_entered"),
+            ("user", "mfa_recovery_code_used"),
+            ("user", "mfa_enrolled"),
         ] {
             pairs.insert((kind.into(), action.into(), "(by variable)".into()));
         }

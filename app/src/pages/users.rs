@@ -228,6 +228,7 @@ fn UserDescription(
     };
     // R35: the user sets the second factor up again at their next sign-in; their sessions end.
     let enrolled = RwSignal::new(user.as_ref().is_some_and(|u| u.mfa_enrolled));
+    let address_taken = user.as_ref().is_some_and(|u| u.address_taken);
     // One's own factor is reset by another administrator (the worker refuses it too).
     let own = super::use_me()
         .get_untracked()
@@ -322,6 +323,7 @@ fn UserDescription(
                 })
             }
             {move || (!active.get()).then(|| view! { <p class="warning">{i.s(K::UserDisabledNote)}</p> })}
+            {address_taken.then(|| view! { <p class="warning" data-test="address-taken">{i.s(K::AddressTaken)}</p> })}
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.pending.get()>
                     {move || i.t(if busy.pending.get() { K::Saving } else if id.is_some() { K::Save } else { K::Create })}

@@ -85,9 +85,7 @@ pub async fn change_password(
         user_key,
         client_key,
     } = crate::session::reserve_password_attempt(ctx.db, &me.user_code, client, ctx.now).await?;
-    let stored = store::find_sign_in_candidate(ctx.db, &me.user_code.to_lowercase())
-        .await?
-        .and_then(|candidate| candidate.password_hash);
+    let stored = store::password_hash_of(ctx.db, me.user_id).await?;
     let verified = stored
         .as_deref()
         .is_some_and(|phc| auth::verify_password(&input.current_password, phc));

@@ -686,6 +686,13 @@ pub async fn invite(ctx: &Ctx<'_>, env: &MailEnv, user_id: i64) -> ApiResult<Not
         &user.policy(Default::default()),
         &user.group()?,
     )?;
+    if user.address_taken == 1 {
+        return Err(ApiError::conflict(
+            "address_taken",
+            "This address is already in use by another user, who proved it first: this user \
+             cannot accept an invitation. Change the user code, or delete the user.",
+        ));
+    }
     let password = own_relay_credentials(ctx, env).await?;
     let code = ctx.who.effective().user_code.clone();
     let sender = password
@@ -796,6 +803,16 @@ const RESET_THROTTLE: crate::auth::ThrottleRule = crate::auth::ThrottleRule {
     lock_ms: HOUR_MS,
 };
 
+/// The address of an invitation was proven first by a user of another organisation (R24, no
+/// squatting): the same words whichever organisation that is.
+fn address_taken() -> ApiError {
+    ApiError::conflict(
+        "address_taken",
+        "This email address is already in use by another user, so this invitation cannot be \
+         accepted. Ask the administrator who invited you to use another address.",
+    )
+}
+
 /// Sets the sign-in password from an invitation or reset link: single use, then every session
 /// of the user ends.
 pub async fn set_password(
@@ -821,6 +838,10 @@ pub async fn set_password(
     let hash = auth::hash_password(password, entropy)?;
     let mut statements = mail_store::consume_token(db, &token_hash, row.user_id, now)?;
     statements.push(mail_store::set_password_hash(db, row.user_id, &hash)?);
+    // Using a link sent to the address proves it: from now on the code is this user's across the
+    // service (R24, no squatting); if a user of another account proved it first, nothing is
+    // stored.
+    statements.push(crate::store::users::prove_address(db, row.user_id)?);
     statements.push(crate::store::users::end_sessions(db, row.user_id)?);
     // History names whoever triggered the link (R33): an administrator, or the person's own
     // "Forgot password".
@@ -859,6 +880,7 @@ pub async fn set_password(
         .await
         .map_err(|error| match error {
             ApiError::Problem(problem) if problem.status == 404 => invalid(),
+            ApiError::Problem(problem) if problem.code == "already_used" => address_taken(),
             other => other,
         })?;
     Ok(Notice {

@@ -317,24 +317,54 @@ pub struct SignInCandidate {
     /// R35: the user owes a second factor after the password (enrolled, or an administrator),
     /// so a right password alone does not clear their failed attempts.
     pub owes_second_factor: i64,
+    /// The holder proved the address (used a link sent there).
+    pub address_proven: i64,
 }
 
+/// Who signs in with a user code. A code is unique within an account, and across the service
+/// once its owner proved the address (R03, R24: no squatting), so a code may have holders in
+/// several accounts while none of them has proven it.
 pub async fn find_sign_in_candidate(
     db: &D1Database,
     user_code_norm: &str,
 ) -> ApiResult<Option<SignInCandidate>> {
-    statement(
+    let rows = statement(
         db,
-        "SELECT id, account_id, area_id, active, password_hash, \
+        "SELECT id, account_id, area_id, active, password_hash, address_proven, \
          (access_level IN ('administrator', 'local_administrator') OR EXISTS \
            (SELECT 1 FROM user_mfa m WHERE m.user_id = users.id AND m.confirmed_at IS NOT NULL)) \
            AS owes_second_factor \
-         FROM users WHERE user_code_norm = ?1",
+         FROM users WHERE user_code_norm = ?1 \
+         ORDER BY address_proven DESC, password_hash IS NULL LIMIT 2",
         &[text(user_code_norm)],
     )?
-    .first::<SignInCandidate>(None)
-    .await
-    .map_err(ApiError::from)
+    .all()
+    .await?
+    .results::<SignInCandidate>()?;
+    // The address's proven holder (one at most, across the service); else its only holder.
+    // Holders in several accounts, none proven (pending invitations), sign in as no one.
+    let mut holders = rows.into_iter();
+    Ok(match (holders.next(), holders.next()) {
+        (Some(first), _) if first.address_proven == 1 => Some(first),
+        (Some(only), None) => Some(only),
+        _ => None,
+    })
+}
+
+/// The stored password hash of a user (the current password of a password change).
+pub async fn password_hash_of(db: &D1Database, user_id: i64) -> ApiResult<Option<String>> {
+    #[derive(Deserialize)]
+    struct Stored {
+        password_hash: Option<String>,
+    }
+    Ok(statement(
+        db,
+        "SELECT password_hash FROM users WHERE id = ?1",
+        &[int(user_id)],
+    )?
+    .first::<Stored>(None)
+    .await?
+    .and_then(|stored| stored.password_hash))
 }
 
 /// What one reserved attempt found: the attempts counted in the window (this one included) and

@@ -33,6 +33,9 @@ pub struct UserRow {
     /// R35: a confirmed second factor (1) or none (0).
     #[serde(default)]
     pub mfa_enrolled: i64,
+    /// The user's address was proven by a user of another account first (no squatting).
+    #[serde(default)]
+    pub address_taken: i64,
 }
 
 impl Keyed for UserRow {
@@ -81,6 +84,7 @@ impl UserRow {
             language: Language::parse(&self.language).unwrap_or(Language::En),
             version: self.version,
             mfa_enrolled: self.mfa_enrolled == 1,
+            address_taken: self.address_taken == 1,
             invitation: None,
         })
     }
@@ -96,6 +100,8 @@ impl UserRow {
 
 const COLUMNS: &str = "u.id, u.user_code, u.name, u.name_norm, u.group_id, g.code AS group_code, \
     g.access_level, g.area_id, a.code AS area_code, g.options, u.active, u.language, u.version, \
+    (u.address_proven = 0 AND EXISTS (SELECT 1 FROM users o WHERE o.user_code_norm = u.user_code_norm \
+      AND o.address_proven = 1)) AS address_taken, \
     EXISTS (SELECT 1 FROM user_mfa m WHERE m.user_id = u.id AND m.confirmed_at IS NOT NULL) \
     AS mfa_enrolled";
 const FROM: &str =
@@ -179,7 +185,7 @@ pub async fn named(
     Ok(sql.prepare(db)?.all().await?.results::<UserRow>()?)
 }
 
-/// The user with this (normalized) user code, across the service (user codes are unique).
+/// The user who signs in with this (normalized) user code, across the service.
 pub async fn by_code(
     db: &D1Database,
     user_code_norm: &str,
@@ -283,7 +289,9 @@ pub fn update_identity(
 ) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
+        // A new address is not proven yet (no squatting: its owner's proof reserves it).
         "UPDATE users SET user_code = ?3, user_code_norm = ?4, name = ?5, name_norm = ?6, language = ?7, \
+         address_proven = CASE WHEN user_code_norm = ?4 THEN address_proven ELSE 0 END, \
          version = version + 1 WHERE id = ?1 AND version = ?2",
         &[
             int(row.id),
@@ -326,6 +334,16 @@ pub fn end_sessions_except(db: &D1Database, id: i64, keep: &str) -> ApiResult<D1
         db,
         "DELETE FROM sessions WHERE (user_id = ?1 OR acting_user_id = ?1) AND token_hash <> ?2",
         &[int(id), text(keep)],
+    )
+}
+
+/// The user proved their address (used a link sent there): the code is now theirs across the
+/// service; fails on `users_proven_code` if another account's user proved it first.
+pub fn prove_address(db: &D1Database, id: i64) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE users SET address_proven = 1 WHERE id = ?1",
+        &[int(id)],
     )
 }
 
