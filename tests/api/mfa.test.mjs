@@ -93,8 +93,14 @@ test("r35 then every sign-in asks for a code, each usable once; a recovery code 
   // The code of the step after the one used at set-up (the set-up used this step's).
   const later = step(Date.now()) + 1;
   const codeNow = totp(secret, later);
+  const before = client.cookie;
   const entered = expectStatus(await client.post("/api/session/mfa", { code: codeNow }), 200);
   assert.equal(entered.mfa_step, undefined);
+  // A new token once fully signed in (ASVS 7.2.4): the one from the password step is gone.
+  assert.notEqual(client.cookie, before);
+  const stale = new Client(fx.worker.url);
+  stale.cookie = before;
+  assertProblem(await stale.get("/api/session"), 401, "not_signed_in");
   expectStatus(await client.get("/api/users"), 200);
   assertProblem(await client.post("/api/session/mfa", { code: codeNow }), 409, "mfa_not_owed");
 

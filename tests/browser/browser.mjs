@@ -112,7 +112,7 @@ export async function assertNoHorizontalScroll(assert, page) {
  * codes kept); later ones type the authenticator's code. Moves the test clock ahead only when the
  * same person signs in again within 30 seconds (a code is usable once).
  */
-export async function secondStep(page, url, userCode, { beforeContinue = null } = {}) {
+export async function secondStep(page, url, userCode, { beforeContinue = null, type = null } = {}) {
   await page.waitForURL(/\/second-factor/);
   await page.locator("#code").waitFor();
   const secret = page.locator("[data-test=mfa-secret]");
@@ -123,8 +123,12 @@ export async function secondStep(page, url, userCode, { beforeContinue = null } 
   const handler = (route) => route.continue({ headers: { ...route.request().headers(), ...headers } });
   if (Object.keys(headers).length) for (const path of paths) await page.route(path, handler);
   try {
-    await page.locator("#code").fill(code);
-    await page.locator("form button[type=submit]").click();
+    if (type) {
+      await type(code);
+    } else {
+      await page.locator("#code").fill(code);
+      await page.locator("form button[type=submit]").click();
+    }
     if (enrolling) {
       const codes = page.locator("[data-test=recovery-codes] code");
       await codes.first().waitFor();

@@ -5,7 +5,7 @@
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startWorker, DEMO } from "../harness.mjs";
-import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog, afterPassword } from "./browser.mjs";
+import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog, afterPassword, secondStep } from "./browser.mjs";
 import { seed } from "./seed.mjs";
 
 let worker, browser, fx;
@@ -165,6 +165,14 @@ for (const viewport of ["desktop", "phone"]) {
     await tabTo(page, /^password/, 3);
     await page.keyboard.type(DEMO.password);
     await page.keyboard.press("Enter");
+    // R35: the second step, by keyboard too.
+    await secondStep(page, worker.url, DEMO.user_code, {
+      type: async (code) => {
+        await tabTo(page, /^code/);
+        await page.keyboard.type(code);
+        await page.keyboard.press("Enter");
+      },
+    });
     await page.waitForURL(/\/applications$/);
     await heading(page, "My Applications").waitFor();
     await page.getByRole("button", { name: "Sign out" }).waitFor();

@@ -290,11 +290,7 @@ async fn api(
                 who: &principal,
             })
             .await?;
-            let mut response = http::json(200, &me)?;
-            response
-                .headers_mut()
-                .set("set-cookie", &auth::session_cookie(&token))?;
-            return Ok(response);
+            return with_session_cookie(http::json(200, &me)?, &token);
         }
         (Method::Delete, ["session"]) => {
             session::sign_out(&db, &req).await?;
@@ -378,8 +374,17 @@ async fn signed_in(
         }
         (Method::Post, ["session", "mfa"]) => {
             let body: MfaCode = read_body(req).await?;
-            second_factor::verify(ctx, client, mail_env.secrets.as_ref(), body).await?;
-            ok(&me_after_change(ctx, req).await?)
+            let secrets = mail_env.secrets.as_ref();
+            let token =
+                second_factor::verify(ctx, client, secrets, body, &mut SystemEntropy).await?;
+            let principal = session::principal_of_token(ctx.db, &token, &request_at(ctx)).await?;
+            let me = session_choices::me(&Ctx {
+                db: ctx.db,
+                now: ctx.now,
+                who: &principal,
+            })
+            .await?;
+            with_session_cookie(http::json(200, &me)?, &token)
         }
         (Method::Post, ["mfa", "enrolment"]) => {
             ok(
@@ -389,14 +394,11 @@ async fn signed_in(
         }
         (Method::Post, ["mfa", "confirmation"]) => {
             let body: MfaCode = read_body(req).await?;
-            ok(&second_factor::confirm_enrolment(
-                ctx,
-                client,
-                mail_env.secrets.as_ref(),
-                body,
-                &mut SystemEntropy,
-            )
-            .await?)
+            let secrets = mail_env.secrets.as_ref();
+            let (codes, token) =
+                second_factor::confirm_enrolment(ctx, client, secrets, body, &mut SystemEntropy)
+                    .await?;
+            with_session_cookie(http::json(200, &codes)?, &token)
         }
         (Method::Delete, ["users", user, "mfa"]) => {
             second_factor::reset(ctx, id(user)?).await?;
@@ -614,6 +616,22 @@ async fn query_plans(ctx: &Ctx<'_>, query: &Query) -> ApiResult<Response> {
     http::json(200, &plans)
 }
 
+/// An answer that carries the session's (new) token.
+fn with_session_cookie(mut response: Response, token: &str) -> ApiResult<Response> {
+    response
+        .headers_mut()
+        .set("set-cookie", &auth::session_cookie(token))?;
+    Ok(response)
+}
+
+/// The request context of a signed-in request's clock (the client address is not needed again).
+fn request_at(ctx: &Ctx<'_>) -> RequestContext {
+    RequestContext {
+        now: ctx.now,
+        client: String::new(),
+    }
+}
+
 fn created<T: serde::Serialize>(value: &T) -> ApiResult<Response> {
     http::json(201, value)
 }
@@ -621,11 +639,7 @@ fn created<T: serde::Serialize>(value: &T) -> ApiResult<Response> {
 /// Who the session is after it changed (company chosen, acting as another or back): the
 /// principal is read again, so the answer reflects the new rights.
 async fn me_after_change(ctx: &Ctx<'_>, req: &Request) -> ApiResult<precinct_core::api::Me> {
-    let request = RequestContext {
-        now: ctx.now,
-        client: String::new(),
-    };
-    let principal = session::authenticate(ctx.db, req, &request).await?;
+    let principal = session::authenticate(ctx.db, req, &request_at(ctx)).await?;
     services::session_choices::me(&Ctx {
         db: ctx.db,
         now: ctx.now,

@@ -11,11 +11,15 @@ use crate::ui::Busy;
 /// factor (R35), their own password (R36), setting up the second factor (R35) — then Login as
 /// another user (R05) or My Applications. The second-factor page carries the Login-as choice on.
 pub fn next_screen(me: &Me, login_as: bool) -> &'static str {
+    let second_step = if login_as {
+        "/second-factor?then=login-as"
+    } else {
+        "/second-factor"
+    };
     match me.mfa_step {
-        Some(MfaStep::Verify) if login_as => "/second-factor?then=login-as",
-        Some(MfaStep::Verify) => "/second-factor",
+        Some(MfaStep::Verify) => second_step,
         _ if me.password_change_required => "/change-password",
-        Some(MfaStep::Enrol) => "/second-factor",
+        Some(MfaStep::Enrol) => second_step,
         None if login_as => "/login-as",
         None => "/applications",
     }

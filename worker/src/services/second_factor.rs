@@ -7,7 +7,7 @@ use precinct_core::api::{MfaCode, MfaEnrolment, MfaStep, RecoveryCodes};
 use precinct_core::policy;
 
 use super::Ctx;
-use crate::auth::Entropy;
+use crate::auth::{self, Entropy};
 use crate::error::{ApiError, ApiResult};
 use crate::mail::crypto::SecretBox;
 use crate::second_factor;
@@ -96,13 +96,14 @@ fn failure_entry<'a>(ctx: &'a Ctx<'_>, summary: &'a str) -> HistoryEntry<'a> {
 }
 
 /// Enters the second factor of a session that owes it: a code of the authenticator (each step
-/// accepted once) or an unused recovery code.
+/// accepted once) or an unused recovery code. Answers the session's new token.
 pub async fn verify(
     ctx: &Ctx<'_>,
     client: &str,
     secrets: Option<&SecretBox>,
     input: MfaCode,
-) -> ApiResult<()> {
+    entropy: &mut impl Entropy,
+) -> ApiResult<String> {
     if ctx.who.mfa_step() != Some(MfaStep::Verify) {
         return Err(ApiError::conflict(
             "mfa_not_owed",
@@ -158,10 +159,16 @@ pub async fn verify(
         return Err(wrong_code());
     }
     let summary = format!("Second factor entered ({used})");
+    let token = auth::new_token(entropy)?;
     store::commit(
         ctx.db,
         vec![
-            mfa::session_entered(ctx.db, &ctx.who.session.token_hash, ctx.now, None)?,
+            mfa::session_entered(
+                ctx.db,
+                (&ctx.who.session.token_hash, &auth::token_hash(&token)),
+                ctx.now,
+                None,
+            )?,
             store::clear_failures(ctx.db, &user_key)?,
             store::refund_attempt(ctx.db, &client_key)?,
             store::insert_history(
@@ -179,7 +186,7 @@ pub async fn verify(
         ],
     )
     .await?;
-    Ok(())
+    Ok(token)
 }
 
 fn open_secret(secrets: Option<&SecretBox>, sealed: &str) -> ApiResult<Vec<u8>> {
@@ -236,15 +243,15 @@ fn already_enrolled() -> ApiError {
 }
 
 /// Confirms the factor being set up with a code from it; answers the ten recovery codes, shown
-/// this once. The session counts as having entered its second factor; the person's other
-/// sessions end (ASVS 7.4.3: an authentication factor changed).
+/// this once, with the session's new token. The session counts as having entered its second
+/// factor; the person's other sessions end (ASVS 7.4.3: an authentication factor changed).
 pub async fn confirm_enrolment(
     ctx: &Ctx<'_>,
     client: &str,
     secrets: Option<&SecretBox>,
     input: MfaCode,
     entropy: &mut impl Entropy,
-) -> ApiResult<RecoveryCodes> {
+) -> ApiResult<(RecoveryCodes, String)> {
     check_code_shape(&input.code)?;
     let me = &ctx.who.session.real;
     let row = mfa::of_user(ctx.db, me.user_id).await?;
@@ -285,16 +292,17 @@ pub async fn confirm_enrolment(
         (me.user_id, sealed, ctx.now),
         &hashes,
     )?);
+    let token = auth::new_token(entropy)?;
     statements.push(mfa::session_entered(
         ctx.db,
-        &ctx.who.session.token_hash,
+        (&ctx.who.session.token_hash, &auth::token_hash(&token)),
         ctx.now,
         Some((me.user_id, sealed)),
     )?);
     statements.push(store::users::end_sessions_except(
         ctx.db,
         me.user_id,
-        &ctx.who.session.token_hash,
+        &auth::token_hash(&token),
     )?);
     statements.push(store::clear_failures(ctx.db, &user_key)?);
     statements.push(store::refund_attempt(ctx.db, &client_key)?);
@@ -319,9 +327,12 @@ pub async fn confirm_enrolment(
             "The set-up was started again elsewhere. Scan the new code.",
         ));
     }
-    Ok(RecoveryCodes {
-        recovery_codes: codes,
-    })
+    Ok((
+        RecoveryCodes {
+            recovery_codes: codes,
+        },
+        token,
+    ))
 }
 
 /// An administrator resets a user's second factor within their scope (R35): the user sets it

@@ -90,24 +90,25 @@ pub fn replace_recovery_codes(
     Ok(statements)
 }
 
-/// Marks the session's second factor as entered, guarded by [`CONFIRMED_HERE`] when it follows
+/// Marks the session's second factor as entered and gives it a new token (ASVS 7.2.4: a new
+/// token once the person is fully authenticated), guarded by [`CONFIRMED_HERE`] when it follows
 /// a confirmation (`guard`), else unconditionally.
 pub fn session_entered(
     db: &D1Database,
-    token_hash: &str,
+    (token_hash, new_token_hash): (&str, &str),
     now: i64,
     guard: Option<(i64, &str)>,
 ) -> ApiResult<D1PreparedStatement> {
     match guard {
         None => statement(
             db,
-            "UPDATE sessions SET second_factor_at = ?2 WHERE token_hash = ?1",
-            &[text(token_hash), int(now)],
+            "UPDATE sessions SET second_factor_at = ?2, token_hash = ?3 WHERE token_hash = ?1",
+            &[text(token_hash), int(now), text(new_token_hash)],
         ),
         Some((user_id, secret_sealed)) => statement(
             db,
             &format!(
-                "UPDATE sessions SET second_factor_at = ?3 WHERE token_hash = ?4 \
+                "UPDATE sessions SET second_factor_at = ?3, token_hash = ?5 WHERE token_hash = ?4 \
                  AND {CONFIRMED_HERE}"
             ),
             &[
@@ -115,6 +116,7 @@ pub fn session_entered(
                 text(secret_sealed),
                 int(now),
                 text(token_hash),
+                text(new_token_hash),
             ],
         ),
     }
