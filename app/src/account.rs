@@ -5,18 +5,22 @@
 
 use leptos::prelude::*;
 use precinct_core::api::{
-    ChangePassword, ForgotPassword, Me, MfaCode, MfaStep, Notice, RecoveryCodes, SessionInfo,
-    SetPassword,
+    ActAs, ChangePassword, ForgotPassword, Me, MfaCode, MfaStep, Notice, RecoveryCodes,
+    SessionInfo, SetPassword, UserRef,
 };
 use precinct_core::validate::MIN_PASSWORD_LEN;
 
 use crate::api;
 use crate::i18n::{strings, use_i18n, I18n, Text, K};
 use crate::pages::{check_pair, LangSwitch};
-use crate::ui::{failure_view, load, loading_view, utc, Busy, FieldError, TextField};
+use crate::ui::{
+    failure_view, list_view, load, loading_view, utc, Busy, FieldError, ListState, SearchBox,
+    TextField,
+};
 
 /// The addresses of the account pages (the worker lists the same in `ACCOUNT_PAGES`).
-pub const PAGES: [&str; 5] = [
+pub const PAGES: [&str; 6] = [
+    "/login-as",
     "/forgot-password",
     "/set-password",
     "/change-password",
@@ -36,6 +40,7 @@ pub fn mount() {
             "/change-password" => view! { <SetPasswordPage change=true/> }.into_any(),
             "/second-factor" => view! { <SecondFactorPage/> }.into_any(),
             "/sessions" => view! { <SessionsPage/> }.into_any(),
+            "/login-as" => view! { <LoginAsPage/> }.into_any(),
             _ => view! { <SetPasswordPage/> }.into_any(),
         };
         view! { <main id="main">{page}</main> }
@@ -44,6 +49,11 @@ pub fn mount() {
 
 strings! {
     A;
+    LoginAsTitle => "Login as another user", "Se connecter en tant qu'un autre utilisateur";
+    LoginAsText => "Pick the user whose rights you want to use. History records both of you.", "Choisissez l'utilisateur dont vous voulez les droits. L'historique enregistre vos deux noms.";
+    LoginAsNotAllowed => "Your user group cannot log in as another user.", "Votre groupe d'utilisateurs ne peut pas se connecter en tant qu'un autre utilisateur.";
+    ActAs => "Act as this user", "Agir en tant que cet utilisateur";
+    ContinueAsMyself => "Continue as myself", "Continuer en mon nom";
     MfaCode => "Code", "Code";
     MfaCodeText => "Enter the 6-digit code of your authenticator app, or a recovery code.", "Saisissez le code à 6 chiffres de votre application d'authentification, ou un code de secours.";
     ForgotTitle => "Forgot password", "Mot de passe oublié";
@@ -376,4 +386,50 @@ pub fn SessionsPage() -> impl IntoView {
     }
     .into_any();
     public_card(i, K::SessionsTitle, body)
+}
+
+/// **Login as another user** (R05): /login-as, reached from the sign-in screen's Options: the
+/// users the person may act as, searchable; picking one makes the session act as them.
+#[component]
+pub fn LoginAsPage() -> impl IntoView {
+    let i = use_i18n();
+    let state = ListState::new();
+    let candidates = load(move || api::login_as_candidates(state.query(Vec::new())));
+    let act = Busy::new();
+    let act_as = move |user: UserRef| {
+        act.run(api::act_as(ActAs { user_id: user.id }), |_| {
+            leave_to("/applications")
+        });
+    };
+    let body = view! {
+        <p class="hint">{i.s(A::LoginAsText)}</p>
+        <p><a href="/applications">{i.s(A::ContinueAsMyself)}</a></p>
+        <SearchBox state id="candidate-search"/>
+        {move || act.failure.get().map(|failure| failure_view(i, failure, None))}
+        {move || match candidates.get() {
+            Some(Err(failure)) if failure.status() == 403 => view! {
+                <p class="error" role="alert">{i.s(A::LoginAsNotAllowed)}</p>
+            }.into_any(),
+            Some(Err(failure)) if failure.status() == 401 => failure_view(i, failure, None),
+            result => list_view(i, state, result, |items| view! {
+                <ul class="choices" data-test="login-as-candidates">
+                    {items.into_iter().map(|user| {
+                        let label = format!("{} · {}", user.name, user.user_code);
+                        view! {
+                            <li>
+                                <button type="button" class="choice"
+                                    disabled=move || act.pending.get()
+                                    on:click=move |_| act_as(user.clone())>
+                                    <span>{label}</span>
+                                    <em>{i.s(A::ActAs)}</em>
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()),
+        }}
+    }
+    .into_any();
+    public_card(i, A::LoginAsTitle, body)
 }

@@ -123,11 +123,6 @@ strings! {
     PasswordsDiffer => "The two passwords are not the same.", "Les deux mots de passe ne sont pas identiques.";
     Options => "Options", "Options";
     LoginAsOption => "Login as another user", "Se connecter en tant qu'un autre utilisateur";
-    LoginAsTitle => "Login as another user", "Se connecter en tant qu'un autre utilisateur";
-    LoginAsText => "Pick the user whose rights you want to use. History records both of you.", "Choisissez l'utilisateur dont vous voulez les droits. L'historique enregistre vos deux noms.";
-    LoginAsNotAllowed => "Your user group cannot log in as another user.", "Votre groupe d'utilisateurs ne peut pas se connecter en tant qu'un autre utilisateur.";
-    ActAs => "Act as this user", "Agir en tant que cet utilisateur";
-    ContinueAsMyself => "Continue as myself", "Continuer en mon nom";
     ActingAs => "You are acting as", "Vous agissez en tant que";
     SignedInAs => "signed in as", "connecté en tant que";
     BackToMyself => "Back to my own account", "Revenir à mon compte";

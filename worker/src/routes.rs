@@ -27,7 +27,8 @@ use crate::store::users::UserFilter;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The addresses of the account pages (the `account` bundle; `app/src/account.rs` lists the
 /// same, and so does `run_worker_first` in wrangler.toml).
-const ACCOUNT_PAGES: [&str; 5] = [
+const ACCOUNT_PAGES: [&str; 6] = [
+    "/login-as",
     "/forgot-password",
     "/set-password",
     "/change-password",

@@ -31,7 +31,7 @@ pub(crate) use mail::check_pair;
 pub use mail::{MailSettingsPage, OutboxPage, PreferencesPage};
 pub use not_found::NotFound;
 pub use screens::{screens, use_record_id, ConsoleScreen};
-pub use session::{LoginAsPage, SelectCompanyPage};
+pub use session::SelectCompanyPage;
 pub use sign_in::SignInPage;
 pub use users::UserFormPage;
 

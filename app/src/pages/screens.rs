@@ -14,7 +14,6 @@ use super::*;
 enum Screen {
     SignIn,
     Applications,
-    LoginAs,
     Console,
     NotFound,
 }
@@ -53,7 +52,6 @@ fn screen_of(path: &str) -> Screen {
     match segments(path).as_slice() {
         [] => Screen::SignIn,
         ["applications"] => Screen::Applications,
-        ["login-as"] => Screen::LoginAs,
         ["console", ..] => Screen::Console,
         _ => Screen::NotFound,
     }
@@ -120,7 +118,6 @@ pub fn screens() -> AnyView {
     (move || match screen.get() {
         Screen::SignIn => view! { <SignInPage/> }.into_any(),
         Screen::Applications => view! { <ApplicationsPage/> }.into_any(),
-        Screen::LoginAs => view! { <LoginAsPage/> }.into_any(),
         Screen::Console => {
             let page = Memo::new(move |_| location.pathname.with(|path| console_screen_of(path)));
             view! { <Shell page/> }.into_any()
