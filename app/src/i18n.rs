@@ -258,6 +258,8 @@ strings! {
     SessionsTitle => "Where I am signed in", "Où je suis connecté";
     Browser => "Browser", "Navigateur";
     AddressTaken => "Another user proved this address first: this user cannot accept the invitation. Change the user code or delete the user.", "Un autre utilisateur a confirmé cette adresse le premier : cet utilisateur ne peut pas accepter l'invitation. Changez le code utilisateur ou supprimez l'utilisateur.";
+    SecondFactorField => "Second factor", "Second facteur";
+    AuthenticatorApp => "authenticator app", "application d'authentification";
     ResetMfa => "Reset two-step sign-in", "Réinitialiser la connexion en deux étapes";
     ConfirmResetMfa => "Reset this user's two-step sign-in? Their sessions end and they set it up again at their next sign-in.", "Réinitialiser la connexion en deux étapes de cet utilisateur ? Ses sessions prennent fin et il la configure de nouveau à sa prochaine connexion.";
     AnyUserInCharge => "Any", "Tous";

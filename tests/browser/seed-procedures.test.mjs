@@ -391,7 +391,7 @@ for (const run of RUNS) {
     assert.doesNotMatch(await p.locator("ol[data-test=history]").innerText(), /north|N01|S01|E\dA|paula/i);
     const entries = await p.locator("ol[data-test=history] li strong").allInnerTexts();
     // Entries are said in the page's language (French pages: from kind, action and subject).
-    const said = run.lang === "fr" ? /^(Utilisateur|Zone|Société|Groupe d'utilisateurs|Répertoire|Connexion|Fin de la connexion|Mot de passe|Accès|Invitation|Échec)/ : /^(User|Area|Company|Directory|Logged in|Stopped acting|Access|Invitation|Password|Sign-in|The )/;
+    const said = run.lang === "fr" ? /^(Utilisateur|Zone|Société|Groupe d'utilisateurs|Répertoire|Connexion|Fin de la connexion|Mot de passe|Accès|Invitation|Échec|Second facteur|Code de secours)/ : /^(User|Area|Company|Directory|Logged in|Stopped acting|Access|Invitation|Password|Sign-in|The |Two-step|Second factor)/;
     for (const entry of entries) assert.match(entry, said, `history entry "${entry}" in ${run.lang}`);
     // Changed fields are named as the screens name them, in the page's language.
     const fields = await p.locator("ol[data-test=history] dt").allTextContents();

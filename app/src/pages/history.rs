@@ -162,6 +162,7 @@ fn field_label(i: I18n, field: &str) -> String {
         "api_key" => K::ApiKeyField,
         "sender_address" => K::SenderAddress,
         "sender_name" => K::SenderName,
+        "second_factor" => K::SecondFactorField,
         other => return other.to_string(),
     };
     i.t(key).to_string()
@@ -176,6 +177,7 @@ fn field_value(i: I18n, field: &str, value: Option<&str>) -> String {
     let word = match (field, value) {
         (_, "(changed)") => Some(K::SecretChanged),
         (_, "(another area)") => Some(K::AnotherArea),
+        ("second_factor", _) => Some(K::AuthenticatorApp),
         (_, "true") => Some(K::Yes),
         (_, "false") => Some(K::No),
         ("access_level", level) => AccessLevel::parse(level).map(K::level),
