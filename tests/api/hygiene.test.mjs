@@ -131,12 +131,20 @@ test("every API route and every static file carries the security headers", async
   // Answers before any route: unknown paths, wrong methods, no session.
   assertSecure("unknown API path", (await admin.get("/api/no-such-thing")).headers);
   assertSecure("signed out", (await new Client(worker.url).get("/api/users")).headers);
-  for (const file of ["/", "/index.html", "/app.js", "/app_bg.wasm", "/precinct.css", "/console/users/1", "/set-password?token=x"]) {
+  const accountPages = ["/set-password?token=x", "/forgot-password", "/change-password", "/second-factor", "/sessions", "/login-as"];
+  for (const file of ["/", "/index.html", "/app.js", "/app_bg.wasm", "/precinct.css", "/console/users/1",
+    "/account.js", "/account_bg.wasm", ...accountPages]) {
     const response = await fetch(worker.url + file);
     assert.equal(response.status, 200, file);
     assertSecure(`static ${file}`, response.headers);
     checked++;
   }
+  // The account pages are their own bundle's page, served by the worker at their addresses.
+  for (const page of accountPages) {
+    const html = await (await fetch(worker.url + page)).text();
+    assert.match(html, /<script type="module" src="\/account\.js"><\/script>/, page);
+  }
+  assert.match(await (await fetch(worker.url + "/console/users/1")).text(), /src="\/app\.js"/);
   console.log(`security headers: ${checked} routes and files checked`);
   // The page itself has no inline script the CSP would block.
   const page = await (await fetch(worker.url + "/")).text();
