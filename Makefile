@@ -47,6 +47,8 @@ dev: build seed
 	@echo "  Demo sign-in:     admin@demo.precinct.test / Precinct-demo-2026 (regular administrator)"
 	@echo "                    la.north@demo.precinct.test, user.north@demo.precinct.test: same password"
 	@echo "  Mail goes to the local Outbox (Security Console > Outbox); nothing is delivered."
+	@echo "  Administrators set up two-step sign-in at their first sign-in: scan the QR code"
+	@echo "  with any authenticator app (or type the key shown under it)."
 	@echo ""
 	@wrangler dev --port $(PORT) --ip 127.0.0.1 --var PRECINCT_OUTBOX_LINKS:shown
 

@@ -310,19 +310,20 @@ async fn api(
             worker_ctx.wait_until(async move {
                 if let Ok(db) = env.d1("DB") {
                     if let Err(error) =
-                        services::mail::forgot(&db, &mail, (now, &client), &body.user_code).await
+                        services::credentials::forgot(&db, &mail, (now, &client), &body.user_code)
+                            .await
                     {
                         worker::console_error!("password reset: {error}");
                     }
                 }
             });
-            return http::json(202, &services::mail::forgot_notice());
+            return http::json(202, &services::credentials::forgot_notice());
         }
         (Method::Post, ["password"]) => {
             let body: SetPassword = read_body(&mut req).await?;
             return http::json(
                 200,
-                &services::mail::set_password(
+                &services::credentials::set_password(
                     &db,
                     ctx.now,
                     &body.token,
@@ -361,17 +362,15 @@ async fn signed_in(
     query: &Query,
 ) -> ApiResult<Response> {
     use services::{
-        areas, companies, directories, groups, history, mail, second_factor, session_choices, users,
+        areas, companies, credentials, directories, groups, history, mail, second_factor,
+        session_choices, users,
     };
     let ok = |value: &dyn erased::Json| value.respond(200);
     match (method, segments) {
         (Method::Get, ["session"]) => ok(&session_choices::me(ctx).await?),
         (Method::Post, ["password", "change"]) => {
             let body: ChangePassword = read_body(req).await?;
-            ok(
-                &services::credentials::change_password(ctx, client, body, &mut SystemEntropy)
-                    .await?,
-            )
+            ok(&credentials::change_password(ctx, client, body, &mut SystemEntropy).await?)
         }
         (Method::Post, ["session", "mfa"]) => {
             let body: MfaCode = read_body(req).await?;
@@ -510,7 +509,7 @@ async fn signed_in(
             // The invitation (ASVS 6.4.6: administrators never choose sign-in passwords). The
             // user exists either way; the answer says whether it went out and, if not, why and
             // where to fix it (R29, R32), and history records it.
-            user.invitation = Some(match mail::invite(ctx, mail_env, user.id.0).await {
+            user.invitation = Some(match credentials::invite(ctx, mail_env, user.id.0).await {
                 Ok(notice) => InvitationOutcome {
                     sent: true,
                     code: None,
@@ -574,7 +573,7 @@ async fn signed_in(
             ok(&mail::send_test(ctx, mail_env, id(user)?).await?)
         }
         (Method::Post, ["users", user, "invitation"]) => {
-            ok(&mail::invite(ctx, mail_env, id(user)?).await?)
+            ok(&credentials::invite(ctx, mail_env, id(user)?).await?)
         }
         (Method::Get, ["settings", "mail"]) => ok(&mail::settings(ctx).await?),
         (Method::Put, ["settings", "mail"]) => {
@@ -596,7 +595,7 @@ async fn signed_in(
         (Method::Get, ["history"]) => {
             ok(&history::list(ctx, &query.history_filter()?, &query.list()?).await?)
         }
-        (Method::Get, ["reports"]) => ok(&history::reports(ctx, &query.list()?).await?),
+        (Method::Get, ["reports"]) => ok(&services::reports::list(ctx, &query.list()?).await?),
 
         _ => Err(ApiError::not_found()),
     }

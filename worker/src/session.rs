@@ -2,7 +2,7 @@
 
 use precinct_core::api::SignIn;
 use precinct_core::validate::{normalize_user_code, MAX_PASSWORD_LEN, MAX_USER_CODE_LEN};
-use worker::{D1Database, Request};
+use worker::{D1Database, D1PreparedStatement, Request};
 
 use crate::auth::{self, Entropy, CLIENT_THROTTLE, SESSION_TOUCH_MS, USER_CODE_THROTTLE};
 use crate::error::{ApiError, ApiResult};
@@ -42,43 +42,65 @@ pub async fn principal_of_token(
 
 const WRONG_CREDENTIALS: &str = "The user code or the password is incorrect.";
 
-/// The throttle keys of one password attempt: the user code's and the client's.
-pub struct PasswordAttempt {
-    pub user_key: String,
-    pub client_key: String,
+/// One attempt to prove who one is (a password, a second-factor code), reserved under the
+/// person's and the client's throttles before anything is checked; its success says what to
+/// give back.
+pub struct Attempt {
+    user_key: String,
+    client_key: String,
 }
 
-/// Reserves one password attempt for `user_code` from `client`, and checks the lock, atomically
-/// before any hashing (sign-in, and the current password of a password change): a locked-out
-/// attacker costs nothing, and parallel guesses cannot all pass a check made before their
-/// failures are counted.
-pub async fn reserve_password_attempt(
-    db: &D1Database,
-    user_code: &str,
-    client: &str,
-    now: i64,
-) -> ApiResult<PasswordAttempt> {
-    let attempt = PasswordAttempt {
-        user_key: format!("user:{}", normalize_user_code(user_code)),
-        client_key: format!("client:{client}"),
-    };
-    if let Some(until) = store::reserve_attempts(
-        db,
-        &[
-            (&attempt.user_key, USER_CODE_THROTTLE),
-            (&attempt.client_key, CLIENT_THROTTLE),
-        ],
-        now,
-    )
-    .await?
-    {
-        let minutes = auth::minutes_left(until, now);
-        return Err(ApiError::too_many(format!(
-            "Too many failed attempts. Try again in {minutes} minute{}.",
-            if minutes == 1 { "" } else { "s" }
-        )));
+impl Attempt {
+    /// Reserves one attempt for `user_code` from `client`, and checks the lock, atomically before
+    /// any hashing (sign-in, the current password of a password change, a second-factor code):
+    /// a locked-out attacker costs nothing, and parallel guesses cannot all pass a check made
+    /// before their failures are counted.
+    pub async fn reserve(
+        db: &D1Database,
+        user_code: &str,
+        client: &str,
+        now: i64,
+    ) -> ApiResult<Attempt> {
+        let attempt = Attempt {
+            user_key: format!("user:{}", normalize_user_code(user_code)),
+            client_key: format!("client:{client}"),
+        };
+        if let Some(until) = store::reserve_attempts(
+            db,
+            &[
+                (&attempt.user_key, USER_CODE_THROTTLE),
+                (&attempt.client_key, CLIENT_THROTTLE),
+            ],
+            now,
+        )
+        .await?
+        {
+            let minutes = auth::minutes_left(until, now);
+            return Err(ApiError::too_many(format!(
+                "Too many failed attempts. Try again in {minutes} minute{}.",
+                if minutes == 1 { "" } else { "s" }
+            )));
+        }
+        Ok(attempt)
     }
-    Ok(attempt)
+
+    /// The person proved who they are: their failures are wiped, and the client's reservation
+    /// given back (a shared address is not locked by its people signing in).
+    pub fn succeeded(&self, db: &D1Database) -> ApiResult<Vec<D1PreparedStatement>> {
+        Ok(vec![
+            store::clear_failures(db, &self.user_key)?,
+            store::refund_attempt(db, &self.client_key)?,
+        ])
+    }
+
+    /// A right password from someone who still owes a second factor (R35): only this attempt
+    /// is given back, so a known password cannot wipe the count between guesses of the code.
+    pub fn first_step_succeeded(&self, db: &D1Database) -> ApiResult<Vec<D1PreparedStatement>> {
+        Ok(vec![
+            store::refund_attempt(db, &self.user_key)?,
+            store::refund_attempt(db, &self.client_key)?,
+        ])
+    }
 }
 
 /// Signs in; on success returns the new session token (the old one, if any, is deleted: rotation).
@@ -118,10 +140,7 @@ pub async fn sign_in(
         ));
     }
     let user_code = normalize_user_code(&body.user_code);
-    let PasswordAttempt {
-        user_key,
-        client_key,
-    } = reserve_password_attempt(db, &user_code, &ctx.client, ctx.now).await?;
+    let attempt = Attempt::reserve(db, &user_code, &ctx.client, ctx.now).await?;
 
     let candidate = store::find_sign_in_candidate(db, &user_code).await?;
     let verified = match candidate.as_ref().and_then(|c| c.password_hash.as_deref()) {
@@ -175,15 +194,12 @@ pub async fn sign_in(
         ctx.now,
         &crate::http::header(req.headers(), "user-agent").unwrap_or_default(),
     )?);
-    // R35: a person who owes a second factor keeps their earlier failures until it is entered
-    // (only this attempt is given back), so a known password cannot reset the count between
-    // guesses of the code.
-    statements.push(if user.owes_second_factor == 0 {
-        store::clear_failures(db, &user_key)?
+    // R35: a person who owes a second factor keeps their earlier failures until it is entered.
+    statements.extend(if user.owes_second_factor == 0 {
+        attempt.succeeded(db)?
     } else {
-        store::refund_attempt(db, &user_key)?
+        attempt.first_step_succeeded(db)?
     });
-    statements.push(store::refund_attempt(db, &client_key)?);
     store::batch(db, statements).await?;
     Ok(token)
 }

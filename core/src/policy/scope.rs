@@ -239,6 +239,8 @@ pub enum DirectoryScope {
     /// Directories that are not multidimensional, plus multidimensional ones carrying this area:
     /// a multidimensional directory of another area holds only that area's companies (R08).
     OpenOrArea(AreaId),
+    /// Directories that are not multidimensional only (a reader without an area).
+    Open,
 }
 
 impl DirectoryScope {
@@ -246,6 +248,7 @@ impl DirectoryScope {
         match *self {
             DirectoryScope::All => true,
             DirectoryScope::OpenOrArea(mine) => !multidimensional || area == Some(mine),
+            DirectoryScope::Open => !multidimensional,
         }
     }
 }
@@ -257,7 +260,7 @@ pub fn directory_scope(actor: &Actor) -> DirectoryScope {
             Some(area) => DirectoryScope::OpenOrArea(area),
             // A User-level actor reads no directories (see `read_directories`); no area, no
             // multidimensional directory of theirs.
-            None => DirectoryScope::OpenOrArea(AreaId(-1)),
+            None => DirectoryScope::Open,
         },
     }
 }

@@ -1,14 +1,21 @@
-//! One's own sign-in password (R36): changing it, with the current one, ends the person's other
-//! sessions; a password given by someone else must be changed before anything else. And the
-//! gate every signed-in request passes: the steps a session still owes come first (R35, R36).
+//! Sign-in passwords: the gate every signed-in request passes (the steps a session still owes
+//! come first, R35, R36); one's own password (R36: changing it, with the current one, ends the
+//! person's other sessions); and the invitation and reset links that let a person choose one
+//! (R28, R33) and prove their address (R24).
 
-use precinct_core::api::{ChangePassword, Notice};
+use precinct_core::api::{ChangePassword, Language, Notice};
+use precinct_core::policy;
+use precinct_core::validate::normalize_user_code;
 
+use super::mail::{self, MailEnv};
 use super::{change, second_factor, Ctx};
-use crate::auth::{self, Entropy};
+use crate::auth::{self, Entropy, SystemEntropy};
 use crate::error::{ApiError, ApiResult};
+use crate::mail::{send, templates};
 use crate::passwords;
-use crate::store;
+use crate::store::mail::{self as mail_store};
+use crate::store::users::UserRow;
+use crate::store::{self, HistoryEntry};
 
 /// What a session must do before anything else, in order: enter its second factor (R35), choose
 /// its own password (R36), set up its second factor (R35). Each step allows only its own routes
@@ -81,10 +88,7 @@ pub async fn change_password(
     }
     // Guessing the current password through this form counts toward the same lock-out as
     // signing in, reserved before any hashing.
-    let crate::session::PasswordAttempt {
-        user_key,
-        client_key,
-    } = crate::session::reserve_password_attempt(ctx.db, &me.user_code, client, ctx.now).await?;
+    let attempt = crate::session::Attempt::reserve(ctx.db, &me.user_code, client, ctx.now).await?;
     let stored = store::password_hash_of(ctx.db, me.user_id).await?;
     let verified = stored
         .as_deref()
@@ -97,31 +101,389 @@ pub async fn change_password(
         ));
     }
     let hash = auth::hash_password(&input.new_password, entropy)?;
-    let statements = vec![
+    let mut statements = vec![
         store::mail::set_password_hash(ctx.db, me.user_id, &hash)?,
         // The person's other sessions end (ASVS 7.4.3); this one stays.
         crate::store::users::end_sessions_except(ctx.db, me.user_id, &ctx.who.session.token_hash)?,
-        store::clear_failures(ctx.db, &user_key)?,
-        store::refund_attempt(ctx.db, &client_key)?,
-        store::insert_history(
-            ctx.db,
-            &store::HistoryEntry {
-                account_id: ctx.account(),
-                at: ctx.now,
-                actor: Some((me.user_id, &me.user_code)),
-                on_behalf_of: None,
-                entity_kind: "user",
-                entity_id: Some(me.user_id),
-                area_id: me.area_id,
-                action: "password_changed",
-                subject: Some(&me.user_code),
-                summary: "Sign-in password changed by its owner",
-                changes: &[change("password", None, Some("(changed)".to_string()))],
-            },
-        )?,
     ];
+    statements.extend(attempt.succeeded(ctx.db)?);
+    statements.push(store::insert_history(
+        ctx.db,
+        &store::HistoryEntry {
+            account_id: ctx.account(),
+            at: ctx.now,
+            actor: Some((me.user_id, &me.user_code)),
+            on_behalf_of: None,
+            entity_kind: "user",
+            entity_id: Some(me.user_id),
+            area_id: me.area_id,
+            action: "password_changed",
+            subject: Some(&me.user_code),
+            summary: "Sign-in password changed by its owner",
+            changes: &[change("password", None, Some("(changed)".to_string()))],
+        },
+    )?);
     store::commit(ctx.db, statements).await?;
     Ok(Notice {
         message: "Your password is changed. Your other sessions have ended.".to_string(),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invitation and reset links (R28, R33): single use, stored hashed, emailed through the
+// account's mail settings; using one sets the password and proves the address (R24).
+
+const INVITATION_HOURS: i64 = 7 * 24;
+const RESET_HOURS: i64 = 1;
+const HOUR_MS: i64 = 60 * 60 * 1000;
+
+/// Creates a single-use link for `user` and emails it. The link is stored hashed with its
+/// history entry in one batch; a delivery failure is recorded in history and returned.
+#[allow(clippy::too_many_arguments)]
+async fn send_password_link(
+    db: &worker::D1Database,
+    env: &MailEnv,
+    account: i64,
+    account_name: &str,
+    now: i64,
+    user: &UserRow,
+    reset: bool,
+    actor: Option<(i64, &str)>,
+    sender: Option<(&str, &str)>,
+) -> Result<(), ApiError> {
+    let mut entropy = SystemEntropy;
+    let token = auth::new_token(&mut entropy)?;
+    let hours = if reset { RESET_HOURS } else { INVITATION_HOURS };
+    let purpose = if reset { "reset" } else { "invitation" };
+    let settings = mail_store::settings(db, account).await?;
+    let history = |action: &'static str, summary: String| (action, summary);
+    let (action, summary) = match &settings {
+        None => history(
+            "invitation_not_sent",
+            "No link sent: the account has no mail settings".to_string(),
+        ),
+        Some(_) => history(
+            if reset {
+                "reset_link_sent"
+            } else {
+                "invitation_sent"
+            },
+            format!(
+                "{} link emailed to {}",
+                if reset {
+                    "Password reset"
+                } else {
+                    "Invitation"
+                },
+                user.user_code
+            ),
+        ),
+    };
+    store::commit(
+        db,
+        vec![
+            // Only the newest link works (R33).
+            mail_store::retire_links(db, user.id, now)?,
+            mail_store::insert_token(
+                db,
+                &auth::token_hash(&token),
+                account,
+                user.id,
+                purpose,
+                (now, now + hours * HOUR_MS),
+                &user.user_code,
+                actor.filter(|(id, _)| *id != user.id),
+            )?,
+            store::insert_history(
+                db,
+                &HistoryEntry {
+                    account_id: account,
+                    at: now,
+                    actor,
+                    on_behalf_of: None,
+                    entity_kind: "user",
+                    entity_id: Some(user.id),
+                    area_id: user.area_id,
+                    action,
+                    subject: Some(&user.user_code),
+                    summary: &summary,
+                    changes: &[],
+                },
+            )?,
+        ],
+    )
+    .await?;
+    let settings = settings.ok_or_else(mail::missing_settings)?;
+    let url = format!(
+        "{}/set-password?token={token}",
+        env.origin.trim_end_matches('/')
+    );
+    let email = templates::password_link(
+        Language::parse(&user.language).unwrap_or(Language::En),
+        &user.name,
+        account_name,
+        &url,
+        reset,
+        hours,
+    );
+    let message = crate::mail::provider::Message {
+        from_address: settings.sender_address.clone(),
+        from_name: settings.sender_name.clone(),
+        to: user.user_code.clone(),
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+    };
+    let mut key = String::new();
+    let credentials = mail::sending_credentials(&settings, env, &mut key, sender)?;
+    let kind = if reset { "reset" } else { "invitation" };
+    if let Err(error) = send::deliver(
+        db,
+        account,
+        now,
+        kind,
+        settings.provider()?,
+        &settings.api_base_url,
+        &credentials,
+        &message,
+        env.timeout,
+        env.outbox_links,
+    )
+    .await
+    {
+        let summary = format!(
+            "The {kind} email to {} was not delivered: {}",
+            user.user_code, error.message
+        );
+        store::insert_history(
+            db,
+            &HistoryEntry {
+                account_id: account,
+                at: now,
+                actor,
+                on_behalf_of: None,
+                entity_kind: "user",
+                entity_id: Some(user.id),
+                area_id: user.area_id,
+                action: "mail_failed",
+                subject: Some(&user.user_code),
+                summary: &summary,
+                changes: &[],
+            },
+        )?
+        .run()
+        .await?;
+        return Err(mail::failure(error));
+    }
+    Ok(())
+}
+
+/// Sends (or re-sends) the invitation of a user the actor may edit.
+pub async fn invite(ctx: &Ctx<'_>, env: &MailEnv, user_id: i64) -> ApiResult<Notice> {
+    let user = super::users::visible(ctx, user_id).await?;
+    policy::edit_user(
+        ctx.actor(),
+        &user.policy(Default::default()),
+        &user.group()?,
+    )?;
+    if user.address_taken == 1 {
+        return Err(ApiError::conflict(
+            "address_taken",
+            "This address is already in use by another user, who proved it first: this user \
+             cannot accept an invitation. Change the user code, or delete the user.",
+        ));
+    }
+    let password = mail::own_relay_credentials(ctx, env).await?;
+    let code = ctx.who.effective().user_code.clone();
+    let sender = password
+        .as_deref()
+        .map(|password| (code.as_str(), password));
+    let (real_id, real_code, _) = ctx.who.history_actor();
+    send_password_link(
+        ctx.db,
+        env,
+        ctx.account(),
+        &ctx.who.session.account_name,
+        ctx.now,
+        &user,
+        false,
+        Some((real_id, real_code)),
+        sender,
+    )
+    .await?;
+    Ok(Notice {
+        message: format!("An invitation was sent to {}.", user.user_code),
+    })
+}
+
+/// The one answer to "Forgot password", whether or not the address exists (no enumeration).
+pub fn forgot_notice() -> Notice {
+    Notice {
+        message: "If an account exists for this address, a link to choose a new password is on its way. It is valid for one hour.".to_string(),
+    }
+}
+
+/// "Forgot password": runs after the answer has left (see the route).
+pub async fn forgot(
+    db: &worker::D1Database,
+    env: &MailEnv,
+    (now, client): (i64, &str),
+    user_code: &str,
+) -> ApiResult<Notice> {
+    let notice = forgot_notice();
+    if user_code.len() > precinct_core::validate::MAX_USER_CODE_LEN {
+        return Err(ApiError::invalid(
+            "user_code",
+            "too_long",
+            "A user code has at most 254 characters.",
+        ));
+    }
+    let code = normalize_user_code(user_code);
+    // A few requests per client and per address and hour: the form can flood neither an inbox
+    // nor the database (a flood of distinct addresses from one client stops at the client's
+    // limit, before any per-address row). Past a limit the answer stays the same, nothing is sent.
+    let client_key = format!("reset-client:{client}");
+    if store::reserve_attempts(db, &[(&client_key, RESET_CLIENT_THROTTLE)], now)
+        .await?
+        .is_some()
+    {
+        return Ok(notice);
+    }
+    let key = format!("reset:{code}");
+    if store::reserve_attempts(db, &[(&key, RESET_THROTTLE)], now)
+        .await?
+        .is_some()
+    {
+        return Ok(notice);
+    }
+    let Some(found) = crate::store::users::by_code(db, &code).await? else {
+        return Ok(notice);
+    };
+    if found.active != 1 {
+        return Ok(notice);
+    }
+    let account = found.account_id;
+    let user = crate::store::users::get(db, account, crate::store::sql::Sql::default(), found.id)
+        .await?
+        .ok_or_else(|| ApiError::internal("user vanished"))?;
+    let account_name = crate::store::users::account_name(db, account).await?;
+    let password = match mail_store::mail_password_cipher(db, user.id).await? {
+        Some(cipher) => Some(env.open_mail_password(&cipher)?),
+        None => None,
+    };
+    let sender = password
+        .as_deref()
+        .map(|password| (user.user_code.as_str(), password));
+    // A delivery failure is in history for the administrators; the answer stays the same.
+    let _ = send_password_link(
+        db,
+        env,
+        account,
+        &account_name,
+        now,
+        &user,
+        true,
+        None,
+        sender,
+    )
+    .await;
+    Ok(notice)
+}
+
+/// Password-reset requests per client address and hour.
+const RESET_CLIENT_THROTTLE: crate::auth::ThrottleRule = crate::auth::ThrottleRule {
+    max_failures: 10,
+    window_ms: HOUR_MS,
+    lock_ms: HOUR_MS,
+};
+
+const RESET_THROTTLE: crate::auth::ThrottleRule = crate::auth::ThrottleRule {
+    max_failures: 3,
+    window_ms: HOUR_MS,
+    lock_ms: HOUR_MS,
+};
+
+/// The address of an invitation was proven first by a user of another organisation (R24, no
+/// squatting): the same words whichever organisation that is.
+fn address_taken() -> ApiError {
+    ApiError::conflict(
+        "address_taken",
+        "This email address is already in use by another user, so this invitation cannot be \
+         accepted. Ask the administrator who invited you to use another address.",
+    )
+}
+
+/// Sets the sign-in password from an invitation or reset link: single use, then every session
+/// of the user ends.
+pub async fn set_password(
+    db: &worker::D1Database,
+    now: i64,
+    token: &str,
+    password: &str,
+    entropy: &mut impl Entropy,
+) -> ApiResult<Notice> {
+    let invalid = || {
+        ApiError::invalid("token", "invalid_link", "This link is not valid any more: it was used already or it expired. Ask for a new one.")
+    };
+    if token.len() > 100 {
+        return Err(invalid());
+    }
+    let token_hash = auth::token_hash(token);
+    let row = mail_store::live_token(db, &token_hash, now)
+        .await?
+        .ok_or_else(invalid)?;
+    if let Some(why) = crate::passwords::problem(password, &row.name, &row.user_code) {
+        return Err(ApiError::invalid("password", "weak_password", why));
+    }
+    let hash = auth::hash_password(password, entropy)?;
+    let mut statements = mail_store::consume_token(db, &token_hash, row.user_id, now)?;
+    statements.push(mail_store::set_password_hash(db, row.user_id, &hash)?);
+    // Using a link sent to the address proves it: from now on the code is this user's across the
+    // service (R24, no squatting); if a user of another account proved it first, nothing is
+    // stored.
+    statements.push(crate::store::users::prove_address(db, row.user_id)?);
+    statements.push(crate::store::users::end_sessions(db, row.user_id)?);
+    // History names whoever triggered the link (R33): an administrator, or the person's own
+    // "Forgot password".
+    let sent_by = row
+        .issued_by_user_code
+        .clone()
+        .unwrap_or_else(|| "(forgot password)".to_string());
+    let summary = format!(
+        "{} (link from {sent_by})",
+        if row.purpose == "reset" {
+            "Password reset with an emailed link"
+        } else {
+            "Password chosen from the invitation"
+        }
+    );
+    statements.push(store::insert_history(
+        db,
+        &HistoryEntry {
+            account_id: row.account_id,
+            at: now,
+            actor: Some((row.user_id, &row.user_code)),
+            on_behalf_of: None,
+            entity_kind: "user",
+            entity_id: Some(row.user_id),
+            area_id: row.area_id,
+            action: "password_set",
+            subject: Some(&row.user_code),
+            summary: &summary,
+            changes: &[
+                change("password", None, Some("(changed)".to_string())),
+                change("link_sent_by", None, Some(sent_by.clone())),
+            ],
+        },
+    )?);
+    store::commit(db, statements)
+        .await
+        .map_err(|error| match error {
+            ApiError::Problem(problem) if problem.status == 404 => invalid(),
+            ApiError::Problem(problem) if problem.code == "already_used" => address_taken(),
+            other => other,
+        })?;
+    Ok(Notice {
+        message: "Your password is set. Sign in with it now.".to_string(),
     })
 }

@@ -1,6 +1,6 @@
-//! The History tab (R21) and the reports catalog (R22).
+//! The History tab (R21).
 
-use precinct_core::api::{HistoryEntry, Page, Report};
+use precinct_core::api::{HistoryEntry, Page};
 use precinct_core::policy;
 
 use super::Ctx;
@@ -16,9 +16,4 @@ pub async fn list(
     let scope = policy::read_history(ctx.actor())?;
     let readers = policy::person_scope(ctx.actor());
     history::list(ctx.db, ctx.account(), (scope, readers), filter, params).await
-}
-
-pub async fn reports(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<Report>> {
-    let scope = policy::read_reports(ctx.actor())?;
-    history::reports(ctx.db, ctx.account(), scope, params).await
 }

@@ -8,6 +8,7 @@ pub mod directories;
 pub mod groups;
 pub mod history;
 pub mod mail;
+pub mod reports;
 pub mod second_factor;
 pub mod session_choices;
 pub mod users;

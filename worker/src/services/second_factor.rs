@@ -11,7 +11,7 @@ use crate::auth::{self, Entropy};
 use crate::error::{ApiError, ApiResult};
 use crate::mail::crypto::SecretBox;
 use crate::second_factor;
-use crate::session::{reserve_password_attempt, PasswordAttempt};
+use crate::session::Attempt;
 use crate::store::{self, mfa, HistoryEntry};
 
 /// The routes a session may use while it owes `step` (besides signing out, which needs none).
@@ -112,10 +112,7 @@ pub async fn verify(
     }
     check_code_shape(&input.code)?;
     let me = &ctx.who.session.real;
-    let PasswordAttempt {
-        user_key,
-        client_key,
-    } = reserve_password_attempt(ctx.db, &me.user_code, client, ctx.now).await?;
+    let attempt = Attempt::reserve(ctx.db, &me.user_code, client, ctx.now).await?;
     let row = mfa::of_user(ctx.db, me.user_id)
         .await?
         .filter(|row| row.confirmed_at.is_some())
@@ -160,32 +157,26 @@ pub async fn verify(
     }
     let summary = format!("Second factor entered ({used})");
     let token = auth::new_token(entropy)?;
-    store::commit(
+    let mut statements = vec![mfa::session_entered(
         ctx.db,
-        vec![
-            mfa::session_entered(
-                ctx.db,
-                (&ctx.who.session.token_hash, &auth::token_hash(&token)),
-                ctx.now,
-                None,
-            )?,
-            store::clear_failures(ctx.db, &user_key)?,
-            store::refund_attempt(ctx.db, &client_key)?,
-            store::insert_history(
-                ctx.db,
-                &HistoryEntry {
-                    action: if used == "code" {
-                        "mfa_entered"
-                    } else {
-                        "mfa_recovery_code_used"
-                    },
-                    summary: &summary,
-                    ..failure_entry(ctx, "")
-                },
-            )?,
-        ],
-    )
-    .await?;
+        (&ctx.who.session.token_hash, &auth::token_hash(&token)),
+        ctx.now,
+        None,
+    )?];
+    statements.extend(attempt.succeeded(ctx.db)?);
+    statements.push(store::insert_history(
+        ctx.db,
+        &HistoryEntry {
+            action: if used == "code" {
+                "mfa_entered"
+            } else {
+                "mfa_recovery_code_used"
+            },
+            summary: &summary,
+            ..failure_entry(ctx, "")
+        },
+    )?);
+    store::commit(ctx.db, statements).await?;
     Ok(token)
 }
 
@@ -265,10 +256,7 @@ pub async fn confirm_enrolment(
             ))
         }
     };
-    let PasswordAttempt {
-        user_key,
-        client_key,
-    } = reserve_password_attempt(ctx.db, &me.user_code, client, ctx.now).await?;
+    let attempt = Attempt::reserve(ctx.db, &me.user_code, client, ctx.now).await?;
     let secret = open_secret(secrets, &row.secret_sealed)?;
     let Some(step) = second_factor::matching_step(&secret, &me.user_code, &input.code, ctx.now)?
     else {
@@ -304,8 +292,7 @@ pub async fn confirm_enrolment(
         me.user_id,
         &auth::token_hash(&token),
     )?);
-    statements.push(store::clear_failures(ctx.db, &user_key)?);
-    statements.push(store::refund_attempt(ctx.db, &client_key)?);
+    statements.extend(attempt.succeeded(ctx.db)?);
     statements.push(store::insert_history(
         ctx.db,
         &HistoryEntry {

@@ -68,7 +68,7 @@ const COLUMNS_SCOPED: &str = "d.id, d.code, d.name, d.multidimensional, \
 fn columns(scope: DirectoryScope) -> &'static str {
     match scope {
         DirectoryScope::All => COLUMNS,
-        DirectoryScope::OpenOrArea(_) => COLUMNS_SCOPED,
+        DirectoryScope::OpenOrArea(_) | DirectoryScope::Open => COLUMNS_SCOPED,
     }
 }
 

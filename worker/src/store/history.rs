@@ -1,12 +1,11 @@
 //! History (R21, R30): read newest first, scoped by the area each entry was written in.
 
-use precinct_core::api::{FieldChange, HistoryEntry, Page, Report};
-use precinct_core::ids::ReportId;
-use precinct_core::policy::{HistoryScope, PersonScope, ReportScope};
+use precinct_core::api::{FieldChange, HistoryEntry, Page};
+use precinct_core::policy::{HistoryScope, PersonScope};
 use serde::Deserialize;
 use worker::D1Database;
 
-use super::list::{self, encode_cursor, Keyed, ListParams};
+use super::list::{self, encode_cursor, ListParams};
 use super::scope;
 use super::sql::Sql;
 use crate::error::{ApiError, ApiResult};
@@ -174,59 +173,4 @@ pub async fn list(
         next_cursor,
         total,
     })
-}
-
-#[derive(Deserialize)]
-struct ReportRow {
-    id: i64,
-    code: String,
-    title: String,
-    kind: String,
-    area_code: Option<String>,
-}
-
-impl Keyed for ReportRow {
-    fn sort_key(&self) -> &str {
-        &self.title
-    }
-    fn id(&self) -> i64 {
-        self.id
-    }
-}
-
-/// Reports and documents (R22).
-pub async fn reports(
-    db: &D1Database,
-    account: i64,
-    scope: ReportScope,
-    params: &ListParams,
-) -> ApiResult<Page<Report>> {
-    let mut from =
-        Sql::new("FROM reports r LEFT JOIN areas a ON a.id = r.area_id WHERE r.account_id = ");
-    from.bind_int(account).append(scope::reports(scope, "r"));
-    if let Some(q) = &params.q {
-        from.push(" AND (lower(r.title) LIKE ")
-            .bind_text(&format!("{q}%"))
-            .push(" OR lower(r.code) LIKE ")
-            .bind_text(&format!("{q}%"))
-            .push(")");
-    }
-    list::page(
-        db,
-        "r.id, r.code, r.title, r.kind, a.code AS area_code",
-        from,
-        "r.title",
-        "r.id",
-        params,
-        |row: ReportRow| {
-            Ok(Report {
-                id: ReportId(row.id),
-                code: row.code,
-                title: row.title,
-                kind: row.kind,
-                area_code: row.area_code,
-            })
-        },
-    )
-    .await
 }

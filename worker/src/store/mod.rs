@@ -17,6 +17,7 @@ pub mod list;
 pub mod mail;
 pub mod mfa;
 pub mod plans;
+pub mod reports;
 pub mod scope;
 pub mod sql;
 pub mod users;

@@ -231,21 +231,21 @@ pub async fn every_list(
         &params("history.list local-admin one-record", None, None),
     )
     .await?;
-    history::reports(
+    super::reports::list(
         db,
         account,
         ReportScope::All,
         &params("reports.list admin", None, None),
     )
     .await?;
-    history::reports(
+    super::reports::list(
         db,
         account,
         ReportScope::Area(Some(area_id)),
         &params("reports.list local-admin", None, None),
     )
     .await?;
-    history::reports(
+    super::reports::list(
         db,
         account,
         ReportScope::Area(None),

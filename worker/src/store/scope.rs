@@ -147,6 +147,9 @@ pub fn directories(scope: precinct_core::policy::DirectoryScope, alias: &str) ->
             .bind_int(area.0)
             .push(")");
         }
+        precinct_core::policy::DirectoryScope::Open => {
+            sql.push(&format!(" AND {alias}.multidimensional = 0"));
+        }
     }
     sql
 }
