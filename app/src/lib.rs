@@ -5,6 +5,7 @@
 pub mod account;
 pub mod api;
 pub mod i18n;
+pub mod loaded;
 pub mod pages;
 pub mod ui;
 

@@ -87,8 +87,11 @@ test("r24 a changed user code is not proven until a link to it is used, and does
   const renamed = expectStatus(await fx.admin.put(`/api/users/${user.id}`, { user_code: address, name: user.name, version: enabled.version }), 200);
   assert.equal(fx.read(`SELECT address_proven FROM users WHERE id = ${renamed.id}`)[0].address_proven, 0);
   expectStatus(await new Client(fx.worker.url).signInPassword(address, "Precinct-demo-2026"), 200);
-  // ...but the other account may still invite the address's owner, who proves it first.
+  // ...but the other account may still invite the address's owner; while that invitation waits,
+  // the renamed user (the only holder with a password) still signs in...
   const owner = expectStatus(await invite(fx.otherAdmin, address, fx.F.otherGroup.id), 201);
+  expectStatus(await new Client(fx.worker.url).signInPassword(address, "Precinct-demo-2026"), 200);
+  // ...until the owner proves the address by using the link.
   const token = await linkTo(fx.otherAdmin, address);
   expectStatus(await new Client(fx.worker.url).post("/api/password", { token, password: "moved-owner-own-2026" }), 200);
   const signedIn = expectStatus(await new Client(fx.worker.url).signInPassword(address, "moved-owner-own-2026"), 200);

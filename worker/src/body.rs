@@ -1,6 +1,7 @@
 //! Reading JSON request bodies: size limit, syntax, types and unknown fields all become 4xx
 //! problems that name the field, never a 500.
 
+use precinct_core::problem::ProblemCode;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -18,7 +19,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request(
-            "empty_body",
+            ProblemCode::EmptyBody,
             "The request needs a JSON body.",
         ));
     }
@@ -34,7 +35,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
     };
     deserializer.end().map_err(|_| {
         ApiError::bad_request(
-            "invalid_json",
+            ProblemCode::InvalidJson,
             "The request body has text after the JSON value.",
         )
     })?;
@@ -59,12 +60,12 @@ fn check_shape(bytes: &[u8]) -> ApiResult<()> {
                     .to_string();
                 return Err(ApiError::invalid(
                     &key,
-                    "duplicate_field",
+                    ProblemCode::DuplicateField,
                     format!("`{key}` is given twice; give each field once."),
                 ));
             }
             return Err(ApiError::bad_request(
-                "invalid_json",
+                ProblemCode::InvalidJson,
                 format!(
                     "The request body is not valid JSON (line {}, column {}).",
                     error.line(),
@@ -76,7 +77,7 @@ fn check_shape(bytes: &[u8]) -> ApiResult<()> {
     if !top {
         return Err(ApiError::invalid(
             "body",
-            "invalid_type",
+            ProblemCode::InvalidType,
             "The request body must be a JSON object, such as {\"code\": \"NORTH\"}.",
         ));
     }
@@ -171,7 +172,7 @@ fn classify(error: serde_path_to_error::Error<serde_json::Error>, shape_checked:
     let inner = error.inner();
     if (inner.is_syntax() || inner.is_eof()) && !shape_checked {
         return ApiError::bad_request(
-            "invalid_json",
+            ProblemCode::InvalidJson,
             format!(
                 "The request body is not valid JSON (line {}, column {}).",
                 inner.line(),
@@ -183,7 +184,11 @@ fn classify(error: serde_path_to_error::Error<serde_json::Error>, shape_checked:
     // serde reports missing and unknown fields on the enclosing object; name the field itself.
     if let Some(field) = quoted_after(&text, "missing field `") {
         let field = join_path(&path, field);
-        return ApiError::invalid(&field, "missing_field", format!("`{field}` is required."));
+        return ApiError::invalid(
+            &field,
+            ProblemCode::MissingField,
+            format!("`{field}` is required."),
+        );
     }
     if let Some(field) = quoted_after(&text, "unknown field `") {
         // The path already ends at the unknown field itself.
@@ -194,7 +199,7 @@ fn classify(error: serde_path_to_error::Error<serde_json::Error>, shape_checked:
         };
         return ApiError::invalid(
             &field,
-            "unknown_field",
+            ProblemCode::UnknownField,
             format!("`{field}` is not a field of this request."),
         );
     }
@@ -210,7 +215,7 @@ fn classify(error: serde_path_to_error::Error<serde_json::Error>, shape_checked:
         .to_string();
     ApiError::invalid(
         &field,
-        "invalid_type",
+        ProblemCode::InvalidType,
         format!("`{field}` has the wrong type: {reason}."),
     )
 }

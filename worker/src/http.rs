@@ -1,5 +1,6 @@
 //! HTTP plumbing: the per-request context (clock, client), CSRF checks, and JSON answers.
 
+use precinct_core::problem::ProblemCode;
 use serde::Serialize;
 use worker::{Headers, Method, Request, Response, ResponseBuilder};
 
@@ -90,7 +91,7 @@ pub fn check_csrf(req: &Request) -> ApiResult<()> {
     let headers = req.headers();
     if header(headers, CSRF_HEADER).as_deref() != Some("1") {
         return Err(ApiError::forbidden(
-            "csrf_header_missing",
+            ProblemCode::CsrfHeaderMissing,
             "This request must come from the Precinct console (the x-precinct-csrf header is missing).",
         ));
     }
@@ -98,7 +99,7 @@ pub fn check_csrf(req: &Request) -> ApiResult<()> {
     match header(headers, "origin") {
         Some(origin) if origin == own_origin => Ok(()),
         _ => Err(ApiError::forbidden(
-            "origin_mismatch",
+            ProblemCode::OriginMismatch,
             "This request comes from another site and was refused.",
         )),
     }

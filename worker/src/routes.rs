@@ -7,6 +7,7 @@ use precinct_core::api::{
     SetPassword, SignIn, UserInput, UserUpdate, VersionOnly,
 };
 use precinct_core::api::{Application, Applications, InvitationOutcome};
+use precinct_core::problem::ProblemCode;
 use serde::de::DeserializeOwned;
 use worker::{Env, Method, Request, Response};
 
@@ -133,7 +134,7 @@ impl Query {
             Some(value) => value.parse::<i64>().map(Some).map_err(|_| {
                 ApiError::invalid(
                     name,
-                    "invalid_type",
+                    ProblemCode::InvalidType,
                     format!("`{name}` must be a whole number."),
                 )
             }),
@@ -141,8 +142,13 @@ impl Query {
     }
 
     fn version(&self) -> ApiResult<i64> {
-        self.int("version")?
-            .ok_or_else(|| ApiError::invalid("version", "missing_field", "`version` is required."))
+        self.int("version")?.ok_or_else(|| {
+            ApiError::invalid(
+                "version",
+                ProblemCode::MissingField,
+                "`version` is required.",
+            )
+        })
     }
 
     fn list(&self) -> ApiResult<ListParams> {
@@ -157,7 +163,7 @@ impl Query {
             Some(_) => {
                 return Err(ApiError::invalid(
                     "status",
-                    "invalid_value",
+                    ProblemCode::InvalidValue,
                     "`status` is `active` or `disabled`.",
                 ))
             }
@@ -177,7 +183,7 @@ impl Query {
             Some(_) => {
                 return Err(ApiError::invalid(
                     "user_in_charge",
-                    "invalid_value",
+                    ProblemCode::InvalidValue,
                     "`user_in_charge` can only be `outside_area`.",
                 ))
             }
@@ -524,7 +530,7 @@ async fn signed_in(
                     worker::console_error!("invitation: {error}");
                     InvitationOutcome {
                         sent: false,
-                        code: Some("mail_failed".to_string()),
+                        code: Some(ProblemCode::MailFailed.as_str().to_string()),
                         message: "The invitation could not be sent. Use Resend invitation \
                                   once the mail settings work."
                             .to_string(),

@@ -1,6 +1,8 @@
 //! Sign-in, sessions and sign-out (R03, R05): the only code that reads the session cookie.
 
 use precinct_core::api::SignIn;
+use precinct_core::history_text::HistoryEvent;
+use precinct_core::problem::ProblemCode;
 use precinct_core::validate::{normalize_user_code, MAX_PASSWORD_LEN, MAX_USER_CODE_LEN};
 use worker::{D1Database, D1PreparedStatement, Request};
 
@@ -114,28 +116,28 @@ pub async fn sign_in(
     if body.user_code.trim().is_empty() {
         return Err(ApiError::invalid(
             "user_code",
-            "required",
+            ProblemCode::Required,
             "Enter your user code (your email address).",
         ));
     }
     if body.user_code.len() > MAX_USER_CODE_LEN {
         return Err(ApiError::invalid(
             "user_code",
-            "too_long",
+            ProblemCode::TooLong,
             "A user code has at most 254 characters.",
         ));
     }
     if body.password.is_empty() {
         return Err(ApiError::invalid(
             "password",
-            "required",
+            ProblemCode::Required,
             "Enter your password.",
         ));
     }
     if body.password.len() > MAX_PASSWORD_LEN {
         return Err(ApiError::invalid(
             "password",
-            "too_long",
+            ProblemCode::TooLong,
             "A password has at most 256 characters.",
         ));
     }
@@ -162,10 +164,10 @@ pub async fn sign_in(
                     at: ctx.now,
                     actor: None,
                     on_behalf_of: None,
-                    entity_kind: "user",
+                    event: HistoryEvent::UserSignInFailed,
                     entity_id: Some(known.id),
                     area_id: known.area_id,
-                    action: "sign_in_failed",
+
                     subject: Some(&user_code),
                     summary: "Sign-in failed: wrong password, or the user is disabled",
                     changes: &[],
@@ -176,7 +178,7 @@ pub async fn sign_in(
         }
         return Err(ApiError::Problem(precinct_core::problem::Problem {
             status: 401,
-            code: "invalid_credentials".to_string(),
+            code: ProblemCode::InvalidCredentials.as_str().to_string(),
             message: WRONG_CREDENTIALS.to_string(),
             field: None,
         }));

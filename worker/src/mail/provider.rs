@@ -4,6 +4,7 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use precinct_core::api::MailProvider;
+use precinct_core::problem::ProblemCode;
 use serde_json::{json, Value};
 
 /// A message ready to send.
@@ -118,7 +119,7 @@ pub fn request(
 /// Why a message was not sent, in words a person understands, with a stable code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailFailure {
-    pub code: &'static str,
+    pub code: ProblemCode,
     pub message: String,
 }
 
@@ -146,25 +147,25 @@ pub fn explain(provider: MailProvider, status: u16, body: &str) -> MailFailure {
     let lower = said.to_lowercase();
     let (code, message) = match status {
         401 | 403 if provider == MailProvider::Relay => (
-            "mail_wrong_credentials",
+            ProblemCode::MailWrongCredentials,
             "The mail relay refused the mail user or the mail password. Check the mail password in the user's email configuration.".to_string(),
         ),
         401 | 403 => (
-            "mail_wrong_key",
+            ProblemCode::MailWrongKey,
             "The mail provider refused the API key. Check the key in General Settings > Miscellaneous.".to_string(),
         ),
         // Postmark reports both problems with 422 and an error code; Resend with 403/422 text.
         400 | 422 if lower.contains("domain") || lower.contains("sender") || lower.contains("signature") || lower.contains("from") => (
-            "mail_sender_not_verified",
+            ProblemCode::MailSenderNotVerified,
             "The provider does not accept this sender: the sender address or its domain is not verified with the provider.".to_string(),
         ),
         400 | 422 => (
-            "mail_recipient_rejected",
+            ProblemCode::MailRecipientRejected,
             "The provider rejected the message, most likely the recipient address.".to_string(),
         ),
-        429 => ("mail_rate_limited", "The mail provider is limiting how fast messages are sent. Try again in a minute.".to_string()),
-        500..=599 => ("mail_provider_down", format!("The mail provider is failing (HTTP {status}). Try again later.")),
-        _ => ("mail_failed", format!("The mail provider answered with an unexpected error (HTTP {status}).")),
+        429 => (ProblemCode::MailRateLimited, "The mail provider is limiting how fast messages are sent. Try again in a minute.".to_string()),
+        500..=599 => (ProblemCode::MailProviderDown, format!("The mail provider is failing (HTTP {status}). Try again later.")),
+        _ => (ProblemCode::MailFailed, format!("The mail provider answered with an unexpected error (HTTP {status}).")),
     };
     MailFailure {
         code,
@@ -174,7 +175,7 @@ pub fn explain(provider: MailProvider, status: u16, body: &str) -> MailFailure {
 
 pub fn timed_out(seconds: u64) -> MailFailure {
     MailFailure {
-        code: "mail_timeout",
+        code: ProblemCode::MailTimeout,
         message: format!(
             "The mail provider did not answer within {seconds} seconds. Try again later."
         ),
@@ -183,7 +184,7 @@ pub fn timed_out(seconds: u64) -> MailFailure {
 
 pub fn unreachable() -> MailFailure {
     MailFailure {
-        code: "mail_unreachable",
+        code: ProblemCode::MailUnreachable,
         message: "The mail provider could not be reached. Check the API base URL in General Settings > Miscellaneous.".to_string(),
     }
 }
@@ -292,31 +293,31 @@ mod tests {
             401,
             r#"{"name":"validation_error","message":"API key is invalid"}"#,
         );
-        assert_eq!(wrong_key.code, "mail_wrong_key");
+        assert_eq!(wrong_key.code, ProblemCode::MailWrongKey);
         assert!(wrong_key.message.contains("API key is invalid"));
         let domain = explain(
             MailProvider::Postmark,
             422,
             r#"{"ErrorCode":400,"Message":"The 'From' address you supplied is not a Sender Signature"}"#,
         );
-        assert_eq!(domain.code, "mail_sender_not_verified");
+        assert_eq!(domain.code, ProblemCode::MailSenderNotVerified);
         let recipient = explain(
             MailProvider::Resend,
             422,
             r#"{"message":"Invalid `to` field"}"#,
         );
-        assert_eq!(recipient.code, "mail_recipient_rejected");
+        assert_eq!(recipient.code, ProblemCode::MailRecipientRejected);
         assert_eq!(
             explain(MailProvider::Resend, 429, "").code,
-            "mail_rate_limited"
+            ProblemCode::MailRateLimited
         );
         assert_eq!(
             explain(MailProvider::Resend, 503, "oops").code,
-            "mail_provider_down"
+            ProblemCode::MailProviderDown
         );
         assert_eq!(
             explain(MailProvider::Relay, 401, "").code,
-            "mail_wrong_credentials"
+            ProblemCode::MailWrongCredentials
         );
     }
 }

@@ -114,7 +114,7 @@ pub async fn deliver(
     }
     let Some(request) = provider::request(provider, base_url, credentials, message) else {
         return Err(MailFailure {
-            code: "mail_settings_incomplete",
+            code: precinct_core::problem::ProblemCode::MailSettingsIncomplete,
             message: "The mail settings are incomplete for this provider. Complete them in General Settings > Miscellaneous.".to_string(),
         });
     };

@@ -1,7 +1,9 @@
 //! Area Management (R06): regular administrators only.
 
 use precinct_core::api::{Area, AreaInput, Page};
+use precinct_core::history_text::HistoryEvent;
 use precinct_core::policy;
+use precinct_core::problem::ProblemCode;
 
 use super::{change, diff_text, required_version, valid_code, valid_text, Ctx};
 use crate::error::{ApiError, ApiResult};
@@ -25,7 +27,7 @@ pub async fn create(ctx: &Ctx<'_>, input: AreaInput) -> ApiResult<Area> {
     if input.version.is_some() {
         return Err(ApiError::invalid(
             "version",
-            "unknown_field",
+            ProblemCode::UnknownField,
             "A new area has no `version`.",
         ));
     }
@@ -40,10 +42,9 @@ pub async fn create(ctx: &Ctx<'_>, input: AreaInput) -> ApiResult<Area> {
         vec![
             areas::insert(ctx.db, ctx.account(), &code, &description)?,
             ctx.history(
-                "area",
+                HistoryEvent::AreaCreated,
                 None,
                 None,
-                "created",
                 (Some(&code), &format!("Area {code} created")),
                 &changes,
             )?,
@@ -75,10 +76,9 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: AreaInput) -> ApiResult<Area>
             areas::update(ctx.db, ctx.account(), id, version, &code, &description)?,
             store::guard_previous_changed(ctx.db)?,
             ctx.history(
-                "area",
+                HistoryEvent::AreaUpdated,
                 Some(id),
                 None,
-                "updated",
                 (Some(&code), &format!("Area {code} updated")),
                 &changes,
             )?,
@@ -107,10 +107,9 @@ pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
             areas::delete(ctx.db, ctx.account(), id, version)?,
             store::guard_previous_changed(ctx.db)?,
             ctx.history(
-                "area",
+                HistoryEvent::AreaDeleted,
                 Some(id),
                 None,
-                "deleted",
                 (Some(&before.code), &format!("Area {} deleted", before.code)),
                 &changes,
             )?,

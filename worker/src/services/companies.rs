@@ -2,10 +2,12 @@
 //! and the entries (projects, employees) of a company.
 
 use precinct_core::api::{Company, CompanyInput, Employee, Page, Project};
+use precinct_core::history_text::HistoryEvent;
 use precinct_core::ids::{AreaId, CompanyId};
 use precinct_core::policy::{
     self, company_scope, person_scope, user_in_charge_scope, CompanyAreaChange, CompanyRef,
 };
+use precinct_core::problem::ProblemCode;
 
 use super::directories::checked_area;
 use super::{change, diff, diff_text, opt_string, required_version, valid_code, valid_text, Ctx};
@@ -63,7 +65,7 @@ async fn named_in_charge(ctx: &Ctx<'_>, input: &CompanyInput) -> ApiResult<Optio
     if typed.chars().count() > 254 {
         return Err(ApiError::invalid(
             "user_in_charge",
-            "too_long",
+            ProblemCode::TooLong,
             "A user code or name has at most 254 characters.",
         ));
     }
@@ -79,7 +81,7 @@ async fn named_in_charge(ctx: &Ctx<'_>, input: &CompanyInput) -> ApiResult<Optio
         }
         [] => Err(ApiError::invalid(
             "user_in_charge",
-            "unknown_user",
+            ProblemCode::UnknownUser,
             format!(
                 "No one you may put in charge is called “{typed}”: type a user code or a name from \
                  the list."
@@ -87,7 +89,7 @@ async fn named_in_charge(ctx: &Ctx<'_>, input: &CompanyInput) -> ApiResult<Optio
         )),
         _ => Err(ApiError::invalid(
             "user_in_charge",
-            "ambiguous_user",
+            ProblemCode::AmbiguousUser,
             format!("Several users are called “{typed}”: type the user code of the one you mean."),
         )),
     }
@@ -108,7 +110,7 @@ async fn user_in_charge(
         .ok_or_else(|| {
             ApiError::invalid(
                 "user_in_charge_id",
-                "unknown_user",
+                ProblemCode::UnknownUser,
                 "There is no such user among those you may put in charge.",
             )
         })?;
@@ -125,7 +127,7 @@ pub async fn create(ctx: &Ctx<'_>, input: CompanyInput) -> ApiResult<Company> {
     if input.version.is_some() {
         return Err(ApiError::invalid(
             "version",
-            "unknown_field",
+            ProblemCode::UnknownField,
             "A new company has no `version`.",
         ));
     }
@@ -137,7 +139,7 @@ pub async fn create(ctx: &Ctx<'_>, input: CompanyInput) -> ApiResult<Company> {
         .ok_or_else(|| {
             ApiError::invalid(
                 "directory_id",
-                "unknown_directory",
+                ProblemCode::UnknownDirectory,
                 "There is no such directory.",
             )
         })?;
@@ -172,10 +174,9 @@ pub async fn create(ctx: &Ctx<'_>, input: CompanyInput) -> ApiResult<Company> {
                 in_charge,
             )?,
             ctx.history(
-                "company",
+                HistoryEvent::CompanyCreated,
                 None,
                 area,
-                "created",
                 (Some(&code), &format!("Company {code} created")),
                 &changes,
             )?,
@@ -192,7 +193,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
     if input.directory_id.0 != before.directory_id {
         return Err(ApiError::invalid(
             "directory_id",
-            "immutable",
+            ProblemCode::Immutable,
             "A company cannot change directory.",
         ));
     }
@@ -254,10 +255,9 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
         opt_string(in_charge),
     );
     statements.push(ctx.history(
-        "company",
+        HistoryEvent::CompanyUpdated,
         Some(id),
         before.area_id,
-        "updated",
         (Some(&code), &format!("Company {code} updated")),
         &changes,
     )?);

@@ -4,7 +4,9 @@
 //! (R28, R33) and prove their address (R24).
 
 use precinct_core::api::{ChangePassword, Language, Notice};
+use precinct_core::history_text::HistoryEvent;
 use precinct_core::policy;
+use precinct_core::problem::ProblemCode;
 use precinct_core::validate::normalize_user_code;
 
 use super::mail::{self, MailEnv};
@@ -37,7 +39,7 @@ pub fn gate(ctx: &Ctx<'_>, method: &worker::Method, path: &[&str]) -> ApiResult<
         ) {
             return Err(ApiError::problem(
                 403,
-                "password_change_required",
+                ProblemCode::PasswordChangeRequired,
                 None,
                 "Choose your own password first: the one you signed in with was given to you by \
                  someone else.",
@@ -64,25 +66,29 @@ pub async fn change_password(
     if input.current_password.is_empty() {
         return Err(ApiError::invalid(
             "current_password",
-            "required",
+            ProblemCode::Required,
             "Enter your current password.",
         ));
     }
     if input.current_password.len() > precinct_core::validate::MAX_PASSWORD_LEN {
         return Err(ApiError::invalid(
             "current_password",
-            "too_long",
+            ProblemCode::TooLong,
             "A password has at most 256 characters.",
         ));
     }
     // The new password is checked first: no hashing, no attempt counted for a weak one.
     if let Some(why) = passwords::problem(&input.new_password, &me.name, &me.user_code) {
-        return Err(ApiError::invalid("new_password", "weak_password", why));
+        return Err(ApiError::invalid(
+            "new_password",
+            ProblemCode::WeakPassword,
+            why,
+        ));
     }
     if input.new_password == input.current_password {
         return Err(ApiError::invalid(
             "new_password",
-            "same_password",
+            ProblemCode::SamePassword,
             "The new password must differ from the current one.",
         ));
     }
@@ -96,7 +102,7 @@ pub async fn change_password(
     if !verified {
         return Err(ApiError::invalid(
             "current_password",
-            "wrong_password",
+            ProblemCode::WrongPassword,
             "This is not your current password.",
         ));
     }
@@ -114,10 +120,10 @@ pub async fn change_password(
             at: ctx.now,
             actor: Some((me.user_id, &me.user_code)),
             on_behalf_of: None,
-            entity_kind: "user",
+            event: HistoryEvent::UserPasswordChanged,
             entity_id: Some(me.user_id),
             area_id: me.area_id,
-            action: "password_changed",
+
             subject: Some(&me.user_code),
             summary: "Sign-in password changed by its owner",
             changes: &[change("password", None, Some("(changed)".to_string()))],
@@ -156,17 +162,17 @@ async fn send_password_link(
     let hours = if reset { RESET_HOURS } else { INVITATION_HOURS };
     let purpose = if reset { "reset" } else { "invitation" };
     let settings = mail_store::settings(db, account).await?;
-    let history = |action: &'static str, summary: String| (action, summary);
-    let (action, summary) = match &settings {
+    let history = |event: HistoryEvent, summary: String| (event, summary);
+    let (event, summary) = match &settings {
         None => history(
-            "invitation_not_sent",
+            HistoryEvent::UserInvitationNotSent,
             "No link sent: the account has no mail settings".to_string(),
         ),
         Some(_) => history(
             if reset {
-                "reset_link_sent"
+                HistoryEvent::UserResetLinkSent
             } else {
-                "invitation_sent"
+                HistoryEvent::UserInvitationSent
             },
             format!(
                 "{} link emailed to {}",
@@ -201,10 +207,9 @@ async fn send_password_link(
                     at: now,
                     actor,
                     on_behalf_of: None,
-                    entity_kind: "user",
+                    event,
                     entity_id: Some(user.id),
                     area_id: user.area_id,
-                    action,
                     subject: Some(&user.user_code),
                     summary: &summary,
                     changes: &[],
@@ -262,10 +267,10 @@ async fn send_password_link(
                 at: now,
                 actor,
                 on_behalf_of: None,
-                entity_kind: "user",
+                event: HistoryEvent::UserMailFailed,
                 entity_id: Some(user.id),
                 area_id: user.area_id,
-                action: "mail_failed",
+
                 subject: Some(&user.user_code),
                 summary: &summary,
                 changes: &[],
@@ -288,7 +293,7 @@ pub async fn invite(ctx: &Ctx<'_>, env: &MailEnv, user_id: i64) -> ApiResult<Not
     )?;
     if user.address_taken == 1 {
         return Err(ApiError::conflict(
-            "address_taken",
+            ProblemCode::AddressTaken,
             "This address is already in use by another user, who proved it first: this user \
              cannot accept an invitation. Change the user code, or delete the user.",
         ));
@@ -334,7 +339,7 @@ pub async fn forgot(
     if user_code.len() > precinct_core::validate::MAX_USER_CODE_LEN {
         return Err(ApiError::invalid(
             "user_code",
-            "too_long",
+            ProblemCode::TooLong,
             "A user code has at most 254 characters.",
         ));
     }
@@ -407,7 +412,7 @@ const RESET_THROTTLE: crate::auth::ThrottleRule = crate::auth::ThrottleRule {
 /// squatting): the same words whichever organisation that is.
 fn address_taken() -> ApiError {
     ApiError::conflict(
-        "address_taken",
+        ProblemCode::AddressTaken,
         "This email address is already in use by another user, so this invitation cannot be \
          accepted. Ask the administrator who invited you to use another address.",
     )
@@ -423,7 +428,7 @@ pub async fn set_password(
     entropy: &mut impl Entropy,
 ) -> ApiResult<Notice> {
     let invalid = || {
-        ApiError::invalid("token", "invalid_link", "This link is not valid any more: it was used already or it expired. Ask for a new one.")
+        ApiError::invalid("token", ProblemCode::InvalidLink, "This link is not valid any more: it was used already or it expired. Ask for a new one.")
     };
     if token.len() > 100 {
         return Err(invalid());
@@ -433,7 +438,11 @@ pub async fn set_password(
         .await?
         .ok_or_else(invalid)?;
     if let Some(why) = crate::passwords::problem(password, &row.name, &row.user_code) {
-        return Err(ApiError::invalid("password", "weak_password", why));
+        return Err(ApiError::invalid(
+            "password",
+            ProblemCode::WeakPassword,
+            why,
+        ));
     }
     let hash = auth::hash_password(password, entropy)?;
     let mut statements = mail_store::consume_token(db, &token_hash, row.user_id, now)?;
@@ -464,10 +473,10 @@ pub async fn set_password(
             at: now,
             actor: Some((row.user_id, &row.user_code)),
             on_behalf_of: None,
-            entity_kind: "user",
+            event: HistoryEvent::UserPasswordSet,
             entity_id: Some(row.user_id),
             area_id: row.area_id,
-            action: "password_set",
+
             subject: Some(&row.user_code),
             summary: &summary,
             changes: &[
@@ -480,7 +489,9 @@ pub async fn set_password(
         .await
         .map_err(|error| match error {
             ApiError::Problem(problem) if problem.status == 404 => invalid(),
-            ApiError::Problem(problem) if problem.code == "already_used" => address_taken(),
+            ApiError::Problem(problem) if problem.code == ProblemCode::AlreadyUsed.as_str() => {
+                address_taken()
+            }
             other => other,
         })?;
     Ok(Notice {

@@ -1,7 +1,9 @@
 //! Directories and their multidimensional mode (R08).
 
 use precinct_core::api::{Directory, DirectoryInput, Page};
+use precinct_core::history_text::HistoryEvent;
 use precinct_core::policy;
+use precinct_core::problem::ProblemCode;
 
 use super::{change, diff, diff_text, opt_string, required_version, valid_code, valid_text, Ctx};
 use crate::error::{ApiError, ApiResult};
@@ -26,7 +28,7 @@ pub async fn checked_area(ctx: &Ctx<'_>, area: Option<i64>) -> ApiResult<Option<
         Some(area) if !directories::area_exists(ctx.db, ctx.account(), area).await? => {
             Err(ApiError::invalid(
                 "area_id",
-                "unknown_area",
+                ProblemCode::UnknownArea,
                 "There is no such area in this account.",
             ))
         }
@@ -44,9 +46,9 @@ pub fn companies_follow(
     except: Option<i64>,
 ) -> ApiResult<worker::D1PreparedStatement> {
     let entry = store::CascadeEntry {
-        entity_kind: "company",
-        action: "area_followed_directory",
-        ..ctx.cascade("company", "area_followed_directory")
+        event: HistoryEvent::CompanyAreaFollowedDirectory,
+
+        ..ctx.cascade(HistoryEvent::CompanyAreaFollowedDirectory)
     };
     store::insert_history_per_row(
         ctx.db,
@@ -60,7 +62,7 @@ pub async fn create(ctx: &Ctx<'_>, input: DirectoryInput) -> ApiResult<Directory
     if input.version.is_some() {
         return Err(ApiError::invalid(
             "version",
-            "unknown_field",
+            ProblemCode::UnknownField,
             "A new directory has no `version`.",
         ));
     }
@@ -90,10 +92,9 @@ pub async fn create(ctx: &Ctx<'_>, input: DirectoryInput) -> ApiResult<Directory
                 area,
             )?,
             ctx.history(
-                "directory",
+                HistoryEvent::DirectoryCreated,
                 None,
                 history_area,
-                "created",
                 (Some(&code), &format!("Directory {code} created")),
                 &changes,
             )?,
@@ -154,10 +155,9 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: DirectoryInput) -> ApiResult<
         None
     };
     statements.push(ctx.history(
-        "directory",
+        HistoryEvent::DirectoryUpdated,
         Some(id),
         history_area,
-        "updated",
         (Some(&code), &format!("Directory {code} updated")),
         &changes,
     )?);

@@ -1,7 +1,9 @@
 //! User Groups Management (R09–R12, R16).
 
 use precinct_core::api::{Group as ApiGroup, GroupInput, OptionEntry, Page};
+use precinct_core::history_text::HistoryEvent;
 use precinct_core::policy::{self, group_scope, OptionCode, OptionSet};
+use precinct_core::problem::ProblemCode;
 
 use super::directories::checked_area;
 use super::{change, diff, diff_text, opt_string, required_version, valid_code, valid_text, Ctx};
@@ -44,7 +46,7 @@ pub async fn create(ctx: &Ctx<'_>, input: GroupInput) -> ApiResult<ApiGroup> {
     if input.version.is_some() {
         return Err(ApiError::invalid(
             "version",
-            "unknown_field",
+            ProblemCode::UnknownField,
             "A new user group has no `version`.",
         ));
     }
@@ -72,10 +74,9 @@ pub async fn create(ctx: &Ctx<'_>, input: GroupInput) -> ApiResult<ApiGroup> {
         vec![
             groups::insert(ctx.db, ctx.account(), &code, &description, access, options)?,
             ctx.history(
-                "group",
+                HistoryEvent::GroupCreated,
                 None,
                 area,
-                "created",
                 (Some(&code), &format!("User group {code} created")),
                 &changes,
             )?,
@@ -142,9 +143,9 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: GroupInput) -> ApiResult<ApiG
     // Members whose area or level changes with the group get their own entries, in the area
     // they had, before they change (R21, R30).
     let members = store::CascadeEntry {
-        entity_kind: "user",
-        action: "area_followed_group",
-        ..ctx.cascade("user", "area_followed_group")
+        event: HistoryEvent::UserAreaFollowedGroup,
+
+        ..ctx.cascade(HistoryEvent::UserAreaFollowedGroup)
     };
     let statements = vec![
         groups::update(ctx.db, id, version, &code, &description, access, options)?,
@@ -158,10 +159,9 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: GroupInput) -> ApiResult<ApiG
         // R16 holds whatever ran concurrently: the batch fails if no active administrator is left.
         store::guard_active_administrator(ctx.db, ctx.account())?,
         ctx.history(
-            "group",
+            HistoryEvent::GroupUpdated,
             Some(id),
             before.area_id,
-            "updated",
             (Some(&code), &format!("User group {code} updated")),
             &changes,
         )?,
@@ -185,10 +185,9 @@ pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
             groups::delete(ctx.db, id, version)?,
             store::guard_previous_changed(ctx.db)?,
             ctx.history(
-                "group",
+                HistoryEvent::GroupDeleted,
                 Some(id),
                 before.area_id,
-                "deleted",
                 (
                     Some(&before.code),
                     &format!("User group {} deleted", before.code),

@@ -1,6 +1,8 @@
 //! Mail (R24–R29): account settings, each user's email configuration, Send test email, the
 //! Preferences mail password and the outbox. (Invitation and reset links: `credentials`.)
 
+use precinct_core::history_text::HistoryEvent;
+use precinct_core::problem::ProblemCode;
 use std::time::Duration;
 
 use precinct_core::api::{
@@ -41,7 +43,7 @@ impl MailEnv {
         self.secrets.as_ref().ok_or_else(|| {
             ApiError::problem(
                 503,
-                "mail_key_unavailable",
+                ProblemCode::MailKeyUnavailable,
                 None,
                 "Mail secrets cannot be used right now: this service's mail encryption key is \
                  missing or malformed. Tell the service operator.",
@@ -55,7 +57,7 @@ impl MailEnv {
         self.secrets()?.open(cipher).ok_or_else(|| {
             ApiError::problem(
                 409,
-                "mail_password_unreadable",
+                ProblemCode::MailPasswordUnreadable,
                 Some("mail_password"),
                 "The stored mail password can no longer be read (the service's encryption key \
                  changed). Enter the mail password again.",
@@ -108,7 +110,7 @@ mod destination_tests {
 pub(super) fn failure(failure: MailFailure) -> ApiError {
     ApiError::Problem(precinct_core::problem::Problem {
         status: 502,
-        code: failure.code.to_string(),
+        code: failure.code.as_str().to_string(),
         message: failure.message,
         field: None,
     })
@@ -118,7 +120,7 @@ pub(super) fn failure(failure: MailFailure) -> ApiError {
 pub(super) fn missing_settings() -> ApiError {
     ApiError::Problem(precinct_core::problem::Problem {
         status: 422,
-        code: "mail_settings_missing".to_string(),
+        code: ProblemCode::MailSettingsMissing.as_str().to_string(),
         message: "The account has no mail settings: a regular administrator must choose the mail provider and \
                   the sender address in General Settings > Miscellaneous first."
             .to_string(),
@@ -144,26 +146,30 @@ pub async fn save_settings(
     if !(api_base_url.is_empty() || secure_destination(&api_base_url, env.local)) {
         return Err(ApiError::invalid(
             "api_base_url",
-            "invalid_url",
+            ProblemCode::InvalidUrl,
             "The API base URL must start with https://: keys and passwords never travel unencrypted.",
         ));
     }
     if api_base_url.len() > 300 {
         return Err(ApiError::invalid(
             "api_base_url",
-            "too_long",
+            ProblemCode::TooLong,
             "The API base URL has at most 300 characters.",
         ));
     }
     if input.provider == MailProvider::Relay && api_base_url.is_empty() {
         return Err(ApiError::invalid(
             "api_base_url",
-            "required",
+            ProblemCode::Required,
             "A mail relay needs its API base URL.",
         ));
     }
     if let Some(why) = email_problem(&input.sender_address) {
-        return Err(ApiError::invalid("sender_address", "invalid_email", why));
+        return Err(ApiError::invalid(
+            "sender_address",
+            ProblemCode::InvalidEmail,
+            why,
+        ));
     }
     let sender_name = valid_text("sender_name", &input.sender_name, 100, false)?;
     let api_key_cipher = match input.api_key.as_deref().map(str::trim) {
@@ -172,14 +178,14 @@ pub async fn save_settings(
         Some(key) if key.len() > 500 => {
             return Err(ApiError::invalid(
                 "api_key",
-                "too_long",
+                ProblemCode::TooLong,
                 "The API key has at most 500 characters.",
             ))
         }
         Some(key) if !key.bytes().all(|b| (0x21..=0x7e).contains(&b)) => {
             return Err(ApiError::invalid(
                 "api_key",
-                "invalid_text",
+                ProblemCode::InvalidText,
                 "An API key has only letters, digits and printable symbols, without spaces: copy \
                  it again from the provider.",
             ))
@@ -202,7 +208,7 @@ pub async fn save_settings(
         match (input.api_key.is_none() && moved, needs_key) {
             (true, true) if api_key_cipher.is_some() => return Err(ApiError::invalid(
                 "api_key",
-                "api_key_required_again",
+                ProblemCode::ApiKeyRequiredAgain,
                 "The provider or its address changed: enter the API key again. A stored key is \
                  only ever sent where it was entered for.",
             )),
@@ -216,7 +222,7 @@ pub async fn save_settings(
     {
         return Err(ApiError::invalid(
             "api_key",
-            "required",
+            ProblemCode::Required,
             "This provider needs its API key.",
         ));
     }
@@ -271,16 +277,15 @@ pub async fn save_settings(
         (Some(_), None) => {
             return Err(ApiError::invalid(
                 "version",
-                "missing_field",
+                ProblemCode::MissingField,
                 "`version` is required when changing existing settings.",
             ))
         }
     };
     statements.push(ctx.history(
-        "mail_settings",
+        HistoryEvent::MailSettingsUpdated,
         None,
         None,
-        "updated",
         (None, "Mail settings changed"),
         &changes,
     )?);
@@ -309,21 +314,21 @@ fn checked_mail_password(input: &MailPasswordInput) -> ApiResult<()> {
     if input.password.is_empty() {
         return Err(ApiError::invalid(
             "password",
-            "required",
+            ProblemCode::Required,
             "Enter the mail password.",
         ));
     }
     if input.password.len() > MAX_PASSWORD_LEN {
         return Err(ApiError::invalid(
             "password",
-            "too_long",
+            ProblemCode::TooLong,
             "A mail password has at most 256 characters.",
         ));
     }
     if input.password != input.confirmation {
         return Err(ApiError::invalid(
             "confirmation",
-            "mismatch",
+            ProblemCode::Mismatch,
             "The two passwords are not the same.",
         ));
     }
@@ -347,10 +352,9 @@ async fn store_mail_password(
         statements.push(store::guard_previous_changed(ctx.db)?);
     }
     statements.push(ctx.history(
-        "user",
+        HistoryEvent::UserMailPasswordChanged,
         Some(user.id),
         user.area_id,
-        "mail_password_changed",
         (None, "Mail password changed"),
         &changes,
     )?);
@@ -419,7 +423,7 @@ pub(super) fn sending_credentials<'a>(
     if !settings.api_base_url.is_empty() && !secure_destination(&settings.api_base_url, env.local) {
         return Err(ApiError::problem(
             409,
-            "insecure_mail_destination",
+            ProblemCode::InsecureMailDestination,
             Some("api_base_url"),
             "The mail provider's address is not https://: nothing is sent there. Change it in \
              General Settings > Miscellaneous.",
@@ -430,7 +434,7 @@ pub(super) fn sending_credentials<'a>(
             Some((user, password)) => Ok(Credentials::MailUser { user, password }),
             None => Err(ApiError::invalid(
                 "mail_password",
-                "mail_password_missing",
+                ProblemCode::MailPasswordMissing,
                 "The mail relay signs in with the user's mail password, and none is set. Set it in the user's email configuration.",
             )),
         },
@@ -439,7 +443,7 @@ pub(super) fn sending_credentials<'a>(
                 Some(cipher) => env.secrets()?.open(cipher).ok_or_else(|| {
                     ApiError::problem(
                         409,
-                        "mail_key_unreadable",
+                        ProblemCode::MailKeyUnreadable,
                         Some("api_key"),
                         "The stored API key can no longer be read (the service's encryption key \
                          changed). Enter it again in General Settings > Miscellaneous.",

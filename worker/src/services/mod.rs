@@ -14,7 +14,9 @@ pub mod session_choices;
 pub mod users;
 
 use precinct_core::api::FieldChange;
+use precinct_core::history_text::HistoryEvent;
 use precinct_core::policy::Actor;
+use precinct_core::problem::ProblemCode;
 use worker::{D1Database, D1PreparedStatement};
 
 use crate::error::{ApiError, ApiResult};
@@ -40,10 +42,9 @@ impl Ctx<'_> {
     /// A history entry for this request's actor, for the same batch as the change (R30).
     pub fn history(
         &self,
-        entity_kind: &str,
+        event: HistoryEvent,
         entity_id: Option<i64>,
         area_id: Option<i64>,
-        action: &str,
         // What the entry is about (for the console's French sentence), and its English sentence.
         (subject, summary): (Option<&str>, &str),
         changes: &[FieldChange],
@@ -56,10 +57,9 @@ impl Ctx<'_> {
                 at: self.now,
                 actor: Some((real_id, real_code)),
                 on_behalf_of: on_behalf,
-                entity_kind,
+                event,
                 entity_id,
                 area_id,
-                action,
                 subject,
                 summary,
                 changes,
@@ -70,15 +70,14 @@ impl Ctx<'_> {
 
 impl Ctx<'_> {
     /// Who and when for a cascade's entries, one per changed row (R30).
-    pub fn cascade<'a>(&'a self, entity_kind: &'a str, action: &'a str) -> CascadeEntry<'a> {
+    pub fn cascade(&self, event: HistoryEvent) -> CascadeEntry<'_> {
         let (real_id, real_code, on_behalf) = self.who.history_actor();
         CascadeEntry {
             account_id: self.account(),
             at: self.now,
             actor: Some((real_id, real_code)),
             on_behalf_of: on_behalf,
-            entity_kind,
-            action,
+            event,
         }
     }
 }
@@ -122,14 +121,14 @@ pub fn valid_code(field: &str, value: &str) -> ApiResult<String> {
     if code.is_empty() {
         return Err(ApiError::invalid(
             field,
-            "required",
+            ProblemCode::Required,
             format!("`{field}` is required."),
         ));
     }
     if code.chars().count() > MAX_CODE_LEN {
         return Err(ApiError::invalid(
             field,
-            "too_long",
+            ProblemCode::TooLong,
             format!("`{field}` has at most {MAX_CODE_LEN} characters."),
         ));
     }
@@ -139,7 +138,7 @@ pub fn valid_code(field: &str, value: &str) -> ApiResult<String> {
     {
         return Err(ApiError::invalid(
             field,
-            "invalid_code",
+            ProblemCode::InvalidCode,
             format!("`{field}` may contain only letters, digits, '_', '-' and '.'."),
         ));
     }
@@ -152,21 +151,21 @@ pub fn valid_text(field: &str, value: &str, max: usize, required: bool) -> ApiRe
     if required && text.is_empty() {
         return Err(ApiError::invalid(
             field,
-            "required",
+            ProblemCode::Required,
             format!("`{field}` is required."),
         ));
     }
     if text.chars().count() > max {
         return Err(ApiError::invalid(
             field,
-            "too_long",
+            ProblemCode::TooLong,
             format!("`{field}` has at most {max} characters."),
         ));
     }
     if let Some(why) = precinct_core::validate::text_problem(text) {
         return Err(ApiError::invalid(
             field,
-            "invalid_text",
+            ProblemCode::InvalidText,
             format!("`{field}` {why}."),
         ));
     }
@@ -178,7 +177,7 @@ pub fn required_version(version: Option<i64>) -> ApiResult<i64> {
     version.ok_or_else(|| {
         ApiError::invalid(
             "version",
-            "missing_field",
+            ProblemCode::MissingField,
             "`version` is required when editing.",
         )
     })

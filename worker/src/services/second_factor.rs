@@ -1,6 +1,8 @@
 //! The second sign-in factor (R35): entering a code, setting the factor up, and an
 //! administrator's reset. Every code entered counts toward the same lock-out as a password.
 
+use precinct_core::history_text::HistoryEvent;
+use precinct_core::problem::ProblemCode;
 use std::collections::BTreeSet;
 
 use precinct_core::api::{MfaCode, MfaEnrolment, MfaStep, RecoveryCodes};
@@ -30,13 +32,13 @@ pub fn owed(step: MfaStep) -> ApiError {
     match step {
         MfaStep::Verify => ApiError::problem(
             403,
-            "mfa_required",
+            ProblemCode::MfaRequired,
             None,
             "Enter the code from your authenticator app first.",
         ),
         MfaStep::Enrol => ApiError::problem(
             403,
-            "mfa_enrolment_required",
+            ProblemCode::MfaEnrolmentRequired,
             None,
             "Set up two-step sign-in first: administrators sign in with a code from an \
              authenticator app as well as their password.",
@@ -47,7 +49,7 @@ pub fn owed(step: MfaStep) -> ApiError {
 fn key_unavailable() -> ApiError {
     ApiError::problem(
         503,
-        "secret_key_unavailable",
+        ProblemCode::SecretKeyUnavailable,
         None,
         "Two-step sign-in cannot be used right now: this service's encryption key is missing or \
          malformed. Tell the service operator.",
@@ -57,7 +59,7 @@ fn key_unavailable() -> ApiError {
 fn wrong_code() -> ApiError {
     ApiError::invalid(
         "code",
-        "wrong_code",
+        ProblemCode::WrongCode,
         "This code is not valid. Enter the 6 digits your authenticator app shows now, or one of \
          your recovery codes.",
     )
@@ -67,7 +69,7 @@ fn check_code_shape(code: &str) -> ApiResult<()> {
     if code.trim().is_empty() {
         return Err(ApiError::invalid(
             "code",
-            "required",
+            ProblemCode::Required,
             "Enter the code from your authenticator app.",
         ));
     }
@@ -85,10 +87,9 @@ fn failure_entry<'a>(ctx: &'a Ctx<'_>, summary: &'a str) -> HistoryEntry<'a> {
         at: ctx.now,
         actor: Some((me.user_id, &me.user_code)),
         on_behalf_of: None,
-        entity_kind: "user",
+        event: HistoryEvent::UserMfaFailed,
         entity_id: Some(me.user_id),
         area_id: me.area_id,
-        action: "mfa_failed",
         subject: Some(&me.user_code),
         summary,
         changes: &[],
@@ -106,7 +107,7 @@ pub async fn verify(
 ) -> ApiResult<String> {
     if ctx.who.mfa_step() != Some(MfaStep::Verify) {
         return Err(ApiError::conflict(
-            "mfa_not_owed",
+            ProblemCode::MfaNotOwed,
             "This session does not owe a second factor.",
         ));
     }
@@ -116,7 +117,9 @@ pub async fn verify(
     let row = mfa::of_user(ctx.db, me.user_id)
         .await?
         .filter(|row| row.confirmed_at.is_some())
-        .ok_or_else(|| ApiError::conflict("mfa_not_owed", "No second factor is set up."))?;
+        .ok_or_else(|| {
+            ApiError::conflict(ProblemCode::MfaNotOwed, "No second factor is set up.")
+        })?;
 
     let (claim, used) = match second_factor::as_totp_code(&input.code) {
         Some(_) => {
@@ -167,10 +170,10 @@ pub async fn verify(
     statements.push(store::insert_history(
         ctx.db,
         &HistoryEntry {
-            action: if used == "code" {
-                "mfa_entered"
+            event: if used == "code" {
+                HistoryEvent::UserMfaEntered
             } else {
-                "mfa_recovery_code_used"
+                HistoryEvent::UserMfaRecoveryCodeUsed
             },
             summary: &summary,
             ..failure_entry(ctx, "")
@@ -185,7 +188,7 @@ fn open_secret(secrets: Option<&SecretBox>, sealed: &str) -> ApiResult<Vec<u8>> 
     let text = secrets.open(sealed).ok_or_else(|| {
         ApiError::problem(
             409,
-            "mfa_secret_unreadable",
+            ProblemCode::MfaSecretUnreadable,
             None,
             "Your second factor can no longer be read (the service's key changed). Ask an \
              administrator to reset it, then set it up again.",
@@ -227,7 +230,7 @@ pub async fn start_enrolment(
 
 fn already_enrolled() -> ApiError {
     ApiError::conflict(
-        "mfa_already_enrolled",
+        ProblemCode::MfaAlreadyEnrolled,
         "Two-step sign-in is already set up. To replace the authenticator, ask an administrator \
          to reset it.",
     )
@@ -251,7 +254,7 @@ pub async fn confirm_enrolment(
         Some(row) => row,
         None => {
             return Err(ApiError::conflict(
-                "mfa_not_started",
+                ProblemCode::MfaNotStarted,
                 "Start setting up two-step sign-in first.",
             ))
         }
@@ -296,7 +299,7 @@ pub async fn confirm_enrolment(
     statements.push(store::insert_history(
         ctx.db,
         &HistoryEntry {
-            action: "mfa_enrolled",
+            event: HistoryEvent::UserMfaEnrolled,
             summary: "Two-step sign-in set up",
             changes: &[super::change(
                 "second_factor",
@@ -310,7 +313,7 @@ pub async fn confirm_enrolment(
     if store::changed_rows(&results, 0) != 1 {
         // Started again (or confirmed) by another request meanwhile: this secret is gone.
         return Err(ApiError::conflict(
-            "mfa_not_started",
+            ProblemCode::MfaNotStarted,
             "The set-up was started again elsewhere. Scan the new code.",
         ));
     }
@@ -333,17 +336,16 @@ pub async fn reset(ctx: &Ctx<'_>, user_id: i64) -> ApiResult<()> {
     )?;
     if target.mfa_enrolled != 1 {
         return Err(ApiError::conflict(
-            "mfa_not_enrolled",
+            ProblemCode::MfaNotEnrolled,
             "This user has not set up two-step sign-in: there is nothing to reset.",
         ));
     }
     let mut statements = mfa::remove(ctx.db, user_id)?;
     statements.push(store::users::end_sessions(ctx.db, user_id)?);
     statements.push(ctx.history(
-        "user",
+        HistoryEvent::UserMfaReset,
         Some(user_id),
         target.area_id,
-        "mfa_reset",
         (
             Some(&target.user_code),
             &format!(

@@ -1,6 +1,8 @@
 //! What a session chooses after sign-in: the company to work in (R04, R20) and whom to act as
 //! (R05). Both are written to the session row; history records impersonation.
 
+use precinct_core::history_text::HistoryEvent;
+use precinct_core::problem::ProblemCode;
 use std::collections::BTreeSet;
 
 use precinct_core::api::{CompanyRef, Me, Page};
@@ -59,7 +61,7 @@ pub async fn choose_company(ctx: &Ctx<'_>, company_id: i64) -> ApiResult<Company
     .ok_or_else(|| {
         ApiError::invalid(
             "company_id",
-            "unknown_company",
+            ProblemCode::UnknownCompany,
             "There is no such company among yours.",
         )
     })?;
@@ -92,10 +94,9 @@ pub async fn act_as(ctx: &Ctx<'_>, user_id: i64) -> ApiResult<()> {
                 &[text(&ctx.who.session.token_hash), int(user_id)],
             )?,
             ctx.history(
-                "user",
+                HistoryEvent::UserImpersonationStarted,
                 Some(user_id),
                 target.area_id,
-                "impersonation_started",
                 (
                     Some(&target.user_code),
                     &format!("Logged in as {}", target.user_code),
@@ -112,7 +113,7 @@ pub async fn act_as(ctx: &Ctx<'_>, user_id: i64) -> ApiResult<()> {
 pub async fn stop_acting(ctx: &Ctx<'_>) -> ApiResult<()> {
     let Some(acting) = &ctx.who.session.acting else {
         return Err(ApiError::conflict(
-            "not_acting",
+            ProblemCode::NotActing,
             "You are not acting as another user.",
         ));
     };
@@ -125,7 +126,7 @@ pub async fn stop_acting(ctx: &Ctx<'_>) -> ApiResult<()> {
                 "UPDATE sessions SET acting_user_id = NULL, company_id = NULL WHERE token_hash = ?1",
                 &[text(&ctx.who.session.token_hash)],
             )?,
-            ctx.history("user", Some(acting.user_id), acting.area_id, "impersonation_ended", (Some(&acting.user_code), &format!("Stopped acting as {}", acting.user_code)), &changes)?,
+            ctx.history(HistoryEvent::UserImpersonationEnded, Some(acting.user_id), acting.area_id, (Some(&acting.user_code), &format!("Stopped acting as {}", acting.user_code)), &changes)?,
         ],
     )
     .await?;
@@ -181,10 +182,9 @@ pub async fn end_user_sessions(ctx: &Ctx<'_>, user_id: i64) -> ApiResult<()> {
         vec![
             crate::store::users::end_sessions(ctx.db, user_id)?,
             ctx.history(
-                "user",
+                HistoryEvent::UserSessionsEnded,
                 Some(user_id),
                 target.area_id,
-                "sessions_ended",
                 (
                     Some(&target.user_code),
                     &format!("Every session of {} ended", target.user_code),

@@ -1,5 +1,7 @@
 //! Security Management: users, their group, their Access to Companies, and the user pickers.
 
+use precinct_core::history_text::HistoryEvent;
+use precinct_core::problem::ProblemCode;
 use std::collections::BTreeSet;
 
 use precinct_core::api::{
@@ -104,7 +106,11 @@ pub async fn get(ctx: &Ctx<'_>, id: i64) -> ApiResult<User> {
 /// storing one spelling means every screen, mail and history entry shows the same one).
 fn valid_user_code(value: &str) -> ApiResult<String> {
     if let Some(why) = user_code_problem(value) {
-        return Err(ApiError::invalid("user_code", "invalid_email", why));
+        return Err(ApiError::invalid(
+            "user_code",
+            ProblemCode::InvalidEmail,
+            why,
+        ));
     }
     Ok(precinct_core::validate::normalize_user_code(value))
 }
@@ -123,7 +129,13 @@ pub async fn create(ctx: &Ctx<'_>, input: UserInput) -> ApiResult<User> {
         input.group_id.0,
     )
     .await?
-    .ok_or_else(|| ApiError::invalid("group_id", "unknown_group", "There is no such user group."))?
+    .ok_or_else(|| {
+        ApiError::invalid(
+            "group_id",
+            ProblemCode::UnknownGroup,
+            "There is no such user group.",
+        )
+    })?
     .policy()?;
     policy::create_user(ctx.actor(), &group)?;
     let language = input.language.unwrap_or(Language::En);
@@ -148,10 +160,9 @@ pub async fn create(ctx: &Ctx<'_>, input: UserInput) -> ApiResult<User> {
                 ctx.now,
             )?,
             ctx.history(
-                "user",
+                HistoryEvent::UserCreated,
                 None,
                 area,
-                "created",
                 (Some(&user_code), &format!("User {user_code} created")),
                 &changes,
             )?,
@@ -166,7 +177,11 @@ async fn chosen_group(ctx: &Ctx<'_>, group_id: i64) -> ApiResult<policy::Group> 
     groups::get(ctx.db, ctx.account(), group_scope(ctx.actor()), group_id)
         .await?
         .ok_or_else(|| {
-            ApiError::invalid("group_id", "unknown_group", "There is no such user group.")
+            ApiError::invalid(
+                "group_id",
+                ProblemCode::UnknownGroup,
+                "There is no such user group.",
+            )
         })?
         .policy()
 }
@@ -177,7 +192,7 @@ fn confirmed(notice: policy::MoveNotice, confirmation: bool) -> ApiResult<()> {
     match notice.warning() {
         Some(warning) if !confirmation => Err(ApiError::Problem(precinct_core::problem::Problem {
             status: 409,
-            code: "confirm_move_across_areas".to_string(),
+            code: ProblemCode::ConfirmMoveAcrossAreas.as_str().to_string(),
             message: format!("{warning} Confirm the move to save it."),
             field: Some("group_id".to_string()),
         })),
@@ -237,10 +252,9 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<User
     }
     if !changes.is_empty() || moving_to.is_none() {
         statements.push(ctx.history(
-            "user",
+            HistoryEvent::UserUpdated,
             Some(id),
             before.area_id,
-            "updated",
             (Some(&user_code), &format!("User {user_code} updated")),
             &changes,
         )?);
@@ -277,10 +291,9 @@ fn move_entries(
             change("access_level", level(from), level(to)),
         ];
         return Ok(vec![ctx.history(
-            "user",
+            HistoryEvent::UserMoved,
             Some(id),
             from.area().map(|area| area.0),
-            "moved",
             (Some(user_code), &summary),
             &changes,
         )?]);
@@ -298,10 +311,9 @@ fn move_entries(
     ];
     Ok(vec![
         ctx.history(
-            "user",
+            HistoryEvent::UserMoved,
             Some(id),
             from.area().map(|area| area.0),
-            "moved",
             (
                 Some(user_code),
                 &format!("User {user_code} moved to a group of another area"),
@@ -309,10 +321,9 @@ fn move_entries(
             &leaving,
         )?,
         ctx.history(
-            "user",
+            HistoryEvent::UserMoved,
             Some(id),
             to.area().map(|area| area.0),
-            "moved",
             (
                 Some(user_code),
                 &format!(
@@ -341,17 +352,20 @@ pub async fn set_active(ctx: &Ctx<'_>, id: i64, version: i64, active: bool) -> A
         statements.push(users::end_sessions(ctx.db, id)?);
         statements.push(store::guard_active_administrator(ctx.db, ctx.account())?);
     }
-    let action = if active { "enabled" } else { "disabled" };
+    let (event, action) = if active {
+        (HistoryEvent::UserEnabled, "enabled")
+    } else {
+        (HistoryEvent::UserDisabled, "disabled")
+    };
     let changes = [change(
         "active",
         Some((before.active == 1).to_string()),
         Some(active.to_string()),
     )];
     statements.push(ctx.history(
-        "user",
+        event,
         Some(id),
         before.area_id,
-        action,
         (
             Some(&before.user_code),
             &format!("User {} {action}", before.user_code),
@@ -379,9 +393,9 @@ pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
     // The companies this user was in charge of lose their user in charge: each says so in its
     // own history (R30), written before the change.
     let companies = store::CascadeEntry {
-        entity_kind: "company",
-        action: "user_in_charge_removed",
-        ..ctx.cascade("company", "user_in_charge_removed")
+        event: HistoryEvent::CompanyUserInChargeRemoved,
+
+        ..ctx.cascade(HistoryEvent::CompanyUserInChargeRemoved)
     };
     let mut statements = vec![store::insert_history_per_row(
         ctx.db,
@@ -393,10 +407,9 @@ pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
     statements.push(store::guard_previous_changed(ctx.db)?);
     statements.push(store::guard_active_administrator(ctx.db, ctx.account())?);
     statements.push(ctx.history(
-        "user",
+        HistoryEvent::UserDeleted,
         Some(id),
         before.area_id,
-        "deleted",
         (
             Some(&before.user_code),
             &format!("User {} deleted", before.user_code),
@@ -506,7 +519,7 @@ pub async fn set_company_access(
     if input.company_ids.len() > MAX_TICKS {
         return Err(ApiError::invalid(
             "company_ids",
-            "too_many",
+            ProblemCode::TooMany,
             "At most 10,000 companies can be ticked at once.",
         ));
     }
@@ -529,7 +542,7 @@ pub async fn set_company_access(
     if found.len() != ids.len() || !hidden.is_empty() {
         return Err(ApiError::invalid(
             "company_ids",
-            "unknown_company",
+            ProblemCode::UnknownCompany,
             "One of the companies does not exist.",
         ));
     }
@@ -556,10 +569,9 @@ pub async fn set_company_access(
         &ids,
     )?);
     statements.push(ctx.history(
-        "user",
+        HistoryEvent::UserAccessChanged,
         Some(id),
         target.area_id,
-        "access_changed",
         (
             Some(&target.user_code),
             &format!("Access to companies of {} changed", target.user_code),

@@ -2,6 +2,7 @@
 
 use precinct_core::api::{FieldChange, HistoryEntry, Page};
 use precinct_core::policy::{HistoryScope, PersonScope};
+use precinct_core::problem::ProblemCode;
 use serde::Deserialize;
 use worker::D1Database;
 
@@ -126,7 +127,7 @@ pub async fn list(
         let at: i64 = at.parse().map_err(|_| {
             ApiError::invalid(
                 "cursor",
-                "invalid_cursor",
+                ProblemCode::InvalidCursor,
                 "The `cursor` is not one this list gave out.",
             )
         })?;

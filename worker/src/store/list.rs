@@ -4,6 +4,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use precinct_core::api::Page;
+use precinct_core::problem::ProblemCode;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use worker::D1Database;
@@ -69,7 +70,7 @@ impl ListParams {
                     if value.chars().count() > MAX_QUERY_LEN {
                         return Err(ApiError::invalid(
                             "q",
-                            "too_long",
+                            ProblemCode::TooLong,
                             "A search has at most 100 characters.",
                         ));
                     }
@@ -85,7 +86,7 @@ impl ListParams {
                         .ok_or_else(|| {
                             ApiError::invalid(
                                 "limit",
-                                "out_of_range",
+                                ProblemCode::OutOfRange,
                                 "`limit` must be a whole number from 1 to 200.",
                             )
                         })?;
@@ -101,7 +102,7 @@ fn decode_cursor(cursor: &str) -> ApiResult<(String, i64)> {
     let invalid = || {
         ApiError::invalid(
             "cursor",
-            "invalid_cursor",
+            ProblemCode::InvalidCursor,
             "The `cursor` is not one this list gave out.",
         )
     };

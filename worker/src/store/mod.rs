@@ -1,6 +1,8 @@
 //! The data layer: every SQL statement the worker runs against D1. Handlers call these functions;
 //! scoping arrives here as a policy scope and leaves as a `WHERE` clause.
 
+use precinct_core::history_text::HistoryEvent;
+use precinct_core::problem::ProblemCode;
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
@@ -66,11 +68,11 @@ pub struct HistoryEntry<'a> {
     pub actor: Option<(i64, &'a str)>,
     /// The user whose rights were used, when acting as another (R05).
     pub on_behalf_of: Option<(i64, &'a str)>,
-    pub entity_kind: &'a str,
+    /// What kind of record, and what happened to it.
+    pub event: HistoryEvent,
     /// `None` means "the row this batch just inserted" (`last_insert_rowid()`).
     pub entity_id: Option<i64>,
     pub area_id: Option<i64>,
-    pub action: &'a str,
     /// What the entry is about, as a person reads it (a code, a user code), so the console can
     /// say the entry in either language; `summary` is the English sentence.
     pub subject: Option<&'a str>,
@@ -101,11 +103,11 @@ pub fn insert_history(db: &D1Database, entry: &HistoryEntry<'_>) -> ApiResult<D1
             opt_int(entry.on_behalf_of.map(|(id, _)| id)),
             opt_int(entry.entity_id),
             opt_int(entry.area_id),
-            text(entry.action),
+            text(entry.event.action()),
             text(entry.summary),
             text(&changes),
             entry.on_behalf_of.map_or(JsValue::NULL, |(_, code)| text(&code.to_lowercase())),
-            text(entry.entity_kind),
+            text(entry.event.kind()),
             entry.subject.map_or(JsValue::NULL, text),
         ],
     )
@@ -117,8 +119,7 @@ pub struct CascadeEntry<'a> {
     pub at: i64,
     pub actor: Option<(i64, &'a str)>,
     pub on_behalf_of: Option<(i64, &'a str)>,
-    pub entity_kind: &'a str,
-    pub action: &'a str,
+    pub event: HistoryEvent,
 }
 
 /// One history entry for each row `rows` selects, in the same batch as the change and written
@@ -155,9 +156,9 @@ pub fn insert_history_per_row(
                 .map_or(JsValue::NULL, |(_, code)| text(&code.to_lowercase())),
         )
         .push(", ")
-        .bind_text(entry.entity_kind)
+        .bind_text(entry.event.kind())
         .push(", ")
-        .bind_text(entry.action)
+        .bind_text(entry.event.action())
         .push(", r.entity_id, r.area_id, r.subject, r.summary, r.changes FROM (")
         .append(rows)
         .push(") r");
@@ -252,20 +253,20 @@ pub fn returned_id(results: &[worker::D1Result], index: usize) -> ApiResult<i64>
 pub fn constraint_error(message: &str) -> Option<ApiError> {
     if message.contains("CHECK constraint failed: version_conflict") {
         return Some(ApiError::conflict(
-            "version_conflict",
+            ProblemCode::VersionConflict,
             "This record was changed by someone else since you opened it. Reload it to see the \
              changes, then make yours again.",
         ));
     }
     if message.contains("CHECK constraint failed: last_administrator") {
         return Some(ApiError::conflict(
-            "last_administrator",
+            ProblemCode::LastAdministrator,
             "The account must keep at least one active regular administrator.",
         ));
     }
     if message.contains("CHECK constraint failed: directory_area") {
         return Some(ApiError::conflict(
-            "directory_area",
+            ProblemCode::DirectoryArea,
             "Every company of a multidimensional directory must share the directory's area.",
         ));
     }
@@ -291,14 +292,14 @@ pub fn constraint_error(message: &str) -> Option<ApiError> {
         };
         return Some(ApiError::Problem(precinct_core::problem::Problem {
             status: 409,
-            code: "already_used".to_string(),
+            code: ProblemCode::AlreadyUsed.as_str().to_string(),
             message,
             field: Some(field.to_string()),
         }));
     }
     if message.contains("FOREIGN KEY constraint failed") {
         return Some(ApiError::conflict(
-            "still_referenced",
+            ProblemCode::StillReferenced,
             "This record is still referred to by other records and cannot be changed this way.",
         ));
     }
@@ -324,10 +325,29 @@ pub struct SignInCandidate {
 
 /// Who signs in with a user code. A code is unique within an account, and across the service
 /// once its owner proved the address (R03, R24: no squatting), so a code may have holders in
-/// several accounts while none of them has proven it.
+/// several accounts while none of them has proven it: the proven holder signs in, else the one
+/// holder with a password (pending invitations have none); several such holders sign in as no
+/// one.
 pub async fn find_sign_in_candidate(
     db: &D1Database,
     user_code_norm: &str,
+) -> ApiResult<Option<SignInCandidate>> {
+    address_holder(db, user_code_norm, true).await
+}
+
+/// Whom "Forgot password" mails a link to: the proven holder, else the only holder, with or
+/// without a password yet (a link proves the address, R24).
+pub async fn forgot_password_holder(
+    db: &D1Database,
+    user_code_norm: &str,
+) -> ApiResult<Option<SignInCandidate>> {
+    address_holder(db, user_code_norm, false).await
+}
+
+async fn address_holder(
+    db: &D1Database,
+    user_code_norm: &str,
+    with_password: bool,
 ) -> ApiResult<Option<SignInCandidate>> {
     let rows = statement(
         db,
@@ -336,14 +356,13 @@ pub async fn find_sign_in_candidate(
            (SELECT 1 FROM user_mfa m WHERE m.user_id = users.id AND m.confirmed_at IS NOT NULL)) \
            AS owes_second_factor \
          FROM users WHERE user_code_norm = ?1 \
-         ORDER BY address_proven DESC, password_hash IS NULL LIMIT 2",
-        &[text(user_code_norm)],
+           AND (?2 = 0 OR address_proven = 1 OR password_hash IS NOT NULL) \
+         ORDER BY address_proven DESC LIMIT 2",
+        &[text(user_code_norm), int(i64::from(with_password))],
     )?
     .all()
     .await?
     .results::<SignInCandidate>()?;
-    // The address's proven holder (one at most, across the service); else its only holder.
-    // Holders in several accounts, none proven (pending invitations), sign in as no one.
     let mut holders = rows.into_iter();
     Ok(match (holders.next(), holders.next()) {
         (Some(first), _) if first.address_proven == 1 => Some(first),
@@ -808,7 +827,7 @@ pub async fn stop_acting(
                 "INSERT INTO history (account_id, at, actor_user_id, actor_user_code, \
                  on_behalf_of_user_id, on_behalf_of_user_code, entity_kind, entity_id, area_id, \
                  action, summary, changes, subject) \
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'user', ?5, ?7, 'impersonation_ended', ?8, ?9, ?6 \
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?10, ?5, ?7, ?11, ?8, ?9, ?6 \
                  WHERE changes() > 0",
                 &[
                     int(session.account_id),
@@ -820,6 +839,8 @@ pub async fn stop_acting(
                     opt_int(acting.area_id),
                     text(&summary),
                     text(&changes),
+                    text(HistoryEvent::UserImpersonationEnded.kind()),
+                    text(HistoryEvent::UserImpersonationEnded.action()),
                 ],
             )?,
         ],

@@ -185,12 +185,12 @@ pub async fn named(
     Ok(sql.prepare(db)?.all().await?.results::<UserRow>()?)
 }
 
-/// The user who signs in with this (normalized) user code, across the service.
+/// The user "Forgot password" mails a link to for this (normalized) user code, across the service.
 pub async fn by_code(
     db: &D1Database,
     user_code_norm: &str,
 ) -> ApiResult<Option<super::SignInCandidate>> {
-    super::find_sign_in_candidate(db, user_code_norm).await
+    super::forgot_password_holder(db, user_code_norm).await
 }
 
 pub async fn account_name(db: &D1Database, account: i64) -> ApiResult<String> {
