@@ -7,7 +7,11 @@ export WRANGLER_SEND_METRICS := false
 export CLOUDFLARE_CF_FETCH_ENABLED := false
 PORT ?= 8787
 
-.PHONY: help tools browser-tools bench-tools seed-large bench build build-worker build-app migrate seed dev test lint unit api-test bootstrap sizes clean
+# `make openapi` writes worker/openapi.json from the route table (worker/src/route_table.rs).
+openapi:
+	PRECINCT_WRITE_OPENAPI=1 cargo test -p precinct-worker --lib route_table -- --quiet
+
+.PHONY: openapi help tools browser-tools bench-tools seed-large bench build build-worker build-app migrate seed dev test lint unit api-test bootstrap sizes clean
 
 help:
 	@echo "make dev        build, migrate, seed the demo account, serve http://localhost:$(PORT)"

@@ -19,6 +19,7 @@ pub mod mail;
 pub mod passwords;
 #[cfg(target_arch = "wasm32")]
 mod principal;
+pub mod route_table;
 #[cfg(target_arch = "wasm32")]
 mod routes;
 pub mod second_factor;

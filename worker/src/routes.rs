@@ -16,6 +16,7 @@ use crate::body::{parse_json, MAX_BODY_BYTES};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{self, RequestContext};
 use crate::mail::crypto::SecretBox;
+use crate::route_table::{self, Miss, Op, PublicOp, SignedOp, Verb};
 use crate::services::mail::MailEnv;
 use crate::services::{self, Ctx};
 use crate::session;
@@ -252,15 +253,36 @@ async fn api(
         .map(str::to_string)
         .collect();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let allowed = if test_mode && segments.as_slice() == ["test", "query-plans"] {
-        &[Method::Get][..]
-    } else {
-        allowed_methods(&segments)
+    let plans_route = test_mode && segments.as_slice() == ["test", "query-plans"];
+    let verb = match method {
+        Method::Get => Some(Verb::Get),
+        Method::Post => Some(Verb::Post),
+        Method::Put => Some(Verb::Put),
+        Method::Delete => Some(Verb::Delete),
+        _ => None,
     };
-    if allowed.is_empty() {
-        return Err(ApiError::not_found());
-    }
-    if !allowed.contains(&method) {
+    let found = match verb {
+        _ if plans_route => None,
+        Some(verb) => Some(route_table::find(verb, &segments)),
+        // Another method: the path's own methods say whether it is a 404 or a 405.
+        None => Some(
+            route_table::find(Verb::Get, &segments).and_then(|(route, _)| {
+                Err(Miss::MethodNotAllowed(route_table::verbs_of(route.path)))
+            }),
+        ),
+    };
+    let (op, id) = match found {
+        None => (None, None),
+        Some(Ok((route, id))) => (Some(route.op), id),
+        Some(Err(Miss::NotFound)) => return Err(ApiError::not_found()),
+        Some(Err(Miss::MethodNotAllowed(allowed))) => {
+            let mut response = http::problem_response(&ApiError::method_not_allowed());
+            let allow: Vec<&str> = allowed.iter().map(|verb| verb.as_str()).collect();
+            response.headers_mut().set("allow", &allow.join(", "))?;
+            return Ok(response);
+        }
+    };
+    if plans_route && method != Method::Get {
         return Err(ApiError::method_not_allowed());
     }
     if http::is_state_changing(&method) {
@@ -268,8 +290,8 @@ async fn api(
     }
 
     // Routes that need no session.
-    match (&method, segments.as_slice()) {
-        (Method::Get, ["health"]) => {
+    match op {
+        Some(Op::Public(PublicOp::GetHealth)) => {
             let database = store::database_answers(&db).await;
             // O04: a malformed or missing mail key is reported here, not found by a customer.
             let mail_key = mail_env(env, &req)?.secrets.is_some();
@@ -282,12 +304,12 @@ async fn api(
                 },
             );
         }
-        (Method::Get, ["openapi.json"]) => {
+        Some(Op::Public(PublicOp::GetOpenapiJson)) => {
             let value: serde_json::Value =
                 serde_json::from_str(OPENAPI).map_err(ApiError::internal)?;
             return http::json(200, &value);
         }
-        (Method::Post, ["session"]) => {
+        Some(Op::Public(PublicOp::PostSession)) => {
             let body: SignIn = read_body(&mut req).await?;
             let token = session::sign_in(&db, &req, &ctx, body, &mut SystemEntropy).await?;
             let principal = session::principal_of_token(&db, &token, &ctx).await?;
@@ -299,7 +321,7 @@ async fn api(
             .await?;
             return with_session_cookie(http::json(200, &me)?, &token);
         }
-        (Method::Delete, ["session"]) => {
+        Some(Op::Public(PublicOp::DeleteSession)) => {
             session::sign_out(&db, &req).await?;
             let mut response = http::no_content();
             response
@@ -307,7 +329,7 @@ async fn api(
                 .set("set-cookie", &auth::cleared_session_cookie())?;
             return Ok(response);
         }
-        (Method::Post, ["password", "forgot"]) => {
+        Some(Op::Public(PublicOp::PostPasswordForgot)) => {
             let body: ForgotPassword = read_body(&mut req).await?;
             let mail = mail_env(env, &req)?;
             let (env, now, client) = (env.clone(), ctx.now, ctx.client.clone());
@@ -325,7 +347,7 @@ async fn api(
             });
             return http::json(202, &services::credentials::forgot_notice());
         }
-        (Method::Post, ["password"]) => {
+        Some(Op::Public(PublicOp::PostPassword)) => {
             let body: SetPassword = read_body(&mut req).await?;
             return http::json(
                 200,
@@ -339,7 +361,7 @@ async fn api(
                 .await?,
             );
         }
-        _ => {}
+        Some(Op::Signed(_)) | None => {}
     }
 
     let principal = session::authenticate(&db, &req, &ctx).await?;
@@ -351,11 +373,12 @@ async fn api(
     };
     let query = Query::of(&req)?;
     let mail = mail_env(env, &req)?;
-    if test_mode && segments.as_slice() == ["test", "query-plans"] {
+    let Some(Op::Signed(op)) = op else {
+        // Only the test-mode query plans reach here without an operation.
         return query_plans(&ctx, &query).await;
-    }
+    };
     services::credentials::gate(&ctx, &method, &segments)?;
-    signed_in(&mut req, (&ctx, &client), &mail, &method, &segments, &query).await
+    signed_in(&mut req, (&ctx, &client), &mail, (op, id), &query).await
 }
 
 async fn signed_in(
@@ -363,8 +386,8 @@ async fn signed_in(
     // The client's address is for the password-change lock-out, counted like sign-in's.
     (ctx, client): (&Ctx<'_>, &str),
     mail_env: &MailEnv,
-    method: &Method,
-    segments: &[&str],
+    // The operation and the `{id}` segment of its path.
+    (op, id_segment): (SignedOp, Option<&str>),
     query: &Query,
 ) -> ApiResult<Response> {
     use services::{
@@ -372,13 +395,15 @@ async fn signed_in(
         session_choices, users,
     };
     let ok = |value: &dyn erased::Json| value.respond(200);
-    match (method, segments) {
-        (Method::Get, ["session"]) => ok(&session_choices::me(ctx).await?),
-        (Method::Post, ["password", "change"]) => {
+    // The `{id}` of the path: a positive whole number naming a record (else nothing is there).
+    let id = || id_segment.map_or_else(|| Err(ApiError::not_found()), id);
+    match op {
+        SignedOp::GetSession => ok(&session_choices::me(ctx).await?),
+        SignedOp::PostPasswordChange => {
             let body: ChangePassword = read_body(req).await?;
             ok(&credentials::change_password(ctx, client, body, &mut SystemEntropy).await?)
         }
-        (Method::Post, ["session", "mfa"]) => {
+        SignedOp::PostSessionMfa => {
             let body: MfaCode = read_body(req).await?;
             let secrets = mail_env.secrets.as_ref();
             let token =
@@ -392,13 +417,13 @@ async fn signed_in(
             .await?;
             with_session_cookie(http::json(200, &me)?, &token)
         }
-        (Method::Post, ["mfa", "enrolment"]) => {
+        SignedOp::PostMfaEnrolment => {
             ok(
                 &second_factor::start_enrolment(ctx, mail_env.secrets.as_ref(), &mut SystemEntropy)
                     .await?,
             )
         }
-        (Method::Post, ["mfa", "confirmation"]) => {
+        SignedOp::PostMfaConfirmation => {
             let body: MfaCode = read_body(req).await?;
             let secrets = mail_env.secrets.as_ref();
             let (codes, token) =
@@ -406,11 +431,11 @@ async fn signed_in(
                     .await?;
             with_session_cookie(http::json(200, &codes)?, &token)
         }
-        (Method::Delete, ["users", user, "mfa"]) => {
-            second_factor::reset(ctx, id(user)?).await?;
+        SignedOp::DeleteUsersIdMfa => {
+            second_factor::reset(ctx, id()?).await?;
             Ok(http::no_content())
         }
-        (Method::Get, ["applications"]) => ok(&Applications {
+        SignedOp::GetApplications => ok(&Applications {
             applications: vec![Application {
                 code: "security".to_string(),
                 name: "Security Console".to_string(),
@@ -418,99 +443,91 @@ async fn signed_in(
                 path: "/console".to_string(),
             }],
         }),
-        (Method::Get, ["session", "companies"]) => {
+        SignedOp::GetSessionCompanies => {
             ok(&session_choices::selectable(ctx, &query.list()?).await?)
         }
-        (Method::Put, ["session", "company"]) => {
+        SignedOp::PutSessionCompany => {
             let body: ChooseCompany = read_body(req).await?;
             session_choices::choose_company(ctx, body.company_id.0).await?;
             ok(&me_after_change(ctx, req).await?)
         }
-        (Method::Get, ["session", "login-as", "candidates"]) => {
+        SignedOp::GetSessionLoginAsCandidates => {
             ok(&users::login_as_candidates(ctx, &query.list()?).await?)
         }
-        (Method::Post, ["session", "act-as"]) => {
+        SignedOp::PostSessionActAs => {
             let body: ActAs = read_body(req).await?;
             session_choices::act_as(ctx, body.user_id.0).await?;
             ok(&me_after_change(ctx, req).await?)
         }
-        (Method::Delete, ["session", "act-as"]) => {
+        SignedOp::DeleteSessionActAs => {
             session_choices::stop_acting(ctx).await?;
             ok(&me_after_change(ctx, req).await?)
         }
 
-        (Method::Get, ["sessions"]) => ok(&session_choices::own_sessions(ctx).await?),
-        (Method::Delete, ["sessions", session]) => {
-            session_choices::end_own_session(ctx, session).await?;
+        SignedOp::GetSessions => ok(&session_choices::own_sessions(ctx).await?),
+        SignedOp::DeleteSessionsId => {
+            session_choices::end_own_session(ctx, id_segment.unwrap_or_default()).await?;
             Ok(http::no_content())
         }
-        (Method::Delete, ["users", user, "sessions"]) => {
-            session_choices::end_user_sessions(ctx, id(user)?).await?;
+        SignedOp::DeleteUsersIdSessions => {
+            session_choices::end_user_sessions(ctx, id()?).await?;
             Ok(http::no_content())
         }
 
-        (Method::Get, ["areas"]) => ok(&areas::list(ctx, &query.list()?).await?),
-        (Method::Post, ["areas"]) => {
+        SignedOp::GetAreas => ok(&areas::list(ctx, &query.list()?).await?),
+        SignedOp::PostAreas => {
             created(&areas::create(ctx, read_body::<AreaInput>(req).await?).await?)
         }
-        (Method::Get, ["areas", area]) => ok(&areas::get(ctx, id(area)?).await?),
-        (Method::Put, ["areas", area]) => {
-            ok(&areas::update(ctx, id(area)?, read_body(req).await?).await?)
-        }
-        (Method::Delete, ["areas", area]) => {
-            areas::delete(ctx, id(area)?, query.version()?).await?;
+        SignedOp::GetAreasId => ok(&areas::get(ctx, id()?).await?),
+        SignedOp::PutAreasId => ok(&areas::update(ctx, id()?, read_body(req).await?).await?),
+        SignedOp::DeleteAreasId => {
+            areas::delete(ctx, id()?, query.version()?).await?;
             Ok(http::no_content())
         }
 
-        (Method::Get, ["directories"]) => ok(&directories::list(ctx, &query.list()?).await?),
-        (Method::Post, ["directories"]) => {
+        SignedOp::GetDirectories => ok(&directories::list(ctx, &query.list()?).await?),
+        SignedOp::PostDirectories => {
             created(&directories::create(ctx, read_body::<DirectoryInput>(req).await?).await?)
         }
-        (Method::Get, ["directories", directory]) => {
-            ok(&directories::get(ctx, id(directory)?).await?)
-        }
-        (Method::Put, ["directories", directory]) => {
-            ok(&directories::update(ctx, id(directory)?, read_body(req).await?).await?)
+        SignedOp::GetDirectoriesId => ok(&directories::get(ctx, id()?).await?),
+        SignedOp::PutDirectoriesId => {
+            ok(&directories::update(ctx, id()?, read_body(req).await?).await?)
         }
 
-        (Method::Get, ["companies"]) => {
+        SignedOp::GetCompanies => {
             ok(&companies::list(ctx, &query.company_filter()?, &query.list()?).await?)
         }
-        (Method::Get, ["about", "companies"]) => {
+        SignedOp::GetAboutCompanies => {
             ok(&companies::list(ctx, &CompanyFilter::default(), &query.list()?).await?)
         }
-        (Method::Post, ["companies"]) => {
+        SignedOp::PostCompanies => {
             created(&companies::create(ctx, read_body::<CompanyInput>(req).await?).await?)
         }
-        (Method::Get, ["companies", company]) => ok(&companies::get(ctx, id(company)?).await?),
-        (Method::Put, ["companies", company]) => {
-            ok(&companies::update(ctx, id(company)?, read_body(req).await?).await?)
+        SignedOp::GetCompaniesId => ok(&companies::get(ctx, id()?).await?),
+        SignedOp::PutCompaniesId => {
+            ok(&companies::update(ctx, id()?, read_body(req).await?).await?)
         }
-        (Method::Get, ["companies", company, "projects"]) => {
-            ok(&companies::projects(ctx, id(company)?, &query.list()?).await?)
+        SignedOp::GetCompaniesIdProjects => {
+            ok(&companies::projects(ctx, id()?, &query.list()?).await?)
         }
-        (Method::Get, ["companies", company, "employees"]) => {
-            ok(&companies::employees(ctx, id(company)?, &query.list()?).await?)
+        SignedOp::GetCompaniesIdEmployees => {
+            ok(&companies::employees(ctx, id()?, &query.list()?).await?)
         }
 
-        (Method::Get, ["groups"]) => ok(&groups::list(ctx, &query.list()?).await?),
-        (Method::Post, ["groups"]) => {
+        SignedOp::GetGroups => ok(&groups::list(ctx, &query.list()?).await?),
+        SignedOp::PostGroups => {
             created(&groups::create(ctx, read_body::<GroupInput>(req).await?).await?)
         }
-        (Method::Get, ["groups", group]) => ok(&groups::get(ctx, id(group)?).await?),
-        (Method::Put, ["groups", group]) => {
-            ok(&groups::update(ctx, id(group)?, read_body(req).await?).await?)
-        }
-        (Method::Delete, ["groups", group]) => {
-            groups::delete(ctx, id(group)?, query.version()?).await?;
+        SignedOp::GetGroupsId => ok(&groups::get(ctx, id()?).await?),
+        SignedOp::PutGroupsId => ok(&groups::update(ctx, id()?, read_body(req).await?).await?),
+        SignedOp::DeleteGroupsId => {
+            groups::delete(ctx, id()?, query.version()?).await?;
             Ok(http::no_content())
         }
-        (Method::Get, ["options"]) => ok(&groups::options(ctx)),
+        SignedOp::GetOptions => ok(&groups::options(ctx)),
 
-        (Method::Get, ["users"]) => {
-            ok(&users::list(ctx, &query.user_filter()?, &query.list()?).await?)
-        }
-        (Method::Post, ["users"]) => {
+        SignedOp::GetUsers => ok(&users::list(ctx, &query.user_filter()?, &query.list()?).await?),
+        SignedOp::PostUsers => {
             let mut user = users::create(ctx, read_body::<UserInput>(req).await?).await?;
             // The invitation (ASVS 6.4.6: administrators never choose sign-in passwords). The
             // user exists either way; the answer says whether it went out and, if not, why and
@@ -539,71 +556,62 @@ async fn signed_in(
             });
             created(&user)
         }
-        (Method::Get, ["users", user]) => ok(&users::get(ctx, id(user)?).await?),
-        (Method::Put, ["users", user]) => {
-            ok(&users::update(ctx, id(user)?, read_body::<UserUpdate>(req).await?).await?)
+        SignedOp::GetUsersId => ok(&users::get(ctx, id()?).await?),
+        SignedOp::PutUsersId => {
+            ok(&users::update(ctx, id()?, read_body::<UserUpdate>(req).await?).await?)
         }
-        (Method::Delete, ["users", user]) => {
-            users::delete(ctx, id(user)?, query.version()?).await?;
+        SignedOp::DeleteUsersId => {
+            users::delete(ctx, id()?, query.version()?).await?;
             Ok(http::no_content())
         }
-        (Method::Post, ["users", user, "disable"]) => {
+        SignedOp::PostUsersIdDisable => {
             let body: VersionOnly = read_body(req).await?;
-            ok(&users::set_active(ctx, id(user)?, body.version, false).await?)
+            ok(&users::set_active(ctx, id()?, body.version, false).await?)
         }
-        (Method::Post, ["users", user, "enable"]) => {
+        SignedOp::PostUsersIdEnable => {
             let body: VersionOnly = read_body(req).await?;
-            ok(&users::set_active(ctx, id(user)?, body.version, true).await?)
+            ok(&users::set_active(ctx, id()?, body.version, true).await?)
         }
-        (Method::Post, ["users", user, "move"]) => {
+        SignedOp::PostUsersIdMove => {
             let body: MoveUser = read_body(req).await?;
-            ok(&users::move_to_group(ctx, id(user)?, body).await?)
+            ok(&users::move_to_group(ctx, id()?, body).await?)
         }
-        (Method::Get, ["users", user, "companies"]) => {
-            ok(&users::company_access(ctx, id(user)?, &query.list()?).await?)
+        SignedOp::GetUsersIdCompanies => {
+            ok(&users::company_access(ctx, id()?, &query.list()?).await?)
         }
-        (Method::Put, ["users", user, "companies"]) => {
+        SignedOp::PutUsersIdCompanies => {
             let body: SetCompanyAccess = read_body(req).await?;
-            ok(&users::set_company_access(ctx, id(user)?, body).await?)
+            ok(&users::set_company_access(ctx, id()?, body).await?)
         }
 
-        (Method::Get, ["users", user, "mail"]) => ok(&mail::user_config(ctx, id(user)?).await?),
-        (Method::Put, ["users", user, "mail-password"]) => {
+        SignedOp::GetUsersIdMail => ok(&mail::user_config(ctx, id()?).await?),
+        SignedOp::PutUsersIdMailPassword => {
             let body: MailPasswordInput = read_body(req).await?;
-            ok(
-                &mail::set_user_mail_password(ctx, mail_env, id(user)?, body, query.version()?)
-                    .await?,
-            )
+            ok(&mail::set_user_mail_password(ctx, mail_env, id()?, body, query.version()?).await?)
         }
-        (Method::Post, ["users", user, "test-email"]) => {
-            ok(&mail::send_test(ctx, mail_env, id(user)?).await?)
-        }
-        (Method::Post, ["users", user, "invitation"]) => {
-            ok(&credentials::invite(ctx, mail_env, id(user)?).await?)
-        }
-        (Method::Get, ["settings", "mail"]) => ok(&mail::settings(ctx).await?),
-        (Method::Put, ["settings", "mail"]) => {
+        SignedOp::PostUsersIdTestEmail => ok(&mail::send_test(ctx, mail_env, id()?).await?),
+        SignedOp::PostUsersIdInvitation => ok(&credentials::invite(ctx, mail_env, id()?).await?),
+        SignedOp::GetSettingsMail => ok(&mail::settings(ctx).await?),
+        SignedOp::PutSettingsMail => {
             ok(
                 &mail::save_settings(ctx, mail_env, read_body::<MailSettingsInput>(req).await?)
                     .await?,
             )
         }
-        (Method::Get, ["preferences", "mail"]) => ok(&mail::own_config(ctx).await?),
-        (Method::Put, ["preferences", "mail-password"]) => {
+        SignedOp::GetPreferencesMail => ok(&mail::own_config(ctx).await?),
+        SignedOp::PutPreferencesMailPassword => {
             let body: MailPasswordInput = read_body(req).await?;
             ok(&mail::set_own_mail_password(ctx, mail_env, body).await?)
         }
-        (Method::Get, ["outbox"]) => ok(&mail::outbox(ctx, &query.list()?).await?),
-        (Method::Get, ["pickers", "users"]) => ok(&users::picker(ctx, &query.list()?).await?),
-        (Method::Get, ["pickers", "user-in-charge"]) => {
+        SignedOp::GetOutbox => ok(&mail::outbox(ctx, &query.list()?).await?),
+        SignedOp::GetPickersUsers => ok(&users::picker(ctx, &query.list()?).await?),
+        SignedOp::GetPickersUserInCharge => {
             ok(&users::in_charge_picker(ctx, &query.list()?).await?)
         }
-        (Method::Get, ["history"]) => {
+        SignedOp::GetHistory => {
             ok(&history::list(ctx, &query.history_filter()?, &query.list()?).await?)
         }
-        (Method::Get, ["reports"]) => ok(&services::reports::list(ctx, &query.list()?).await?),
-
-        _ => Err(ApiError::not_found()),
+        SignedOp::GetReports => ok(&services::reports::list(ctx, &query.list()?).await?),
     }
 }
 
@@ -652,41 +660,6 @@ async fn me_after_change(ctx: &Ctx<'_>, req: &Request) -> ApiResult<precinct_cor
         who: &principal,
     })
     .await
-}
-
-/// The methods each path serves, checked before authentication so an unknown address is a
-/// 404 and a wrong method a 405 for everyone (and `tests/api` checks `openapi.json` against it).
-fn allowed_methods(path: &[&str]) -> &'static [Method] {
-    use Method::{Delete, Get, Post, Put};
-    match path {
-        ["health"]
-        | ["openapi.json"]
-        | ["applications"]
-        | ["session", "companies"]
-        | ["session", "login-as", "candidates"]
-        | ["companies", _, "projects" | "employees"]
-        | ["about", "companies"]
-        | ["options"]
-        | ["pickers", "users" | "user-in-charge"]
-        | ["history"]
-        | ["reports"] => &[Get],
-        ["session"] => &[Get, Post, Delete],
-        ["session", "company"] => &[Put],
-        ["session", "act-as"] => &[Post, Delete],
-        ["session", "mfa"] | ["mfa", "enrolment" | "confirmation"] => &[Post],
-        ["users", _, "mfa"] => &[Delete],
-        ["sessions"] => &[Get],
-        ["sessions", _] | ["users", _, "sessions"] => &[Delete],
-        ["areas"] | ["directories"] | ["companies"] | ["groups"] | ["users"] => &[Get, Post],
-        ["areas", _] | ["groups", _] | ["users", _] => &[Get, Put, Delete],
-        ["directories", _] | ["companies", _] | ["users", _, "companies"] => &[Get, Put],
-        ["users", _, "disable" | "enable" | "move" | "test-email" | "invitation"] => &[Post],
-        ["users", _, "mail"] | ["preferences", "mail"] | ["outbox"] => &[Get],
-        ["users", _, "mail-password"] | ["preferences", "mail-password"] => &[Put],
-        ["settings", "mail"] => &[Get, Put],
-        ["password", "forgot"] | ["password"] | ["password", "change"] => &[Post],
-        _ => &[],
-    }
 }
 
 /// Lets the routing table answer any serializable value with one closure.
