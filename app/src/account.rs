@@ -18,16 +18,6 @@ use crate::ui::{
     TextField,
 };
 
-/// The addresses of the account pages (the worker lists the same in `ACCOUNT_PAGES`).
-pub const PAGES: [&str; 6] = [
-    "/login-as",
-    "/forgot-password",
-    "/set-password",
-    "/change-password",
-    "/second-factor",
-    "/sessions",
-];
-
 /// Mounts the account bundle: the page for the address it was opened at.
 pub fn mount() {
     leptos::mount::mount_to_body(|| {

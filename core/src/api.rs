@@ -9,6 +9,19 @@ use crate::ids::{AccountId, AreaId, CompanyId, DirectoryId, GroupId, ReportId, U
 use crate::policy::{AccessLevel, OptionCode};
 
 /// `GET /api/health`.
+/// The addresses of the account pages: a second browser bundle the console does not carry (sign-in's
+/// second step, set/forgot/change password, login as another user, sessions). The worker serves
+/// `account.html` at each (and `wrangler.toml` sends them to the worker first); the console
+/// reaches them by full page loads.
+pub const ACCOUNT_PAGES: [&str; 6] = [
+    "/login-as",
+    "/forgot-password",
+    "/set-password",
+    "/change-password",
+    "/second-factor",
+    "/sessions",
+];
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Health {

@@ -100,6 +100,16 @@ for (const viewport of ["desktop", "phone"]) {
   });
 }
 
+/** The demo administrator signs in through the pages, second step included. */
+async function signInAsAdmin(page) {
+  await page.goto(worker.url + "/");
+  await page.getByLabel("User code").fill(DEMO.user_code);
+  await page.getByLabel("Password").fill(DEMO.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await secondStep(page, worker.url, DEMO.user_code);
+  await page.waitForURL(/\/applications$/);
+}
+
 test("r35 desktop: an administrator resets a user's second factor from the user's page; the user sets it up again", async () => {
   // A local administrator of the demo account signs in (and so sets up a second factor).
   const admin = new Client(worker.url);
@@ -114,12 +124,7 @@ test("r35 desktop: an administrator resets a user's second factor from the user'
   assert.equal((await theirs.signIn("r35.la@demo.precinct.test", DEMO.password)).status, 200);
 
   const { page, context, errors } = await newPage(browser, "desktop");
-  await page.goto(worker.url + "/");
-  await page.getByLabel("User code").fill(DEMO.user_code);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await secondStep(page, worker.url, DEMO.user_code);
-  await page.waitForURL(/\/applications$/);
+  await signInAsAdmin(page);
   await page.goto(`${worker.url}/console/users/${local.id}`);
   const reset = page.locator("[data-test=reset-mfa]");
   await reset.waitFor();
@@ -145,12 +150,7 @@ test("sessions: each person sees where they are signed in and ends a session", a
   const other = new Client(worker.url);
   await other.signIn();
   const { page, context, errors } = await newPage(browser, "phone");
-  await page.goto(worker.url + "/");
-  await page.getByLabel("User code").fill(DEMO.user_code);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await secondStep(page, worker.url, DEMO.user_code);
-  await page.waitForURL(/\/applications$/);
+  await signInAsAdmin(page);
   await page.goto(worker.url + "/console/preferences");
   await page.locator("[data-test=sessions]").click();
   await page.waitForURL(/\/sessions$/);

@@ -27,16 +27,6 @@ use crate::store::list::ListParams;
 use crate::store::users::UserFilter;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-/// The addresses of the account pages (the `account` bundle; `app/src/account.rs` lists the
-/// same, and so does `run_worker_first` in wrangler.toml).
-const ACCOUNT_PAGES: [&str; 6] = [
-    "/login-as",
-    "/forgot-password",
-    "/set-password",
-    "/change-password",
-    "/second-factor",
-    "/sessions",
-];
 const OPENAPI: &str = include_str!("../openapi.json");
 
 pub async fn handle(
@@ -45,7 +35,7 @@ pub async fn handle(
     worker_ctx: worker::Context,
 ) -> worker::Result<Response> {
     let path = req.path();
-    if ACCOUNT_PAGES.contains(&path.as_str()) {
+    if precinct_core::api::ACCOUNT_PAGES.contains(&path.as_str()) {
         // The account pages are a bundle of their own (the console's size budget): its page, at
         // each of their addresses (wrangler.toml sends these addresses to the worker first).
         let mut url = req.url()?;
