@@ -14,8 +14,8 @@ use crate::api;
 use crate::i18n::{strings, use_i18n, I18n, Text, K};
 use crate::pages::{check_pair, LangSwitch};
 use crate::ui::{
-    failure_view, list_view, load, loading_view, utc, Busy, FieldError, ListState, SearchBox,
-    TextField,
+    failure_view, leave_to, list_view, load, loading_view, utc, Busy, FieldError, ListState,
+    SearchBox, TextField,
 };
 
 /// Mounts the account bundle: the page for the address it was opened at.
@@ -242,13 +242,6 @@ fn then_screen() -> &'static str {
     }
 }
 
-fn leave_to(path: &str) {
-    if let Some(window) = web_sys::window() {
-        // If the browser refuses, the person stays and can follow the page's links.
-        let _ = window.location().assign(path);
-    }
-}
-
 /// The code of the authenticator (or a recovery code), after the password (R35).
 #[component]
 fn CodeStep() -> impl IntoView {
@@ -335,10 +328,8 @@ pub fn SessionsPage() -> impl IntoView {
     let end = move |session: SessionInfo| {
         busy.run(api::end_session(&session.id), move |_| {
             if session.current {
-                if let Some(window) = web_sys::window() {
-                    // Signed out: the sign-in page is the console's; a refusal leaves the list.
-                    let _ = window.location().assign("/");
-                }
+                // Signed out: the sign-in page is the console's.
+                leave_to("/");
             } else {
                 sessions.refetch();
             }

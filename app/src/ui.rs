@@ -256,6 +256,14 @@ pub fn parse_id(text: &str) -> Option<i64> {
     text.parse::<i64>().ok().filter(|id| *id > 0)
 }
 
+/// Leaves for `path` with a full page load (the other bundle's pages, or after signing out).
+pub fn leave_to(path: &str) {
+    if let Some(window) = web_sys::window() {
+        // If the browser refuses, the person stays where they are and can follow a link.
+        let _ = window.location().assign(path);
+    }
+}
+
 /// Asks before an irreversible action.
 pub fn confirm(i: I18n) -> bool {
     confirm_that(i, K::ConfirmDelete)

@@ -26,7 +26,8 @@ const concrete = (path) => path.replaceAll("{id}", "999999");
 function routedPaths() {
   const source = readFileSync(join(ROOT, "worker/src/route_table.rs"), "utf8");
   const routes = new Map();
-  for (const [, verb, path] of source.matchAll(/verb: Verb::(\w+),\s*path: "([^"]+)"/g)) {
+  const rows = source.split("pub const ROUTES")[1];
+  for (const [, verb, path] of rows.matchAll(/\b(get|post|put|delete)\("(\/api\/[^"]*)"/g)) {
     routes.set(path, [...(routes.get(path) ?? []), verb.toUpperCase()]);
   }
   return routes;

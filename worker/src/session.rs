@@ -167,7 +167,6 @@ pub async fn sign_in(
                     event: HistoryEvent::UserSignInFailed,
                     entity_id: Some(known.id),
                     area_id: known.area_id,
-
                     subject: Some(&user_code),
                     summary: "Sign-in failed: wrong password, or the user is disabled",
                     changes: &[],

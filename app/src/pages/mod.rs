@@ -49,10 +49,7 @@ use crate::ui::{failure_view, load, loading_view, Busy, Loaded};
 pub fn go_to(navigate: &impl Fn(&str, leptos_router::NavigateOptions), path: &str) {
     let page = path.split('?').next().unwrap_or(path);
     if precinct_core::api::ACCOUNT_PAGES.contains(&page) {
-        if let Some(window) = web_sys::window() {
-            // If the browser refuses, the person stays where they are and can follow a link.
-            let _ = window.location().assign(path);
-        }
+        crate::ui::leave_to(path);
     } else {
         navigate(path, Default::default());
     }

@@ -123,7 +123,6 @@ pub async fn change_password(
             event: HistoryEvent::UserPasswordChanged,
             entity_id: Some(me.user_id),
             area_id: me.area_id,
-
             subject: Some(&me.user_code),
             summary: "Sign-in password changed by its owner",
             changes: &[change("password", None, Some("(changed)".to_string()))],
@@ -270,7 +269,6 @@ async fn send_password_link(
                 event: HistoryEvent::UserMailFailed,
                 entity_id: Some(user.id),
                 area_id: user.area_id,
-
                 subject: Some(&user.user_code),
                 summary: &summary,
                 changes: &[],
@@ -476,7 +474,6 @@ pub async fn set_password(
             event: HistoryEvent::UserPasswordSet,
             entity_id: Some(row.user_id),
             area_id: row.area_id,
-
             subject: Some(&row.user_code),
             summary: &summary,
             changes: &[

@@ -79,15 +79,16 @@ fn check_code_shape(code: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// One failed code, in the person's history (like a failed password).
-fn failure_entry<'a>(ctx: &'a Ctx<'_>, summary: &'a str) -> HistoryEntry<'a> {
+/// An entry of the signed-in person's own history about their second factor (the session may
+/// not be fully signed in yet, so it is written directly rather than through `ctx.history`).
+fn own_entry<'a>(ctx: &'a Ctx<'_>, event: HistoryEvent, summary: &'a str) -> HistoryEntry<'a> {
     let me = &ctx.who.session.real;
     HistoryEntry {
         account_id: ctx.account(),
         at: ctx.now,
         actor: Some((me.user_id, &me.user_code)),
         on_behalf_of: None,
-        event: HistoryEvent::UserMfaFailed,
+        event,
         entity_id: Some(me.user_id),
         area_id: me.area_id,
         subject: Some(&me.user_code),
@@ -121,25 +122,20 @@ pub async fn verify(
             ApiError::conflict(ProblemCode::MfaNotOwed, "No second factor is set up.")
         })?;
 
-    let (claim, used) = match second_factor::as_totp_code(&input.code) {
+    // What the code claims (a TOTP step or a recovery code), and what history will say of it.
+    let (claim, entered) = match second_factor::as_totp_code(&input.code) {
         Some(_) => {
             let secret = open_secret(secrets, &row.secret_sealed)?;
-            match second_factor::matching_step(&secret, &me.user_code, &input.code, ctx.now)? {
-                Some(step) if step > row.last_step => {
-                    (Some(mfa::claim_step(ctx.db, me.user_id, step)?), "code")
-                }
-                _ => (None, "code"),
-            }
+            let step = second_factor::matching_step(&secret, &me.user_code, &input.code, ctx.now)?
+                .filter(|step| *step > row.last_step);
+            let claim = step.map(|step| mfa::claim_step(ctx.db, me.user_id, step));
+            (claim.transpose()?, HistoryEvent::UserMfaEntered)
         }
-        None => match second_factor::recovery_code_hash(&input.code) {
-            Some(hash) => (
-                Some(mfa::claim_recovery_code(
-                    ctx.db, me.user_id, &hash, ctx.now,
-                )?),
-                "recovery code",
-            ),
-            None => (None, "code"),
-        },
+        None => {
+            let claim = second_factor::recovery_code_hash(&input.code)
+                .map(|hash| mfa::claim_recovery_code(ctx.db, me.user_id, &hash, ctx.now));
+            (claim.transpose()?, HistoryEvent::UserMfaRecoveryCodeUsed)
+        }
     };
     // The claim is one conditional statement: of two requests with the same code, one wins.
     let claimed = match claim {
@@ -149,8 +145,9 @@ pub async fn verify(
     if claimed != 1 {
         store::insert_history(
             ctx.db,
-            &failure_entry(
+            &own_entry(
                 ctx,
+                HistoryEvent::UserMfaFailed,
                 "Sign-in failed: wrong or already used second-factor code",
             ),
         )?
@@ -158,7 +155,11 @@ pub async fn verify(
         .await?;
         return Err(wrong_code());
     }
-    let summary = format!("Second factor entered ({used})");
+    let summary = if entered == HistoryEvent::UserMfaEntered {
+        "Second factor entered (code)"
+    } else {
+        "Second factor entered (recovery code)"
+    };
     let token = auth::new_token(entropy)?;
     let mut statements = vec![mfa::session_entered(
         ctx.db,
@@ -169,15 +170,7 @@ pub async fn verify(
     statements.extend(attempt.succeeded(ctx.db)?);
     statements.push(store::insert_history(
         ctx.db,
-        &HistoryEntry {
-            event: if used == "code" {
-                HistoryEvent::UserMfaEntered
-            } else {
-                HistoryEvent::UserMfaRecoveryCodeUsed
-            },
-            summary: &summary,
-            ..failure_entry(ctx, "")
-        },
+        &own_entry(ctx, entered, summary),
     )?);
     store::commit(ctx.db, statements).await?;
     Ok(token)
@@ -265,7 +258,11 @@ pub async fn confirm_enrolment(
     else {
         store::insert_history(
             ctx.db,
-            &failure_entry(ctx, "Two-step sign-in set-up failed: wrong code"),
+            &own_entry(
+                ctx,
+                HistoryEvent::UserMfaFailed,
+                "Two-step sign-in set-up failed: wrong code",
+            ),
         )?
         .run()
         .await?;
@@ -299,14 +296,16 @@ pub async fn confirm_enrolment(
     statements.push(store::insert_history(
         ctx.db,
         &HistoryEntry {
-            event: HistoryEvent::UserMfaEnrolled,
-            summary: "Two-step sign-in set up",
             changes: &[super::change(
                 "second_factor",
                 None,
                 Some("authenticator app".to_string()),
             )],
-            ..failure_entry(ctx, "")
+            ..own_entry(
+                ctx,
+                HistoryEvent::UserMfaEnrolled,
+                "Two-step sign-in set up",
+            )
         },
     )?);
     let results = store::commit(ctx.db, statements).await?;

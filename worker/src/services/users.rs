@@ -122,21 +122,7 @@ fn valid_name(value: &str) -> ApiResult<String> {
 pub async fn create(ctx: &Ctx<'_>, input: UserInput) -> ApiResult<User> {
     let user_code = valid_user_code(&input.user_code)?;
     let name = valid_name(&input.name)?;
-    let group = groups::get(
-        ctx.db,
-        ctx.account(),
-        group_scope(ctx.actor()),
-        input.group_id.0,
-    )
-    .await?
-    .ok_or_else(|| {
-        ApiError::invalid(
-            "group_id",
-            ProblemCode::UnknownGroup,
-            "There is no such user group.",
-        )
-    })?
-    .policy()?;
+    let group = chosen_group(ctx, input.group_id.0).await?;
     policy::create_user(ctx.actor(), &group)?;
     let language = input.language.unwrap_or(Language::En);
     let changes = [
