@@ -69,7 +69,8 @@ unit: tools
 	cargo test -p precinct-core -p precinct-worker -- --nocapture
 
 test: browser-tools lint unit build
-	node --test --test-concurrency=1 tests/
+	# A test that hangs fails after ten minutes instead of holding CI until its limit.
+	node --test --test-concurrency=1 --test-timeout=600000 tests/
 
 seed-large: tools
 	@bench/seed.sh

@@ -54,13 +54,28 @@ const wranglerTarget = [
   ...(args.env ? ["--env", args.env] : []),
 ];
 
+// A local D1 is one SQLite file shared with a running `wrangler dev`: a statement can meet the
+// worker's write lock (SQLITE_BUSY). Such a statement did nothing, so it is tried again a few times.
+const LOCKED = /SQLITE_BUSY|database is locked/;
+const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
 function d1(sqlArgs) {
-  const out = execFileSync(
-    new URL("../node_modules/.bin/wrangler", import.meta.url).pathname,
-    ["d1", "execute", "DB", ...wranglerTarget, "--json", ...sqlArgs],
-    { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
-  );
-  return JSON.parse(out);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return JSON.parse(execFileSync(
+        new URL("../node_modules/.bin/wrangler", import.meta.url).pathname,
+        ["d1", "execute", "DB", ...wranglerTarget, "--json", ...sqlArgs],
+        { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+      ));
+    } catch (error) {
+      if (attempt < 6 && LOCKED.test(`${error.stderr}${error.stdout}`)) {
+        pause(250 * attempt);
+        continue;
+      }
+      process.stderr.write(error.stderr ?? "");
+      throw error;
+    }
+  }
 }
 
 const quote = (text) => `'${String(text).replaceAll("'", "''")}'`;

@@ -22,6 +22,21 @@ const ENV = {
   NO_COLOR: "1",
 };
 
+// Every worker this process started, by process group. A test file that fails in its `before`
+// never reaches its `after`: without this, its wrangler and workerd outlive the run and a CI
+// that waits for every process of the job never finishes.
+const running = new Set();
+process.on("exit", () => {
+  for (const group of running) {
+    try {
+      process.kill(-group, "SIGKILL");
+    } catch {}
+  }
+});
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => process.exit(1));
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -75,6 +90,11 @@ async function spawnWorker(state, vars) {
      "--var", "PRECINCT_MAIL_TIMEOUT_MS:1500", ...extra, "--test-scheduled", "--show-interactive-dev-session=false"],
     { cwd: ROOT, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
+  running.add(child.pid);
+  // Nor may its pipes keep a finished test file alive: the exit handler above then stops it.
+  child.unref();
+  child.stdout.unref();
+  child.stderr.unref();
   const started = { child, url: `http://127.0.0.1:${port}`, log: "" };
   child.stdout.on("data", (chunk) => (started.log += chunk));
   child.stderr.on("data", (chunk) => (started.log += chunk));
@@ -89,6 +109,7 @@ async function spawnWorker(state, vars) {
       try {
         process.kill(-child.pid, "SIGKILL");
       } catch {}
+      running.delete(child.pid);
       return { child: null, log: started.log };
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -103,8 +124,17 @@ function handle(started, state) {
     log: () => started.log,
     /** Runs SQL against this worker's local D1 (read-only checks in tests). */
     sql(query) {
-      const out = run(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", query]);
-      return JSON.parse(out)[0].results;
+      // The worker may hold the local database's write lock for a moment (SQLITE_BUSY): a read
+      // that met it did nothing and is tried again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const out = run(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", query]);
+          return JSON.parse(out)[0].results;
+        } catch (error) {
+          if (attempt === 6 || !/SQLITE_BUSY|database is locked/.test(`${error.stderr}${error.stdout}`)) throw error;
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250 * attempt);
+        }
+      }
     },
     async stop({ keepState = false } = {}) {
       try {
@@ -114,6 +144,7 @@ function handle(started, state) {
       try {
         process.kill(-child.pid, "SIGKILL");
       } catch {}
+      running.delete(child.pid);
       if (!keepState) rmSync(state, { recursive: true, force: true });
     },
   };

@@ -113,6 +113,16 @@ async function create(client, path, body) {
  */
 export async function setup({ other = true } = {}) {
   const worker = await startWorker();
+  try {
+    return await build(worker, other);
+  } catch (error) {
+    // A file whose `before` failed never runs its `after`: stop the worker here.
+    await worker.stop();
+    throw error;
+  }
+}
+
+async function build(worker, other) {
   const read = sqlReader(worker);
   // The second account's bootstrap runs while the first account is built through the API.
   const bootstrap = other
