@@ -48,7 +48,8 @@ async fn fetch(
 async fn scheduled(event: worker::ScheduledEvent, env: worker::Env, _ctx: worker::ScheduleContext) {
     let now = event.schedule() as i64;
     let outcome = match env.d1("DB") {
-        Ok(db) => store::housekeeping(&db, now)
+        // Unscoped: expiry is the same rule in every account.
+        Ok(d1) => store::housekeeping(&store::SystemDb::unscoped(&d1), now)
             .await
             .map_err(|error| error.to_string()),
         Err(error) => Err(error.to_string()),

@@ -3,15 +3,13 @@
 
 use std::collections::BTreeSet;
 
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, PrincipalRow, SessionRow, SystemDb};
 use precinct_core::api::{CompanyRef, Me, MfaStep};
 use precinct_core::ids::{AccountId, AreaId, CompanyId, GroupId, UserId};
 use precinct_core::policy::{
     AccessLevel, Actor, Denied, Group, GroupAccess, OptionCode, OptionSet, User,
 };
-use worker::D1Database;
-
-use crate::error::{ApiError, ApiResult};
-use crate::store::{self, PrincipalRow, SessionRow};
 
 /// The signed-in session with the actor whose rights apply (the impersonated user's, R05).
 pub struct Principal {
@@ -60,7 +58,7 @@ pub fn policy_group(
     ))
 }
 
-async fn user_of(db: &D1Database, row: &PrincipalRow) -> ApiResult<(User, Group)> {
+async fn user_of(db: &SystemDb<'_>, row: &PrincipalRow) -> ApiResult<(User, Group)> {
     let group = policy_group(
         row.group_id,
         &row.group_code,
@@ -91,7 +89,7 @@ fn unauthenticated(_: Denied) -> ApiError {
 }
 
 impl Principal {
-    pub async fn load(db: &D1Database, session: SessionRow, now: i64) -> ApiResult<Principal> {
+    pub async fn load(db: &SystemDb<'_>, session: SessionRow, now: i64) -> ApiResult<Principal> {
         let (real_user, real_group) = user_of(db, &session.real).await?;
         let real = Actor::new(&real_user, &real_group).map_err(unauthenticated)?;
         let actor = match &session.acting {

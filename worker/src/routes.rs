@@ -20,11 +20,11 @@ use crate::route_table::{self, Miss, Op, PublicOp, SignedOp, Verb};
 use crate::services::mail::MailEnv;
 use crate::services::{self, Ctx};
 use crate::session;
-use crate::store;
 use crate::store::companies::CompanyFilter;
 use crate::store::history::HistoryFilter;
 use crate::store::list::ListParams;
 use crate::store::users::UserFilter;
+use crate::store::{self, AccountDb, SystemDb};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const OPENAPI: &str = include_str!("../openapi.json");
@@ -236,7 +236,10 @@ async fn api(
         .unwrap_or(false);
     let ctx = RequestContext::new(&req, test_mode);
     let method = req.method();
-    let db = env.d1("DB")?;
+    let d1 = env.d1("DB")?;
+    // Unscoped until a session names the account: health, sign-in, sign-out, password links,
+    // and the session lookup itself.
+    let system = SystemDb::unscoped(&d1);
     let segments: Vec<String> = path
         .trim_start_matches("/api/")
         .split('/')
@@ -282,7 +285,7 @@ async fn api(
     // Routes that need no session.
     match op {
         Some(Op::Public(PublicOp::GetHealth)) => {
-            let database = store::database_answers(&db).await;
+            let database = store::database_answers(&system).await;
             // O04: a malformed or missing mail key is reported here, not found by a customer.
             let mail_key = mail_env(env, &req)?.secrets.is_some();
             return http::json(
@@ -301,10 +304,10 @@ async fn api(
         }
         Some(Op::Public(PublicOp::PostSession)) => {
             let body: SignIn = read_body(&mut req).await?;
-            let token = session::sign_in(&db, &req, &ctx, body, &mut SystemEntropy).await?;
-            let principal = session::principal_of_token(&db, &token, &ctx).await?;
+            let token = session::sign_in(&system, &req, &ctx, body, &mut SystemEntropy).await?;
+            let principal = session::principal_of_token(&system, &token, &ctx).await?;
             let me = services::session_choices::me(&Ctx {
-                db: &db,
+                db: &AccountDb::of(&d1, &principal),
                 now: ctx.now,
                 who: &principal,
             })
@@ -312,7 +315,7 @@ async fn api(
             return with_session_cookie(http::json(200, &me)?, &token);
         }
         Some(Op::Public(PublicOp::DeleteSession)) => {
-            session::sign_out(&db, &req).await?;
+            session::sign_out(&system, &req).await?;
             let mut response = http::no_content();
             response
                 .headers_mut()
@@ -326,10 +329,16 @@ async fn api(
             // The answer leaves before any lookup or mail, so its timing says nothing about
             // whether the address exists.
             worker_ctx.wait_until(async move {
-                if let Ok(db) = env.d1("DB") {
-                    if let Err(error) =
-                        services::credentials::forgot(&db, &mail, (now, &client), &body.user_code)
-                            .await
+                if let Ok(d1) = env.d1("DB") {
+                    // Unscoped: no one is signed in; the address names the account.
+                    let system = SystemDb::unscoped(&d1);
+                    if let Err(error) = services::credentials::forgot(
+                        &system,
+                        &mail,
+                        (now, &client),
+                        &body.user_code,
+                    )
+                    .await
                     {
                         worker::console_error!("password reset: {error}");
                     }
@@ -342,7 +351,7 @@ async fn api(
             return http::json(
                 200,
                 &services::credentials::set_password(
-                    &db,
+                    &system,
                     ctx.now,
                     &body.token,
                     &body.password,
@@ -354,10 +363,11 @@ async fn api(
         Some(Op::Signed(_)) | None => {}
     }
 
-    let principal = session::authenticate(&db, &req, &ctx).await?;
+    let principal = session::authenticate(&system, &req, &ctx).await?;
     let client = ctx.client.clone();
+    let account = AccountDb::of(&d1, &principal);
     let ctx = Ctx {
-        db: &db,
+        db: &account,
         now: ctx.now,
         who: &principal,
     };
@@ -368,13 +378,14 @@ async fn api(
         return query_plans(&ctx, &query).await;
     };
     services::credentials::gate(&ctx, &method, &segments)?;
-    signed_in(&mut req, (&ctx, &client), &mail, (op, id), &query).await
+    signed_in(&mut req, (&ctx, &system, &client), &mail, (op, id), &query).await
 }
 
 async fn signed_in(
     req: &mut Request,
-    // The client's address is for the password-change lock-out, counted like sign-in's.
-    (ctx, client): (&Ctx<'_>, &str),
+    // The session lookup after a change that gives a new token, and the client's address for
+    // the password-change lock-out, counted like sign-in's.
+    (ctx, system, client): (&Ctx<'_>, &SystemDb<'_>, &str),
     mail_env: &MailEnv,
     // The operation and the `{id}` segment of its path.
     (op, id_segment): (SignedOp, Option<&str>),
@@ -398,7 +409,7 @@ async fn signed_in(
             let secrets = mail_env.secrets.as_ref();
             let token =
                 second_factor::verify(ctx, client, secrets, body, &mut SystemEntropy).await?;
-            let principal = session::principal_of_token(ctx.db, &token, &request_at(ctx)).await?;
+            let principal = session::principal_of_token(system, &token, &request_at(ctx)).await?;
             let me = session_choices::me(&Ctx {
                 db: ctx.db,
                 now: ctx.now,
@@ -439,7 +450,7 @@ async fn signed_in(
         SignedOp::PutSessionCompany => {
             let body: ChooseCompany = read_body(req).await?;
             session_choices::choose_company(ctx, body.company_id.0).await?;
-            ok(&me_after_change(ctx, req).await?)
+            ok(&me_after_change((ctx, system), req).await?)
         }
         SignedOp::GetSessionLoginAsCandidates => {
             ok(&users::login_as_candidates(ctx, &query.list()?).await?)
@@ -447,11 +458,11 @@ async fn signed_in(
         SignedOp::PostSessionActAs => {
             let body: ActAs = read_body(req).await?;
             session_choices::act_as(ctx, body.user_id.0).await?;
-            ok(&me_after_change(ctx, req).await?)
+            ok(&me_after_change((ctx, system), req).await?)
         }
         SignedOp::DeleteSessionActAs => {
             session_choices::stop_acting(ctx).await?;
-            ok(&me_after_change(ctx, req).await?)
+            ok(&me_after_change((ctx, system), req).await?)
         }
 
         SignedOp::GetSessions => ok(&session_choices::own_sessions(ctx).await?),
@@ -611,7 +622,6 @@ async fn query_plans(ctx: &Ctx<'_>, query: &Query) -> ApiResult<Response> {
     precinct_core::policy::read_areas(ctx.actor())?;
     let plans = store::plans::every_list(
         ctx.db,
-        ctx.account(),
         query.int("area_id")?.unwrap_or(1),
         query.int("user_id")?.unwrap_or(1),
         query.int("company_id")?.unwrap_or(1),
@@ -642,8 +652,11 @@ fn created<T: serde::Serialize>(value: &T) -> ApiResult<Response> {
 
 /// Who the session is after it changed (company chosen, acting as another or back): the
 /// principal is read again, so the answer reflects the new rights.
-async fn me_after_change(ctx: &Ctx<'_>, req: &Request) -> ApiResult<precinct_core::api::Me> {
-    let principal = session::authenticate(ctx.db, req, &request_at(ctx)).await?;
+async fn me_after_change(
+    (ctx, system): (&Ctx<'_>, &SystemDb<'_>),
+    req: &Request,
+) -> ApiResult<precinct_core::api::Me> {
+    let principal = session::authenticate(system, req, &request_at(ctx)).await?;
     services::session_choices::me(&Ctx {
         db: ctx.db,
         now: ctx.now,

@@ -4,13 +4,13 @@ use precinct_core::api::SignIn;
 use precinct_core::history_text::HistoryEvent;
 use precinct_core::problem::ProblemCode;
 use precinct_core::validate::{normalize_user_code, MAX_PASSWORD_LEN, MAX_USER_CODE_LEN};
-use worker::{D1Database, D1PreparedStatement, Request};
+use worker::{D1PreparedStatement, Request};
 
 use crate::auth::{self, Entropy, CLIENT_THROTTLE, SESSION_TOUCH_MS, USER_CODE_THROTTLE};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{header, RequestContext};
 use crate::principal::Principal;
-use crate::store::{self, HistoryEntry};
+use crate::store::{self, Database, HistoryEntry, SystemDb};
 
 fn cookie_token(req: &Request) -> Option<String> {
     let cookies = header(req.headers(), "cookie")?;
@@ -19,7 +19,7 @@ fn cookie_token(req: &Request) -> Option<String> {
 
 /// The live session of the request as a policy actor, or 401.
 pub async fn authenticate(
-    db: &D1Database,
+    db: &SystemDb<'_>,
     req: &Request,
     ctx: &RequestContext,
 ) -> ApiResult<Principal> {
@@ -28,7 +28,7 @@ pub async fn authenticate(
 }
 
 pub async fn principal_of_token(
-    db: &D1Database,
+    db: &SystemDb<'_>,
     token: &str,
     ctx: &RequestContext,
 ) -> ApiResult<Principal> {
@@ -58,7 +58,7 @@ impl Attempt {
     /// a locked-out attacker costs nothing, and parallel guesses cannot all pass a check made
     /// before their failures are counted.
     pub async fn reserve(
-        db: &D1Database,
+        db: &impl Database,
         user_code: &str,
         client: &str,
         now: i64,
@@ -88,7 +88,7 @@ impl Attempt {
 
     /// The person proved who they are: their failures are wiped, and the client's reservation
     /// given back (a shared address is not locked by its people signing in).
-    pub fn succeeded(&self, db: &D1Database) -> ApiResult<Vec<D1PreparedStatement>> {
+    pub fn succeeded(&self, db: &impl Database) -> ApiResult<Vec<D1PreparedStatement>> {
         Ok(vec![
             store::clear_failures(db, &self.user_key)?,
             store::refund_attempt(db, &self.client_key)?,
@@ -97,7 +97,7 @@ impl Attempt {
 
     /// A right password from someone who still owes a second factor (R35): only this attempt
     /// is given back, so a known password cannot wipe the count between guesses of the code.
-    pub fn first_step_succeeded(&self, db: &D1Database) -> ApiResult<Vec<D1PreparedStatement>> {
+    pub fn first_step_succeeded(&self, db: &impl Database) -> ApiResult<Vec<D1PreparedStatement>> {
         Ok(vec![
             store::refund_attempt(db, &self.user_key)?,
             store::refund_attempt(db, &self.client_key)?,
@@ -107,7 +107,7 @@ impl Attempt {
 
 /// Signs in; on success returns the new session token (the old one, if any, is deleted: rotation).
 pub async fn sign_in(
-    db: &D1Database,
+    db: &SystemDb<'_>,
     req: &Request,
     ctx: &RequestContext,
     body: SignIn,
@@ -158,9 +158,9 @@ pub async fn sign_in(
         // The failure was counted when the attempt was reserved; a known user's history says so.
         if let Some(known) = &candidate {
             store::insert_history(
-                db,
+                // The account of the person the code names: no one is signed in yet.
+                &db.account_found(known.account_id),
                 &HistoryEntry {
-                    account_id: known.account_id,
                     at: ctx.now,
                     actor: None,
                     on_behalf_of: None,
@@ -189,9 +189,10 @@ pub async fn sign_in(
         statements.push(store::delete_session(db, &auth::token_hash(&old))?);
     }
     statements.push(store::insert_session(
-        db,
+        // The account of the person who just proved who they are.
+        &db.account_found(user.account_id),
         &auth::token_hash(&token),
-        (user.account_id, user.id),
+        user.id,
         ctx.now,
         &crate::http::header(req.headers(), "user-agent").unwrap_or_default(),
     )?);
@@ -206,7 +207,7 @@ pub async fn sign_in(
 }
 
 /// Ends the request's session on the server (the cookie is cleared by the caller).
-pub async fn sign_out(db: &D1Database, req: &Request) -> ApiResult<()> {
+pub async fn sign_out(db: &SystemDb<'_>, req: &Request) -> ApiResult<()> {
     if let Some(token) = cookie_token(req) {
         store::delete_session(db, &auth::token_hash(&token))?
             .run()

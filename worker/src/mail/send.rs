@@ -6,10 +6,10 @@ use std::time::Duration;
 use futures_util::future::{select, Either};
 use precinct_core::api::MailProvider;
 use wasm_bindgen::JsValue;
-use worker::{AbortController, D1Database, Delay, Fetch, Headers, Method, Request, RequestInit};
+use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit};
 
 use super::provider::{self, Credentials, MailFailure, Message};
-use crate::store::{int, statement, text};
+use crate::store::{self, AccountDb};
 
 /// Whether the Outbox keeps the working links of invitations and resets: only where a developer
 /// or a test signs in as the invited person (`PRECINCT_OUTBOX_LINKS=shown`: `make dev`, tests).
@@ -70,8 +70,7 @@ mod tests {
 /// Sends `message` through `provider`; the outbox stores it for the Outbox screen.
 #[allow(clippy::too_many_arguments)]
 pub async fn deliver(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     now: i64,
     kind: &str,
     provider: MailProvider,
@@ -88,20 +87,11 @@ pub async fn deliver(
             OutboxLinks::Shown => (message.text.clone(), message.html.clone()),
             OutboxLinks::Hidden => (hide_links(&message.text), hide_links(&message.html)),
         };
-        let stored = statement(
+        let stored = store::mail::insert_outbox(
             db,
-            "INSERT INTO outbox (account_id, at, kind, from_address, to_address, subject, text_body, html_body) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            &[
-                int(account),
-                int(now),
-                text(kind),
-                text(&message.from_header()),
-                text(&message.to),
-                text(&message.subject),
-                text(&text_body),
-                text(&html_body),
-            ],
+            (now, kind),
+            (&message.from_header(), &message.to, &message.subject),
+            (&text_body, &html_body),
         );
         return match stored {
             Ok(statement) => statement

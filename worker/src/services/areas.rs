@@ -11,12 +11,12 @@ use crate::store::{self, areas, list::ListParams};
 
 pub async fn list(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<Area>> {
     policy::read_areas(ctx.actor())?;
-    areas::list(ctx.db, ctx.account(), params).await
+    areas::list(ctx.db, params).await
 }
 
 pub async fn get(ctx: &Ctx<'_>, id: i64) -> ApiResult<Area> {
     policy::read_areas(ctx.actor())?;
-    let row = areas::get(ctx.db, ctx.account(), id)
+    let row = areas::get(ctx.db, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     Ok(row.into())
@@ -40,7 +40,7 @@ pub async fn create(ctx: &Ctx<'_>, input: AreaInput) -> ApiResult<Area> {
     let results = store::commit(
         ctx.db,
         vec![
-            areas::insert(ctx.db, ctx.account(), &code, &description)?,
+            areas::insert(ctx.db, &code, &description)?,
             ctx.history(
                 HistoryEvent::AreaCreated,
                 None,
@@ -57,7 +57,7 @@ pub async fn create(ctx: &Ctx<'_>, input: AreaInput) -> ApiResult<Area> {
 pub async fn update(ctx: &Ctx<'_>, id: i64, input: AreaInput) -> ApiResult<Area> {
     policy::rename_area(ctx.actor())?;
     let version = required_version(input.version)?;
-    let before = areas::get(ctx.db, ctx.account(), id)
+    let before = areas::get(ctx.db, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let code = valid_code("code", &input.code)?;
@@ -73,7 +73,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: AreaInput) -> ApiResult<Area>
     store::commit(
         ctx.db,
         vec![
-            areas::update(ctx.db, ctx.account(), id, version, &code, &description)?,
+            areas::update(ctx.db, id, version, &code, &description)?,
             store::guard_previous_changed(ctx.db)?,
             ctx.history(
                 HistoryEvent::AreaUpdated,
@@ -90,10 +90,10 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: AreaInput) -> ApiResult<Area>
 
 pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
     policy::read_areas(ctx.actor())?;
-    let before = areas::get(ctx.db, ctx.account(), id)
+    let before = areas::get(ctx.db, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let usage = areas::usage(ctx.db, ctx.account(), id).await?;
+    let usage = areas::usage(ctx.db, id).await?;
     policy::delete_area(ctx.actor(), &usage)?;
     let changes = [
         change("code", Some(before.code.clone()), None),
@@ -104,7 +104,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
     store::commit(
         ctx.db,
         vec![
-            areas::delete(ctx.db, ctx.account(), id, version)?,
+            areas::delete(ctx.db, id, version)?,
             store::guard_previous_changed(ctx.db)?,
             ctx.history(
                 HistoryEvent::AreaDeleted,

@@ -13,7 +13,7 @@ use super::directories::checked_area;
 use super::{change, diff, diff_text, opt_string, required_version, valid_code, valid_text, Ctx};
 use crate::error::{ApiError, ApiResult};
 use crate::store::companies::{self, CompanyFilter, CompanyRow};
-use crate::store::{self, directories, list::ListParams, scope, users};
+use crate::store::{self, directories, list::ListParams, users};
 
 pub async fn list(
     ctx: &Ctx<'_>,
@@ -22,7 +22,6 @@ pub async fn list(
 ) -> ApiResult<Page<Company>> {
     let page = companies::list(
         ctx.db,
-        ctx.account(),
         (company_scope(ctx.actor()), person_scope(ctx.actor())),
         filter,
         params,
@@ -39,7 +38,6 @@ pub async fn list(
 pub async fn visible(ctx: &Ctx<'_>, id: i64) -> ApiResult<CompanyRow> {
     companies::get(
         ctx.db,
-        ctx.account(),
         (company_scope(ctx.actor()), person_scope(ctx.actor())),
         id,
     )
@@ -69,8 +67,8 @@ async fn named_in_charge(ctx: &Ctx<'_>, input: &CompanyInput) -> ApiResult<Optio
             "A user code or name has at most 254 characters.",
         ));
     }
-    let scope = scope::users_in_charge(user_in_charge_scope(ctx.actor()), ctx.account(), "u");
-    let found = users::named(ctx.db, ctx.account(), scope, typed).await?;
+    let scope = user_in_charge_scope(ctx.actor());
+    let found = users::named(ctx.db, scope, typed).await?;
     match found.as_slice() {
         [one] => Ok(Some(one.id)),
         [first, second]
@@ -104,16 +102,14 @@ async fn user_in_charge(
     let Some(candidate) = requested else {
         return Ok(None);
     };
-    let scope = scope::users_in_charge(user_in_charge_scope(ctx.actor()), ctx.account(), "u");
-    let row = users::get(ctx.db, ctx.account(), scope, candidate)
-        .await?
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "user_in_charge_id",
-                ProblemCode::UnknownUser,
-                "There is no such user among those you may put in charge.",
-            )
-        })?;
+    let scope = user_in_charge_scope(ctx.actor());
+    let row = users::get(ctx.db, scope, candidate).await?.ok_or_else(|| {
+        ApiError::invalid(
+            "user_in_charge_id",
+            ProblemCode::UnknownUser,
+            "There is no such user among those you may put in charge.",
+        )
+    })?;
     policy::set_user_in_charge(
         ctx.actor(),
         company,
@@ -134,7 +130,7 @@ pub async fn create(ctx: &Ctx<'_>, input: CompanyInput) -> ApiResult<Company> {
     // Level first, then the directory, then the area: no answer tells an id of another area
     // or directory from a missing one.
     let dir_scope = policy::read_directories(ctx.actor())?;
-    let directory = directories::get(ctx.db, ctx.account(), dir_scope, input.directory_id.0)
+    let directory = directories::get(ctx.db, dir_scope, input.directory_id.0)
         .await?
         .ok_or_else(|| {
             ApiError::invalid(
@@ -164,15 +160,7 @@ pub async fn create(ctx: &Ctx<'_>, input: CompanyInput) -> ApiResult<Company> {
     let results = store::commit(
         ctx.db,
         vec![
-            companies::insert(
-                ctx.db,
-                ctx.account(),
-                directory.id,
-                &code,
-                &name,
-                area,
-                in_charge,
-            )?,
+            companies::insert(ctx.db, directory.id, &code, &name, area, in_charge)?,
             ctx.history(
                 HistoryEvent::CompanyCreated,
                 None,

@@ -5,7 +5,8 @@
 
 use precinct_core::api::{ChangePassword, Language, Notice};
 use precinct_core::history_text::HistoryEvent;
-use precinct_core::policy;
+use precinct_core::ids::UserId;
+use precinct_core::policy::{self, UserScope};
 use precinct_core::problem::ProblemCode;
 use precinct_core::validate::normalize_user_code;
 
@@ -17,7 +18,7 @@ use crate::mail::{send, templates};
 use crate::passwords;
 use crate::store::mail::{self as mail_store};
 use crate::store::users::UserRow;
-use crate::store::{self, HistoryEntry};
+use crate::store::{self, AccountDb, HistoryEntry, SystemDb};
 
 /// What a session must do before anything else, in order: enter its second factor (R35), choose
 /// its own password (R36), set up its second factor (R35). Each step allows only its own routes
@@ -116,7 +117,6 @@ pub async fn change_password(
     statements.push(store::insert_history(
         ctx.db,
         &store::HistoryEntry {
-            account_id: ctx.account(),
             at: ctx.now,
             actor: Some((me.user_id, &me.user_code)),
             on_behalf_of: None,
@@ -146,9 +146,8 @@ const HOUR_MS: i64 = 60 * 60 * 1000;
 /// history entry in one batch; a delivery failure is recorded in history and returned.
 #[allow(clippy::too_many_arguments)]
 async fn send_password_link(
-    db: &worker::D1Database,
+    db: &AccountDb<'_>,
     env: &MailEnv,
-    account: i64,
     account_name: &str,
     now: i64,
     user: &UserRow,
@@ -160,7 +159,7 @@ async fn send_password_link(
     let token = auth::new_token(&mut entropy)?;
     let hours = if reset { RESET_HOURS } else { INVITATION_HOURS };
     let purpose = if reset { "reset" } else { "invitation" };
-    let settings = mail_store::settings(db, account).await?;
+    let settings = mail_store::settings(db).await?;
     let history = |event: HistoryEvent, summary: String| (event, summary);
     let (event, summary) = match &settings {
         None => history(
@@ -192,7 +191,6 @@ async fn send_password_link(
             mail_store::insert_token(
                 db,
                 &auth::token_hash(&token),
-                account,
                 user.id,
                 purpose,
                 (now, now + hours * HOUR_MS),
@@ -202,7 +200,6 @@ async fn send_password_link(
             store::insert_history(
                 db,
                 &HistoryEntry {
-                    account_id: account,
                     at: now,
                     actor,
                     on_behalf_of: None,
@@ -243,7 +240,6 @@ async fn send_password_link(
     let kind = if reset { "reset" } else { "invitation" };
     if let Err(error) = send::deliver(
         db,
-        account,
         now,
         kind,
         settings.provider()?,
@@ -262,7 +258,6 @@ async fn send_password_link(
         store::insert_history(
             db,
             &HistoryEntry {
-                account_id: account,
                 at: now,
                 actor,
                 on_behalf_of: None,
@@ -305,7 +300,6 @@ pub async fn invite(ctx: &Ctx<'_>, env: &MailEnv, user_id: i64) -> ApiResult<Not
     send_password_link(
         ctx.db,
         env,
-        ctx.account(),
         &ctx.who.session.account_name,
         ctx.now,
         &user,
@@ -328,7 +322,7 @@ pub fn forgot_notice() -> Notice {
 
 /// "Forgot password": runs after the answer has left (see the route).
 pub async fn forgot(
-    db: &worker::D1Database,
+    db: &SystemDb<'_>,
     env: &MailEnv,
     (now, client): (i64, &str),
     user_code: &str,
@@ -359,18 +353,20 @@ pub async fn forgot(
     {
         return Ok(notice);
     }
-    let Some(found) = crate::store::users::by_code(db, &code).await? else {
+    let Some(found) = store::forgot_password_holder(db, &code).await? else {
         return Ok(notice);
     };
     if found.active != 1 {
         return Ok(notice);
     }
-    let account = found.account_id;
-    let user = crate::store::users::get(db, account, crate::store::sql::Sql::default(), found.id)
+    // The holder's account, found by their address: no one is signed in, and the person reads
+    // nothing but their own record.
+    let account = db.account_found(found.account_id);
+    let user = store::users::get(&account, UserScope::OnlySelf(UserId(found.id)), found.id)
         .await?
         .ok_or_else(|| ApiError::internal("user vanished"))?;
-    let account_name = crate::store::users::account_name(db, account).await?;
-    let password = match mail_store::mail_password_cipher(db, user.id).await? {
+    let account_name = store::users::account_name(&account).await?;
+    let password = match mail_store::mail_password_cipher(&account, user.id).await? {
         Some(cipher) => Some(env.open_mail_password(&cipher)?),
         None => None,
     };
@@ -378,18 +374,7 @@ pub async fn forgot(
         .as_deref()
         .map(|password| (user.user_code.as_str(), password));
     // A delivery failure is in history for the administrators; the answer stays the same.
-    let _ = send_password_link(
-        db,
-        env,
-        account,
-        &account_name,
-        now,
-        &user,
-        true,
-        None,
-        sender,
-    )
-    .await;
+    let _ = send_password_link(&account, env, &account_name, now, &user, true, None, sender).await;
     Ok(notice)
 }
 
@@ -419,7 +404,7 @@ fn address_taken() -> ApiError {
 /// Sets the sign-in password from an invitation or reset link: single use, then every session
 /// of the user ends.
 pub async fn set_password(
-    db: &worker::D1Database,
+    db: &SystemDb<'_>,
     now: i64,
     token: &str,
     password: &str,
@@ -443,6 +428,8 @@ pub async fn set_password(
         ));
     }
     let hash = auth::hash_password(password, entropy)?;
+    // The link's account: no one is signed in; the link names the person and what they may do.
+    let db = &db.account_found(row.account_id);
     let mut statements = mail_store::consume_token(db, &token_hash, row.user_id, now)?;
     statements.push(mail_store::set_password_hash(db, row.user_id, &hash)?);
     // Using a link sent to the address proves it: from now on the code is this user's across the
@@ -467,7 +454,6 @@ pub async fn set_password(
     statements.push(store::insert_history(
         db,
         &HistoryEntry {
-            account_id: row.account_id,
             at: now,
             actor: Some((row.user_id, &row.user_code)),
             on_behalf_of: None,

@@ -11,12 +11,12 @@ use crate::store::{self, directories, list::ListParams};
 
 pub async fn list(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<Directory>> {
     let scope = policy::read_directories(ctx.actor())?;
-    directories::list(ctx.db, ctx.account(), scope, params).await
+    directories::list(ctx.db, scope, params).await
 }
 
 pub async fn get(ctx: &Ctx<'_>, id: i64) -> ApiResult<Directory> {
     let scope = policy::read_directories(ctx.actor())?;
-    let row = directories::get(ctx.db, ctx.account(), scope, id)
+    let row = directories::get(ctx.db, scope, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     Ok(row.into())
@@ -25,13 +25,11 @@ pub async fn get(ctx: &Ctx<'_>, id: i64) -> ApiResult<Directory> {
 /// An area id from the request: it must be one of the account's areas.
 pub async fn checked_area(ctx: &Ctx<'_>, area: Option<i64>) -> ApiResult<Option<i64>> {
     match area {
-        Some(area) if !directories::area_exists(ctx.db, ctx.account(), area).await? => {
-            Err(ApiError::invalid(
-                "area_id",
-                ProblemCode::UnknownArea,
-                "There is no such area in this account.",
-            ))
-        }
+        Some(area) if !directories::area_exists(ctx.db, area).await? => Err(ApiError::invalid(
+            "area_id",
+            ProblemCode::UnknownArea,
+            "There is no such area in this account.",
+        )),
         other => Ok(other),
     }
 }
@@ -83,14 +81,7 @@ pub async fn create(ctx: &Ctx<'_>, input: DirectoryInput) -> ApiResult<Directory
     let results = store::commit(
         ctx.db,
         vec![
-            directories::insert(
-                ctx.db,
-                ctx.account(),
-                &code,
-                &name,
-                input.multidimensional,
-                area,
-            )?,
+            directories::insert(ctx.db, &code, &name, input.multidimensional, area)?,
             ctx.history(
                 HistoryEvent::DirectoryCreated,
                 None,
@@ -108,7 +99,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: DirectoryInput) -> ApiResult<
     policy::edit_directory(ctx.actor())?;
     let version = required_version(input.version)?;
     let scope = policy::read_directories(ctx.actor())?;
-    let before = directories::get(ctx.db, ctx.account(), scope, id)
+    let before = directories::get(ctx.db, scope, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let code = valid_code("code", &input.code)?;
@@ -132,7 +123,6 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: DirectoryInput) -> ApiResult<
     let mut statements = vec![
         directories::update(
             ctx.db,
-            ctx.account(),
             id,
             version,
             &code,

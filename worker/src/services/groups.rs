@@ -13,12 +13,12 @@ use crate::store::groups::{self, GroupRow};
 use crate::store::{self, list::ListParams, users};
 
 pub async fn list(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<ApiGroup>> {
-    groups::list(ctx.db, ctx.account(), group_scope(ctx.actor()), params).await
+    groups::list(ctx.db, group_scope(ctx.actor()), params).await
 }
 
 /// A group the actor may see, or 404.
 pub async fn visible(ctx: &Ctx<'_>, id: i64) -> ApiResult<GroupRow> {
-    groups::get(ctx.db, ctx.account(), group_scope(ctx.actor()), id)
+    groups::get(ctx.db, group_scope(ctx.actor()), id)
         .await?
         .ok_or_else(ApiError::not_found)
 }
@@ -72,7 +72,7 @@ pub async fn create(ctx: &Ctx<'_>, input: GroupInput) -> ApiResult<ApiGroup> {
     let results = store::commit(
         ctx.db,
         vec![
-            groups::insert(ctx.db, ctx.account(), &code, &description, access, options)?,
+            groups::insert(ctx.db, &code, &description, access, options)?,
             ctx.history(
                 HistoryEvent::GroupCreated,
                 None,
@@ -96,7 +96,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: GroupInput) -> ApiResult<ApiG
     let requested_area = input.area_id;
 
     let others = if input.access_level != group.level() || requested_area != group.area() {
-        users::other_active_administrators_outside_group(ctx.db, ctx.account(), id).await?
+        users::other_active_administrators_outside_group(ctx.db, id).await?
     } else {
         0
     };
@@ -157,7 +157,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: GroupInput) -> ApiResult<ApiG
         )?,
         groups::sync_members(ctx.db, id, access)?,
         // R16 holds whatever ran concurrently: the batch fails if no active administrator is left.
-        store::guard_active_administrator(ctx.db, ctx.account())?,
+        store::guard_active_administrator(ctx.db)?,
         ctx.history(
             HistoryEvent::GroupUpdated,
             Some(id),

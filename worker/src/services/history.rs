@@ -15,5 +15,5 @@ pub async fn list(
 ) -> ApiResult<Page<HistoryEntry>> {
     let scope = policy::read_history(ctx.actor())?;
     let readers = policy::person_scope(ctx.actor());
-    history::list(ctx.db, ctx.account(), (scope, readers), filter, params).await
+    history::list(ctx.db, (scope, readers), filter, params).await
 }

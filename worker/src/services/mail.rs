@@ -9,7 +9,7 @@ use precinct_core::api::{
     Language, MailPasswordInput, MailProvider, MailSent, MailSettings, MailSettingsInput,
     OutboxMessage, Page, UserMailConfig,
 };
-use precinct_core::policy;
+use precinct_core::policy::{self, UserScope};
 use precinct_core::validate::{email_problem, MAX_PASSWORD_LEN};
 
 use super::{change, diff, valid_text, Ctx};
@@ -130,7 +130,7 @@ pub(super) fn missing_settings() -> ApiError {
 
 pub async fn settings(ctx: &Ctx<'_>) -> ApiResult<MailSettings> {
     policy::manage_mail_settings(ctx.actor())?;
-    Ok(mail_store::settings(ctx.db, ctx.account())
+    Ok(mail_store::settings(ctx.db)
         .await?
         .map_or_else(mail_store::unconfigured, |row| row.public()))
 }
@@ -141,7 +141,7 @@ pub async fn save_settings(
     input: MailSettingsInput,
 ) -> ApiResult<MailSettings> {
     policy::manage_mail_settings(ctx.actor())?;
-    let before = mail_store::settings(ctx.db, ctx.account()).await?;
+    let before = mail_store::settings(ctx.db).await?;
     let api_base_url = input.api_base_url.trim().to_string();
     if !(api_base_url.is_empty() || secure_destination(&api_base_url, env.local)) {
         return Err(ApiError::invalid(
@@ -269,9 +269,9 @@ pub async fn save_settings(
         Some(row.sender_name.clone()),
     );
     let mut statements = match (&before, input.version) {
-        (None, _) => vec![mail_store::insert_settings(ctx.db, ctx.account(), &row)?],
+        (None, _) => vec![mail_store::insert_settings(ctx.db, &row)?],
         (Some(_), Some(version)) => vec![
-            mail_store::update_settings(ctx.db, ctx.account(), version, &row)?,
+            mail_store::update_settings(ctx.db, version, &row)?,
             store::guard_previous_changed(ctx.db)?,
         ],
         (Some(_), None) => {
@@ -300,7 +300,7 @@ pub async fn user_config(ctx: &Ctx<'_>, user_id: i64) -> ApiResult<UserMailConfi
 }
 
 async fn config_of(ctx: &Ctx<'_>, user: &UserRow) -> ApiResult<UserMailConfig> {
-    let settings = mail_store::settings(ctx.db, ctx.account()).await?;
+    let settings = mail_store::settings(ctx.db).await?;
     Ok(UserMailConfig {
         mail_user: user.user_code.clone(),
         mail_password_set: mail_store::mail_password_cipher(ctx.db, user.id)
@@ -389,25 +389,22 @@ pub async fn set_own_mail_password(
 ) -> ApiResult<UserMailConfig> {
     policy::use_preferences(ctx.actor())?;
     checked_mail_password(&input)?;
-    let me = ctx.actor().user().0;
-    let user =
-        crate::store::users::get(ctx.db, ctx.account(), crate::store::sql::Sql::default(), me)
-            .await?
-            .ok_or_else(ApiError::unauthenticated)?;
+    let me = ctx.actor().user();
+    // The person's own record (the user acted as, R05), whatever the rest of their scope.
+    let user = crate::store::users::get(ctx.db, UserScope::OnlySelf(me), me.0)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
     store_mail_password(ctx, env, &user, None, &input.password).await?;
     config_of(ctx, &user).await
 }
 
 pub async fn own_config(ctx: &Ctx<'_>) -> ApiResult<UserMailConfig> {
     policy::use_preferences(ctx.actor())?;
-    let user = crate::store::users::get(
-        ctx.db,
-        ctx.account(),
-        crate::store::sql::Sql::default(),
-        ctx.actor().user().0,
-    )
-    .await?
-    .ok_or_else(ApiError::unauthenticated)?;
+    let me = ctx.actor().user();
+    // The person's own record, as above.
+    let user = crate::store::users::get(ctx.db, UserScope::OnlySelf(me), me.0)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
     config_of(ctx, &user).await
 }
 
@@ -464,7 +461,7 @@ pub async fn send_test(ctx: &Ctx<'_>, env: &MailEnv, user_id: i64) -> ApiResult<
         &user.policy(Default::default()),
         &user.group()?,
     )?;
-    let settings = mail_store::settings(ctx.db, ctx.account())
+    let settings = mail_store::settings(ctx.db)
         .await?
         .ok_or_else(missing_settings)?;
     let provider = settings.provider()?;
@@ -492,7 +489,6 @@ pub async fn send_test(ctx: &Ctx<'_>, env: &MailEnv, user_id: i64) -> ApiResult<
     };
     send::deliver(
         ctx.db,
-        ctx.account(),
         ctx.now,
         "test",
         provider,
@@ -524,7 +520,7 @@ pub async fn send_test(ctx: &Ctx<'_>, env: &MailEnv, user_id: i64) -> ApiResult<
 
 pub async fn outbox(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<OutboxMessage>> {
     policy::manage_mail_settings(ctx.actor())?;
-    mail_store::outbox(ctx.db, ctx.account(), params).await
+    mail_store::outbox(ctx.db, params).await
 }
 
 /// The acting administrator's relay credentials, for invitations sent through a relay.

@@ -17,24 +17,21 @@ use precinct_core::api::FieldChange;
 use precinct_core::history_text::HistoryEvent;
 use precinct_core::policy::Actor;
 use precinct_core::problem::ProblemCode;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 use crate::error::{ApiError, ApiResult};
 use crate::principal::Principal;
-use crate::store::{self, CascadeEntry, HistoryEntry};
+use crate::store::{self, AccountDb, CascadeEntry, HistoryEntry};
 
-/// What every service call knows: the database, the request's time, and who acts.
+/// What every service call knows: the actor's account in the database, the request's time, and
+/// who acts.
 pub struct Ctx<'a> {
-    pub db: &'a D1Database,
+    pub db: &'a AccountDb<'a>,
     pub now: i64,
     pub who: &'a Principal,
 }
 
 impl Ctx<'_> {
-    pub fn account(&self) -> i64 {
-        self.who.account()
-    }
-
     pub fn actor(&self) -> &Actor {
         &self.who.actor
     }
@@ -53,7 +50,6 @@ impl Ctx<'_> {
         store::insert_history(
             self.db,
             &HistoryEntry {
-                account_id: self.account(),
                 at: self.now,
                 actor: Some((real_id, real_code)),
                 on_behalf_of: on_behalf,
@@ -73,7 +69,6 @@ impl Ctx<'_> {
     pub fn cascade(&self, event: HistoryEvent) -> CascadeEntry<'_> {
         let (real_id, real_code, on_behalf) = self.who.history_actor();
         CascadeEntry {
-            account_id: self.account(),
             at: self.now,
             actor: Some((real_id, real_code)),
             on_behalf_of: on_behalf,

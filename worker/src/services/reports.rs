@@ -10,5 +10,5 @@ use crate::store::list::ListParams;
 
 pub async fn list(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<Report>> {
     let scope = policy::read_reports(ctx.actor())?;
-    store::reports::list(ctx.db, ctx.account(), scope, params).await
+    store::reports::list(ctx.db, scope, params).await
 }

@@ -84,7 +84,6 @@ fn check_code_shape(code: &str) -> ApiResult<()> {
 fn own_entry<'a>(ctx: &'a Ctx<'_>, event: HistoryEvent, summary: &'a str) -> HistoryEntry<'a> {
     let me = &ctx.who.session.real;
     HistoryEntry {
-        account_id: ctx.account(),
         at: ctx.now,
         actor: Some((me.user_id, &me.user_code)),
         on_behalf_of: None,
@@ -207,12 +206,7 @@ pub async fn start_enrolment(
     )?;
     let results = store::commit(
         ctx.db,
-        vec![mfa::start_enrolment(
-            ctx.db,
-            (ctx.account(), me.user_id),
-            &sealed,
-            ctx.now,
-        )?],
+        vec![mfa::start_enrolment(ctx.db, me.user_id, &sealed, ctx.now)?],
     )
     .await?;
     if store::changed_rows(&results, 0) != 1 {

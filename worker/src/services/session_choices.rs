@@ -10,15 +10,14 @@ use precinct_core::policy::{self, company_scope, person_scope, Actor};
 
 use super::{change, Ctx};
 use crate::error::{ApiError, ApiResult};
+use crate::store;
 use crate::store::companies::{self, CompanyFilter};
 use crate::store::list::ListParams;
-use crate::store::{self, int, statement, text};
 
 /// The companies offered at sign-in (R20): those the actor may access.
 pub async fn selectable(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<CompanyRef>> {
     let page = companies::list(
         ctx.db,
-        ctx.account(),
         (company_scope(ctx.actor()), person_scope(ctx.actor())),
         &CompanyFilter::default(),
         params,
@@ -38,7 +37,6 @@ pub async fn current_company(ctx: &Ctx<'_>) -> ApiResult<Option<CompanyRef>> {
     };
     Ok(companies::get(
         ctx.db,
-        ctx.account(),
         (company_scope(ctx.actor()), person_scope(ctx.actor())),
         id,
     )
@@ -53,7 +51,6 @@ pub async fn me(ctx: &Ctx<'_>) -> ApiResult<Me> {
 pub async fn choose_company(ctx: &Ctx<'_>, company_id: i64) -> ApiResult<CompanyRef> {
     let row = companies::get(
         ctx.db,
-        ctx.account(),
         (company_scope(ctx.actor()), person_scope(ctx.actor())),
         company_id,
     )
@@ -66,13 +63,9 @@ pub async fn choose_company(ctx: &Ctx<'_>, company_id: i64) -> ApiResult<Company
         )
     })?;
     policy::choose_company(ctx.actor(), row.reference())?;
-    statement(
-        ctx.db,
-        "UPDATE sessions SET company_id = ?2 WHERE token_hash = ?1",
-        &[text(&ctx.who.session.token_hash), int(company_id)],
-    )?
-    .run()
-    .await?;
+    store::choose_session_company(ctx.db, &ctx.who.session.token_hash, company_id)?
+        .run()
+        .await?;
     Ok(row.short())
 }
 
@@ -88,11 +81,7 @@ pub async fn act_as(ctx: &Ctx<'_>, user_id: i64) -> ApiResult<()> {
     store::commit(
         ctx.db,
         vec![
-            statement(
-                ctx.db,
-                "UPDATE sessions SET acting_user_id = ?2, company_id = NULL WHERE token_hash = ?1",
-                &[text(&ctx.who.session.token_hash), int(user_id)],
-            )?,
+            store::set_session_acting(ctx.db, &ctx.who.session.token_hash, Some(user_id))?,
             ctx.history(
                 HistoryEvent::UserImpersonationStarted,
                 Some(user_id),
@@ -121,12 +110,17 @@ pub async fn stop_acting(ctx: &Ctx<'_>) -> ApiResult<()> {
     store::commit(
         ctx.db,
         vec![
-            statement(
-                ctx.db,
-                "UPDATE sessions SET acting_user_id = NULL, company_id = NULL WHERE token_hash = ?1",
-                &[text(&ctx.who.session.token_hash)],
+            store::set_session_acting(ctx.db, &ctx.who.session.token_hash, None)?,
+            ctx.history(
+                HistoryEvent::UserImpersonationEnded,
+                Some(acting.user_id),
+                acting.area_id,
+                (
+                    Some(&acting.user_code),
+                    &format!("Stopped acting as {}", acting.user_code),
+                ),
+                &changes,
             )?,
-            ctx.history(HistoryEvent::UserImpersonationEnded, Some(acting.user_id), acting.area_id, (Some(&acting.user_code), &format!("Stopped acting as {}", acting.user_code)), &changes)?,
         ],
     )
     .await?;

@@ -19,7 +19,7 @@ use super::{change, diff, diff_text, Ctx};
 use crate::error::{ApiError, ApiResult};
 use crate::store::companies::{self, CompanyFilter};
 use crate::store::users::{self, UserFilter, UserRow};
-use crate::store::{self, groups, list::ListParams, scope};
+use crate::store::{self, groups, list::ListParams};
 
 fn page_of<T>(page: Page<UserRow>, into: impl Fn(UserRow) -> ApiResult<T>) -> ApiResult<Page<T>> {
     Ok(Page {
@@ -39,63 +39,55 @@ pub async fn list(
     filter: &UserFilter,
     params: &ListParams,
 ) -> ApiResult<Page<User>> {
-    let scope = scope::users(user_scope(ctx.actor()), "u");
+    let scope = user_scope(ctx.actor());
     page_of(
-        users::list(ctx.db, ctx.account(), scope, filter, params).await?,
+        users::list(ctx.db, scope, filter, params).await?,
         UserRow::api,
     )
 }
 
 /// The user picker (R18): active users of the actor's area.
 pub async fn picker(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<UserRef>> {
-    let scope = scope::users(user_scope(ctx.actor()), "u");
+    let scope = user_scope(ctx.actor());
     let filter = UserFilter {
         active: Some(true),
         ..UserFilter::default()
     };
-    page_of(
-        users::list(ctx.db, ctx.account(), scope, &filter, params).await?,
-        |row| Ok(row.reference()),
-    )
+    page_of(users::list(ctx.db, scope, &filter, params).await?, |row| {
+        Ok(row.reference())
+    })
 }
 
 /// The "user in charge" picker (R19): the area's users plus the regular administrators.
 pub async fn in_charge_picker(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<UserRef>> {
-    let scope = scope::users_in_charge(user_in_charge_scope(ctx.actor()), ctx.account(), "u");
+    let scope = user_in_charge_scope(ctx.actor());
     let filter = UserFilter {
         active: Some(true),
         ..UserFilter::default()
     };
-    page_of(
-        users::list(ctx.db, ctx.account(), scope, &filter, params).await?,
-        |row| Ok(row.reference()),
-    )
+    page_of(users::list(ctx.db, scope, &filter, params).await?, |row| {
+        Ok(row.reference())
+    })
 }
 
 /// **Login as another user** candidates (R05).
 pub async fn login_as_candidates(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<UserRef>> {
-    let scope = scope::users(policy::login_as_candidates(ctx.actor())?, "u");
+    let scope = policy::login_as_candidates(ctx.actor())?;
     let filter = UserFilter {
         active: Some(true),
         exclude: Some(ctx.actor().user().0),
         ..UserFilter::default()
     };
-    page_of(
-        users::list(ctx.db, ctx.account(), scope, &filter, params).await?,
-        |row| Ok(row.reference()),
-    )
+    page_of(users::list(ctx.db, scope, &filter, params).await?, |row| {
+        Ok(row.reference())
+    })
 }
 
 /// A user the actor may see, or 404 as if they did not exist.
 pub async fn visible(ctx: &Ctx<'_>, id: i64) -> ApiResult<UserRow> {
-    users::get(
-        ctx.db,
-        ctx.account(),
-        scope::users(user_scope(ctx.actor()), "u"),
-        id,
-    )
-    .await?
-    .ok_or_else(ApiError::not_found)
+    users::get(ctx.db, user_scope(ctx.actor()), id)
+        .await?
+        .ok_or_else(ApiError::not_found)
 }
 
 pub async fn get(ctx: &Ctx<'_>, id: i64) -> ApiResult<User> {
@@ -136,15 +128,7 @@ pub async fn create(ctx: &Ctx<'_>, input: UserInput) -> ApiResult<User> {
     let results = store::commit(
         ctx.db,
         vec![
-            users::insert(
-                ctx.db,
-                ctx.account(),
-                &user_code,
-                &name,
-                &group,
-                language,
-                ctx.now,
-            )?,
+            users::insert(ctx.db, &user_code, &name, &group, language, ctx.now)?,
             ctx.history(
                 HistoryEvent::UserCreated,
                 None,
@@ -160,7 +144,7 @@ pub async fn create(ctx: &Ctx<'_>, input: UserInput) -> ApiResult<User> {
 
 /// A group the actor may see, named by a request's `group_id`, or a field error.
 async fn chosen_group(ctx: &Ctx<'_>, group_id: i64) -> ApiResult<policy::Group> {
-    groups::get(ctx.db, ctx.account(), group_scope(ctx.actor()), group_id)
+    groups::get(ctx.db, group_scope(ctx.actor()), group_id)
         .await?
         .ok_or_else(|| {
             ApiError::invalid(
@@ -205,7 +189,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<User
         _ => None,
     };
     if let Some(to) = &moving_to {
-        let others = users::other_active_administrators(ctx.db, ctx.account(), Some(id)).await?;
+        let others = users::other_active_administrators(ctx.db, Some(id)).await?;
         let notice = policy::move_user(ctx.actor(), &target, &from, to, others)?;
         confirmed(notice, input.confirm_move_across_areas)?;
     }
@@ -248,7 +232,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<User
     if let Some(to) = &moving_to {
         statements.push(users::set_group(ctx.db, id, input.version + 1, to)?);
         statements.push(store::guard_previous_changed(ctx.db)?);
-        statements.push(store::guard_active_administrator(ctx.db, ctx.account())?);
+        statements.push(store::guard_active_administrator(ctx.db)?);
         statements.extend(move_entries(ctx, id, &user_code, &from, to)?);
     }
     store::commit(ctx.db, statements).await?;
@@ -332,11 +316,11 @@ pub async fn set_active(ctx: &Ctx<'_>, id: i64, version: i64, active: bool) -> A
     if active {
         policy::enable_user(ctx.actor(), &user, &group)?;
     } else {
-        let others = users::other_active_administrators(ctx.db, ctx.account(), Some(id)).await?;
+        let others = users::other_active_administrators(ctx.db, Some(id)).await?;
         policy::disable_user(ctx.actor(), &user, &group, others)?;
         // Disabling ends every session at once (ASVS 7.4.2); R16 is re-checked in the batch.
         statements.push(users::end_sessions(ctx.db, id)?);
-        statements.push(store::guard_active_administrator(ctx.db, ctx.account())?);
+        statements.push(store::guard_active_administrator(ctx.db)?);
     }
     let (event, action) = if active {
         (HistoryEvent::UserEnabled, "enabled")
@@ -364,7 +348,7 @@ pub async fn set_active(ctx: &Ctx<'_>, id: i64, version: i64, active: bool) -> A
 
 pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
     let before = visible(ctx, id).await?;
-    let others = users::other_active_administrators(ctx.db, ctx.account(), Some(id)).await?;
+    let others = users::other_active_administrators(ctx.db, Some(id)).await?;
     policy::delete_user(
         ctx.actor(),
         &before.policy(BTreeSet::new()),
@@ -391,7 +375,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
     statements.extend(users::delete_dependents(ctx.db, id)?);
     statements.push(users::delete(ctx.db, id, version)?);
     statements.push(store::guard_previous_changed(ctx.db)?);
-    statements.push(store::guard_active_administrator(ctx.db, ctx.account())?);
+    statements.push(store::guard_active_administrator(ctx.db)?);
     statements.push(ctx.history(
         HistoryEvent::UserDeleted,
         Some(id),
@@ -412,7 +396,7 @@ pub async fn move_to_group(ctx: &Ctx<'_>, id: i64, input: MoveUser) -> ApiResult
     let before = visible(ctx, id).await?;
     let from = before.group()?;
     let to = chosen_group(ctx, input.group_id.0).await?;
-    let others = users::other_active_administrators(ctx.db, ctx.account(), Some(id)).await?;
+    let others = users::other_active_administrators(ctx.db, Some(id)).await?;
     let notice = policy::move_user(
         ctx.actor(),
         &before.policy(BTreeSet::new()),
@@ -426,7 +410,7 @@ pub async fn move_to_group(ctx: &Ctx<'_>, id: i64, input: MoveUser) -> ApiResult
         vec![
             users::set_group(ctx.db, id, input.version, &to)?,
             store::guard_previous_changed(ctx.db)?,
-            store::guard_active_administrator(ctx.db, ctx.account())?,
+            store::guard_active_administrator(ctx.db)?,
         ]
         .into_iter()
         .chain(move_entries(ctx, id, &before.user_code, &from, &to)?)
@@ -458,18 +442,12 @@ pub async fn company_access(
         area_id: tab.boundary.map(|area| area.0),
         ..CompanyFilter::default()
     };
-    let page = companies::list(
-        ctx.db,
-        ctx.account(),
-        (editor, person_scope(ctx.actor())),
-        &filter,
-        params,
-    )
-    .await?;
+    let page =
+        companies::list(ctx.db, (editor, person_scope(ctx.actor())), &filter, params).await?;
     let ticked: BTreeSet<i64> = if locked {
         BTreeSet::new()
     } else {
-        users::ticked_in_scope(ctx.db, ctx.account(), id, scope::companies(editor, "c"))
+        users::ticked_in_scope(ctx.db, id, editor)
             .await?
             .into_iter()
             .map(|(id, _)| id)
@@ -513,7 +491,7 @@ pub async fn set_company_access(
     let group = target.group()?;
     let requested: BTreeSet<i64> = input.company_ids.iter().map(|company| company.0).collect();
     let ids: Vec<i64> = requested.iter().copied().collect();
-    let found = companies::references(ctx.db, ctx.account(), &ids).await?;
+    let found = companies::references(ctx.db, &ids).await?;
     // A company the editor may not see is answered exactly like one that does not exist, and
     // only after the editor's own rights are checked, so no answer tells the two apart.
     let (refs, hidden): (Vec<CompanyRef>, Vec<CompanyRef>) = found
@@ -533,8 +511,7 @@ pub async fn set_company_access(
         ));
     }
     let editor: CompanyScope = company_scope(ctx.actor());
-    let before =
-        users::ticked_in_scope(ctx.db, ctx.account(), id, scope::companies(editor, "c")).await?;
+    let before = users::ticked_in_scope(ctx.db, id, editor).await?;
     let mut after_codes: Vec<String> = found.iter().map(|(_, code, _)| code.clone()).collect();
     after_codes.sort();
     let before_codes: Vec<String> = before.into_iter().map(|(_, code)| code).collect();
@@ -547,13 +524,7 @@ pub async fn set_company_access(
         users::bump_version(ctx.db, id, input.version)?,
         store::guard_previous_changed(ctx.db)?,
     ];
-    statements.extend(users::replace_ticks(
-        ctx.db,
-        ctx.account(),
-        id,
-        scope::companies(editor, "c"),
-        &ids,
-    )?);
+    statements.extend(users::replace_ticks(ctx.db, id, editor, &ids)?);
     statements.push(ctx.history(
         HistoryEvent::UserAccessChanged,
         Some(id),

@@ -4,11 +4,11 @@ use precinct_core::api::{Area, Page};
 use precinct_core::ids::AreaId;
 use precinct_core::policy::AreaUsage;
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 use super::list::{self, Keyed, ListParams};
 use super::sql::Sql;
-use super::{int, statement, text};
+use super::{int, statement, text, AccountDb};
 use crate::error::ApiResult;
 
 #[derive(Deserialize)]
@@ -39,9 +39,9 @@ impl From<AreaRow> for Area {
     }
 }
 
-pub async fn list(db: &D1Database, account: i64, params: &ListParams) -> ApiResult<Page<Area>> {
+pub async fn list(db: &AccountDb<'_>, params: &ListParams) -> ApiResult<Page<Area>> {
     let mut from = Sql::new("FROM areas WHERE account_id = ");
-    from.bind_int(account);
+    from.bind_int(db.account());
     if let Some(q) = &params.q {
         // Area codes are few (hundreds): a case-insensitive match is fine here.
         from.push(" AND (lower(code) LIKE ")
@@ -62,17 +62,17 @@ pub async fn list(db: &D1Database, account: i64, params: &ListParams) -> ApiResu
     .await
 }
 
-pub async fn get(db: &D1Database, account: i64, id: i64) -> ApiResult<Option<AreaRow>> {
+pub async fn get(db: &AccountDb<'_>, id: i64) -> ApiResult<Option<AreaRow>> {
     Ok(statement(
         db,
         "SELECT id, code, description, version FROM areas WHERE id = ?1 AND account_id = ?2",
-        &[int(id), int(account)],
+        &[int(id), int(db.account())],
     )?
     .first::<AreaRow>(None)
     .await?)
 }
 
-pub async fn usage(db: &D1Database, account: i64, id: i64) -> ApiResult<AreaUsage> {
+pub async fn usage(db: &AccountDb<'_>, id: i64) -> ApiResult<AreaUsage> {
     #[derive(Deserialize)]
     struct Usage {
         companies: u32,
@@ -86,7 +86,7 @@ pub async fn usage(db: &D1Database, account: i64, id: i64) -> ApiResult<AreaUsag
                 (SELECT COUNT(*) FROM directories WHERE account_id = ?2 AND area_id = ?1) AS directories, \
                 (SELECT COUNT(*) FROM user_groups WHERE account_id = ?2 AND area_id = ?1) AS groups, \
                 (SELECT COUNT(*) FROM reports WHERE account_id = ?2 AND area_id = ?1) AS reports",
-        &[int(id), int(account)],
+        &[int(id), int(db.account())],
     )?
     .first::<Usage>(None)
     .await?;
@@ -98,22 +98,16 @@ pub async fn usage(db: &D1Database, account: i64, id: i64) -> ApiResult<AreaUsag
     }))
 }
 
-pub fn insert(
-    db: &D1Database,
-    account: i64,
-    code: &str,
-    description: &str,
-) -> ApiResult<D1PreparedStatement> {
+pub fn insert(db: &AccountDb<'_>, code: &str, description: &str) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "INSERT INTO areas (account_id, code, description) VALUES (?1, ?2, ?3) RETURNING id",
-        &[int(account), text(code), text(description)],
+        &[int(db.account()), text(code), text(description)],
     )
 }
 
 pub fn update(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     id: i64,
     version: i64,
     code: &str,
@@ -125,7 +119,7 @@ pub fn update(
          WHERE id = ?1 AND account_id = ?2 AND version = ?3",
         &[
             int(id),
-            int(account),
+            int(db.account()),
             int(version),
             text(code),
             text(description),
@@ -133,15 +127,10 @@ pub fn update(
     )
 }
 
-pub fn delete(
-    db: &D1Database,
-    account: i64,
-    id: i64,
-    version: i64,
-) -> ApiResult<D1PreparedStatement> {
+pub fn delete(db: &AccountDb<'_>, id: i64, version: i64) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "DELETE FROM areas WHERE id = ?1 AND account_id = ?2 AND version = ?3",
-        &[int(id), int(account), int(version)],
+        &[int(id), int(db.account()), int(version)],
     )
 }

@@ -4,11 +4,11 @@ use precinct_core::api::{Company, CompanyRef as ApiCompanyRef, Page, UserRef};
 use precinct_core::ids::{AreaId, CompanyId, DirectoryId, UserId};
 use precinct_core::policy::{self, CompanyRef, CompanyScope, PersonScope};
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 use super::list::{self, Keyed, ListParams};
 use super::sql::Sql;
-use super::{int, opt_int, scope, statement, text};
+use super::{int, opt_int, scope, statement, text, AccountDb};
 use crate::error::ApiResult;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -152,14 +152,14 @@ fn search(from: &mut Sql, q: &Option<String>) {
 }
 
 pub async fn list(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     (scope, readers): (CompanyScope, PersonScope),
     filter: &CompanyFilter,
     params: &ListParams,
 ) -> ApiResult<Page<CompanyRow>> {
     let mut from = from(readers);
-    from.bind_int(account).append(scope::companies(scope, "c"));
+    from.bind_int(db.account())
+        .append(scope::companies(scope, "c"));
     if filter.user_in_charge_outside_area {
         from.push(
             " AND u.id IS NOT NULL AND u.access_level <> 'administrator' \
@@ -177,24 +177,22 @@ pub async fn list(
 }
 
 pub async fn get(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     (scope, readers): (CompanyScope, PersonScope),
     id: i64,
 ) -> ApiResult<Option<CompanyRow>> {
     let mut sql = Sql::new(&format!("SELECT {COLUMNS} "));
     sql.append(from(readers))
-        .bind_int(account)
+        .bind_int(db.account())
         .append(scope::companies(scope, "c"))
         .push(" AND c.id = ")
         .bind_int(id);
     Ok(sql.prepare(db)?.first::<CompanyRow>(None).await?)
 }
 
-/// The effective areas of the given companies of the account; ids of other accounts are absent.
+/// The effective areas of the given companies of the db.account(); ids of other accounts are absent.
 pub async fn references(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     ids: &[i64],
 ) -> ApiResult<Vec<(i64, String, Option<i64>)>> {
     #[derive(Deserialize)]
@@ -208,7 +206,7 @@ pub async fn references(
         db,
         "SELECT c.id, c.code, c.area_id FROM companies c WHERE c.account_id = ?1 \
          AND c.id IN (SELECT value FROM json_each(?2))",
-        &[int(account), text(&json)],
+        &[int(db.account()), text(&json)],
     )?
     .all()
     .await?
@@ -221,8 +219,7 @@ pub async fn references(
 
 #[allow(clippy::too_many_arguments)]
 pub fn insert(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     directory: i64,
     code: &str,
     name: &str,
@@ -233,12 +230,12 @@ pub fn insert(
         db,
         "INSERT INTO companies (account_id, directory_id, code, name, name_norm, area_id, user_in_charge_id) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
-        &[int(account), int(directory), text(code), text(name), text(&name.to_lowercase()), opt_int(area), opt_int(user_in_charge)],
+        &[int(db.account()), int(directory), text(code), text(name), text(&name.to_lowercase()), opt_int(area), opt_int(user_in_charge)],
     )
 }
 
 pub fn update(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     id: i64,
     version: i64,
     code: &str,
@@ -248,28 +245,30 @@ pub fn update(
     statement(
         db,
         "UPDATE companies SET code = ?3, name = ?4, name_norm = ?5, user_in_charge_id = ?6, version = version + 1 \
-         WHERE id = ?1 AND version = ?2",
-        &[int(id), int(version), text(code), text(name), text(&name.to_lowercase()), opt_int(user_in_charge)],
+         WHERE id = ?1 AND version = ?2 AND account_id = ?7",
+        &[int(id), int(version), text(code), text(name), text(&name.to_lowercase()), opt_int(user_in_charge), int(db.account())],
     )
 }
 
-pub fn set_area(db: &D1Database, id: i64, area: Option<i64>) -> ApiResult<D1PreparedStatement> {
+pub fn set_area(db: &AccountDb<'_>, id: i64, area: Option<i64>) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "UPDATE companies SET area_id = ?2 WHERE id = ?1",
-        &[int(id), opt_int(area)],
+        "UPDATE companies SET area_id = ?2 WHERE id = ?1 AND account_id = ?3",
+        &[int(id), opt_int(area), int(db.account())],
     )
 }
 
 /// Projects or employees of one company (`table` is a fixed name, never from the request).
 pub async fn entries(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     table: &'static str,
     company: i64,
     params: &ListParams,
 ) -> ApiResult<Page<EntryRow>> {
     let mut from = Sql::new(&format!("FROM {table} e WHERE e.company_id = "));
-    from.bind_int(company);
+    from.bind_int(company)
+        .push(" AND e.account_id = ")
+        .bind_int(db.account());
     if let Some(q) = &params.q {
         from.push(" AND (lower(e.name) LIKE ")
             .bind_text(&format!("{q}%"))

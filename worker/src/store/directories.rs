@@ -5,11 +5,11 @@ use precinct_core::ids::{AreaId, DirectoryId};
 use precinct_core::policy::{self, DirectoryScope};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 use super::list::{self, Keyed, ListParams};
 use super::sql::Sql;
-use super::{int, opt_int, scope, statement, text};
+use super::{int, opt_int, scope, statement, text, AccountDb};
 use crate::error::ApiResult;
 
 #[derive(Deserialize)]
@@ -73,14 +73,13 @@ fn columns(scope: DirectoryScope) -> &'static str {
 }
 
 pub async fn list(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     scope: DirectoryScope,
     params: &ListParams,
 ) -> ApiResult<Page<Directory>> {
     let mut from =
         Sql::new("FROM directories d LEFT JOIN areas a ON a.id = d.area_id WHERE d.account_id = ");
-    from.bind_int(account)
+    from.bind_int(db.account())
         .append(scope::directories(scope, "d"));
     if let Some(q) = &params.q {
         from.push(" AND (lower(d.code) LIKE ")
@@ -102,8 +101,7 @@ pub async fn list(
 }
 
 pub async fn get(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     scope: DirectoryScope,
     id: i64,
 ) -> ApiResult<Option<DirectoryRow>> {
@@ -113,14 +111,13 @@ pub async fn get(
     ));
     sql.bind_int(id)
         .push(" AND d.account_id = ")
-        .bind_int(account)
+        .bind_int(db.account())
         .append(scope::directories(scope, "d"));
     Ok(sql.prepare(db)?.first::<DirectoryRow>(None).await?)
 }
 
 pub fn insert(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     code: &str,
     name: &str,
     multidimensional: bool,
@@ -129,14 +126,13 @@ pub fn insert(
     statement(
         db,
         "INSERT INTO directories (account_id, code, name, multidimensional, area_id) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-        &[int(account), text(code), text(name), int(i64::from(multidimensional)), opt_int(area)],
+        &[int(db.account()), text(code), text(name), int(i64::from(multidimensional)), opt_int(area)],
     )
 }
 
 #[allow(clippy::too_many_arguments)]
 pub fn update(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     id: i64,
     version: i64,
     code: &str,
@@ -148,20 +144,21 @@ pub fn update(
         db,
         "UPDATE directories SET code = ?4, name = ?5, multidimensional = ?6, area_id = ?7, version = version + 1 \
          WHERE id = ?1 AND account_id = ?2 AND version = ?3",
-        &[int(id), int(account), int(version), text(code), text(name), int(i64::from(multidimensional)), opt_int(area)],
+        &[int(id), int(db.account()), int(version), text(code), text(name), int(i64::from(multidimensional)), opt_int(area)],
     )
 }
 
 /// R08: every company of a multidimensional directory takes the directory's area.
 pub fn align_companies(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     directory: i64,
     area: Option<i64>,
 ) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "UPDATE companies SET area_id = ?2, version = version + 1 WHERE directory_id = ?1 AND area_id IS NOT ?2",
-        &[int(directory), opt_int(area)],
+        "UPDATE companies SET area_id = ?2, version = version + 1 \
+         WHERE directory_id = ?1 AND area_id IS NOT ?2 AND account_id = ?3",
+        &[int(directory), opt_int(area), int(db.account())],
     )
 }
 
@@ -186,19 +183,19 @@ pub fn companies_following(directory: i64, area: Option<i64>, except: Option<i64
 }
 
 pub fn set_area(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     directory: i64,
     area: Option<i64>,
 ) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "UPDATE directories SET area_id = ?2, version = version + 1 WHERE id = ?1",
-        &[int(directory), opt_int(area)],
+        "UPDATE directories SET area_id = ?2, version = version + 1 WHERE id = ?1 AND account_id = ?3",
+        &[int(directory), opt_int(area), int(db.account())],
     )
 }
 
 /// Whether an area id belongs to the account (an id of another account is refused as unknown).
-pub async fn area_exists(db: &D1Database, account: i64, area: i64) -> ApiResult<bool> {
+pub async fn area_exists(db: &AccountDb<'_>, area: i64) -> ApiResult<bool> {
     #[derive(Deserialize)]
     struct Found {
         #[allow(dead_code)]
@@ -207,7 +204,7 @@ pub async fn area_exists(db: &D1Database, account: i64, area: i64) -> ApiResult<
     Ok(statement(
         db,
         "SELECT id FROM areas WHERE id = ?1 AND account_id = ?2",
-        &[int(area), int(account)],
+        &[int(area), int(db.account())],
     )?
     .first::<Found>(None)
     .await?

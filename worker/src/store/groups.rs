@@ -5,11 +5,11 @@ use precinct_core::ids::{AreaId, GroupId};
 use precinct_core::policy::{Group, GroupAccess, GroupScope, OptionSet};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 use super::list::{self, Keyed, ListParams};
 use super::sql::Sql;
-use super::{int, opt_int, scope, statement, text};
+use super::{int, opt_int, scope, statement, text, AccountDb};
 use crate::error::ApiResult;
 use crate::principal::{format_options, parse_level, policy_group};
 
@@ -68,13 +68,13 @@ const COLUMNS: &str =
 const FROM: &str = "FROM user_groups g LEFT JOIN areas a ON a.id = g.area_id WHERE g.account_id = ";
 
 pub async fn list(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     scope: GroupScope,
     params: &ListParams,
 ) -> ApiResult<Page<ApiGroup>> {
     let mut from = Sql::new(FROM);
-    from.bind_int(account).append(scope::groups(scope, "g"));
+    from.bind_int(db.account())
+        .append(scope::groups(scope, "g"));
     if let Some(q) = &params.q {
         from.push(" AND (lower(g.code) LIKE ")
             .bind_text(&format!("{q}%"))
@@ -85,14 +85,9 @@ pub async fn list(
     list::page(db, COLUMNS, from, "g.code", "g.id", params, GroupRow::api).await
 }
 
-pub async fn get(
-    db: &D1Database,
-    account: i64,
-    scope: GroupScope,
-    id: i64,
-) -> ApiResult<Option<GroupRow>> {
+pub async fn get(db: &AccountDb<'_>, scope: GroupScope, id: i64) -> ApiResult<Option<GroupRow>> {
     let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM}"));
-    sql.bind_int(account)
+    sql.bind_int(db.account())
         .append(scope::groups(scope, "g"))
         .push(" AND g.id = ")
         .bind_int(id);
@@ -104,8 +99,7 @@ fn area_of(access: GroupAccess) -> Option<i64> {
 }
 
 pub fn insert(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     code: &str,
     description: &str,
     access: GroupAccess,
@@ -116,7 +110,7 @@ pub fn insert(
         "INSERT INTO user_groups (account_id, code, description, access_level, area_id, options) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
         &[
-            int(account),
+            int(db.account()),
             text(code),
             text(description),
             text(access.level().as_str()),
@@ -128,7 +122,7 @@ pub fn insert(
 
 #[allow(clippy::too_many_arguments)]
 pub fn update(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     id: i64,
     version: i64,
     code: &str,
@@ -139,8 +133,8 @@ pub fn update(
     statement(
         db,
         "UPDATE user_groups SET code = ?3, description = ?4, access_level = ?5, area_id = ?6, options = ?7, \
-         version = version + 1 WHERE id = ?1 AND version = ?2",
-        &[int(id), int(version), text(code), text(description), text(access.level().as_str()), opt_int(area_of(access)), text(&format_options(options))],
+         version = version + 1 WHERE id = ?1 AND version = ?2 AND account_id = ?8",
+        &[int(id), int(version), text(code), text(description), text(access.level().as_str()), opt_int(area_of(access)), text(&format_options(options)), int(db.account())],
     )
 }
 
@@ -172,26 +166,27 @@ pub fn members_following(id: i64, code: &str, access: GroupAccess) -> Sql {
 }
 
 pub fn sync_members(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     id: i64,
     access: GroupAccess,
 ) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "UPDATE users SET area_id = ?2, access_level = ?3, version = version + 1 \
-         WHERE group_id = ?1 AND (area_id IS NOT ?2 OR access_level <> ?3)",
+         WHERE group_id = ?1 AND account_id = ?4 AND (area_id IS NOT ?2 OR access_level <> ?3)",
         &[
             int(id),
             opt_int(area_of(access)),
             text(access.level().as_str()),
+            int(db.account()),
         ],
     )
 }
 
-pub fn delete(db: &D1Database, id: i64, version: i64) -> ApiResult<D1PreparedStatement> {
+pub fn delete(db: &AccountDb<'_>, id: i64, version: i64) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "DELETE FROM user_groups WHERE id = ?1 AND version = ?2",
-        &[int(id), int(version)],
+        "DELETE FROM user_groups WHERE id = ?1 AND version = ?2 AND account_id = ?3",
+        &[int(id), int(version), int(db.account())],
     )
 }

@@ -1,15 +1,14 @@
 //! History (R21, R30): read newest first, scoped by the area each entry was written in.
 
+use super::list::{self, encode_cursor, ListParams};
+use super::scope;
+use super::sql::Sql;
+use super::AccountDb;
+use crate::error::{ApiError, ApiResult};
 use precinct_core::api::{FieldChange, HistoryEntry, Page};
 use precinct_core::policy::{HistoryScope, PersonScope};
 use precinct_core::problem::ProblemCode;
 use serde::Deserialize;
-use worker::D1Database;
-
-use super::list::{self, encode_cursor, ListParams};
-use super::scope;
-use super::sql::Sql;
-use crate::error::{ApiError, ApiResult};
 
 /// The History tab's filters; user codes compare lower-cased, as they are stored.
 #[derive(Debug, Default, Clone)]
@@ -92,18 +91,17 @@ fn from_where(
 }
 
 pub async fn list(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     scope: (HistoryScope, PersonScope),
     filter: &HistoryFilter,
     params: &ListParams,
 ) -> ApiResult<Page<HistoryEntry>> {
     let everyone = scope.1 == PersonScope::All;
-    let from = from_where(account, scope, filter, false);
-    let total = list::count(db, &from, &params.plans).await?;
+    let from = from_where(db.account(), scope, filter, false);
+    let total = list::count(db, &from).await?;
     let ranged = filter.user_from.is_some() || filter.user_to.is_some();
     let from = if ranged && total > list::TOTAL_CAP {
-        from_where(account, scope, filter, true)
+        from_where(db.account(), scope, filter, true)
     } else {
         from
     };
@@ -141,7 +139,7 @@ pub async fn list(
     query
         .push(" ORDER BY h.at DESC, h.id DESC LIMIT ")
         .bind_int(params.limit + 1);
-    list::explain(db, &params.plans, &query).await?;
+    list::explain(db, &query).await?;
     let mut rows = query.prepare(db)?.all().await?.results::<Row>()?;
     let more = rows.len() as i64 > params.limit;
     rows.truncate(params.limit.max(0) as usize);

@@ -7,8 +7,8 @@ use precinct_core::api::Page;
 use precinct_core::problem::ProblemCode;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use worker::D1Database;
 
+use super::db::Database;
 use super::sql::Sql;
 use crate::error::{ApiError, ApiResult};
 
@@ -23,8 +23,6 @@ pub struct ListParams {
     pub q: Option<String>,
     pub after: Option<(String, i64)>,
     pub limit: i64,
-    /// When set (test mode only), every query the list runs also records its SQLite plan here.
-    pub plans: Option<PlanSink>,
 }
 
 /// One query's `EXPLAIN QUERY PLAN`.
@@ -37,9 +35,12 @@ pub struct QueryPlan {
 
 pub type PlanSink = std::rc::Rc<std::cell::RefCell<(String, Vec<QueryPlan>)>>;
 
-/// Records the plan of `sql` in `sink`, labelled with the sink's current label.
-pub async fn explain(db: &D1Database, sink: &Option<PlanSink>, sql: &Sql) -> ApiResult<()> {
-    let Some(sink) = sink else { return Ok(()) };
+/// Records the plan of `sql` when the handle collects plans (test mode's query-plan endpoint),
+/// labelled with the sink's current label.
+pub async fn explain(db: &impl Database, sql: &Sql) -> ApiResult<()> {
+    let Some(sink) = db.plans() else {
+        return Ok(());
+    };
     #[derive(Deserialize)]
     struct Step {
         detail: String,
@@ -157,9 +158,9 @@ struct Count {
     n: i64,
 }
 
-pub async fn count(db: &D1Database, from_where: &Sql, plans: &Option<PlanSink>) -> ApiResult<i64> {
+pub async fn count(db: &impl Database, from_where: &Sql) -> ApiResult<i64> {
     let count = count_query(from_where);
-    explain(db, plans, &count).await?;
+    explain(db, &count).await?;
     Ok(count
         .prepare(db)?
         .first::<Count>(None)
@@ -170,11 +171,12 @@ pub async fn count(db: &D1Database, from_where: &Sql, plans: &Option<PlanSink>) 
 /// Runs the count and the page query of a list in one D1 round trip (a batch): each round trip
 /// costs more than either query (`make bench`).
 pub async fn count_and_rows<R: DeserializeOwned>(
-    db: &D1Database,
+    db: &impl Database,
     from_where: &Sql,
     query: &Sql,
 ) -> ApiResult<(i64, Vec<R>)> {
     let results = db
+        .d1()
         .batch(vec![
             count_query(from_where).prepare(db)?,
             query.prepare(db)?,
@@ -200,7 +202,7 @@ pub trait Keyed {
 /// Runs the count and the page query for `from_where` (a `FROM ... WHERE ...` fragment),
 /// ordered by `(sort_column, id_column)`.
 pub async fn page<R, T>(
-    db: &D1Database,
+    db: &impl Database,
     select: &str,
     from_where: Sql,
     sort_column: &str,
@@ -229,8 +231,8 @@ where
             " ORDER BY {unary}{sort_column}, {unary}{id_column} LIMIT "
         ))
         .bind_int(params.limit + 1);
-    explain(db, &params.plans, &count_query(&from_where)).await?;
-    explain(db, &params.plans, &query).await?;
+    explain(db, &count_query(&from_where)).await?;
+    explain(db, &query).await?;
     let (total, mut rows) = count_and_rows::<R>(db, &from_where, &query).await?;
     let more = rows.len() as i64 > params.limit;
     rows.truncate(params.limit.max(0) as usize);

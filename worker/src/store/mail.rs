@@ -2,11 +2,11 @@
 
 use precinct_core::api::{MailProvider, MailSettings, OutboxMessage, Page};
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 use super::list::{encode_cursor, ListParams};
 use super::sql::Sql;
-use super::{int, opt_int, statement, text};
+use super::{int, opt_int, statement, text, AccountDb, SystemDb};
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -51,28 +51,24 @@ pub fn unconfigured() -> MailSettings {
     }
 }
 
-pub async fn settings(db: &D1Database, account: i64) -> ApiResult<Option<SettingsRow>> {
+pub async fn settings(db: &AccountDb<'_>) -> ApiResult<Option<SettingsRow>> {
     Ok(statement(
         db,
         "SELECT provider, api_base_url, api_key_cipher, sender_address, sender_name, version \
          FROM mail_settings WHERE account_id = ?1",
-        &[int(account)],
+        &[int(db.account())],
     )?
     .first::<SettingsRow>(None)
     .await?)
 }
 
-pub fn insert_settings(
-    db: &D1Database,
-    account: i64,
-    row: &SettingsRow,
-) -> ApiResult<D1PreparedStatement> {
+pub fn insert_settings(db: &AccountDb<'_>, row: &SettingsRow) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "INSERT INTO mail_settings (account_id, provider, api_base_url, api_key_cipher, sender_address, sender_name) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         &[
-            int(account),
+            int(db.account()),
             text(&row.provider),
             text(&row.api_base_url),
             row.api_key_cipher.as_deref().map_or(wasm_bindgen::JsValue::NULL, text),
@@ -83,8 +79,7 @@ pub fn insert_settings(
 }
 
 pub fn update_settings(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     version: i64,
     row: &SettingsRow,
 ) -> ApiResult<D1PreparedStatement> {
@@ -93,7 +88,7 @@ pub fn update_settings(
         "UPDATE mail_settings SET provider = ?3, api_base_url = ?4, api_key_cipher = ?5, sender_address = ?6, \
          sender_name = ?7, version = version + 1 WHERE account_id = ?1 AND version = ?2",
         &[
-            int(account),
+            int(db.account()),
             int(version),
             text(&row.provider),
             text(&row.api_base_url),
@@ -104,15 +99,15 @@ pub fn update_settings(
     )
 }
 
-pub async fn mail_password_cipher(db: &D1Database, user: i64) -> ApiResult<Option<String>> {
+pub async fn mail_password_cipher(db: &AccountDb<'_>, user: i64) -> ApiResult<Option<String>> {
     #[derive(Deserialize)]
     struct Row {
         mail_password_cipher: Option<String>,
     }
     Ok(statement(
         db,
-        "SELECT mail_password_cipher FROM users WHERE id = ?1",
-        &[int(user)],
+        "SELECT mail_password_cipher FROM users WHERE id = ?1 AND account_id = ?2",
+        &[int(user), int(db.account())],
     )?
     .first::<Row>(None)
     .await?
@@ -121,15 +116,16 @@ pub async fn mail_password_cipher(db: &D1Database, user: i64) -> ApiResult<Optio
 
 /// Sets a user's mail password; `version` guards an administrator's edit, `None` is the user's own.
 pub fn set_mail_password(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     user: i64,
     version: Option<i64>,
     cipher: &str,
 ) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "UPDATE users SET mail_password_cipher = ?2, version = version + 1 WHERE id = ?1 AND (?3 IS NULL OR version = ?3)",
-        &[int(user), text(cipher), opt_int(version)],
+        "UPDATE users SET mail_password_cipher = ?2, version = version + 1 \
+         WHERE id = ?1 AND account_id = ?4 AND (?3 IS NULL OR version = ?3)",
+        &[int(user), text(cipher), opt_int(version), int(db.account())],
     )
 }
 
@@ -145,13 +141,9 @@ struct OutboxRow {
 }
 
 /// The outbox, newest first.
-pub async fn outbox(
-    db: &D1Database,
-    account: i64,
-    params: &ListParams,
-) -> ApiResult<Page<OutboxMessage>> {
+pub async fn outbox(db: &AccountDb<'_>, params: &ListParams) -> ApiResult<Page<OutboxMessage>> {
     let mut from = Sql::new("FROM outbox WHERE account_id = ");
-    from.bind_int(account);
+    from.bind_int(db.account());
     if let Some(q) = &params.q {
         from.push(" AND (lower(to_address) LIKE ")
             .bind_text(&format!("{q}%"))
@@ -159,7 +151,7 @@ pub async fn outbox(
             .bind_text(&format!("%{q}%"))
             .push(")");
     }
-    let total = super::list::count(db, &from, &params.plans).await?;
+    let total = super::list::count(db, &from).await?;
     let mut query = Sql::new("SELECT id, at, kind, from_address, to_address, subject, text_body ");
     query.append(from);
     if let Some((_, id)) = &params.after {
@@ -194,13 +186,36 @@ pub async fn outbox(
     })
 }
 
+/// One message the Outbox provider "sent": kept for the account's administrators to read.
+pub fn insert_outbox(
+    db: &AccountDb<'_>,
+    (now, kind): (i64, &str),
+    (from, to, subject): (&str, &str, &str),
+    (text_body, html_body): (&str, &str),
+) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "INSERT INTO outbox (account_id, at, kind, from_address, to_address, subject, text_body, html_body) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        &[
+            int(db.account()),
+            int(now),
+            text(kind),
+            text(from),
+            text(to),
+            text(subject),
+            text(text_body),
+            text(html_body),
+        ],
+    )
+}
+
 /// A new link for `user`, sent to `sent_to` (their user code now) and triggered by `issued_by`
 /// (an administrator, or `None` for the person's own "Forgot password").
 #[allow(clippy::too_many_arguments)]
 pub fn insert_token(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     token_hash: &str,
-    account: i64,
     user: i64,
     purpose: &str,
     (now, expires_at): (i64, i64),
@@ -213,7 +228,7 @@ pub fn insert_token(
          sent_to, issued_by_user_id, issued_by_user_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         &[
             text(token_hash),
-            int(account),
+            int(db.account()),
             int(user),
             text(purpose),
             int(now),
@@ -227,11 +242,11 @@ pub fn insert_token(
 
 /// Retires every open link of `user` (R33): a new link replaces the older ones, and a changed
 /// user code retires links sent to the old address.
-pub fn retire_links(db: &D1Database, user: i64, now: i64) -> ApiResult<D1PreparedStatement> {
+pub fn retire_links(db: &AccountDb<'_>, user: i64, now: i64) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "UPDATE password_tokens SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL",
-        &[int(user), int(now)],
+        "UPDATE password_tokens SET used_at = ?2 WHERE user_id = ?1 AND account_id = ?3 AND used_at IS NULL",
+        &[int(user), int(now), int(db.account())],
     )
 }
 
@@ -249,7 +264,7 @@ pub struct TokenRow {
 
 /// The user a link is for, if the link is unused, unexpired and the user active.
 pub async fn live_token(
-    db: &D1Database,
+    db: &SystemDb<'_>,
     token_hash: &str,
     now: i64,
 ) -> ApiResult<Option<TokenRow>> {
@@ -268,7 +283,7 @@ pub async fn live_token(
 /// Uses the link (the guard after it refuses a second use in a concurrent batch) and retires
 /// every other open link of the user.
 pub fn consume_token(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     token_hash: &str,
     user: i64,
     now: i64,
@@ -282,16 +297,21 @@ pub fn consume_token(
         super::guard_previous_found(db)?,
         statement(
             db,
-            "UPDATE password_tokens SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL",
-            &[int(user), int(now)],
+            "UPDATE password_tokens SET used_at = ?2 WHERE user_id = ?1 AND account_id = ?3 AND used_at IS NULL",
+            &[int(user), int(now), int(db.account())],
         )?,
     ])
 }
 
-pub fn set_password_hash(db: &D1Database, user: i64, hash: &str) -> ApiResult<D1PreparedStatement> {
+pub fn set_password_hash(
+    db: &AccountDb<'_>,
+    user: i64,
+    hash: &str,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "UPDATE users SET password_hash = ?2, password_must_change = 0, version = version + 1 WHERE id = ?1",
-        &[int(user), text(hash)],
+        "UPDATE users SET password_hash = ?2, password_must_change = 0, version = version + 1 \
+         WHERE id = ?1 AND account_id = ?3",
+        &[int(user), text(hash), int(db.account())],
     )
 }

@@ -3,9 +3,9 @@
 //! requests with the same code cannot both be accepted.
 
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
-use super::{int, statement, text};
+use super::{int, statement, text, AccountDb};
 use crate::error::ApiResult;
 
 #[derive(Debug, Deserialize)]
@@ -15,11 +15,11 @@ pub struct MfaRow {
     pub last_step: i64,
 }
 
-pub async fn of_user(db: &D1Database, user_id: i64) -> ApiResult<Option<MfaRow>> {
+pub async fn of_user(db: &AccountDb<'_>, user_id: i64) -> ApiResult<Option<MfaRow>> {
     Ok(statement(
         db,
-        "SELECT secret_sealed, confirmed_at, last_step FROM user_mfa WHERE user_id = ?1",
-        &[int(user_id)],
+        "SELECT secret_sealed, confirmed_at, last_step FROM user_mfa WHERE user_id = ?1 AND account_id = ?2",
+        &[int(user_id), int(db.account())],
     )?
     .first::<MfaRow>(None)
     .await?)
@@ -28,8 +28,8 @@ pub async fn of_user(db: &D1Database, user_id: i64) -> ApiResult<Option<MfaRow>>
 /// Starts (or starts again) an enrolment with a new sealed secret; a confirmed factor is never
 /// replaced this way (0 rows changed): it is reset by an administrator (R35).
 pub fn start_enrolment(
-    db: &D1Database,
-    (account_id, user_id): (i64, i64),
+    db: &AccountDb<'_>,
+    user_id: i64,
     secret_sealed: &str,
     now: i64,
 ) -> ApiResult<D1PreparedStatement> {
@@ -40,14 +40,19 @@ pub fn start_enrolment(
          ON CONFLICT (user_id) DO UPDATE SET secret_sealed = excluded.secret_sealed, \
            created_at = excluded.created_at, last_step = 0 \
          WHERE user_mfa.confirmed_at IS NULL",
-        &[int(user_id), int(account_id), text(secret_sealed), int(now)],
+        &[
+            int(user_id),
+            int(db.account()),
+            text(secret_sealed),
+            int(now),
+        ],
     )
 }
 
 /// Confirms the enrolment whose secret is `secret_sealed` (not one started again meanwhile),
 /// with the step of the code that proved it as the last one used.
 pub fn confirm(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     user_id: i64,
     secret_sealed: &str,
     step: i64,
@@ -56,8 +61,14 @@ pub fn confirm(
     statement(
         db,
         "UPDATE user_mfa SET confirmed_at = ?4, last_step = ?3 \
-         WHERE user_id = ?1 AND secret_sealed = ?2 AND confirmed_at IS NULL",
-        &[int(user_id), text(secret_sealed), int(step), int(now)],
+         WHERE user_id = ?1 AND account_id = ?5 AND secret_sealed = ?2 AND confirmed_at IS NULL",
+        &[
+            int(user_id),
+            text(secret_sealed),
+            int(step),
+            int(now),
+            int(db.account()),
+        ],
     )
 }
 
@@ -68,7 +79,7 @@ const CONFIRMED_HERE: &str = "EXISTS (SELECT 1 FROM user_mfa WHERE user_id = ?1 
 
 /// Replaces the user's recovery codes by `hashes`, guarded by [`CONFIRMED_HERE`].
 pub fn replace_recovery_codes(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     (user_id, secret_sealed, now): (i64, &str, i64),
     hashes: &[String],
 ) -> ApiResult<Vec<D1PreparedStatement>> {
@@ -94,7 +105,7 @@ pub fn replace_recovery_codes(
 /// token once the person is fully authenticated), guarded by [`CONFIRMED_HERE`] when it follows
 /// a confirmation (`guard`), else unconditionally.
 pub fn session_entered(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     (token_hash, new_token_hash): (&str, &str),
     now: i64,
     guard: Option<(i64, &str)>,
@@ -102,14 +113,20 @@ pub fn session_entered(
     match guard {
         None => statement(
             db,
-            "UPDATE sessions SET second_factor_at = ?2, token_hash = ?3 WHERE token_hash = ?1",
-            &[text(token_hash), int(now), text(new_token_hash)],
+            "UPDATE sessions SET second_factor_at = ?2, token_hash = ?3 WHERE token_hash = ?1 \
+             AND account_id = ?4",
+            &[
+                text(token_hash),
+                int(now),
+                text(new_token_hash),
+                int(db.account()),
+            ],
         ),
         Some((user_id, secret_sealed)) => statement(
             db,
             &format!(
                 "UPDATE sessions SET second_factor_at = ?3, token_hash = ?5 WHERE token_hash = ?4 \
-                 AND {CONFIRMED_HERE}"
+                 AND account_id = ?6 AND {CONFIRMED_HERE}"
             ),
             &[
                 int(user_id),
@@ -117,6 +134,7 @@ pub fn session_entered(
                 int(now),
                 text(token_hash),
                 text(new_token_hash),
+                int(db.account()),
             ],
         ),
     }
@@ -124,18 +142,18 @@ pub fn session_entered(
 
 /// Claims the TOTP step `step` for the user: 1 row changed only for the first request to use a
 /// step later than the last one accepted.
-pub fn claim_step(db: &D1Database, user_id: i64, step: i64) -> ApiResult<D1PreparedStatement> {
+pub fn claim_step(db: &AccountDb<'_>, user_id: i64, step: i64) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "UPDATE user_mfa SET last_step = ?2 \
-         WHERE user_id = ?1 AND confirmed_at IS NOT NULL AND last_step < ?2",
-        &[int(user_id), int(step)],
+         WHERE user_id = ?1 AND account_id = ?3 AND confirmed_at IS NOT NULL AND last_step < ?2",
+        &[int(user_id), int(step), int(db.account())],
     )
 }
 
 /// Claims an unused recovery code: 1 row changed only for the first request to use it.
 pub fn claim_recovery_code(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     user_id: i64,
     code_hash: &str,
     now: i64,
@@ -150,7 +168,7 @@ pub fn claim_recovery_code(
 
 /// Removes the user's second factor and recovery codes (an administrator's reset, or the user
 /// deleted).
-pub fn remove(db: &D1Database, user_id: i64) -> ApiResult<Vec<D1PreparedStatement>> {
+pub fn remove(db: &AccountDb<'_>, user_id: i64) -> ApiResult<Vec<D1PreparedStatement>> {
     Ok(vec![
         statement(
             db,
@@ -159,8 +177,8 @@ pub fn remove(db: &D1Database, user_id: i64) -> ApiResult<Vec<D1PreparedStatemen
         )?,
         statement(
             db,
-            "DELETE FROM user_mfa WHERE user_id = ?1",
-            &[int(user_id)],
+            "DELETE FROM user_mfa WHERE user_id = ?1 AND account_id = ?2",
+            &[int(user_id), int(db.account())],
         )?,
     ])
 }

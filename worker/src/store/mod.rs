@@ -1,17 +1,20 @@
-//! The data layer: every SQL statement the worker runs against D1. Handlers call these functions;
-//! scoping arrives here as a policy scope and leaves as a `WHERE` clause.
+//! The data layer: every SQL statement the worker runs against D1. Services call these functions
+//! through a handle ([`AccountDb`] for one account's data, [`SystemDb`] for what comes before a
+//! session); scoping arrives here as a policy scope and leaves as a `WHERE` clause on the
+//! store's own table aliases.
 
 use precinct_core::history_text::HistoryEvent;
 use precinct_core::problem::ProblemCode;
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 use crate::auth::{ThrottleRule, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS};
 use crate::error::{ApiError, ApiResult};
 
 pub mod areas;
 pub mod companies;
+mod db;
 pub mod directories;
 pub mod groups;
 pub mod history;
@@ -20,9 +23,12 @@ pub mod mail;
 pub mod mfa;
 pub mod plans;
 pub mod reports;
-pub mod scope;
-pub mod sql;
+mod scope;
+mod sql;
 pub mod users;
+
+use db::sealed::Connection as _;
+pub use db::{AccountDb, Database, SystemDb};
 
 /// D1 numbers travel as JavaScript numbers: exact up to 2^53, which ids and UTC milliseconds fit.
 pub fn int(value: i64) -> JsValue {
@@ -37,24 +43,25 @@ pub fn opt_int(value: Option<i64>) -> JsValue {
     value.map_or(JsValue::NULL, int)
 }
 
-pub fn statement(db: &D1Database, sql: &str, values: &[JsValue]) -> ApiResult<D1PreparedStatement> {
-    db.prepare(sql).bind(values).map_err(ApiError::from)
+fn statement(db: &impl Database, sql: &str, values: &[JsValue]) -> ApiResult<D1PreparedStatement> {
+    db.d1().prepare(sql).bind(values).map_err(ApiError::from)
 }
 
 /// Runs statements as one atomic D1 batch: all of them or none.
 pub async fn batch(
-    db: &D1Database,
+    db: &impl Database,
     statements: Vec<D1PreparedStatement>,
 ) -> ApiResult<Vec<worker::D1Result>> {
-    db.batch(statements).await.map_err(ApiError::from)
+    db.d1().batch(statements).await.map_err(ApiError::from)
 }
 
-pub async fn database_answers(db: &D1Database) -> bool {
+/// `/api/health`: the database answers a trivial query.
+pub async fn database_answers(db: &SystemDb<'_>) -> bool {
     #[derive(Deserialize)]
     struct One {
         one: i64,
     }
-    match db.prepare("SELECT 1 AS one").first::<One>(None).await {
+    match db.d1().prepare("SELECT 1 AS one").first::<One>(None).await {
         Ok(Some(row)) => row.one == 1,
         _ => false,
     }
@@ -62,7 +69,6 @@ pub async fn database_answers(db: &D1Database) -> bool {
 
 /// One history entry (R30). Built by the services, inserted in the same batch as the change.
 pub struct HistoryEntry<'a> {
-    pub account_id: i64,
     pub at: i64,
     /// The real person (None for the operator or an anonymous sign-in attempt).
     pub actor: Option<(i64, &'a str)>,
@@ -81,7 +87,10 @@ pub struct HistoryEntry<'a> {
     pub changes: &'a [precinct_core::api::FieldChange],
 }
 
-pub fn insert_history(db: &D1Database, entry: &HistoryEntry<'_>) -> ApiResult<D1PreparedStatement> {
+pub fn insert_history(
+    db: &AccountDb<'_>,
+    entry: &HistoryEntry<'_>,
+) -> ApiResult<D1PreparedStatement> {
     let changes = serde_json::to_string(entry.changes).map_err(ApiError::internal)?;
     let entity = if entry.entity_id.is_some() {
         "?6"
@@ -96,7 +105,7 @@ pub fn insert_history(db: &D1Database, entry: &HistoryEntry<'_>) -> ApiResult<D1
              VALUES (?1, ?2, ?3, ?4, ?5, ?11, ?12, {entity}, ?7, ?8, ?9, ?10, ?13)"
         ),
         &[
-            int(entry.account_id),
+            int(db.account()),
             int(entry.at),
             opt_int(entry.actor.map(|(id, _)| id)),
             entry.actor.map_or(JsValue::NULL, |(_, code)| text(&code.to_lowercase())),
@@ -115,7 +124,6 @@ pub fn insert_history(db: &D1Database, entry: &HistoryEntry<'_>) -> ApiResult<D1
 
 /// Who and when for the entries a cascade writes, one per changed row (R30).
 pub struct CascadeEntry<'a> {
-    pub account_id: i64,
     pub at: i64,
     pub actor: Option<(i64, &'a str)>,
     pub on_behalf_of: Option<(i64, &'a str)>,
@@ -127,7 +135,7 @@ pub struct CascadeEntry<'a> {
 /// `SELECT` of the columns `entity_id`, `area_id`, `subject`, `summary` and `changes` (a JSON
 /// array of field changes, e.g. built with `json_array(json_object(...))`).
 pub fn insert_history_per_row(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     entry: &CascadeEntry<'_>,
     rows: sql::Sql,
 ) -> ApiResult<D1PreparedStatement> {
@@ -136,7 +144,7 @@ pub fn insert_history_per_row(
          on_behalf_of_user_id, on_behalf_of_user_code, entity_kind, action, entity_id, area_id, \
          subject, summary, changes) SELECT ",
     );
-    sql.bind_int(entry.account_id)
+    sql.bind_int(db.account())
         .push(", ")
         .bind_int(entry.at)
         .push(", ")
@@ -167,7 +175,7 @@ pub fn insert_history_per_row(
 
 /// Guard: aborts the batch with 409 "changed by someone else" when the statement before it
 /// changed no row (its `WHERE version = ?` no longer matched).
-pub fn guard_previous_changed(db: &D1Database) -> ApiResult<D1PreparedStatement> {
+pub fn guard_previous_changed(db: &impl Database) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "INSERT INTO batch_guard (version_conflict) SELECT 1 WHERE changes() = 0",
@@ -177,7 +185,7 @@ pub fn guard_previous_changed(db: &D1Database) -> ApiResult<D1PreparedStatement>
 
 /// Guard: aborts the batch with 404 when the statement before it changed no row (what it was to
 /// change does not exist, or not any more).
-pub fn guard_previous_found(db: &D1Database) -> ApiResult<D1PreparedStatement> {
+pub fn guard_previous_found(db: &impl Database) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "INSERT INTO batch_guard (not_found) SELECT 1 WHERE changes() = 0",
@@ -187,37 +195,37 @@ pub fn guard_previous_found(db: &D1Database) -> ApiResult<D1PreparedStatement> {
 
 /// Guard: aborts the batch if the account would be left without an active regular
 /// administrator (R16), whatever concurrent batch ran first.
-pub fn guard_active_administrator(
-    db: &D1Database,
-    account_id: i64,
-) -> ApiResult<D1PreparedStatement> {
+pub fn guard_active_administrator(db: &AccountDb<'_>) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "INSERT INTO batch_guard (last_administrator) SELECT 1 WHERE NOT EXISTS \
          (SELECT 1 FROM users WHERE account_id = ?1 AND access_level = 'administrator' AND active = 1)",
-        &[int(account_id)],
+        &[int(db.account())],
     )
 }
 
 /// Guard: aborts the batch if any company of a multidimensional directory does not share the
 /// directory's area (R08).
-pub fn guard_directory_area(db: &D1Database, directory_id: i64) -> ApiResult<D1PreparedStatement> {
+pub fn guard_directory_area(
+    db: &AccountDb<'_>,
+    directory_id: i64,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "INSERT INTO batch_guard (directory_area) SELECT 1 WHERE EXISTS \
          (SELECT 1 FROM companies c JOIN directories d ON d.id = c.directory_id \
-          WHERE d.id = ?1 AND d.multidimensional = 1 AND c.area_id IS NOT d.area_id)",
-        &[int(directory_id)],
+          WHERE d.id = ?1 AND d.account_id = ?2 AND d.multidimensional = 1 AND c.area_id IS NOT d.area_id)",
+        &[int(directory_id), int(db.account())],
     )
 }
 
 /// Runs a write batch: all statements or none. Guard and constraint failures become the 4xx
 /// a person can act on; anything else is internal.
 pub async fn commit(
-    db: &D1Database,
+    db: &impl Database,
     statements: Vec<D1PreparedStatement>,
 ) -> ApiResult<Vec<worker::D1Result>> {
-    match db.batch(statements).await {
+    match db.d1().batch(statements).await {
         Ok(results) => Ok(results),
         Err(error) => {
             Err(constraint_error(&error.to_string()).unwrap_or_else(|| ApiError::internal(error)))
@@ -329,7 +337,7 @@ pub struct SignInCandidate {
 /// holder with a password (pending invitations have none); several such holders sign in as no
 /// one.
 pub async fn find_sign_in_candidate(
-    db: &D1Database,
+    db: &SystemDb<'_>,
     user_code_norm: &str,
 ) -> ApiResult<Option<SignInCandidate>> {
     address_holder(db, user_code_norm, true).await
@@ -338,14 +346,14 @@ pub async fn find_sign_in_candidate(
 /// Whom "Forgot password" mails a link to: the proven holder, else the only holder, with or
 /// without a password yet (a link proves the address, R24).
 pub async fn forgot_password_holder(
-    db: &D1Database,
+    db: &SystemDb<'_>,
     user_code_norm: &str,
 ) -> ApiResult<Option<SignInCandidate>> {
     address_holder(db, user_code_norm, false).await
 }
 
 async fn address_holder(
-    db: &D1Database,
+    db: &SystemDb<'_>,
     user_code_norm: &str,
     with_password: bool,
 ) -> ApiResult<Option<SignInCandidate>> {
@@ -372,15 +380,15 @@ async fn address_holder(
 }
 
 /// The stored password hash of a user (the current password of a password change).
-pub async fn password_hash_of(db: &D1Database, user_id: i64) -> ApiResult<Option<String>> {
+pub async fn password_hash_of(db: &AccountDb<'_>, user_id: i64) -> ApiResult<Option<String>> {
     #[derive(Deserialize)]
     struct Stored {
         password_hash: Option<String>,
     }
     Ok(statement(
         db,
-        "SELECT password_hash FROM users WHERE id = ?1",
-        &[int(user_id)],
+        "SELECT password_hash FROM users WHERE id = ?1 AND account_id = ?2",
+        &[int(user_id), int(db.account())],
     )?
     .first::<Stored>(None)
     .await?
@@ -401,7 +409,7 @@ pub struct Reserved {
 /// window (after the lock, if any, ended) restarts the count. A successful attempt gives its
 /// reservation back ([`refund_attempt`], [`clear_failures`]), so only failures lock.
 pub fn reserve_attempt(
-    db: &D1Database,
+    db: &impl Database,
     key: &str,
     rule: ThrottleRule,
     now: i64,
@@ -432,7 +440,7 @@ pub fn reserve_attempt(
 /// Reserves an attempt under every `(key, rule)` in one batch; `Some(lock end)` when any of them
 /// refuses it (over its limit, or locked).
 pub async fn reserve_attempts(
-    db: &D1Database,
+    db: &impl Database,
     keys: &[(&str, ThrottleRule)],
     now: i64,
 ) -> ApiResult<Option<i64>> {
@@ -457,7 +465,7 @@ pub async fn reserve_attempts(
 
 /// Gives back the attempt a successful sign-in reserved under `key` (a shared client address
 /// is not locked by its people signing in).
-pub fn refund_attempt(db: &D1Database, key: &str) -> ApiResult<D1PreparedStatement> {
+pub fn refund_attempt(db: &impl Database, key: &str) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "UPDATE sign_in_throttle SET failures = MAX(failures - 1, 0) WHERE key = ?1",
@@ -467,7 +475,7 @@ pub fn refund_attempt(db: &D1Database, key: &str) -> ApiResult<D1PreparedStateme
 
 /// Scheduled housekeeping (cron): what has expired goes, so nothing a stranger can trigger grows
 /// the database without bound. Returns the rows removed per table, for the log.
-pub async fn housekeeping(db: &D1Database, now: i64) -> ApiResult<Vec<(&'static str, usize)>> {
+pub async fn housekeeping(db: &SystemDb<'_>, now: i64) -> ApiResult<Vec<(&'static str, usize)>> {
     const DAY_MS: i64 = 24 * 60 * 60 * 1000;
     const LONGEST_THROTTLE_WINDOW_MS: i64 = 60 * 60 * 1000;
     const OUTBOX_KEPT_MS: i64 = 30 * DAY_MS;
@@ -514,7 +522,7 @@ pub async fn housekeeping(db: &D1Database, now: i64) -> ApiResult<Vec<(&'static 
         .collect())
 }
 
-pub fn clear_failures(db: &D1Database, key: &str) -> ApiResult<D1PreparedStatement> {
+pub fn clear_failures(db: &impl Database, key: &str) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "DELETE FROM sign_in_throttle WHERE key = ?1",
@@ -526,9 +534,9 @@ pub fn clear_failures(db: &D1Database, key: &str) -> ApiResult<D1PreparedStateme
 // Sessions
 
 pub fn insert_session(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     token_hash: &str,
-    (account_id, user_id): (i64, i64),
+    user_id: i64,
     now: i64,
     user_agent: &str,
 ) -> ApiResult<D1PreparedStatement> {
@@ -542,7 +550,7 @@ pub fn insert_session(
         db,
         "INSERT INTO sessions (token_hash, account_id, user_id, created_at, last_seen_at, expires_at, user_agent) \
          VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
-        &[text(token_hash), int(account_id), int(user_id), int(now), int(now + SESSION_ABSOLUTE_MS), text(&user_agent)],
+        &[text(token_hash), int(db.account()), int(user_id), int(now), int(now + SESSION_ABSOLUTE_MS), text(&user_agent)],
     )
 }
 
@@ -559,7 +567,7 @@ pub struct SessionListRow {
 
 /// The live sessions of `user`, newest first.
 pub async fn sessions_of(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     user: i64,
     current_token_hash: &str,
     now: i64,
@@ -568,13 +576,14 @@ pub async fn sessions_of(
         db,
         "SELECT substr(token_hash, 1, 16) AS id, created_at, last_seen_at, user_agent, \
          token_hash = ?2 AS current FROM sessions \
-         WHERE user_id = ?1 AND expires_at > ?3 AND last_seen_at > ?4 \
+         WHERE user_id = ?1 AND account_id = ?5 AND expires_at > ?3 AND last_seen_at > ?4 \
          ORDER BY last_seen_at DESC LIMIT 100",
         &[
             int(user),
             text(current_token_hash),
             int(now),
             int(now - SESSION_IDLE_MS),
+            int(db.account()),
         ],
     )?
     .all()
@@ -584,21 +593,47 @@ pub async fn sessions_of(
 
 /// Ends the session of `user` whose short id is `id`; none ended is a 404.
 pub fn end_own_session(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     user: i64,
     id: &str,
 ) -> ApiResult<Vec<D1PreparedStatement>> {
     Ok(vec![
         statement(
             db,
-            "DELETE FROM sessions WHERE user_id = ?1 AND substr(token_hash, 1, 16) = ?2",
-            &[int(user), text(id)],
+            "DELETE FROM sessions WHERE user_id = ?1 AND account_id = ?3 AND substr(token_hash, 1, 16) = ?2",
+            &[int(user), text(id), int(db.account())],
         )?,
         guard_previous_found(db)?,
     ])
 }
 
-pub fn delete_session(db: &D1Database, token_hash: &str) -> ApiResult<D1PreparedStatement> {
+/// The company the session works in (R04).
+pub fn choose_session_company(
+    db: &AccountDb<'_>,
+    token_hash: &str,
+    company: i64,
+) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE sessions SET company_id = ?2 WHERE token_hash = ?1 AND account_id = ?3",
+        &[text(token_hash), int(company), int(db.account())],
+    )
+}
+
+/// Starts (`Some`) or stops acting as another user (R05); the chosen company goes either way.
+pub fn set_session_acting(
+    db: &AccountDb<'_>,
+    token_hash: &str,
+    acting: Option<i64>,
+) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE sessions SET acting_user_id = ?2, company_id = NULL WHERE token_hash = ?1 AND account_id = ?3",
+        &[text(token_hash), opt_int(acting), int(db.account())],
+    )
+}
+
+pub fn delete_session(db: &SystemDb<'_>, token_hash: &str) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "DELETE FROM sessions WHERE token_hash = ?1",
@@ -685,7 +720,7 @@ const PRINCIPAL_COLUMNS: &str = "{p}.id AS {p}_user_id, {p}.user_code AS {p}_use
 /// the real user is still active. Whether the effective user may still be acted as is the
 /// policy's call, made again on every request.
 pub async fn live_session(
-    db: &D1Database,
+    db: &SystemDb<'_>,
     token_hash: &str,
     now: i64,
 ) -> ApiResult<Option<SessionRow>> {
@@ -778,7 +813,7 @@ pub async fn live_session(
 }
 
 /// The companies ticked for a user (R14); only a User-level actor's rights depend on them.
-pub async fn ticked_companies(db: &D1Database, user_id: i64) -> ApiResult<Vec<i64>> {
+pub async fn ticked_companies(db: &SystemDb<'_>, user_id: i64) -> ApiResult<Vec<i64>> {
     #[derive(Deserialize)]
     struct Tick {
         company_id: i64,
@@ -798,7 +833,7 @@ pub async fn ticked_companies(db: &D1Database, user_id: i64) -> ApiResult<Vec<i6
 /// real user's area), keeping the real user's session, with its history entry (R30) written
 /// only by the request that actually ended it.
 pub async fn stop_acting(
-    db: &D1Database,
+    db: &SystemDb<'_>,
     session: &SessionRow,
     acting: &PrincipalRow,
     now: i64,
@@ -849,7 +884,7 @@ pub async fn stop_acting(
     Ok(())
 }
 
-pub async fn touch_session(db: &D1Database, token_hash: &str, now: i64) -> ApiResult<()> {
+pub async fn touch_session(db: &SystemDb<'_>, token_hash: &str, now: i64) -> ApiResult<()> {
     statement(
         db,
         "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",

@@ -9,30 +9,28 @@ use precinct_core::policy::{
     CompanyScope, DirectoryScope, GroupScope, HistoryScope, PersonScope, ReportScope,
     UserInChargeScope, UserScope,
 };
-use worker::D1Database;
 
 use super::companies::CompanyFilter;
 use super::history::HistoryFilter;
 use super::list::{ListParams, PlanSink, QueryPlan};
 use super::users::UserFilter;
-use super::{areas, companies, directories, groups, history, scope, users};
+use super::{areas, companies, directories, groups, history, users, AccountDb};
 use crate::error::ApiResult;
 
 pub async fn every_list(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     area: i64,
     user: i64,
     company: i64,
 ) -> ApiResult<Vec<QueryPlan>> {
     let sink: PlanSink = Rc::new(RefCell::new((String::new(), Vec::new())));
+    let db = &db.clone().explaining(sink.clone());
     let params = |label: &str, q: Option<&str>, after: Option<(&str, i64)>| {
         sink.borrow_mut().0 = label.to_string();
         ListParams {
             q: q.map(str::to_string),
             after: after.map(|(key, id)| (key.to_string(), id)),
             limit: 50,
-            plans: Some(sink.clone()),
         }
     };
     let area_id = AreaId(area);
@@ -43,26 +41,17 @@ pub async fn every_list(
         ("users.list local-admin", UserScope::Area(area_id)),
         ("users.list user", UserScope::OnlySelf(UserId(user))),
     ] {
+        users::list(db, user_scope, &none, &params(label, None, None)).await?;
         users::list(
             db,
-            account,
-            scope::users(user_scope, "u"),
-            &none,
-            &params(label, None, None),
-        )
-        .await?;
-        users::list(
-            db,
-            account,
-            scope::users(user_scope, "u"),
+            user_scope,
             &none,
             &params(&format!("{label} next page"), None, Some(("m", 1))),
         )
         .await?;
         users::list(
             db,
-            account,
-            scope::users(user_scope, "u"),
+            user_scope,
             &none,
             &params(&format!("{label} search"), Some("an"), None),
         )
@@ -74,20 +63,14 @@ pub async fn every_list(
     };
     users::list(
         db,
-        account,
-        scope::users_in_charge(
-            UserInChargeScope::AreaPlusAdministrators(area_id),
-            account,
-            "u",
-        ),
+        UserInChargeScope::AreaPlusAdministrators(area_id),
         &active,
         &params("pickers.user-in-charge local-admin", None, None),
     )
     .await?;
     users::list(
         db,
-        account,
-        scope::users_in_charge(UserInChargeScope::All, account, "u"),
+        UserInChargeScope::All,
         &active,
         &params("pickers.user-in-charge admin", None, None),
     )
@@ -112,7 +95,6 @@ pub async fn every_list(
         };
         companies::list(
             db,
-            account,
             (company_scope, readers),
             &CompanyFilter::default(),
             &params(label, None, None),
@@ -120,7 +102,6 @@ pub async fn every_list(
         .await?;
         companies::list(
             db,
-            account,
             (company_scope, readers),
             &CompanyFilter::default(),
             &params(&format!("{label} search"), Some("al"), None),
@@ -144,33 +125,29 @@ pub async fn every_list(
 
     groups::list(
         db,
-        account,
         GroupScope::All,
         &params("groups.list admin", None, None),
     )
     .await?;
     groups::list(
         db,
-        account,
         GroupScope::Area(area_id),
         &params("groups.list local-admin", None, None),
     )
     .await?;
     directories::list(
         db,
-        account,
         DirectoryScope::All,
         &params("directories.list admin", None, None),
     )
     .await?;
     directories::list(
         db,
-        account,
         DirectoryScope::OpenOrArea(area_id),
         &params("directories.list local-admin", None, None),
     )
     .await?;
-    areas::list(db, account, &params("areas.list admin", None, None)).await?;
+    areas::list(db, &params("areas.list admin", None, None)).await?;
 
     let range = HistoryFilter {
         user_from: Some("a".into()),
@@ -184,7 +161,6 @@ pub async fn every_list(
     };
     history::list(
         db,
-        account,
         (HistoryScope::All, PersonScope::All),
         &HistoryFilter::default(),
         &params("history.list admin", None, None),
@@ -192,7 +168,6 @@ pub async fn every_list(
     .await?;
     history::list(
         db,
-        account,
         (
             HistoryScope::Area(area_id),
             PersonScope::AreaPlusAdministrators(area_id),
@@ -203,7 +178,6 @@ pub async fn every_list(
     .await?;
     history::list(
         db,
-        account,
         (
             HistoryScope::Area(area_id),
             PersonScope::AreaPlusAdministrators(area_id),
@@ -214,7 +188,6 @@ pub async fn every_list(
     .await?;
     history::list(
         db,
-        account,
         (HistoryScope::All, PersonScope::All),
         &range,
         &params("history.list admin user-range", None, None),
@@ -222,7 +195,6 @@ pub async fn every_list(
     .await?;
     history::list(
         db,
-        account,
         (
             HistoryScope::Area(area_id),
             PersonScope::AreaPlusAdministrators(area_id),
@@ -233,21 +205,18 @@ pub async fn every_list(
     .await?;
     super::reports::list(
         db,
-        account,
         ReportScope::All,
         &params("reports.list admin", None, None),
     )
     .await?;
     super::reports::list(
         db,
-        account,
         ReportScope::Area(Some(area_id)),
         &params("reports.list local-admin", None, None),
     )
     .await?;
     super::reports::list(
         db,
-        account,
         ReportScope::Area(None),
         &params("reports.list no-area user", None, None),
     )

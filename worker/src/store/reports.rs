@@ -1,15 +1,14 @@
 //! Reports and documents (R22): the catalog, scoped like the rest.
 
+use super::list::{self, Keyed, ListParams};
+use super::scope;
+use super::sql::Sql;
+use super::AccountDb;
+use crate::error::ApiResult;
 use precinct_core::api::{Page, Report};
 use precinct_core::ids::ReportId;
 use precinct_core::policy::ReportScope;
 use serde::Deserialize;
-use worker::D1Database;
-
-use super::list::{self, Keyed, ListParams};
-use super::scope;
-use super::sql::Sql;
-use crate::error::ApiResult;
 
 #[derive(Deserialize)]
 struct ReportRow {
@@ -31,14 +30,14 @@ impl Keyed for ReportRow {
 
 /// Reports and documents (R22).
 pub async fn list(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     scope: ReportScope,
     params: &ListParams,
 ) -> ApiResult<Page<Report>> {
     let mut from =
         Sql::new("FROM reports r LEFT JOIN areas a ON a.id = r.area_id WHERE r.account_id = ");
-    from.bind_int(account).append(scope::reports(scope, "r"));
+    from.bind_int(db.account())
+        .append(scope::reports(scope, "r"));
     if let Some(q) = &params.q {
         from.push(" AND (lower(r.title) LIKE ")
             .bind_text(&format!("{q}%"))

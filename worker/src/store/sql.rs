@@ -2,7 +2,9 @@
 //! text and bound values grow together, so a value can never drift from its placeholder.
 
 use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
+
+use super::db::Database;
 
 use super::{int, text};
 use crate::error::{ApiError, ApiResult};
@@ -68,8 +70,9 @@ impl Sql {
         &self.text
     }
 
-    pub fn prepare(&self, db: &D1Database) -> ApiResult<D1PreparedStatement> {
-        db.prepare(&self.text)
+    pub fn prepare(&self, db: &impl Database) -> ApiResult<D1PreparedStatement> {
+        db.d1()
+            .prepare(&self.text)
             .bind(&self.binds)
             .map_err(ApiError::from)
     }

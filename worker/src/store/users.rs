@@ -4,13 +4,14 @@ use std::collections::BTreeSet;
 
 use precinct_core::api::{Language, Page, User, UserRef};
 use precinct_core::ids::{AreaId, CompanyId, GroupId, UserId};
-use precinct_core::policy::{self, Group};
+use precinct_core::policy::{self, CompanyScope, Group, UserInChargeScope, UserScope};
 use serde::Deserialize;
-use worker::{D1Database, D1PreparedStatement};
+use worker::D1PreparedStatement;
 
 use super::list::{self, prefix_search, Keyed, ListParams};
+use super::scope;
 use super::sql::Sql;
-use super::{int, opt_int, statement, text};
+use super::{int, opt_int, statement, text, AccountDb};
 use crate::error::{ApiError, ApiResult};
 use crate::principal::{parse_level, policy_group};
 
@@ -123,20 +124,50 @@ pub struct UserFilter {
     pub exclude: Option<i64>,
 }
 
-/// A scoped list of users: `scope` is a policy scope already turned into SQL on alias `u`.
+/// Whom a users query may return: the users list's scope (R18) or the user-in-charge picker's
+/// (R19), as the policy gave them.
+#[derive(Debug, Clone, Copy)]
+pub enum Reach {
+    Users(UserScope),
+    InCharge(UserInChargeScope),
+}
+
+impl From<UserScope> for Reach {
+    fn from(scope: UserScope) -> Self {
+        Reach::Users(scope)
+    }
+}
+
+impl From<UserInChargeScope> for Reach {
+    fn from(scope: UserInChargeScope) -> Self {
+        Reach::InCharge(scope)
+    }
+}
+
+impl Reach {
+    /// The scope on this module's alias `u`.
+    fn sql(self, account: i64) -> Sql {
+        match self {
+            Reach::Users(users) => scope::users(users, "u"),
+            Reach::InCharge(in_charge) => scope::users_in_charge(in_charge, account, "u"),
+        }
+    }
+}
+
+/// A scoped list of users.
 pub async fn list(
-    db: &D1Database,
-    account: i64,
-    scope: Sql,
+    db: &AccountDb<'_>,
+    reach: impl Into<Reach>,
     filter: &UserFilter,
     params: &ListParams,
 ) -> ApiResult<Page<UserRow>> {
+    let scope = reach.into().sql(db.account());
     let mut from = Sql::new(if scope.sorts_matches() {
         FROM_SCOPED_IDS
     } else {
         FROM
     });
-    from.bind_int(account).append(scope);
+    from.bind_int(db.account()).append(scope);
     if let Some(group) = filter.group_id {
         from.push(" AND u.group_id = ").bind_int(group);
     }
@@ -153,11 +184,15 @@ pub async fn list(
     list::page(db, COLUMNS, from, "u.name_norm", "u.id", params, Ok).await
 }
 
-/// One user, if `scope` (SQL on alias `u`) admits them: otherwise as if they did not exist.
-pub async fn get(db: &D1Database, account: i64, scope: Sql, id: i64) -> ApiResult<Option<UserRow>> {
+/// One user, if `reach` admits them: otherwise as if they did not exist.
+pub async fn get(
+    db: &AccountDb<'_>,
+    reach: impl Into<Reach>,
+    id: i64,
+) -> ApiResult<Option<UserRow>> {
     let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM}"));
-    sql.bind_int(account)
-        .append(scope)
+    sql.bind_int(db.account())
+        .append(reach.into().sql(db.account()))
         .push(" AND u.id = ")
         .bind_int(id);
     Ok(sql.prepare(db)?.first::<UserRow>(None).await?)
@@ -166,15 +201,14 @@ pub async fn get(db: &D1Database, account: i64, scope: Sql, id: i64) -> ApiResul
 /// The active users of `scope` whose user code or name is exactly `text` (case aside), at most
 /// two: what a person typed in a picker, resolved (one), unknown (none) or ambiguous (two).
 pub async fn named(
-    db: &D1Database,
-    account: i64,
-    scope: Sql,
+    db: &AccountDb<'_>,
+    reach: impl Into<Reach>,
     text: &str,
 ) -> ApiResult<Vec<UserRow>> {
     let typed = text.trim().to_lowercase();
     let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM}"));
-    sql.bind_int(account)
-        .append(scope)
+    sql.bind_int(db.account())
+        .append(reach.into().sql(db.account()))
         .push(" AND u.active = 1 AND (u.user_code_norm = ")
         .bind_text(&typed)
         .push(" OR u.name_norm = ")
@@ -185,15 +219,7 @@ pub async fn named(
     Ok(sql.prepare(db)?.all().await?.results::<UserRow>()?)
 }
 
-/// The user "Forgot password" mails a link to for this (normalized) user code, across the service.
-pub async fn by_code(
-    db: &D1Database,
-    user_code_norm: &str,
-) -> ApiResult<Option<super::SignInCandidate>> {
-    super::forgot_password_holder(db, user_code_norm).await
-}
-
-pub async fn account_name(db: &D1Database, account: i64) -> ApiResult<String> {
+pub async fn account_name(db: &AccountDb<'_>) -> ApiResult<String> {
     #[derive(Deserialize)]
     struct Name {
         name: String,
@@ -201,7 +227,7 @@ pub async fn account_name(db: &D1Database, account: i64) -> ApiResult<String> {
     Ok(statement(
         db,
         "SELECT name FROM accounts WHERE id = ?1",
-        &[int(account)],
+        &[int(db.account())],
     )?
     .first::<Name>(None)
     .await?
@@ -211,8 +237,7 @@ pub async fn account_name(db: &D1Database, account: i64) -> ApiResult<String> {
 
 /// Active regular administrators other than `except` (R16).
 pub async fn other_active_administrators(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     except: Option<i64>,
 ) -> ApiResult<u32> {
     #[derive(Deserialize)]
@@ -223,7 +248,7 @@ pub async fn other_active_administrators(
         db,
         "SELECT COUNT(*) AS n FROM users WHERE account_id = ?1 AND access_level = 'administrator' \
          AND active = 1 AND id IS NOT ?2",
-        &[int(account), opt_int(except)],
+        &[int(db.account()), opt_int(except)],
     )?
     .first::<Count>(None)
     .await?;
@@ -232,8 +257,7 @@ pub async fn other_active_administrators(
 
 /// Active regular administrators who are not members of group `group` (R16, demoting a group).
 pub async fn other_active_administrators_outside_group(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     group: i64,
 ) -> ApiResult<u32> {
     #[derive(Deserialize)]
@@ -244,7 +268,7 @@ pub async fn other_active_administrators_outside_group(
         db,
         "SELECT COUNT(*) AS n FROM users WHERE account_id = ?1 AND access_level = 'administrator' \
          AND active = 1 AND group_id <> ?2",
-        &[int(account), int(group)],
+        &[int(db.account()), int(group)],
     )?
     .first::<Count>(None)
     .await?;
@@ -252,8 +276,7 @@ pub async fn other_active_administrators_outside_group(
 }
 
 pub fn insert(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     user_code: &str,
     name: &str,
     group: &Group,
@@ -265,7 +288,7 @@ pub fn insert(
         "INSERT INTO users (account_id, user_code, user_code_norm, name, name_norm, group_id, area_id, \
          access_level, active, language, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10) RETURNING id",
         &[
-            int(account),
+            int(db.account()),
             text(user_code),
             text(&precinct_core::validate::normalize_user_code(user_code)),
             text(name),
@@ -280,7 +303,7 @@ pub fn insert(
 }
 
 pub fn update_identity(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     row: &UserRow,
     version: i64,
     user_code: &str,
@@ -292,7 +315,7 @@ pub fn update_identity(
         // A new address is not proven yet (no squatting: its owner's proof reserves it).
         "UPDATE users SET user_code = ?3, user_code_norm = ?4, name = ?5, name_norm = ?6, language = ?7, \
          address_proven = CASE WHEN user_code_norm = ?4 THEN address_proven ELSE 0 END, \
-         version = version + 1 WHERE id = ?1 AND version = ?2",
+         version = version + 1 WHERE id = ?1 AND version = ?2 AND account_id = ?8",
         &[
             int(row.id),
             int(version),
@@ -301,58 +324,70 @@ pub fn update_identity(
             text(name),
             text(&name.to_lowercase()),
             text(language.as_str()),
+            int(db.account()),
         ],
     )
 }
 
 pub fn set_active(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     id: i64,
     version: i64,
     active: bool,
 ) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "UPDATE users SET active = ?3, version = version + 1 WHERE id = ?1 AND version = ?2",
-        &[int(id), int(version), int(i64::from(active))],
+        "UPDATE users SET active = ?3, version = version + 1 \
+         WHERE id = ?1 AND version = ?2 AND account_id = ?4",
+        &[
+            int(id),
+            int(version),
+            int(i64::from(active)),
+            int(db.account()),
+        ],
     )
 }
 
 /// Ends every session of a user, as themself or acting as them (ASVS 7.4.2).
-pub fn end_sessions(db: &D1Database, id: i64) -> ApiResult<D1PreparedStatement> {
+pub fn end_sessions(db: &AccountDb<'_>, id: i64) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "DELETE FROM sessions WHERE user_id = ?1 OR acting_user_id = ?1",
-        &[int(id)],
+        "DELETE FROM sessions WHERE (user_id = ?1 OR acting_user_id = ?1) AND account_id = ?2",
+        &[int(id), int(db.account())],
     )
 }
 
 /// Ends every session of user `id` (as themself or acted as) but the one of `keep` (the editor's
 /// own, when they change their own user code).
-pub fn end_sessions_except(db: &D1Database, id: i64, keep: &str) -> ApiResult<D1PreparedStatement> {
+pub fn end_sessions_except(
+    db: &AccountDb<'_>,
+    id: i64,
+    keep: &str,
+) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "DELETE FROM sessions WHERE (user_id = ?1 OR acting_user_id = ?1) AND token_hash <> ?2",
-        &[int(id), text(keep)],
+        "DELETE FROM sessions WHERE (user_id = ?1 OR acting_user_id = ?1) AND token_hash <> ?2 \
+         AND account_id = ?3",
+        &[int(id), text(keep), int(db.account())],
     )
 }
 
 /// The user proved their address (used a link sent there): the code is now theirs across the
 /// service; fails on `users_proven_code` if another account's user proved it first.
-pub fn prove_address(db: &D1Database, id: i64) -> ApiResult<D1PreparedStatement> {
+pub fn prove_address(db: &AccountDb<'_>, id: i64) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "UPDATE users SET address_proven = 1 WHERE id = ?1",
-        &[int(id)],
+        "UPDATE users SET address_proven = 1 WHERE id = ?1 AND account_id = ?2",
+        &[int(id), int(db.account())],
     )
 }
 
 /// Deleting a user removes what only they own; history keeps their code (R30).
-pub fn delete(db: &D1Database, id: i64, version: i64) -> ApiResult<D1PreparedStatement> {
+pub fn delete(db: &AccountDb<'_>, id: i64, version: i64) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "DELETE FROM users WHERE id = ?1 AND version = ?2",
-        &[int(id), int(version)],
+        "DELETE FROM users WHERE id = ?1 AND version = ?2 AND account_id = ?3",
+        &[int(id), int(version), int(db.account())],
     )
 }
 
@@ -370,20 +405,20 @@ pub fn companies_in_charge_of(user: i64, user_code: &str) -> Sql {
     rows
 }
 
-pub fn delete_dependents(db: &D1Database, id: i64) -> ApiResult<Vec<D1PreparedStatement>> {
+pub fn delete_dependents(db: &AccountDb<'_>, id: i64) -> ApiResult<Vec<D1PreparedStatement>> {
     Ok(vec![
         statement(db, "DELETE FROM sessions WHERE user_id = ?1 OR acting_user_id = ?1", &[int(id)])?,
         statement(db, "DELETE FROM user_companies WHERE user_id = ?1", &[int(id)])?,
         statement(db, "DELETE FROM password_tokens WHERE user_id = ?1", &[int(id)])?,
         statement(db, "DELETE FROM user_recovery_codes WHERE user_id = ?1", &[int(id)])?,
         statement(db, "DELETE FROM user_mfa WHERE user_id = ?1", &[int(id)])?,
-        statement(db, "UPDATE companies SET user_in_charge_id = NULL, version = version + 1 WHERE user_in_charge_id = ?1", &[int(id)])?,
+        statement(db, "UPDATE companies SET user_in_charge_id = NULL, version = version + 1 WHERE user_in_charge_id = ?1 AND account_id = ?2", &[int(id), int(db.account())])?,
     ])
 }
 
 /// Moves a user to a group: the copies of the group's area and level follow (R10, R17).
 pub fn set_group(
-    db: &D1Database,
+    db: &AccountDb<'_>,
     id: i64,
     version: i64,
     group: &Group,
@@ -391,31 +426,31 @@ pub fn set_group(
     statement(
         db,
         "UPDATE users SET group_id = ?3, area_id = ?4, access_level = ?5, version = version + 1 \
-         WHERE id = ?1 AND version = ?2",
+         WHERE id = ?1 AND version = ?2 AND account_id = ?6",
         &[
             int(id),
             int(version),
             int(group.id.0),
             opt_int(group.area().map(|area| area.0)),
             text(group.level().as_str()),
+            int(db.account()),
         ],
     )
 }
 
-pub fn bump_version(db: &D1Database, id: i64, version: i64) -> ApiResult<D1PreparedStatement> {
+pub fn bump_version(db: &AccountDb<'_>, id: i64, version: i64) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "UPDATE users SET version = version + 1 WHERE id = ?1 AND version = ?2",
-        &[int(id), int(version)],
+        "UPDATE users SET version = version + 1 WHERE id = ?1 AND version = ?2 AND account_id = ?3",
+        &[int(id), int(version), int(db.account())],
     )
 }
 
-/// The ticks of `user` among the companies `editor_scope` (SQL on alias `c`) admits.
+/// The ticks of `user` among the companies the editor's scope admits.
 pub async fn ticked_in_scope(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     user: i64,
-    editor_scope: Sql,
+    editor_scope: CompanyScope,
 ) -> ApiResult<Vec<(i64, String)>> {
     #[derive(Deserialize)]
     struct Tick {
@@ -425,28 +460,27 @@ pub async fn ticked_in_scope(
     let mut sql = Sql::new("SELECT c.id, c.code FROM user_companies uc JOIN companies c ON c.id = uc.company_id WHERE uc.user_id = ");
     sql.bind_int(user)
         .push(" AND c.account_id = ")
-        .bind_int(account)
-        .append(editor_scope)
+        .bind_int(db.account())
+        .append(scope::companies(editor_scope, "c"))
         .push(" ORDER BY c.code");
     let rows = sql.prepare(db)?.all().await?.results::<Tick>()?;
     Ok(rows.into_iter().map(|tick| (tick.id, tick.code)).collect())
 }
 
-/// Replaces the ticks the editor can see (`editor_scope` on alias `c`) with `companies`;
+/// Replaces the ticks the editor can see (`editor_scope`) with `companies`;
 /// ticks the editor cannot see are left as they are (R14).
 pub fn replace_ticks(
-    db: &D1Database,
-    account: i64,
+    db: &AccountDb<'_>,
     user: i64,
-    editor_scope: Sql,
+    editor_scope: CompanyScope,
     companies: &[i64],
 ) -> ApiResult<Vec<D1PreparedStatement>> {
     let mut delete = Sql::new("DELETE FROM user_companies WHERE user_id = ");
     delete
         .bind_int(user)
         .push(" AND company_id IN (SELECT c.id FROM companies c WHERE c.account_id = ")
-        .bind_int(account)
-        .append(editor_scope)
+        .bind_int(db.account())
+        .append(scope::companies(editor_scope, "c"))
         .push(")");
     let ids = serde_json::to_string(companies).map_err(ApiError::internal)?;
     let insert = statement(
