@@ -22,6 +22,7 @@ pub const ACCOUNT_PAGES: [&str; 6] = [
     "/sessions",
 ];
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Health {
@@ -34,6 +35,7 @@ pub struct Health {
 }
 
 /// `POST /api/session`: sign in with a user code (email) and password (R03).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignIn {
@@ -42,6 +44,7 @@ pub struct SignIn {
 }
 
 /// A company as the session knows it: the one chosen to work in (R04).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompanyRef {
     pub id: CompanyId,
@@ -50,6 +53,7 @@ pub struct CompanyRef {
 }
 
 /// `GET /api/session`: who is signed in, on whose behalf (R05), and what they may use.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {
     pub user_id: UserId,
@@ -86,6 +90,7 @@ pub struct Me {
 }
 
 /// The second sign-in step a session still owes (R35).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MfaStep {
@@ -111,6 +116,7 @@ impl MfaStep {
 }
 
 /// A code of the second factor: six digits from the authenticator, or a recovery code (R35).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MfaCode {
@@ -119,6 +125,7 @@ pub struct MfaCode {
 
 /// A second factor being set up: the secret as a QR code (SVG, drawn by the worker), as an
 /// `otpauth://` address and as text to type.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MfaEnrolment {
     pub secret: String,
@@ -127,12 +134,14 @@ pub struct MfaEnrolment {
 }
 
 /// The ten single-use recovery codes, shown once when the second factor is confirmed.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryCodes {
     pub recovery_codes: Vec<String>,
 }
 
 /// One entry of **My Applications** (R03).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Application {
     pub code: String,
@@ -143,13 +152,16 @@ pub struct Application {
 }
 
 /// `GET /api/applications`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Applications {
     pub applications: Vec<Application>,
 }
 
 /// One page of a list. `next_cursor` continues after the last item (keyset pagination).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", schemars(rename = "{T}Page"))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
@@ -159,6 +171,7 @@ pub struct Page<T> {
 }
 
 /// Bodies that only confirm which version of a record they act on (disable, enable, ...).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VersionOnly {
@@ -168,6 +181,7 @@ pub struct VersionOnly {
 // ---------------------------------------------------------------------------------------------
 // Areas (R06)
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Area {
     pub id: AreaId,
@@ -176,6 +190,7 @@ pub struct Area {
     pub version: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AreaInput {
@@ -190,6 +205,7 @@ pub struct AreaInput {
 // ---------------------------------------------------------------------------------------------
 // Directories (R08)
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Directory {
     pub id: DirectoryId,
@@ -201,6 +217,7 @@ pub struct Directory {
     pub version: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DirectoryInput {
@@ -218,6 +235,7 @@ pub struct DirectoryInput {
 // Companies (R07, R11–R14, R19, R23)
 
 /// A user as a picker or a reference shows them.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRef {
     pub id: UserId,
@@ -225,6 +243,7 @@ pub struct UserRef {
     pub name: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Company {
     pub id: CompanyId,
@@ -247,6 +266,7 @@ pub struct Company {
     pub version: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CompanyInput {
@@ -270,6 +290,7 @@ pub struct CompanyInput {
 // ---------------------------------------------------------------------------------------------
 // User groups (R09)
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
     pub id: GroupId,
@@ -283,6 +304,7 @@ pub struct Group {
     pub version: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupInput {
@@ -299,6 +321,7 @@ pub struct GroupInput {
 }
 
 /// One entry of the fixed options catalog, and whether the actor may grant it (R09).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OptionEntry {
     pub code: OptionCode,
@@ -308,6 +331,7 @@ pub struct OptionEntry {
 // ---------------------------------------------------------------------------------------------
 // Users (R10, R13–R18, R24)
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Language {
@@ -332,6 +356,7 @@ impl Language {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     pub id: UserId,
@@ -361,6 +386,7 @@ pub struct User {
 }
 
 /// What became of the invitation a new user is sent.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationOutcome {
     pub sent: bool,
@@ -370,6 +396,7 @@ pub struct InvitationOutcome {
     pub message: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserInput {
@@ -380,6 +407,7 @@ pub struct UserInput {
     pub language: Option<Language>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserUpdate {
@@ -398,6 +426,7 @@ pub struct UserUpdate {
     pub version: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MoveUser {
@@ -409,6 +438,7 @@ pub struct MoveUser {
 }
 
 /// The answer to a move: the user, and R17's warning when the move crossed areas.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Moved {
     pub user: User,
@@ -416,6 +446,7 @@ pub struct Moved {
 }
 
 /// One row of the Access to Companies tab.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompanyAccessRow {
     pub id: CompanyId,
@@ -427,6 +458,7 @@ pub struct CompanyAccessRow {
 
 /// `GET /api/users/{id}/companies`: the companies the editor may see (R14), each ticked or not;
 /// `locked` when the user is a local administrator, whose access is the whole area (R13).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompanyAccess {
     pub locked: bool,
@@ -434,6 +466,7 @@ pub struct CompanyAccess {
     pub version: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SetCompanyAccess {
@@ -444,12 +477,14 @@ pub struct SetCompanyAccess {
 // ---------------------------------------------------------------------------------------------
 // Session: company choice (R04) and login as another user (R05)
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChooseCompany {
     pub company_id: CompanyId,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActAs {
@@ -459,6 +494,7 @@ pub struct ActAs {
 // ---------------------------------------------------------------------------------------------
 // History (R21, R30)
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {
     pub field: String,
@@ -466,6 +502,7 @@ pub struct FieldChange {
     pub after: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     pub id: i64,
@@ -495,6 +532,7 @@ pub struct HistoryEntry {
 // ---------------------------------------------------------------------------------------------
 // Catalog and entries (R13, R20, R22, R23)
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     pub id: ReportId,
@@ -504,6 +542,7 @@ pub struct Report {
     pub area_code: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Project {
     pub id: i64,
@@ -512,6 +551,7 @@ pub struct Project {
     pub name: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Employee {
     pub id: i64,
@@ -524,6 +564,7 @@ pub struct Employee {
 // Mail (R24–R29)
 
 /// The HTTP mail providers Precinct speaks to, and the local outbox.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MailProvider {
@@ -572,6 +613,7 @@ impl MailProvider {
 
 /// General Settings > Miscellaneous: the account's mail settings. The API key is never sent
 /// back (R26): only whether one is set.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailSettings {
     pub configured: bool,
@@ -583,6 +625,7 @@ pub struct MailSettings {
     pub version: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MailSettingsInput {
@@ -603,6 +646,7 @@ pub struct MailSettingsInput {
 
 /// A user's User-Specific Email Configuration (R25): the mail user is the user code; the mail
 /// password is only "set" or "not set"; the rest comes read-only from the account settings.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserMailConfig {
     pub mail_user: String,
@@ -611,6 +655,7 @@ pub struct UserMailConfig {
 }
 
 /// Setting a mail password (R28): typed twice.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MailPasswordInput {
@@ -619,6 +664,7 @@ pub struct MailPasswordInput {
 }
 
 /// The answer to **Send test email** when the provider accepted the message (R27).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailSent {
     pub to: String,
@@ -627,6 +673,7 @@ pub struct MailSent {
 }
 
 /// One message of the Outbox screen.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxMessage {
     pub id: i64,
@@ -639,6 +686,7 @@ pub struct OutboxMessage {
 }
 
 /// "Forgot password" on the sign-in page.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ForgotPassword {
@@ -646,6 +694,7 @@ pub struct ForgotPassword {
 }
 
 /// Setting the sign-in password from an invitation or reset link.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SetPassword {
@@ -654,6 +703,7 @@ pub struct SetPassword {
 }
 
 /// One of the signed-in person's sessions (the sessions screen, ASVS 7.5.2).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {
     /// Short and opaque: it names the session, it does not open it.
@@ -667,6 +717,7 @@ pub struct SessionInfo {
 }
 
 /// Changing one's own sign-in password (R36): the current one is required.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePassword {
@@ -675,6 +726,7 @@ pub struct ChangePassword {
 }
 
 /// A plain acknowledgement with a sentence to show.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notice {
     pub message: String,

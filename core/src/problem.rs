@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A JSON problem body: `{"status":422,"code":"invalid_email","field":"user_code","message":"..."}`.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     pub status: u16,

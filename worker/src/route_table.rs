@@ -264,34 +264,34 @@ pub const ROUTES: &[Route] = &[
     get("/api/session", Op::Signed(SignedOp::GetSession), "Who is signed in, on whose behalf (R05), and the chosen company (R04)").json("Me"),
     delete("/api/session", Op::Public(PublicOp::DeleteSession), "Sign out: ends the session on the server").no_content(),
     get("/api/applications", Op::Signed(SignedOp::GetApplications), "My Applications (R03)").json("Applications"),
-    get("/api/session/companies", Op::Signed(SignedOp::GetSessionCompanies), "Companies offered at sign-in (R04, R20)").json("Page").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
+    get("/api/session/companies", Op::Signed(SignedOp::GetSessionCompanies), "Companies offered at sign-in (R04, R20)").json("CompanyRefPage").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
     put("/api/session/company", Op::Signed(SignedOp::PutSessionCompany), "Choose the company to work in (R04)").body("ChooseCompany").json("Me"),
-    get("/api/session/login-as/candidates", Op::Signed(SignedOp::GetSessionLoginAsCandidates), "Users the actor may log in as (R05)").json("Page").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
+    get("/api/session/login-as/candidates", Op::Signed(SignedOp::GetSessionLoginAsCandidates), "Users the actor may log in as (R05)").json("UserRefPage").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
     post("/api/session/act-as", Op::Signed(SignedOp::PostSessionActAs), "Log in as another user (R05)").body("ActAs").json("Me"),
     delete("/api/session/act-as", Op::Signed(SignedOp::DeleteSessionActAs), "Go back to the real user (R05)").json("Me"),
-    get("/api/areas", Op::Signed(SignedOp::GetAreas), "Area Management list (R06, regular administrators)").json("Page").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
+    get("/api/areas", Op::Signed(SignedOp::GetAreas), "Area Management list (R06, regular administrators)").json("AreaPage").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
     post("/api/areas", Op::Signed(SignedOp::PostAreas), "Create an area (R06)").body("AreaInput").answers(201, "Area"),
     get("/api/areas/{id}", Op::Signed(SignedOp::GetAreasId), "One area").json("Area").id(),
     put("/api/areas/{id}", Op::Signed(SignedOp::PutAreasId), "Rename an area (version required)").body("AreaInput").json("Area").id(),
     delete("/api/areas/{id}", Op::Signed(SignedOp::DeleteAreasId), "Delete an unused area (R06)").no_content().id().query(&[required("version", "integer")]),
-    get("/api/directories", Op::Signed(SignedOp::GetDirectories), "Company directories").json("Page").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
+    get("/api/directories", Op::Signed(SignedOp::GetDirectories), "Company directories").json("DirectoryPage").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
     post("/api/directories", Op::Signed(SignedOp::PostDirectories), "Create a directory (R08)").body("DirectoryInput").answers(201, "Directory"),
     get("/api/directories/{id}", Op::Signed(SignedOp::GetDirectoriesId), "One directory").json("Directory").id(),
     put("/api/directories/{id}", Op::Signed(SignedOp::PutDirectoriesId), "Edit a directory, its multidimensional mode and area (R08)").body("DirectoryInput").json("Directory").id(),
-    get("/api/companies", Op::Signed(SignedOp::GetCompanies), "Companies the actor may see (R11-R14, R20)").json("Page").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer"), optional("area_id", "integer"), optional("directory_id", "integer"), optional("user_in_charge", "enum:outside_area").noted("outside_area: only companies whose user in charge is of another area (the regular administrators' review).")]),
+    get("/api/companies", Op::Signed(SignedOp::GetCompanies), "Companies the actor may see (R11-R14, R20)").json("CompanyPage").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer"), optional("area_id", "integer"), optional("directory_id", "integer"), optional("user_in_charge", "enum:outside_area").noted("outside_area: only companies whose user in charge is of another area (the regular administrators' review).")]),
     post("/api/companies", Op::Signed(SignedOp::PostCompanies), "Create a company (R07, R12)").body("CompanyInput").answers(201, "Company"),
     get("/api/companies/{id}", Op::Signed(SignedOp::GetCompaniesId), "Modify Company Settings: one company").json("Company").id(),
     put("/api/companies/{id}", Op::Signed(SignedOp::PutCompaniesId), "Edit a company: area (R11, R08), user in charge (R19)").body("CompanyInput").json("Company").id(),
-    get("/api/companies/{id}/projects", Op::Signed(SignedOp::GetCompaniesIdProjects), "Projects of a company (R13, R20)").json("Page").id().query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
-    get("/api/companies/{id}/employees", Op::Signed(SignedOp::GetCompaniesIdEmployees), "Employees of a company (R13, R20)").json("Page").id().query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
-    get("/api/about/companies", Op::Signed(SignedOp::GetAboutCompanies), "About > Properties > Companies, with each one's area (R23)").json("Page").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
-    get("/api/groups", Op::Signed(SignedOp::GetGroups), "User Groups Management list (R11, R12)").json("Page").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
+    get("/api/companies/{id}/projects", Op::Signed(SignedOp::GetCompaniesIdProjects), "Projects of a company (R13, R20)").json("ProjectPage").id().query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
+    get("/api/companies/{id}/employees", Op::Signed(SignedOp::GetCompaniesIdEmployees), "Employees of a company (R13, R20)").json("EmployeePage").id().query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
+    get("/api/about/companies", Op::Signed(SignedOp::GetAboutCompanies), "About > Properties > Companies, with each one's area (R23)").json("CompanyPage").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
+    get("/api/groups", Op::Signed(SignedOp::GetGroups), "User Groups Management list (R11, R12)").json("GroupPage").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
     post("/api/groups", Op::Signed(SignedOp::PostGroups), "Create a user group (R09, R12)").body("GroupInput").answers(201, "Group"),
     get("/api/groups/{id}", Op::Signed(SignedOp::GetGroupsId), "One user group").json("Group").id(),
     put("/api/groups/{id}", Op::Signed(SignedOp::PutGroupsId), "Edit a user group: level, area, options (R09, R11, R12, R16)").body("GroupInput").json("Group").id(),
     delete("/api/groups/{id}", Op::Signed(SignedOp::DeleteGroupsId), "Delete an unused user group").no_content().id().query(&[required("version", "integer")]),
-    get("/api/options", Op::Signed(SignedOp::GetOptions), "The options catalog and what the actor may grant (R09)"),
-    get("/api/users", Op::Signed(SignedOp::GetUsers), "Security Management: users of the actor's area (R18)").json("Page").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer"), optional("group_id", "integer"), optional("area_id", "integer"), optional("status", "string")]),
+    get("/api/options", Op::Signed(SignedOp::GetOptions), "The options catalog and what the actor may grant (R09)").json("OptionEntry[]"),
+    get("/api/users", Op::Signed(SignedOp::GetUsers), "Security Management: users of the actor's area (R18)").json("UserPage").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer"), optional("group_id", "integer"), optional("area_id", "integer"), optional("status", "string")]),
     post("/api/users", Op::Signed(SignedOp::PostUsers), "Create a user (R24)").body("UserInput").answers(201, "User"),
     get("/api/users/{id}", Op::Signed(SignedOp::GetUsersId), "One user").json("User").id(),
     put("/api/users/{id}", Op::Signed(SignedOp::PutUsersId), "Edit a user's identity; the mail user follows the user code (R25)").body("UserUpdate").json("User").id(),
@@ -301,10 +301,10 @@ pub const ROUTES: &[Route] = &[
     post("/api/users/{id}/move", Op::Signed(SignedOp::PostUsersIdMove), "Move a user to another group (R17)").body("MoveUser").json("Moved").id(),
     get("/api/users/{id}/companies", Op::Signed(SignedOp::GetUsersIdCompanies), "Access to Companies tab (R13, R14)").json("CompanyAccess").id().query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
     put("/api/users/{id}/companies", Op::Signed(SignedOp::PutUsersIdCompanies), "Set the ticked companies (R14)").body("SetCompanyAccess").json("CompanyAccess").id(),
-    get("/api/pickers/users", Op::Signed(SignedOp::GetPickersUsers), "User picker (R18)").json("Page").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
-    get("/api/pickers/user-in-charge", Op::Signed(SignedOp::GetPickersUserInCharge), "User-in-charge picker (R19)").json("Page").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
-    get("/api/history", Op::Signed(SignedOp::GetHistory), "History (R21, R30)").json("Page").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer"), optional("user_from", "string"), optional("user_to", "string"), optional("entity_kind", "string"), optional("entity_id", "integer"), optional("from", "integer"), optional("to", "integer")]),
-    get("/api/reports", Op::Signed(SignedOp::GetReports), "Reports and documents (R22)").json("Page").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
+    get("/api/pickers/users", Op::Signed(SignedOp::GetPickersUsers), "User picker (R18)").json("UserRefPage").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
+    get("/api/pickers/user-in-charge", Op::Signed(SignedOp::GetPickersUserInCharge), "User-in-charge picker (R19)").json("UserRefPage").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
+    get("/api/history", Op::Signed(SignedOp::GetHistory), "History (R21, R30)").json("HistoryEntryPage").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer"), optional("user_from", "string"), optional("user_to", "string"), optional("entity_kind", "string"), optional("entity_id", "integer"), optional("from", "integer"), optional("to", "integer")]),
+    get("/api/reports", Op::Signed(SignedOp::GetReports), "Reports and documents (R22)").json("ReportPage").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
     get("/api/settings/mail", Op::Signed(SignedOp::GetSettingsMail), "General Settings > Miscellaneous: account mail settings (keys never returned, R26)").json("MailSettings"),
     put("/api/settings/mail", Op::Signed(SignedOp::PutSettingsMail), "Save account mail settings; the API key is encrypted (R26)").body("MailSettingsInput").json("MailSettings"),
     get("/api/users/{id}/mail", Op::Signed(SignedOp::GetUsersIdMail), "User-Specific Email Configuration (R25)").json("UserMailConfig").id(),
@@ -313,7 +313,7 @@ pub const ROUTES: &[Route] = &[
     post("/api/users/{id}/invitation", Op::Signed(SignedOp::PostUsersIdInvitation), "Send or resend the invitation link").json("Notice").id(),
     get("/api/preferences/mail", Op::Signed(SignedOp::GetPreferencesMail), "Preferences > Email > Management of my Account").json("UserMailConfig"),
     put("/api/preferences/mail-password", Op::Signed(SignedOp::PutPreferencesMailPassword), "Set my own mail password, typed twice (R28)").body("MailPasswordInput").json("UserMailConfig"),
-    get("/api/outbox", Op::Signed(SignedOp::GetOutbox), "The local outbox (regular administrators)").json("Page").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
+    get("/api/outbox", Op::Signed(SignedOp::GetOutbox), "The local outbox (regular administrators)").json("OutboxMessagePage").query(&[optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
     post("/api/password/forgot", Op::Public(PublicOp::PostPasswordForgot), "Forgot password: same answer whether or not the address exists").body("ForgotPassword").answers(202, "Notice"),
     post("/api/password", Op::Public(PublicOp::PostPassword), "Choose the sign-in password from an invitation or reset link (single use)").body("SetPassword").json("Notice"),
     post("/api/password/change", Op::Signed(SignedOp::PostPasswordChange), "Change one's own sign-in password, the current one first (R36); ends the person's other sessions").body("ChangePassword").json("Notice"),
@@ -467,24 +467,113 @@ mod tests {
         serde_json::Value::Object(paths)
     }
 
+    /// The `components.schemas` of `openapi.json`: the `core` API types as JSON Schema 2020-12
+    /// (OpenAPI 3.1's dialect), derived by schemars from the same serde attributes that shape
+    /// the JSON the worker reads and writes.
+    fn openapi_schemas() -> serde_json::Map<String, serde_json::Value> {
+        use precinct_core::api::*;
+        use precinct_core::problem::Problem;
+        let mut settings = schemars::generate::SchemaSettings::draft2020_12();
+        settings.definitions_path = "/components/schemas".into();
+        let mut generator = settings.into_generator();
+        macro_rules! define {
+            ($($name:ty),* $(,)?) => { $( generator.subschema_for::<$name>(); )* };
+        }
+        define!(
+            Problem,
+            Health,
+            SignIn,
+            Me,
+            MfaCode,
+            MfaEnrolment,
+            RecoveryCodes,
+            Applications,
+            VersionOnly,
+            Area,
+            AreaInput,
+            Directory,
+            DirectoryInput,
+            Company,
+            CompanyInput,
+            Group,
+            GroupInput,
+            OptionEntry,
+            User,
+            UserInput,
+            UserUpdate,
+            MoveUser,
+            Moved,
+            CompanyAccess,
+            SetCompanyAccess,
+            ChooseCompany,
+            ActAs,
+            MailSettings,
+            MailSettingsInput,
+            UserMailConfig,
+            MailPasswordInput,
+            MailSent,
+            ForgotPassword,
+            SetPassword,
+            SessionInfo,
+            ChangePassword,
+            Notice,
+            Page<CompanyRef>,
+            Page<UserRef>,
+            Page<Area>,
+            Page<Directory>,
+            Page<Company>,
+            Page<Project>,
+            Page<Employee>,
+            Page<Group>,
+            Page<User>,
+            Page<HistoryEntry>,
+            Page<Report>,
+            Page<OutboxMessage>,
+        );
+        generator.take_definitions(true)
+    }
+
     const COMMITTED: &str = include_str!("../openapi.json");
 
-    /// `make openapi` (`PRECINCT_WRITE_OPENAPI=1`) writes the file from the table; otherwise the
-    /// committed file must be what the table says.
+    /// `make openapi` (`PRECINCT_WRITE_OPENAPI=1`) writes the file from the table and the core
+    /// types; otherwise the committed file must be what they say.
     #[test]
-    fn openapi_json_is_the_route_table() {
+    fn openapi_json_is_the_route_table_and_the_core_types() {
         let mut document: serde_json::Value = serde_json::from_str(COMMITTED).unwrap();
-        let generated = openapi_paths();
+        let paths = openapi_paths();
+        let schemas = serde_json::Value::Object(openapi_schemas());
         if std::env::var("PRECINCT_WRITE_OPENAPI").as_deref() == Ok("1") {
-            document["paths"] = generated;
+            document["paths"] = paths;
+            document["components"]["schemas"] = schemas;
             let text = serde_json::to_string_pretty(&document).unwrap() + "\n";
             std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json"), text).unwrap();
             return;
         }
         assert!(
-            document["paths"] == generated,
-            "worker/openapi.json differs from the route table: run `make openapi`"
+            document["paths"] == paths,
+            "worker/openapi.json's paths differ from the route table: run `make openapi`"
         );
+        assert!(
+            document["components"]["schemas"] == schemas,
+            "worker/openapi.json's schemas differ from the core types: run `make openapi`"
+        );
+    }
+
+    /// Every body and answer a row names is a generated schema.
+    #[test]
+    fn each_schema_a_route_names_is_a_core_type() {
+        let schemas = openapi_schemas();
+        for route in ROUTES {
+            for name in [route.body, route.answer].into_iter().flatten() {
+                let name = name.trim_end_matches("[]");
+                assert!(
+                    schemas.contains_key(name),
+                    "{} {} names {name}, which no core type defines",
+                    route.verb.as_str(),
+                    route.path
+                );
+            }
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::ids::{AreaId, CompanyId, DirectoryId, GroupId, ReportId, UserId};
 /// The fixed catalog of options (screens and actions) a user group may be given (R09).
 ///
 /// The serde names are stored in the database and sent to the console: never rename them.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OptionCode {
@@ -101,6 +102,7 @@ impl OptionCode {
 /// A set of options, kept as a bitset so copying and comparing it costs nothing.
 ///
 /// Serialized as the list of option codes, so stored sets survive catalog reordering.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(into = "Vec<OptionCode>", from = "Vec<OptionCode>")]
 pub struct OptionSet(u32);
