@@ -7,7 +7,8 @@ export WRANGLER_SEND_METRICS := false
 export CLOUDFLARE_CF_FETCH_ENABLED := false
 PORT ?= 8787
 
-# `make openapi` writes worker/openapi.json from the route table (worker/src/route_table.rs).
+# `make openapi` writes worker/openapi.json from the route table (worker/src/route_table.rs) and
+# the core API types (their schemas).
 openapi:
 	PRECINCT_WRITE_OPENAPI=1 cargo test -p precinct-worker --lib route_table -- --quiet
 
