@@ -77,6 +77,8 @@ async function benchDataset(scale, { full }) {
     const reads = {
       "users.list": "/api/users",
       "users.search": "/api/users?q=an",
+      // R34: a one-word surname, found by any word of the name through the word index.
+      "users.search-surname": "/api/users?q=keller",
       "user.detail": `/api/users/${someUser[0].id}`,
       "companies.list": "/api/companies",
       "pickers.users": "/api/pickers/users",

@@ -120,6 +120,19 @@ pub fn normalize_user_code(code: &str) -> String {
     code.trim().to_lowercase()
 }
 
+/// R34: the full-text query for a person's search: every word of it as a prefix (`"word"*`), all
+/// of them required. Words are the runs of letters and digits, so nothing typed can reach the
+/// query language's own syntax (quotes, `OR`, `NEAR`, `*` are separators or plain words);
+/// `None` when there is no word at all (only punctuation), which finds nothing.
+pub fn word_prefix_query(q: &str) -> Option<String> {
+    let words: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| format!("\"{word}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +189,19 @@ mod tests {
     #[test]
     fn r03_user_codes_compare_case_insensitively() {
         assert_eq!(normalize_user_code(" Ana@Example.COM "), "ana@example.com");
+    }
+
+    #[test]
+    fn r34_every_word_is_a_required_prefix_and_nothing_reaches_the_query_syntax() {
+        assert_eq!(word_prefix_query("fortin").as_deref(), Some("\"fortin\"*"));
+        assert_eq!(
+            word_prefix_query("jean-marc bél").as_deref(),
+            Some("\"jean\"* \"marc\"* \"bél\"*")
+        );
+        assert_eq!(
+            word_prefix_query("a\" OR b NEAR(c) *").as_deref(),
+            Some("\"a\"* \"OR\"* \"b\"* \"NEAR\"* \"c\"*")
+        );
+        assert_eq!(word_prefix_query("@@ -- ..."), None);
     }
 }

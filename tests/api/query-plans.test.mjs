@@ -25,10 +25,24 @@ test("every list reports its plans (count and page)", () => {
     "users.list admin", "users.list local-admin", "users.list user", "users.list local-admin search",
     "pickers.user-in-charge local-admin", "companies.list local-admin", "companies.list user",
     "history.list local-admin", "history.list local-admin user-range", "reports.list local-admin",
+    // R34: searches go through the word indexes.
+    "users.list admin search", "pickers.user-in-charge local-admin search", "companies.list admin search",
+    "companies.list local-admin search", "groups.list admin search", "groups.list local-admin search",
   ]) {
     assert.ok(labels.has(expected), `no plan for ${expected}`);
   }
   for (const plan of plans) console.log(`plan ${plan.label}: ${plan.plan.join(" ; ")}`);
+});
+
+test("r34 every search of users, companies and groups is answered by its word index", () => {
+  const searches = plans.filter((plan) => / search$/.test(plan.label) && /^(users|pickers|companies|groups)\./.test(plan.label));
+  assert.ok(searches.length >= 6 * 2, `${searches.length} search plans`);
+  for (const plan of searches) {
+    assert.ok(
+      plan.plan.some((step) => /^SCAN (users|companies|groups)_search VIRTUAL TABLE INDEX \d+:M/.test(step)),
+      `${plan.label} does not use its word index: ${plan.plan.join(" ; ")}`,
+    );
+  }
 });
 
 test("no list query scans a large table", () => {

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
-use super::list::{self, Keyed, ListParams};
+use super::list::{self, Keyed, ListParams, WordIndex};
 use super::sql::Sql;
 use super::{int, opt_int, scope, statement, text, AccountDb};
 use crate::error::ApiResult;
@@ -75,13 +75,7 @@ pub async fn list(
     let mut from = Sql::new(FROM);
     from.bind_int(db.account())
         .append(scope::groups(scope, "g"));
-    if let Some(q) = &params.q {
-        from.push(" AND (lower(g.code) LIKE ")
-            .bind_text(&format!("{q}%"))
-            .push(" OR lower(g.description) LIKE ")
-            .bind_text(&format!("%{q}%"))
-            .push(")");
-    }
+    list::word_search(&mut from, &params.q, WordIndex::Groups, "g.id");
     list::page(db, COLUMNS, from, "g.code", "g.id", params, GroupRow::api).await
 }
 

@@ -115,26 +115,40 @@ pub fn encode_cursor(key: &str, id: i64) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&(key, id)).unwrap_or_default())
 }
 
-/// ` AND (<col_a> prefix-matches q OR <col_b> ...)`: a range on each column, so an index on
-/// the column serves it (LIKE would not, under SQLite's default collation).
-pub fn prefix_search(sql: &mut Sql, q: &Option<String>, columns: &[&str]) {
-    let Some(q) = q else { return };
-    let end = format!("{q}\u{10FFFF}");
-    if columns.len() > 1 {
-        sql.prefer_sorting_matches();
-    }
-    sql.push(" AND (");
-    for (index, column) in columns.iter().enumerate() {
-        if index > 0 {
-            sql.push(" OR ");
+/// A kind of record with a word index (`migrations/0011_word_search.sql`).
+#[derive(Debug, Clone, Copy)]
+pub enum WordIndex {
+    Users,
+    Companies,
+    Groups,
+}
+
+impl WordIndex {
+    fn table(self) -> &'static str {
+        match self {
+            WordIndex::Users => "users_search",
+            WordIndex::Companies => "companies_search",
+            WordIndex::Groups => "groups_search",
         }
-        sql.push(&format!("({column} >= "))
-            .bind_text(q)
-            .push(&format!(" AND {column} < "))
-            .bind_text(&end)
-            .push(")");
     }
-    sql.push(")");
+}
+
+/// R34: ` AND <id_column> IN (the records whose words start with every word of q)`: any word of
+/// a name or a code, whatever the case and the accents, through the kind's word index; the few
+/// matches are then sorted in the list's order. A search without a word finds nothing.
+pub fn word_search(sql: &mut Sql, q: &Option<String>, index: WordIndex, id_column: &str) {
+    let Some(q) = q else { return };
+    let Some(words) = precinct_core::validate::word_prefix_query(q) else {
+        sql.push(" AND 0");
+        return;
+    };
+    sql.prefer_sorting_matches();
+    sql.push(&format!(
+        " AND {id_column} IN (SELECT rowid FROM {table} WHERE {table} MATCH ",
+        table = index.table()
+    ))
+    .bind_text(&words)
+    .push(")");
 }
 
 /// Totals are exact up to this many; past it the list says "more than 1,000" (`TOTAL_CAP + 1`),

@@ -75,6 +75,18 @@ pub async fn every_list(
         &params("pickers.user-in-charge admin", None, None),
     )
     .await?;
+    // R34: a word of a name, through the word index, within the picker's scope.
+    users::list(
+        db,
+        UserInChargeScope::AreaPlusAdministrators(area_id),
+        &active,
+        &params(
+            "pickers.user-in-charge local-admin search",
+            Some("an"),
+            None,
+        ),
+    )
+    .await?;
 
     for (label, company_scope) in [
         ("companies.list admin", CompanyScope::All),
@@ -135,6 +147,12 @@ pub async fn every_list(
         &params("groups.list local-admin", None, None),
     )
     .await?;
+    for (label, group_scope) in [
+        ("groups.list admin search", GroupScope::All),
+        ("groups.list local-admin search", GroupScope::Area(area_id)),
+    ] {
+        groups::list(db, group_scope, &params(label, Some("gr"), None)).await?;
+    }
     directories::list(
         db,
         DirectoryScope::All,

@@ -8,7 +8,7 @@ use precinct_core::policy::{self, CompanyScope, Group, UserInChargeScope, UserSc
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
-use super::list::{self, prefix_search, Keyed, ListParams};
+use super::list::{self, word_search, Keyed, ListParams, WordIndex};
 use super::scope;
 use super::sql::Sql;
 use super::{int, opt_int, statement, text, AccountDb};
@@ -162,7 +162,8 @@ pub async fn list(
     params: &ListParams,
 ) -> ApiResult<Page<UserRow>> {
     let scope = reach.into().sql(db.account());
-    let mut from = Sql::new(if scope.sorts_matches() {
+    // A scope or a search that names its users through its own index lookups reads them by id.
+    let mut from = Sql::new(if scope.sorts_matches() || params.q.is_some() {
         FROM_SCOPED_IDS
     } else {
         FROM
@@ -180,7 +181,7 @@ pub async fn list(
     if let Some(excluded) = filter.exclude {
         from.push(" AND u.id <> ").bind_int(excluded);
     }
-    prefix_search(&mut from, &params.q, &["u.name_norm", "u.user_code_norm"]);
+    word_search(&mut from, &params.q, WordIndex::Users, "u.id");
     list::page(db, COLUMNS, from, "u.name_norm", "u.id", params, Ok).await
 }
 
