@@ -111,6 +111,9 @@ const hash = await argon2id({
 const now = Date.now();
 const accountId = `(SELECT id FROM accounts WHERE name = ${quote(account)})`;
 const groupId = `(SELECT id FROM user_groups WHERE account_id = ${accountId} AND code = 'ADMINISTRATORS')`;
+const usersGroupId = `(SELECT id FROM user_groups WHERE account_id = ${accountId} AND code = 'USERS')`;
+/** What a person of a new account's User group may do at first: read, and their own preferences. */
+const USER_GROUP_OPTIONS = "projects_read employees_read reports_read preferences";
 const userId = `(SELECT id FROM users WHERE account_id = ${accountId} AND user_code_norm = ${quote(emailNorm)})`;
 const history = (kind, id, action, subject, summary, changes) =>
   `INSERT INTO history (account_id, at, actor_user_id, entity_kind, entity_id, area_id, action, subject, summary, changes) ` +
@@ -126,6 +129,18 @@ const sql = [
   history("group", groupId, "created", "ADMINISTRATORS", "User group ADMINISTRATORS created by the operator", [
     { field: "code", before: null, after: "ADMINISTRATORS" },
     { field: "access_level", before: null, after: "administrator" },
+  ]),
+  // A User-level group besides it (issue 13): following the procedure literally — create a
+  // user, pick a group — must not make every new person a regular administrator. (The tests'
+  // minimal demo account keeps only ADMINISTRATORS, so their counts stay what they build.)
+  ...(args.minimal ? [] : [
+    `INSERT INTO user_groups (account_id, code, description, access_level, area_id, options) ` +
+      `VALUES (${accountId}, 'USERS', 'Users', 'user', NULL, '${USER_GROUP_OPTIONS}');`,
+    history("group", usersGroupId, "created", "USERS", "User group USERS created by the operator", [
+      { field: "code", before: null, after: "USERS" },
+      { field: "access_level", before: null, after: "user" },
+      { field: "options", before: null, after: USER_GROUP_OPTIONS },
+    ]),
   ]),
   // R36: the printed password is one-time (the demo account's is published, for `make dev`).
   // The operator vouches for the address (R24: it is reserved across the service at once).

@@ -100,6 +100,8 @@ strings! {
     Choose => "Choose…", "Choisir…";
     NotFoundTitle => "Page not found", "Page introuvable";
     NotFoundText => "There is no page at this address.", "Il n'y a pas de page à cette adresse.";
+    NotAvailableTitle => "Not available", "Non disponible";
+    NotAvailableText => "Your access does not include this screen.", "Vos accès ne comprennent pas cet écran.";
     GoToApplications => "Go to My Applications", "Aller à Mes applications";
     SkipToContent => "Skip to content", "Aller au contenu";
     LanguageSwitch => "Français", "English";
@@ -122,7 +124,7 @@ strings! {
     PasswordShort => "The password needs at least 12 characters.", "Le mot de passe doit comporter au moins 12 caractères.";
     PasswordsDiffer => "The two passwords are not the same.", "Les deux mots de passe ne sont pas identiques.";
     Options => "Options", "Options";
-    LoginAsOption => "Login as another user", "Se connecter en tant qu'un autre utilisateur";
+    LoginAsOption => "Login as another user (administrators)", "Se connecter en tant qu'un autre utilisateur (administrateurs)";
     ActingAs => "You are acting as", "Vous agissez en tant que";
     SignedInAs => "signed in as", "connecté en tant que";
     BackToMyself => "Back to my own account", "Revenir à mon compte";
@@ -438,8 +440,8 @@ impl I18n {
         }
     }
 
-    /// "3 of 120" under a list.
-    pub fn shown_of(self, shown: usize, total: i64) -> String {
+    /// "51–100 of 137" under a list (the items shown, by their position in the whole list).
+    pub fn range_of(self, first: usize, last: usize, total: i64) -> String {
         // The API counts up to 1,000 and answers 1,001 for "more".
         let total = if total > 1_000 {
             match self.lang() {
@@ -450,8 +452,8 @@ impl I18n {
             total.to_string()
         };
         match self.lang() {
-            Lang::En => format!("Showing {shown} of {total}"),
-            Lang::Fr => format!("{shown} affichés sur {total}"),
+            Lang::En => format!("{first}–{last} of {total}"),
+            Lang::Fr => format!("{first}–{last} sur {total}"),
         }
     }
 }

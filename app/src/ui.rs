@@ -83,12 +83,15 @@ pub fn SaveStatus(
     }
 }
 
-/// The cursor of each page seen so far, so "Previous" goes back (keyset pagination only
-/// knows the way forward).
+/// The cursor and the position of each page seen so far, so "Previous" goes back (keyset
+/// pagination only knows the way forward) and the pager can say "51–100 of 137".
 #[derive(Debug, Clone, Copy)]
 pub struct Paging {
     pub cursor: RwSignal<Option<String>>,
-    earlier: RwSignal<Vec<Option<String>>>,
+    /// Each earlier page's cursor and how many items came before it.
+    earlier: RwSignal<Vec<(Option<String>, usize)>>,
+    /// How many items come before this page.
+    before: RwSignal<usize>,
 }
 
 impl Default for Paging {
@@ -102,24 +105,31 @@ impl Paging {
         Paging {
             cursor: RwSignal::new(None),
             earlier: RwSignal::new(Vec::new()),
+            before: RwSignal::new(0),
         }
     }
 
     pub fn reset(self) {
         self.earlier.set(Vec::new());
+        self.before.set(0);
         self.cursor.set(None);
     }
 
-    fn next(self, next: String) {
+    /// Goes to the page after this one, whose `shown` items are then behind.
+    fn next(self, next: String, shown: usize) {
         let current = self.cursor.get_untracked();
-        self.earlier.update(|earlier| earlier.push(current));
+        let before = self.before.get_untracked();
+        self.earlier
+            .update(|earlier| earlier.push((current, before)));
+        self.before.set(before + shown);
         self.cursor.set(Some(next));
     }
 
     fn previous(self) {
         let mut back = None;
         self.earlier.update(|earlier| back = earlier.pop());
-        if let Some(cursor) = back {
+        if let Some((cursor, before)) = back {
+            self.before.set(before);
             self.cursor.set(cursor);
         }
     }
@@ -220,13 +230,18 @@ fn pager(i: I18n, paging: Paging, next: Option<String>, shown: usize, total: i64
     }
     view! {
         <nav class="pager" aria-label=i.s(K::Pages)>
-            <span role="status">{move || i.shown_of(shown, total)}</span>
+            <span role="status" data-test="range">
+                {move || {
+                    let first = paging.before.get() + 1;
+                    (shown > 0).then(|| i.range_of(first, first + shown - 1, total))
+                }}
+            </span>
             <button type="button" disabled=move || !has_previous() on:click=move |_| paging.previous()>
                 {i.s(K::Previous)}
             </button>
             <button type="button" disabled=!has_next on:click=move |_| {
                 if let Some(next) = next.clone() {
-                    paging.next(next);
+                    paging.next(next, shown);
                 }
             }>{i.s(K::Next)}</button>
         </nav>

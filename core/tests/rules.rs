@@ -1839,3 +1839,87 @@ fn r35_nobody_resets_their_own_second_factor_and_users_reset_none() {
     );
     assert_eq!(code(outcome), DenyCode::RequiresAdministrativeLevel);
 }
+
+/// Issue 13, "screens match rights": what the console asks before offering a screen or an
+/// action (`Reach::allowed`) is exactly what the decisions answer, for every level and every
+/// set of one option, all options or none.
+#[test]
+fn reach_agrees_with_every_decision_for_every_level_and_option() {
+    use precinct_core::policy::{
+        create_area, create_directory, login_as_candidates, manage_mail_settings, read_history,
+        read_reports, use_preferences, AccessLevel, GroupAccess, Reach,
+    };
+    let mut option_sets: Vec<OptionSet> = OptionCode::ALL
+        .iter()
+        .map(|option| [*option].into_iter().collect())
+        .collect();
+    option_sets.push(OptionSet::all());
+    option_sets.push(OptionSet::empty());
+    for level in [
+        AccessLevel::Administrator,
+        AccessLevel::LocalAdministrator,
+        AccessLevel::User,
+    ] {
+        let area = (level != AccessLevel::Administrator).then_some(AREA_A);
+        for options in &option_sets {
+            let group = Group::new(
+                GroupId(99),
+                "G",
+                GroupAccess::new(level, area).unwrap(),
+                *options,
+            );
+            let user = User {
+                id: UserId(99),
+                group: GroupId(99),
+                active: true,
+                ticked: Default::default(),
+            };
+            let actor = Actor::new(&user, &group).unwrap();
+            let a = Account::sample();
+            let company = a.company_ref(C1_A);
+            let target = a.user(USER_A);
+            let target_group = a.group_of(USER_A);
+            let user_group = a.group(G_USER_A);
+            let decided = [
+                (
+                    Reach::ManageUsers,
+                    edit_user(&actor, target, target_group).is_ok()
+                        || create_user(&actor, user_group).is_ok()
+                        || matches!(edit_user(&actor, target, target_group), Err(ref d) if d.code == DenyCode::NotVisible),
+                ),
+                (Reach::ManageAreas, create_area(&actor).is_ok()),
+                (Reach::ManageDirectories, create_directory(&actor).is_ok()),
+                (
+                    Reach::ManageMailSettings,
+                    manage_mail_settings(&actor).is_ok(),
+                ),
+                (
+                    Reach::ManageCompanies,
+                    edit_company(&actor, company).is_ok()
+                        || matches!(edit_company(&actor, company), Err(ref d) if d.code == DenyCode::NotVisible),
+                ),
+                (
+                    Reach::LoginAsAnotherUser,
+                    login_as_candidates(&actor).is_ok(),
+                ),
+                (Reach::ReadHistory, read_history(&actor).is_ok()),
+                (Reach::ReadReports, read_reports(&actor).is_ok()),
+                (
+                    Reach::ReadProjects,
+                    read_projects(&actor, company).is_ok()
+                        || matches!(read_projects(&actor, company), Err(ref d) if d.code == DenyCode::NotVisible),
+                ),
+                (Reach::OwnPreferences, use_preferences(&actor).is_ok()),
+            ];
+            for (reach, server) in decided {
+                let console = reach.allowed(actor.level(), |option| actor.holds(option));
+                assert_eq!(
+                    console,
+                    server,
+                    "{reach:?} for {level:?} with {:?}",
+                    options.iter().collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+}

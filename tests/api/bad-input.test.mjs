@@ -171,7 +171,7 @@ test("r24 POST /users and PUT /users/{id}: invalid email, fields, and r01 anothe
     ["POST", "/api/users", { ...base, language: "de" }, 422, "invalid_type", "language"],
     ["POST", "/api/users", { ...base, password: "chosen-by-admin" }, 422, "unknown_field", "password"],
     ["POST", "/api/users", { ...base, group_id: F.otherGroup.id }, 422, "unknown_group", "group_id"],
-    ["POST", "/api/users", { ...base, group_id: 0 }, 422, "unknown_group", "group_id"],
+    ["POST", "/api/users", { ...base, group_id: 0 }, 422, "required", "group_id"],
     ["POST", "/api/users", { ...base, user_code: F.la_a.user_code.toUpperCase() }, 409, "already_used", "user_code"],
     ["POST", "/api/users", { ...base, user_code: "ADMIN@other.test" }, 409, "already_used", "user_code"],
     ["PUT", `/api/users/${u.id}`, edit({ user_code: "nope" }), 422, "invalid_email", "user_code"],

@@ -54,6 +54,15 @@ test("r02 only the operator creates an account: its first administrator signs in
   assert.equal(signedIn.status, 200, signedIn.text);
   assert.equal(signedIn.json.access_level, "administrator");
   assert.equal(signedIn.json.account_name, "R02 Builders");
+  // Issue 13: the account starts with a User-level group besides ADMINISTRATORS, so a new person
+  // need not be made a regular administrator; it reads and keeps its own preferences, no more.
+  await client.post("/api/password/change", { current_password: password, new_password: "r02-first-admin-own-2026" });
+  await client.finishSignIn("first.admin@r02.example");
+  const groups = (await client.get("/api/groups")).json.items;
+  assert.deepEqual(groups.map((g) => [g.code, g.access_level]), [["ADMINISTRATORS", "administrator"], ["USERS", "user"]]);
+  const users = groups.find((g) => g.code === "USERS");
+  assert.ok(users.options.includes("preferences"), users.options.join(" "));
+  assert.ok(!users.options.some((o) => /_manage$|login_as/.test(o)), users.options.join(" "));
   // Deny twins: another password is refused; the same user code or account name cannot be
   // created twice; the API has no way to create an account.
   assertProblem(await new Client(worker.url).signIn("first.admin@r02.example", `${password}x`), 401);

@@ -13,7 +13,7 @@ pub fn ApplicationsPage() -> impl IntoView {
     let applications = load(api::applications);
     view! {
         {move || me.get().and_then(|result| result.ok()).map(|me| view! { <TopBar me/> })}
-        <section class="page" id="content">
+        <section class="page" id="content" tabindex="-1">
             <h1>{i.s(K::MyApplications)}</h1>
             {move || match applications.get() {
                 None => loading_view(i),

@@ -65,11 +65,12 @@ fn GroupForm(group: Option<Group>, reload: Option<Callback<()>>) -> impl IntoVie
             .map(|a| a.to_string())
             .unwrap_or_default(),
     );
+    // A new group starts with its members' own preferences on (the procedure's default).
     let options = RwSignal::new(OptionSet::from(
         group
             .as_ref()
             .map(|g| g.options.clone())
-            .unwrap_or_default(),
+            .unwrap_or_else(|| vec![OptionCode::Preferences]),
     ));
     let version = RwSignal::new(group.as_ref().map(|g| g.version));
     let catalog = load(api::options);
@@ -175,7 +176,12 @@ fn GroupForm(group: Option<Group>, reload: Option<Callback<()>>) -> impl IntoVie
                     Some(Err(failure)) => failure_view(i, failure, None),
                     Some(Ok(entries)) => view! {
                         <ul class="checks" data-test="options">
-                            {entries.into_iter().map(|entry| {
+                            // Only what means something at the chosen level is offered (R31's
+                            // `meaningful_at`); one already held stays, so it can be removed.
+                            {entries.into_iter().filter(|entry| {
+                                entry.code.meaningful_at(level.get())
+                                    || options.get_untracked().contains(entry.code)
+                            }).map(|entry| {
                                 let option = entry.code;
                                 let input_id = format!("option-{}", option.as_str());
                                 let ticked = move || is_admin_group() || options.get().contains(option);

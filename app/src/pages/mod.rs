@@ -38,7 +38,7 @@ pub use users::UserFormPage;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use precinct_core::api::Me;
-use precinct_core::policy::{AccessLevel, OptionCode};
+use precinct_core::policy::{AccessLevel, Reach};
 
 use crate::api;
 use crate::i18n::{use_i18n, I18n, K};
@@ -91,14 +91,11 @@ pub fn is_admin(me: &Me) -> bool {
     me.access_level == AccessLevel::Administrator
 }
 
-/// Whether the person may use a management screen: an administrative level and the option
-/// (the worker decides anyway; this only hides what would be refused).
-pub fn manages(me: &Me, option: OptionCode) -> bool {
-    me.access_level != AccessLevel::User && me.options.contains(&option)
-}
-
-pub fn holds(me: &Me, option: OptionCode) -> bool {
-    me.options.contains(&option)
+/// Whether the person's rights reach `reach`: the policy's own answer (`core::policy::Reach`),
+/// the one every decision of the worker starts with, so nothing is offered that would be
+/// refused.
+pub fn reaches(me: &Me, reach: Reach) -> bool {
+    reach.allowed(me.access_level, |option| me.options.contains(&option))
 }
 
 /// One entry of the console's navigation, shown only to those who may use it.
@@ -112,62 +109,62 @@ pub const NAV: &[NavItem] = &[
     NavItem {
         path: "/console/users",
         key: K::NavUsers,
-        show: |me| manages(me, OptionCode::UsersManage),
+        show: |me| reaches(me, Reach::ManageUsers),
     },
     NavItem {
         path: "/console/groups",
         key: K::NavGroups,
-        show: |me| manages(me, OptionCode::GroupsManage),
+        show: |me| reaches(me, Reach::ManageGroups),
     },
     NavItem {
         path: "/console/areas",
         key: K::NavAreas,
-        show: |me| is_admin(me) && holds(me, OptionCode::AreasManage),
+        show: |me| reaches(me, Reach::ManageAreas),
     },
     NavItem {
         path: "/console/companies",
         key: K::NavCompanies,
-        show: |me| manages(me, OptionCode::CompaniesManage),
+        show: |me| reaches(me, Reach::ManageCompanies),
     },
     NavItem {
         path: "/console/directories",
         key: K::NavDirectories,
-        show: |me| is_admin(me) && holds(me, OptionCode::DirectoriesManage),
+        show: |me| reaches(me, Reach::ManageDirectories),
     },
     NavItem {
         path: "/console/history",
         key: K::NavHistory,
-        show: |me| holds(me, OptionCode::HistoryRead),
+        show: |me| reaches(me, Reach::ReadHistory),
     },
     NavItem {
         path: "/console/projects",
         key: K::NavProjects,
-        show: |me| holds(me, OptionCode::ProjectsRead),
+        show: |me| reaches(me, Reach::ReadProjects),
     },
     NavItem {
         path: "/console/employees",
         key: K::NavEmployees,
-        show: |me| holds(me, OptionCode::EmployeesRead),
+        show: |me| reaches(me, Reach::ReadEmployees),
     },
     NavItem {
         path: "/console/reports",
         key: K::NavReports,
-        show: |me| holds(me, OptionCode::ReportsRead),
+        show: |me| reaches(me, Reach::ReadReports),
     },
     NavItem {
         path: "/console/settings/mail",
         key: K::NavMailSettings,
-        show: |me| is_admin(me) && holds(me, OptionCode::MailSettingsManage),
+        show: |me| reaches(me, Reach::ManageMailSettings),
     },
     NavItem {
         path: "/console/outbox",
         key: K::NavOutbox,
-        show: |me| is_admin(me) && holds(me, OptionCode::MailSettingsManage),
+        show: |me| reaches(me, Reach::ManageMailSettings),
     },
     NavItem {
         path: "/console/preferences",
         key: K::NavPreferences,
-        show: |me| holds(me, OptionCode::Preferences),
+        show: |me| reaches(me, Reach::OwnPreferences),
     },
     NavItem {
         path: "/console/about/companies",
@@ -229,7 +226,11 @@ pub fn TopBar(me: Me) -> impl IntoView {
         }
     });
     view! {
-        <a class="skip" href="#content">{i.s(K::SkipToContent)}</a>
+        // The router would take "#content" for an address; the focus itself moves instead.
+        <a class="skip" href="#content" on:click=move |event| {
+            event.prevent_default();
+            screens::focus_content();
+        }>{i.s(K::SkipToContent)}</a>
         <header class="topbar">
             <a class="brand" href="/applications">"Precinct"</a>
             <span class="account">{me.account_name.clone()}</span>
@@ -278,6 +279,15 @@ pub fn Shell(page: Memo<ConsoleScreen>) -> impl IntoView {
                 let items = NAV.iter().filter(|item| (item.show)(&me)).map(|item| view! {
                     <li>{nav_link(item.path, false, i, item.key)}</li>
                 }).collect_view();
+                // A screen opened by its address is shown only to those its menu entry is for.
+                let location = leptos_router::hooks::use_location();
+                let refused = {
+                    let me = me.clone();
+                    move || location.pathname.with(|here| NAV.iter().any(|item| {
+                        !(item.show)(&me)
+                            && here.strip_prefix(item.path).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                    }))
+                };
                 view! {
                     <TopBar me=me.clone()/>
                     <div class="console">
@@ -295,7 +305,14 @@ pub fn Shell(page: Memo<ConsoleScreen>) -> impl IntoView {
                             </ul>
                         </nav>
                         <div class="content" id="content" tabindex="-1">
-                            {move || screens::console_screen(page.get())}
+                            {move || if refused() {
+                                view! {
+                                    <h1>{i.s(K::NotAvailableTitle)}</h1>
+                                    <p class="empty" data-test="not-available">{i.s(K::NotAvailableText)}</p>
+                                }.into_any()
+                            } else {
+                                screens::console_screen(page.get())
+                            }}
                         </div>
                     </div>
                 }.into_any()

@@ -127,7 +127,7 @@ pub fn screens() -> AnyView {
     .into_any()
 }
 
-fn focus_content() {
+pub fn focus_content() {
     use wasm_bindgen::JsCast;
     if let Some(content) = document()
         .get_element_by_id("content")

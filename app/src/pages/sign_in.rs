@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use precinct_core::api::{Me, MfaStep, SignIn};
+use precinct_core::policy::Reach;
 
 use super::LangSwitch;
 use crate::api;
@@ -37,7 +38,12 @@ pub fn SignInPage() -> impl IntoView {
     let submit = Busy::new();
     let pending = submit.pending;
     let error = move || submit.failure.get();
-    let go = move |me: Me| super::go_to(&navigate, next_screen(&me, login_as.get_untracked()));
+    // R05 needs an administrative level (the option's label says so): a User who ticked it goes
+    // on as themself instead of to a page that could only refuse.
+    let go = move |me: Me| {
+        let wanted = login_as.get_untracked() && super::reaches(&me, Reach::LoginAsAnotherUser);
+        super::go_to(&navigate, next_screen(&me, wanted))
+    };
 
     view! {
         <div class="corner"><LangSwitch/></div>

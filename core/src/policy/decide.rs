@@ -22,6 +22,7 @@ use super::model::{
     Actor, Company, CompanyRef, Directory, Group, GroupAccess, OptionCode, OptionSet, Report,
     Rights, User,
 };
+use super::reach::{level_suffices, LevelNeeded, Reach};
 use super::scope::{history_scope, report_scope, HistoryScope, ReportScope, UserScope};
 use super::AccessLevel;
 use crate::ids::{AreaId, DirectoryId};
@@ -241,6 +242,21 @@ fn require_administrative_level(actor: &Actor, what: &str) -> Decision {
     }
 }
 
+/// What `reach` needs of the actor's rights (the same answer the console asks before offering
+/// it), with the refusal that names what is missing.
+fn require_reach(actor: &Actor, reach: Reach, what: &str) -> Decision {
+    let (needed, option) = reach.needs();
+    if !level_suffices(needed, actor.level()) {
+        return match needed {
+            LevelNeeded::RegularAdministrator => require_regular_administrator(actor, what),
+            LevelNeeded::Administrative | LevelNeeded::Any => {
+                require_administrative_level(actor, what)
+            }
+        };
+    }
+    require_option(actor, option)
+}
+
 fn require_option(actor: &Actor, option: OptionCode) -> Decision {
     if actor.holds(option) {
         Ok(())
@@ -348,16 +364,14 @@ pub fn within_own_rights(
 
 /// Gates every user-management action: an administrator with the Users option.
 fn user_management(actor: &Actor, target: &User, target_group: &Group) -> Decision {
-    require_administrative_level(actor, "manage users")?;
-    require_option(actor, OptionCode::UsersManage)?;
+    require_reach(actor, Reach::ManageUsers, "manage users")?;
     require_user_visible(actor, target, target_group)
 }
 
 /// Gates every group-management action on an existing group, R12's "not their own group"
 /// included.
 fn group_management(actor: &Actor, group: &Group) -> Decision {
-    require_administrative_level(actor, "manage user groups")?;
-    require_option(actor, OptionCode::GroupsManage)?;
+    require_reach(actor, Reach::ManageGroups, "manage user groups")?;
     require_group_visible(actor, group)?;
     if !actor.is_regular_administrator() && group.id == actor.group() {
         return Err(Denied::new(
@@ -403,8 +417,7 @@ impl AreaUsage {
 }
 
 fn area_management(actor: &Actor) -> Decision {
-    require_regular_administrator(actor, "manage areas")?;
-    require_option(actor, OptionCode::AreasManage)
+    require_reach(actor, Reach::ManageAreas, "manage areas")
 }
 
 /// Reading Area Management's list: the same regular administrators who manage areas (R06).
@@ -437,8 +450,11 @@ pub fn delete_area(actor: &Actor, usage: &AreaUsage) -> Decision {
 // every directory change may change companies outside any one area.
 
 fn directory_management(actor: &Actor) -> Decision {
-    require_regular_administrator(actor, "manage company directories")?;
-    require_option(actor, OptionCode::DirectoriesManage)
+    require_reach(
+        actor,
+        Reach::ManageDirectories,
+        "manage company directories",
+    )
 }
 
 /// Reading the directories list: every administrator, since creating a company means choosing
@@ -473,8 +489,7 @@ pub fn create_company(
     directory: &Directory,
     requested_area: Option<AreaId>,
 ) -> Result<Option<AreaId>, Denied> {
-    require_administrative_level(actor, "create companies")?;
-    require_option(actor, OptionCode::CompaniesManage)?;
+    require_reach(actor, Reach::ManageCompanies, "create companies")?;
     let area = match actor.access() {
         GroupAccess::LocalAdministrator(own) => {
             if requested_area.is_some_and(|asked| asked != own) {
@@ -509,8 +524,7 @@ pub fn create_company(
 
 /// Editing a company's own fields (code, name), not its area.
 pub fn edit_company(actor: &Actor, company: CompanyRef) -> Decision {
-    require_administrative_level(actor, "edit companies")?;
-    require_option(actor, OptionCode::CompaniesManage)?;
+    require_reach(actor, Reach::ManageCompanies, "edit companies")?;
     require_company_visible(actor, company)
 }
 
@@ -553,8 +567,7 @@ pub fn set_company_area(
     company: &Company,
     directory: &Directory,
 ) -> Result<CompanyAreaChange, Denied> {
-    require_administrative_level(actor, "change a company's area")?;
-    require_option(actor, OptionCode::CompaniesManage)?;
+    require_reach(actor, Reach::ManageCompanies, "change a company's area")?;
     require_company_visible(actor, super::derive::company_ref(company, directory))?;
     if !actor.is_regular_administrator() {
         return Err(Denied::new(
@@ -600,8 +613,7 @@ pub fn create_group(
     requested_area: Option<AreaId>,
     options: OptionSet,
 ) -> Result<GroupAccess, Denied> {
-    require_administrative_level(actor, "create user groups")?;
-    require_option(actor, OptionCode::GroupsManage)?;
+    require_reach(actor, Reach::ManageGroups, "create user groups")?;
     let access = match actor.access() {
         GroupAccess::LocalAdministrator(own) => {
             if level == AccessLevel::Administrator {
@@ -774,8 +786,7 @@ pub fn delete_group(actor: &Actor, group: &Group, members: u32) -> Decision {
 /// the new user's area (R10, R12).
 /// The new user may not be able to do more than the local administrator creating them (R31).
 pub fn create_user(actor: &Actor, group: &Group) -> Decision {
-    require_administrative_level(actor, "create users")?;
-    require_option(actor, OptionCode::UsersManage)?;
+    require_reach(actor, Reach::ManageUsers, "create users")?;
     require_group_visible(actor, group)?;
     within_own_rights(actor, None, Some(Rights::of_group(group)), "the new user")
 }
@@ -997,13 +1008,13 @@ pub fn login_as_candidates(actor: &Actor) -> Result<UserScope, Denied> {
             "You are already acting as another user; go back to your own user first.",
         ));
     }
-    if actor.level() == AccessLevel::User {
+    if !level_suffices(Reach::LoginAsAnotherUser.needs().0, actor.level()) {
         return Err(Denied::new(
             DenyCode::CannotImpersonate,
             "Only administrators can log in as another user.",
         ));
     }
-    require_option(actor, OptionCode::LoginAsAnotherUser)?;
+    require_option(actor, Reach::LoginAsAnotherUser.needs().1)?;
     Ok(super::scope::user_scope(actor))
 }
 
@@ -1014,13 +1025,13 @@ pub fn login_as(actor: &Actor, target: &User, target_group: &Group) -> Decision 
             "You are already acting as another user; go back to your own user first.",
         ));
     }
-    if actor.level() == AccessLevel::User {
+    if !level_suffices(Reach::LoginAsAnotherUser.needs().0, actor.level()) {
         return Err(Denied::new(
             DenyCode::CannotImpersonate,
             "Only administrators can log in as another user.",
         ));
     }
-    require_option(actor, OptionCode::LoginAsAnotherUser)?;
+    require_option(actor, Reach::LoginAsAnotherUser.needs().1)?;
     require_user_visible(actor, target, target_group)?;
     if target.id == actor.user() {
         return Err(Denied::new(
@@ -1051,31 +1062,31 @@ pub fn choose_company(actor: &Actor, company: CompanyRef) -> Decision {
 /// Reading a company's projects (option ProjectsRead); a local administrator reaches those of
 /// every company of their area (R13).
 pub fn read_projects(actor: &Actor, company: CompanyRef) -> Decision {
-    require_option(actor, OptionCode::ProjectsRead)?;
+    require_reach(actor, Reach::ReadProjects, "read projects")?;
     require_company_visible(actor, company)
 }
 
 /// Reading a company's employees (option EmployeesRead), as for projects (R13).
 pub fn read_employees(actor: &Actor, company: CompanyRef) -> Decision {
-    require_option(actor, OptionCode::EmployeesRead)?;
+    require_reach(actor, Reach::ReadEmployees, "read employees")?;
     require_company_visible(actor, company)
 }
 
 /// Opening the History tab (option HistoryRead), returning which entries it shows (R21).
 pub fn read_history(actor: &Actor) -> Result<HistoryScope, Denied> {
-    require_option(actor, OptionCode::HistoryRead)?;
+    require_reach(actor, Reach::ReadHistory, "read history")?;
     Ok(history_scope(actor))
 }
 
 /// Opening the reports list (option ReportsRead), returning which reports it shows (R22).
 pub fn read_reports(actor: &Actor) -> Result<ReportScope, Denied> {
-    require_option(actor, OptionCode::ReportsRead)?;
+    require_reach(actor, Reach::ReadReports, "read reports")?;
     Ok(report_scope(actor))
 }
 
 /// Opening one report or document (R22).
 pub fn read_report(actor: &Actor, report: &Report) -> Decision {
-    require_option(actor, OptionCode::ReportsRead)?;
+    require_reach(actor, Reach::ReadReports, "read reports")?;
     if may_see_report(actor, report) {
         Ok(())
     } else {
@@ -1089,13 +1100,16 @@ pub fn read_report(actor: &Actor, report: &Report) -> Decision {
 /// The account's mail settings belong to no area (R21, R29): regular administrators only,
 /// option MailSettingsManage.
 pub fn manage_mail_settings(actor: &Actor) -> Decision {
-    require_regular_administrator(actor, "change the account's mail settings")?;
-    require_option(actor, OptionCode::MailSettingsManage)
+    require_reach(
+        actor,
+        Reach::ManageMailSettings,
+        "change the account's mail settings",
+    )
 }
 
 /// One's own Preferences (R28), option Preferences, at any level.
 pub fn use_preferences(actor: &Actor) -> Decision {
-    require_option(actor, OptionCode::Preferences)
+    require_reach(actor, Reach::OwnPreferences, "use Preferences")
 }
 
 /// **Send test email** (R27): to oneself from Preferences, or to a user one manages.

@@ -4,6 +4,8 @@
 //!   [`Actor`] whose rights apply (the impersonated user's while acting as another, R05).
 //! - [`derive`]: effective areas and row-by-row visibility ("may this actor see this company").
 //! - [`scope`]: the same visibility as scopes the worker turns into SQL `WHERE` clauses.
+//! - [`reach`]: what the rights alone reach (a screen, a management action), asked by the
+//!   console before offering it and by every decision first.
 //! - [`decide`]: one decision per action, returning [`Decision`] or a value the action needs.
 //!
 //! Options gate screens; visibility gates rows. The option each action needs:
@@ -62,11 +64,13 @@ use serde::{Deserialize, Serialize};
 pub mod decide;
 pub mod derive;
 pub mod model;
+pub mod reach;
 pub mod scope;
 
 pub use decide::*;
 pub use derive::*;
 pub use model::*;
+pub use reach::*;
 pub use scope::*;
 
 /// The access level of a user group (R09).

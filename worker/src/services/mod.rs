@@ -110,6 +110,17 @@ pub fn diff_text(changes: &mut Vec<FieldChange>, field: &str, before: &str, afte
 
 const MAX_CODE_LEN: usize = 32;
 
+/// A field as a person reads it in a message: `sender_name` → "Sender name" (the form's label
+/// says the same; an identifier never reaches a person).
+fn label(field: &str) -> String {
+    let words = field.replace('_', " ");
+    let mut letters = words.chars();
+    letters
+        .next()
+        .map(|first| first.to_uppercase().chain(letters).collect())
+        .unwrap_or_default()
+}
+
 /// A record code: 1–32 letters, digits, `_`, `-` or `.`, unique in the account.
 pub fn valid_code(field: &str, value: &str) -> ApiResult<String> {
     let code = value.trim();
@@ -117,14 +128,14 @@ pub fn valid_code(field: &str, value: &str) -> ApiResult<String> {
         return Err(ApiError::invalid(
             field,
             ProblemCode::Required,
-            format!("`{field}` is required."),
+            format!("{} is required.", label(field)),
         ));
     }
     if code.chars().count() > MAX_CODE_LEN {
         return Err(ApiError::invalid(
             field,
             ProblemCode::TooLong,
-            format!("`{field}` has at most {MAX_CODE_LEN} characters."),
+            format!("{} has at most {MAX_CODE_LEN} characters.", label(field)),
         ));
     }
     if !code
@@ -134,7 +145,10 @@ pub fn valid_code(field: &str, value: &str) -> ApiResult<String> {
         return Err(ApiError::invalid(
             field,
             ProblemCode::InvalidCode,
-            format!("`{field}` may contain only letters, digits, '_', '-' and '.'."),
+            format!(
+                "{} may contain only letters, digits, '_', '-' and '.'.",
+                label(field)
+            ),
         ));
     }
     Ok(code.to_string())
@@ -147,21 +161,21 @@ pub fn valid_text(field: &str, value: &str, max: usize, required: bool) -> ApiRe
         return Err(ApiError::invalid(
             field,
             ProblemCode::Required,
-            format!("`{field}` is required."),
+            format!("{} is required.", label(field)),
         ));
     }
     if text.chars().count() > max {
         return Err(ApiError::invalid(
             field,
             ProblemCode::TooLong,
-            format!("`{field}` has at most {max} characters."),
+            format!("{} has at most {max} characters.", label(field)),
         ));
     }
     if let Some(why) = precinct_core::validate::text_problem(text) {
         return Err(ApiError::invalid(
             field,
             ProblemCode::InvalidText,
-            format!("`{field}` {why}."),
+            format!("{} {why}.", label(field)),
         ));
     }
     Ok(text.to_string())

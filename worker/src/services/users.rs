@@ -144,6 +144,14 @@ pub async fn create(ctx: &Ctx<'_>, input: UserInput) -> ApiResult<User> {
 
 /// A group the actor may see, named by a request's `group_id`, or a field error.
 async fn chosen_group(ctx: &Ctx<'_>, group_id: i64) -> ApiResult<policy::Group> {
+    // No group picked (the form's "Choose…"): say so, not "no such group".
+    if group_id <= 0 {
+        return Err(ApiError::invalid(
+            "group_id",
+            ProblemCode::Required,
+            "Choose the user's group.",
+        ));
+    }
     groups::get(ctx.db, group_scope(ctx.actor()), group_id)
         .await?
         .ok_or_else(|| {

@@ -1,0 +1,197 @@
+// Lists and forms as customers use them (issue 13): the search box finds people by any word of
+// their name, accents aside (R34); the pager says which items are shown ("51–100 of 137"); a
+// group is offered only the options that mean something at its level, and starts with the
+// members' own preferences; a user without a group is told to choose one; "Skip to content"
+// moves the focus. Desktop and phone, English and French; screenshots in target/screenshots/.
+import { before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startWorker, DEMO } from "../harness.mjs";
+import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog, afterPassword } from "./browser.mjs";
+import { seed } from "./seed.mjs";
+
+let worker, browser, fx;
+before(async () => {
+  worker = await startWorker();
+  reportWorkerLog(worker);
+  browser = await launch();
+  fx = await seed(worker.url);
+  // 60 people of the north, a few of them Fortins, one Bélanger: more than one page of 50.
+  for (let n = 1; n <= 60; n++) {
+    const name = n === 7 ? "Émile Bélanger" : n % 20 === 0 ? `Marie Fortin ${n}` : `Person ${String(n).padStart(2, "0")} Gagnon`;
+    const response = await fx.admin.post("/api/users", { user_code: `person${n}@north.example`, name, group_id: fx.groups.usersNorth.id });
+    assert.equal(response.status, 201, response.text);
+  }
+});
+after(async () => {
+  await browser?.close();
+  await worker?.stop();
+});
+
+async function signIn(page) {
+  await page.goto(worker.url + "/");
+  await page.getByLabel("User code").fill(DEMO.user_code);
+  await page.getByLabel("Password").fill(DEMO.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await afterPassword(page, worker.url, DEMO.user_code, /\/applications$/);
+}
+
+const settled = (page) => page.waitForFunction(() => !document.querySelector(".loading"));
+const rowNames = (page) => page.locator("table[data-test=users] tbody tr").evaluateAll((rows) => rows.map((row) => row.querySelectorAll("td")[1]?.textContent.trim()));
+
+for (const viewport of ["desktop", "phone"]) {
+  test(`${viewport}: r34 the users list finds people by any word of their name, accents aside`, async () => {
+    const { page, context, errors } = await newPage(browser, viewport);
+    await signIn(page);
+    await page.goto(worker.url + "/console/users");
+    await page.locator("table[data-test=users]").waitFor();
+    await settled(page);
+    const search = page.getByLabel("Search");
+    await search.fill("fortin");
+    await page.waitForFunction(() => document.querySelectorAll("table[data-test=users] tbody tr").length === 3);
+    const fortins = await rowNames(page);
+    assert.equal(fortins.length, 3, fortins.join(", "));
+    assert.ok(fortins.every((name) => /Marie Fortin \d+/.test(name)), fortins.join(", "));
+    await search.fill("belanger");
+    await page.waitForFunction(() => document.querySelectorAll("table[data-test=users] tbody tr").length === 1);
+    assert.match((await rowNames(page))[0], /Émile Bélanger/);
+    await assertNoHorizontalScroll(assert, page);
+    await shot(page, `${viewport}-users-search-any-word`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test(`${viewport}: the pager says which items are shown, forward and back, in English and French`, async () => {
+    const { page, context, errors } = await newPage(browser, viewport);
+    await signIn(page);
+    await page.goto(worker.url + "/console/users");
+    await page.locator("table[data-test=users]").waitFor();
+    await settled(page);
+    // The demo administrator, Nora, Ulla and the 60: 63 users.
+    const range = page.locator("[data-test=range]");
+    assert.equal((await range.textContent()).trim(), "1–50 of 63");
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.waitForFunction(() => document.querySelector("[data-test=range]")?.textContent.includes("51–63"));
+    assert.equal((await range.textContent()).trim(), "51–63 of 63");
+    await assertNoHorizontalScroll(assert, page);
+    await shot(page, `${viewport}-users-pager-second-page`);
+    await page.getByRole("button", { name: "Previous" }).click();
+    await page.waitForFunction(() => document.querySelector("[data-test=range]")?.textContent.startsWith("1–50"));
+    // French.
+    await page.evaluate(() => localStorage.setItem("precinct.lang", "fr"));
+    await page.reload();
+    await page.locator("table[data-test=users]").waitFor();
+    await settled(page);
+    await page.waitForFunction(() => document.querySelector("[data-test=range]")?.textContent.includes("sur"));
+    assert.equal((await range.textContent()).trim(), "1–50 sur 63");
+    await shot(page, `${viewport}-users-pager-fr`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+const LA_ONLY_ADMIN = ["areas_manage", "directories_manage", "mail_settings_manage"];
+
+for (const viewport of ["desktop", "phone"]) {
+  test(`${viewport}: r31 a new group is offered the options that mean something at its level, preferences on`, async () => {
+    const { page, context, errors } = await newPage(browser, viewport);
+    await signIn(page);
+    await page.goto(worker.url + "/console/groups/new");
+    await page.locator("[data-test=options]").waitFor();
+    const offered = () => page.locator("[data-test=options] input[type=checkbox]").evaluateAll((boxes) => boxes.map((box) => box.id.replace("option-", "")));
+    // User level (the default): no administrative option, preferences ticked.
+    const atUser = await offered();
+    for (const option of [...LA_ONLY_ADMIN, "users_manage", "groups_manage", "companies_manage", "login_as_another_user"]) {
+      assert.ok(!atUser.includes(option), `${option} offered at the User level`);
+    }
+    assert.ok(await page.locator("#option-preferences").isChecked());
+    await page.locator("#access_level").selectOption("local_administrator");
+    await page.waitForFunction(() => !!document.querySelector("#option-users_manage"));
+    const atLocal = await offered();
+    assert.ok(atLocal.includes("users_manage") && atLocal.includes("login_as_another_user"), atLocal.join(" "));
+    for (const option of LA_ONLY_ADMIN) assert.ok(!atLocal.includes(option), `${option} offered to a local-administrator group`);
+    await assertNoHorizontalScroll(assert, page);
+    await shot(page, `${viewport}-group-new-local-administrator-options`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test("desktop: a new user without a group is told to choose one, next to the group field", async () => {
+  const { page, context, errors } = await newPage(browser, "desktop");
+  await signIn(page);
+  await page.goto(worker.url + "/console/users/new");
+  await page.locator("#name").fill("Nadia Nogroup");
+  await page.locator("#user_code").fill("nadia.nogroup@north.example");
+  assert.equal(await page.locator("#group_id").inputValue(), "");
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  const error = page.locator("#group_id-error");
+  await error.waitFor();
+  await page.waitForFunction(() => document.querySelector("#group_id-error")?.textContent.trim().length > 0);
+  assert.match(await error.textContent(), /Choose the user's group/);
+  assert.doesNotMatch(await page.locator("body").textContent(), /no such user group/i);
+  await shot(page, "desktop-user-new-without-group");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("desktop: Skip to content moves the keyboard focus into the screen", async () => {
+  const { page, context, errors } = await newPage(browser, "desktop");
+  await signIn(page);
+  await page.goto(worker.url + "/console/users");
+  await page.locator("table[data-test=users]").waitFor();
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.className), "skip");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.activeElement?.id === "content");
+  assert.match(page.url(), /\/console\/users$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** Gives Ulla (User level, USERS_NORTH) the demo password, and signs her in on `page`. */
+async function signInAsUlla(page, { loginAs = false } = {}) {
+  worker.sql(`UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE user_code_norm = '${DEMO.user_code}') WHERE user_code_norm = 'user.north@demo.precinct.test'`);
+  await page.goto(worker.url + "/");
+  await page.getByLabel("User code").fill("user.north@demo.precinct.test");
+  await page.getByLabel("Password").fill(DEMO.password);
+  if (loginAs) {
+    await page.getByText("Options").click();
+    await page.getByLabel("Login as another user").check();
+  }
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+for (const viewport of ["desktop", "phone"]) {
+  test(`${viewport}: screens match rights: a User opening management screens by address is told they are not theirs`, async () => {
+    const { page, context, errors } = await newPage(browser, viewport);
+    await signInAsUlla(page);
+    await page.waitForURL(/\/applications$/);
+    for (const path of ["/console/users", "/console/groups/new", "/console/companies", "/console/areas", "/console/settings/mail"]) {
+      await page.goto(worker.url + path);
+      await page.locator("[data-test=not-available]").waitFor();
+      assert.equal(await page.locator("table[data-test=users], [data-test=options], table[data-test=companies]").count(), 0, path);
+    }
+    // Her own screens stay hers.
+    await page.goto(worker.url + "/console/projects");
+    await page.getByRole("heading", { level: 1, name: "Projects" }).waitFor();
+    assert.equal(await page.locator("[data-test=not-available]").count(), 0);
+    await page.goto(worker.url + "/console/users");
+    await page.locator("[data-test=not-available]").waitFor();
+    await shot(page, `${viewport}-user-not-available`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test("desktop: Login as another user says it is for administrators; a User who ticks it goes on as herself", async () => {
+  const { page, context, errors } = await newPage(browser, "desktop");
+  await page.goto(worker.url + "/");
+  await page.getByText("Options").click();
+  assert.match(await page.locator("details.options label").textContent(), /Login as another user \(administrators\)/);
+  await signInAsUlla(page, { loginAs: true });
+  // Not the Login-as page, which could only refuse her: her applications.
+  await page.waitForURL(/\/applications$/);
+  await shot(page, "desktop-user-signed-in-despite-login-as");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
