@@ -71,7 +71,7 @@ strings! {
     Reload => "Reload", "Recharger";
     TryAgain => "Try again", "Réessayer";
     Search => "Search", "Rechercher";
-    SearchHint => "Starts with… (name or code)", "Commence par… (nom ou code)";
+    SearchHint => "Any word of the name or code…", "Un mot du nom ou du code…";
     Previous => "Previous page", "Page précédente";
     Next => "Next page", "Page suivante";
     Pages => "Pages", "Pages";

@@ -508,7 +508,7 @@ pub enum Cell {
 }
 
 /// Every list's table, from plain data: one copy of the rendering code for all lists. On
-/// phones each row becomes a card whose cells carry their column's name (`data-label`).
+/// phones each row becomes a line or two, its cells side by side (`precinct.css`).
 pub fn table(i: I18n, test: &'static str, columns: &'static [K], rows: Vec<Vec<Cell>>) -> AnyView {
     view! {
         <table class="grid" data-test=test>
@@ -518,8 +518,8 @@ pub fn table(i: I18n, test: &'static str, columns: &'static [K], rows: Vec<Vec<C
             <tbody>
                 {rows.into_iter().map(|row| view! {
                     <tr>
-                        {row.into_iter().zip(columns.iter()).map(|(cell, column)| view! {
-                            <td data-label=i.s(*column)>
+                        {row.into_iter().map(|cell| view! {
+                            <td>
                                 {match cell {
                                     Cell::Text(text) => text.into_any(),
                                     Cell::Key(key) => i.s(key).into_any(),

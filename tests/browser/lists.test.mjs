@@ -195,3 +195,49 @@ test("desktop: Login as another user says it is for administrators; a User who t
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("phone: the header and menu take at most 15 % of the height, the menu stays at hand, lists are compact, the pager and tabs keep one line", async () => {
+  const { page, context, errors } = await newPage(browser, "phone");
+  await signIn(page);
+  await page.goto(worker.url + "/console/users");
+  await page.locator("table[data-test=users]").waitFor();
+  await settled(page);
+  const menu = page.getByRole("button", { name: "Menu" });
+  const header = await page.evaluate(() => {
+    const menu = [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === "Menu");
+    return menu.getBoundingClientRect().bottom;
+  });
+  assert.ok(header <= 844 * 0.15, `header and menu end at ${header}px of 844`);
+  // A user is a line or two, not a card of five.
+  const rowHeights = await page.locator("table[data-test=users] tbody tr").evaluateAll((rows) => rows.slice(0, 10).map((row) => row.getBoundingClientRect().height));
+  assert.ok(Math.max(...rowHeights) <= 80, `row heights ${rowHeights.join(", ")}`);
+  // The pager keeps one line.
+  const pager = await page.locator("nav.pager").evaluate((nav) => nav.getBoundingClientRect().height);
+  assert.ok(pager <= 56, `pager ${pager}px high`);
+  // Scrolled to the end, the menu is still on screen and opens.
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  const top = await menu.evaluate((button) => button.getBoundingClientRect().top);
+  assert.ok(top >= 0 && top < 100, `menu at ${top}px after scrolling`);
+  await menu.click();
+  const usersLink = page.getByRole("navigation", { name: "Console sections" }).getByRole("link", { name: "Security Management", exact: true });
+  await usersLink.waitFor();
+  const linkTop = (await usersLink.boundingBox()).y;
+  assert.ok(linkTop >= 0 && linkTop < 844, `the opened menu's link is at ${linkTop}px, off screen`);
+  await assertNoHorizontalScroll(assert, page);
+  await shot(page, "phone-users-compact-scrolled-menu");
+  // A record's tabs keep one line.
+  await page.goto(worker.url + `/console/users/${fx.users.ulla.id}`);
+  const tabs = page.locator(".tabs");
+  await tabs.waitFor();
+  const tabRows = await tabs.evaluate((bar) => new Set([...bar.children].map((tab) => Math.round(tab.getBoundingClientRect().top))).size);
+  assert.equal(tabRows, 1);
+  await assertNoHorizontalScroll(assert, page);
+  await shot(page, "phone-user-tabs-one-line");
+  // "Options" on the sign-in screen is a disclosure with a marker.
+  await context.clearCookies();
+  await page.goto(worker.url + "/");
+  const marker = await page.locator("details.options > summary").evaluate((summary) => getComputedStyle(summary, "::before").content);
+  assert.match(marker, /▸/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

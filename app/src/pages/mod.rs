@@ -307,8 +307,10 @@ pub fn Shell(page: Memo<ConsoleScreen>) -> impl IntoView {
                         <div class="content" id="content" tabindex="-1">
                             {move || if refused() {
                                 view! {
-                                    <h1>{i.s(K::NotAvailableTitle)}</h1>
-                                    <p class="empty" data-test="not-available">{i.s(K::NotAvailableText)}</p>
+                                    <section class="page">
+                                        <h1>{i.s(K::NotAvailableTitle)}</h1>
+                                        <p class="empty" data-test="not-available">{i.s(K::NotAvailableText)}</p>
+                                    </section>
                                 }.into_any()
                             } else {
                                 screens::console_screen(page.get())
