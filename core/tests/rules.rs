@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use std::fmt::Debug;
 
 use common::*;
-use precinct_core::ids::{AreaId, CompanyId, GroupId, ReportId, UserId};
+use precinct_core::ids::{AreaId, CompanyId, DirectoryId, GroupId, ReportId, UserId};
 use precinct_core::policy::{self, *};
 
 /// The refusal code, failing the test when the action was allowed.
@@ -1922,4 +1922,54 @@ fn reach_agrees_with_every_decision_for_every_level_and_option() {
             }
         }
     }
+}
+
+#[test]
+fn r08_the_first_company_of_an_area_less_multidimensional_directory_gives_it_its_area() {
+    let acc = Account::sample();
+    let admin = acc.actor(ADMIN);
+    let empty_md = Directory {
+        id: DirectoryId(50),
+        multidimensional: true,
+        area: None,
+    };
+    assert_eq!(
+        first_company_gives_directory_area(&admin, &empty_md, Some(AREA_A), true),
+        Some(AREA_A)
+    );
+    // And then the company is decided as for a directory carrying that area.
+    let taken = Directory {
+        area: Some(AREA_A),
+        ..empty_md.clone()
+    };
+    assert_eq!(
+        create_company(&admin, &taken, Some(AREA_A)),
+        Ok(Some(AREA_A))
+    );
+    // Deny twins: a directory that holds a company, carries an area or is plain; no area asked;
+    // a local administrator.
+    assert_eq!(
+        first_company_gives_directory_area(&admin, &empty_md, Some(AREA_A), false),
+        None
+    );
+    assert_eq!(
+        first_company_gives_directory_area(&admin, &taken, Some(AREA_B), true),
+        None
+    );
+    let plain = Directory {
+        multidimensional: false,
+        ..empty_md.clone()
+    };
+    assert_eq!(
+        first_company_gives_directory_area(&admin, &plain, Some(AREA_A), true),
+        None
+    );
+    assert_eq!(
+        first_company_gives_directory_area(&admin, &empty_md, None, true),
+        None
+    );
+    assert_eq!(
+        first_company_gives_directory_area(&acc.actor(LA_A), &empty_md, Some(AREA_A), true),
+        None
+    );
 }

@@ -168,3 +168,28 @@ test("r08 setting the area of a company of a multidimensional directory sets the
   );
   assert.equal(fx.read(`SELECT COUNT(*) AS n FROM companies WHERE code = ${sqlString("COMP-MD3")}`)[0].n, 0);
 });
+
+test("r08 the first company of a multidimensional directory without an area gives the directory its area", async () => {
+  const directory = (await fx.admin.post("/api/directories", { code: "DIR-MD-NEW", name: "New multidimensional", multidimensional: true })).json;
+  assert.equal(directory.area_id ?? null, null);
+  const first = await fx.admin.post("/api/companies", { code: "MD-NEW-1", name: "First", directory_id: directory.id, area_id: F.areaA.id });
+  assert.equal(first.status, 201, first.text);
+  assert.equal(first.json.area_id, F.areaA.id);
+  const after = (await fx.admin.get(`/api/directories/${directory.id}`)).json;
+  assert.equal(after.area_id, F.areaA.id);
+  const entry = fx.read(`SELECT area_id, summary FROM history WHERE entity_kind = 'directory' AND entity_id = ${directory.id} AND action = 'updated'`);
+  assert.deepEqual(entry.map((e) => e.area_id), [F.areaA.id]);
+  assert.match(entry[0].summary, /takes the area AREA-A of its first company MD-NEW-1/);
+  // From now on its companies take that area: another one is refused, naming the field.
+  assertProblem(await fx.admin.post("/api/companies", { code: "MD-NEW-2", name: "Second", directory_id: directory.id, area_id: F.areaB.id }), 422, "directory_carries_area", "area_id");
+});
+
+test("r08 deny twin: a directory that already holds a company does not take a later company's area", async () => {
+  const directory = (await fx.admin.post("/api/directories", { code: "DIR-MD-HELD", name: "Held", multidimensional: true })).json;
+  const none = await fx.admin.post("/api/companies", { code: "MD-HELD-1", name: "No area", directory_id: directory.id });
+  assert.equal(none.status, 201, none.text);
+  const before = snapshot(fx.read);
+  assertProblem(await fx.admin.post("/api/companies", { code: "MD-HELD-2", name: "Area A", directory_id: directory.id, area_id: F.areaA.id }), 422, "directory_carries_area", "area_id");
+  assert.deepEqual(snapshot(fx.read), before);
+  assert.equal((await fx.admin.get(`/api/directories/${directory.id}`)).json.area_id ?? null, null);
+});

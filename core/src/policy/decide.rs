@@ -478,6 +478,23 @@ pub fn edit_directory(actor: &Actor) -> Decision {
 // ---------------------------------------------------------------------------------------------
 // Companies (R07, R08, R11, R12): administrators with option CompaniesManage.
 
+/// R08: the first company of a multidimensional directory that has no area yet gives the
+/// directory its area — the company's, when one is asked for. A regular administrator's only: a
+/// directory spans areas (R11), and a local administrator does not see an area-less one. Then
+/// [`create_company`] decides as for a directory that carried that area.
+pub fn first_company_gives_directory_area(
+    actor: &Actor,
+    directory: &Directory,
+    requested_area: Option<AreaId>,
+    directory_is_empty: bool,
+) -> Option<AreaId> {
+    let applies = directory.multidimensional
+        && directory.area.is_none()
+        && directory_is_empty
+        && actor.is_regular_administrator();
+    requested_area.filter(|_| applies)
+}
+
 /// Decides the creation of a company in `directory` and returns the area it gets.
 ///
 /// A local administrator's company gets their area; naming another is refused (R12). In a

@@ -139,8 +139,21 @@ pub async fn create(ctx: &Ctx<'_>, input: CompanyInput) -> ApiResult<Company> {
                 "There is no such directory.",
             )
         })?;
+    let mut directory_rules = directory.policy();
+    let gives_area = match (directory_rules.multidimensional, directory_rules.area) {
+        (true, None) if input.area_id.is_some() => policy::first_company_gives_directory_area(
+            ctx.actor(),
+            &directory_rules,
+            input.area_id,
+            directories::is_empty(ctx.db, directory.id).await?,
+        ),
+        _ => None,
+    };
+    if gives_area.is_some() {
+        directory_rules.area = gives_area;
+    }
     let area =
-        policy::create_company(ctx.actor(), &directory.policy(), input.area_id)?.map(|area| area.0);
+        policy::create_company(ctx.actor(), &directory_rules, input.area_id)?.map(|area| area.0);
     checked_area(ctx, area).await?;
     let code = valid_code("code", &input.code)?;
     let name = valid_text("name", &input.name, 120, true)?;
@@ -157,20 +170,41 @@ pub async fn create(ctx: &Ctx<'_>, input: CompanyInput) -> ApiResult<Company> {
         change("area", None, opt_string(area)),
         change("user_in_charge", None, opt_string(in_charge)),
     ];
-    let results = store::commit(
-        ctx.db,
-        vec![
-            companies::insert(ctx.db, directory.id, &code, &name, area, in_charge)?,
+    let mut statements = vec![
+        companies::insert(ctx.db, directory.id, &code, &name, area, in_charge)?,
+        ctx.history(
+            HistoryEvent::CompanyCreated,
+            None,
+            area,
+            (Some(&code), &format!("Company {code} created")),
+            &changes,
+        )?,
+    ];
+    if let Some(given) = gives_area {
+        // R08: the directory takes its first company's area, in the same batch; the guard
+        // refuses it if another company arrived meanwhile with another area.
+        let area_code = store::areas::get(ctx.db, given.0)
+            .await?
+            .map_or_else(|| given.0.to_string(), |row| row.code);
+        statements.extend([
+            directories::set_area(ctx.db, directory.id, Some(given.0))?,
+            store::guard_directory_area(ctx.db, directory.id)?,
             ctx.history(
-                HistoryEvent::CompanyCreated,
-                None,
-                area,
-                (Some(&code), &format!("Company {code} created")),
-                &changes,
+                HistoryEvent::DirectoryUpdated,
+                Some(directory.id),
+                Some(given.0),
+                (
+                    Some(&directory.code),
+                    &format!(
+                        "Directory {} takes the area {area_code} of its first company {code}",
+                        directory.code
+                    ),
+                ),
+                &[change("area", None, Some(area_code.clone()))],
             )?,
-        ],
-    )
-    .await?;
+        ]);
+    }
+    let results = store::commit(ctx.db, statements).await?;
     get(ctx, store::returned_id(&results, 0)?).await
 }
 

@@ -194,6 +194,23 @@ pub fn set_area(
     )
 }
 
+/// Whether the directory holds no company yet (R08's first company).
+pub async fn is_empty(db: &AccountDb<'_>, directory: i64) -> ApiResult<bool> {
+    #[derive(Deserialize)]
+    struct Found {
+        #[allow(dead_code)]
+        id: i64,
+    }
+    Ok(statement(
+        db,
+        "SELECT id FROM companies WHERE directory_id = ?1 AND account_id = ?2 LIMIT 1",
+        &[int(directory), int(db.account())],
+    )?
+    .first::<Found>(None)
+    .await?
+    .is_none())
+}
+
 /// Whether an area id belongs to the account (an id of another account is refused as unknown).
 pub async fn area_exists(db: &AccountDb<'_>, area: i64) -> ApiResult<bool> {
     #[derive(Deserialize)]
