@@ -225,20 +225,31 @@ pub fn SecondFactorPage() -> impl IntoView {
 /// Where the person goes once the second step is done: their own password if it was given by
 /// someone else (R36), else Login as another user if they asked at sign-in (R05), else My
 /// Applications.
-fn after_second_step(me: &Me) -> &'static str {
+fn after_second_step(me: &Me) -> String {
     if me.password_change_required {
-        "/change-password"
+        "/change-password".to_string()
     } else {
         then_screen()
     }
 }
 
-/// Login as another user if the person asked for it at sign-in (R05), else My Applications.
-fn then_screen() -> &'static str {
+/// Login as another user if the person asked for it at sign-in (R05), the console page they
+/// opened signed out (a page of this site's console only), else My Applications.
+fn then_screen() -> String {
     if query_param("then") == "login-as" {
-        "/login-as"
-    } else {
-        "/applications"
+        return "/login-as".to_string();
+    }
+    // The console keeps a deep link opened signed out here (`pages::RETURN_KEY`); taken once.
+    let storage = web_sys::window().and_then(|window| window.local_storage().ok().flatten());
+    let page = storage.and_then(|storage| {
+        let page = storage.get_item("precinct.next").ok().flatten();
+        let _ = storage.set_item("precinct.next", "");
+        page
+    });
+    match page {
+        // A path of this site: a full load of it stays here whatever follows.
+        Some(page) if page.starts_with("/console") => page,
+        _ => "/applications".to_string(),
     }
 }
 
@@ -254,7 +265,7 @@ fn CodeStep() -> impl IntoView {
             api::enter_mfa(MfaCode {
                 code: code.get_untracked(),
             }),
-            |me: Me| leave_to(after_second_step(&me)),
+            |me: Me| leave_to(&after_second_step(&me)),
         );
     };
     view! {

@@ -258,7 +258,6 @@ strings! {
     Continue => "Continue", "Continuer";
     MfaSetUp => "Set up two-step sign-in", "Configurer la connexion en deux étapes";
     SessionsTitle => "Where I am signed in", "Où je suis connecté";
-    Browser => "Browser", "Navigateur";
     AddressTaken => "Another user proved this address first: this user cannot accept the invitation. Change the user code or delete the user.", "Un autre utilisateur a confirmé cette adresse le premier : cet utilisateur ne peut pas accepter l'invitation. Changez le code utilisateur ou supprimez l'utilisateur.";
     SecondFactorField => "Second factor", "Second facteur";
     AuthenticatorApp => "authenticator app", "application d'authentification";

@@ -134,7 +134,7 @@ test("desktop: a new user without a group is told to choose one, next to the gro
   await context.close();
 });
 
-test("desktop: Skip to content moves the keyboard focus into the screen", async () => {
+test("desktop: Skip to content moves the keyboard focus into the screen; a form's first field is at most three Tabs on", async () => {
   const { page, context, errors } = await newPage(browser, "desktop");
   await signIn(page);
   await page.goto(worker.url + "/console/users");
@@ -144,6 +144,20 @@ test("desktop: Skip to content moves the keyboard focus into the screen", async 
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => document.activeElement?.id === "content");
   assert.match(page.url(), /\/console\/users$/);
+  // On a form, its first field comes within three Tabs after that.
+  for (const [path, first] of [["/console/users/new", "name"], ["/console/groups/new", "code"], ["/console/companies/new", "code"], ["/console/settings/mail", "provider"], ["/console/preferences", "password"]]) {
+    await page.goto(worker.url + path);
+    await page.locator(`#${first}`).waitFor();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.activeElement?.id === "content");
+    let tabs = 0;
+    while (tabs < 3 && (await page.evaluate(() => document.activeElement?.id)) !== first) {
+      await page.keyboard.press("Tab");
+      tabs += 1;
+    }
+    assert.equal(await page.evaluate(() => document.activeElement?.id), first, `${path}: #${first} not reached in 3 Tabs`);
+  }
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -238,6 +252,27 @@ test("phone: the header and menu take at most 15 % of the height, the menu stays
   await page.goto(worker.url + "/");
   const marker = await page.locator("details.options > summary").evaluate((summary) => getComputedStyle(summary, "::before").content);
   assert.match(marker, /▸/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("desktop: a deep link opened while signed out returns to that page after sign-in (second factor included); only console pages", async () => {
+  const { page, context, errors } = await newPage(browser, "desktop");
+  await page.goto(worker.url + `/console/users/${fx.users.ulla.id}`);
+  await page.waitForURL((address) => address.pathname === "/");
+  await page.getByLabel("User code").fill(DEMO.user_code);
+  await page.getByLabel("Password").fill(DEMO.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await afterPassword(page, worker.url, DEMO.user_code, new RegExp(`/console/users/${fx.users.ulla.id}$`));
+  await page.getByRole("heading", { level: 1, name: "Ulla User" }).waitFor();
+  // A `next` that leaves the console (or the site) is ignored: My Applications.
+  await context.clearCookies();
+  await page.goto(worker.url + "/");
+  await page.evaluate(() => localStorage.setItem("precinct.next", "//evil.example/console"));
+  await page.getByLabel("User code").fill(DEMO.user_code);
+  await page.getByLabel("Password").fill(DEMO.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await afterPassword(page, worker.url, DEMO.user_code, /\/applications$/);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -66,7 +66,16 @@ pub fn use_signed_in() -> Loaded<Me> {
     let me = load(api::me);
     provide_context(Session(me));
     Effect::new(move |_| match me.get() {
-        Some(Err(failure)) if failure.status() == 401 => navigate("/", Default::default()),
+        // A deep link opened signed out comes back after sign-in (`return_address`).
+        Some(Err(failure)) if failure.status() == 401 => {
+            let location = window().location();
+            if let Ok(Some(storage)) = window().local_storage() {
+                let here = location.pathname().unwrap_or_default()
+                    + &location.search().unwrap_or_default();
+                let _ = storage.set_item(RETURN_KEY, &here);
+            }
+            navigate("/", Default::default())
+        }
         // R35, R36: the worker refuses everything else until the person has entered their
         // second factor, chosen their own password and, for an administrator, set one up.
         Some(Ok(me)) if me.password_change_required || me.mfa_step.is_some() => {
@@ -75,6 +84,20 @@ pub fn use_signed_in() -> Loaded<Me> {
         _ => {}
     });
     me
+}
+
+/// Where a deep link opened signed out is kept for the next sign-in in this browser (taken by
+/// it, whether it goes there or not); the account pages read it too, after the second factor.
+pub const RETURN_KEY: &str = "precinct.next";
+
+/// The console page to go back to after signing in, taken once: a page of this site's console
+/// only, never an address elsewhere.
+pub fn return_address() -> Option<String> {
+    let storage = window().local_storage().ok()??;
+    let next = storage.get_item(RETURN_KEY).ok()??;
+    let _ = storage.set_item(RETURN_KEY, "");
+    // A path of this site, so `navigate` stays in the console whatever follows.
+    next.starts_with("/console").then_some(next)
 }
 
 /// The signed-in person, once known (screens inside the console frame).

@@ -42,7 +42,13 @@ pub fn SignInPage() -> impl IntoView {
     // on as themself instead of to a page that could only refuse.
     let go = move |me: Me| {
         let wanted = login_as.get_untracked() && super::reaches(&me, Reach::LoginAsAnotherUser);
-        super::go_to(&navigate, next_screen(&me, wanted))
+        let screen = next_screen(&me, wanted);
+        // A deep link opened signed out is where the person goes once signed in (the account
+        // pages take it after the second factor).
+        let next = (screen == "/applications")
+            .then(super::return_address)
+            .flatten();
+        super::go_to(&navigate, next.as_deref().unwrap_or(screen))
     };
 
     view! {
