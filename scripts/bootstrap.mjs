@@ -55,8 +55,9 @@ const wranglerTarget = [
 ];
 
 // A local D1 is one SQLite file shared with a running `wrangler dev`: a statement can meet the
-// worker's write lock (SQLITE_BUSY). Such a statement did nothing, so it is tried again a few times.
-const LOCKED = /SQLITE_BUSY|database is locked/;
+// worker's write lock (SQLITE_BUSY, which wrangler may only report as "internal error"). Such a
+// statement did nothing, so it is tried again a few times.
+const LOCKED = /SQLITE_BUSY|database is locked|internal error/;
 const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 function d1(sqlArgs) {
@@ -68,8 +69,8 @@ function d1(sqlArgs) {
         { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
       ));
     } catch (error) {
-      if (attempt < 6 && LOCKED.test(`${error.stderr}${error.stdout}`)) {
-        pause(250 * attempt);
+      if (attempt < 8 && LOCKED.test(`${error.stderr}${error.stdout}`)) {
+        pause(300 * attempt);
         continue;
       }
       process.stderr.write(error.stderr ?? "");

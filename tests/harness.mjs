@@ -124,15 +124,20 @@ function handle(started, state) {
     log: () => started.log,
     /** Runs SQL against this worker's local D1 (read-only checks in tests). */
     sql(query) {
-      // The worker may hold the local database's write lock for a moment (SQLITE_BUSY): a read
-      // that met it did nothing and is tried again.
+      // The worker may hold the local database's write lock for a while on a loaded machine
+      // (SQLITE_BUSY, which wrangler may only report as "internal error"): a statement that met
+      // it did nothing and is tried again. A final failure says what wrangler said.
       for (let attempt = 1; ; attempt++) {
         try {
           const out = run(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", query]);
           return JSON.parse(out)[0].results;
         } catch (error) {
-          if (attempt === 6 || !/SQLITE_BUSY|database is locked/.test(`${error.stderr}${error.stdout}`)) throw error;
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250 * attempt);
+          const said = `${error.stderr ?? ""}${error.stdout ?? ""}`;
+          if (attempt === 8 || !/SQLITE_BUSY|database is locked|internal error/.test(said)) {
+            error.message += `\nwrangler said:\n${said.slice(-2000)}`;
+            throw error;
+          }
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300 * attempt);
         }
       }
     },
