@@ -55,9 +55,9 @@ const wranglerTarget = [
 ];
 
 // A local D1 is one SQLite file shared with a running `wrangler dev`: a statement can meet the
-// worker's write lock (SQLITE_BUSY, which wrangler may only report as "internal error"). Such a
-// statement did nothing, so it is tried again a few times.
-const LOCKED = /SQLITE_BUSY|database is locked|internal error/;
+// worker's write lock (SQLITE_BUSY, which wrangler may only report as "internal error" or as
+// workerd's "false == true"). Such a statement did nothing, so it is tried again a few times.
+const LOCKED = /SQLITE_BUSY|database is locked|internal error|false == true/;
 const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 function d1(sqlArgs) {
