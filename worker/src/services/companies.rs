@@ -200,7 +200,7 @@ pub async fn create(ctx: &Ctx<'_>, input: CompanyInput) -> ApiResult<Company> {
                         directory.code
                     ),
                 ),
-                &[change("area", None, Some(area_code.clone()))],
+                &[change("area", None, Some(area_code))],
             )?,
         ]);
     }

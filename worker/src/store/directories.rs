@@ -194,36 +194,36 @@ pub fn set_area(
     )
 }
 
-/// Whether the directory holds no company yet (R08's first company).
-pub async fn is_empty(db: &AccountDb<'_>, directory: i64) -> ApiResult<bool> {
+/// Whether `sql` (a `SELECT id …`) finds a row.
+async fn finds_a_row(db: &AccountDb<'_>, sql: &str, values: &[JsValue]) -> ApiResult<bool> {
     #[derive(Deserialize)]
     struct Found {
         #[allow(dead_code)]
         id: i64,
     }
-    Ok(statement(
+    Ok(statement(db, sql, values)?
+        .first::<Found>(None)
+        .await?
+        .is_some())
+}
+
+/// Whether the directory holds no company yet (R08's first company).
+pub async fn is_empty(db: &AccountDb<'_>, directory: i64) -> ApiResult<bool> {
+    let held = finds_a_row(
         db,
         "SELECT id FROM companies WHERE directory_id = ?1 AND account_id = ?2 LIMIT 1",
         &[int(directory), int(db.account())],
-    )?
-    .first::<Found>(None)
-    .await?
-    .is_none())
+    )
+    .await?;
+    Ok(!held)
 }
 
 /// Whether an area id belongs to the account (an id of another account is refused as unknown).
 pub async fn area_exists(db: &AccountDb<'_>, area: i64) -> ApiResult<bool> {
-    #[derive(Deserialize)]
-    struct Found {
-        #[allow(dead_code)]
-        id: i64,
-    }
-    Ok(statement(
+    finds_a_row(
         db,
         "SELECT id FROM areas WHERE id = ?1 AND account_id = ?2",
         &[int(area), int(db.account())],
-    )?
-    .first::<Found>(None)
-    .await?
-    .is_some())
+    )
+    .await
 }
