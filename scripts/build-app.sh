@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Builds the browser side into dist/ (served by wrangler as static assets): the console
-# (app.js, app_bg.wasm, index.html) and the account pages, a second small bundle the console's
-# size budget does not carry (account.js, account_bg.wasm, account.html).
+# (app.js, app_bg.wasm, index.html), its screens used less often (admin.js, admin_bg.wasm,
+# admin.html) and the account pages (account.js, account_bg.wasm, account.html): bundles the
+# console's first load does not carry (its size budget).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # (.cargo/config.toml sets --cfg erase_components for the wasm target: a smaller console.)
 cargo build -p precinct-app --bins --target wasm32-unknown-unknown --release
 rm -rf dist && mkdir -p dist
 # bundle name : the binary it is built from
-for pair in app:precinct-app account:account; do
+for pair in app:precinct-app admin:admin account:account; do
   bundle=${pair%%:*}; binary=${pair##*:}
   wasm-bindgen --target web --no-typescript --out-dir dist --out-name "$bundle" \
     "target/wasm32-unknown-unknown/release/$binary.wasm"
@@ -33,4 +34,6 @@ for pair in app:precinct-app account:account; do
 done
 node_modules/.bin/cleancss -O2 style/precinct.css -o dist/precinct.css
 cp app/index.html app/_headers dist/
-sed -e 's|/app_bg.wasm|/account_bg.wasm|' -e 's|/app.js|/account.js|' app/index.html > dist/account.html
+for bundle in admin account; do
+  sed -e "s|/app_bg.wasm|/${bundle}_bg.wasm|" -e "s|/app.js|/${bundle}.js|" app/index.html > "dist/$bundle.html"
+done

@@ -1,6 +1,8 @@
 //! Precinct's browser side: the console (a Leptos client-side-rendered single-page app, the
-//! `precinct-app` binary) and the account pages (the `account` binary: a second, small bundle the
-//! console's size budget does not carry). Both share the API client, the strings and the widgets.
+//! `precinct-app` binary), its screens used less often (the `admin` binary: the same console with
+//! the other screens, loaded only at their addresses) and the account pages (the `account`
+//! binary). The three share the API client, the strings and the widgets, and the console's size
+//! budget carries only the first.
 
 pub mod account;
 pub mod api;
@@ -12,18 +14,18 @@ pub mod ui;
 use leptos::prelude::*;
 use leptos_router::components::Router;
 
-/// Mounts the console.
-pub fn mount_console() {
-    leptos::mount::mount_to_body(Console);
+/// Mounts the console with the screens of `bundle` (`pages::CONSOLE` or `pages::ADMIN`).
+pub fn mount_console(bundle: pages::Bundle) {
+    leptos::mount::mount_to_body(move || view! { <Console bundle/> });
 }
 
 #[component]
-fn Console() -> impl IntoView {
+fn Console(bundle: pages::Bundle) -> impl IntoView {
     provide_context(i18n::I18n::load());
     provide_context(pages::users::Created(RwSignal::new(None)));
     view! {
         <Router>
-            <main id="main">{pages::screens()}</main>
+            <main id="main">{pages::screens(bundle)}</main>
         </Router>
     }
 }

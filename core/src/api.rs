@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{AccountId, AreaId, CompanyId, DirectoryId, GroupId, ReportId, UserId};
 use crate::policy::{AccessLevel, OptionCode};
 
-/// `GET /api/health`.
 /// The addresses of the account pages: a second browser bundle the console does not carry (sign-in's
 /// second step, set/forgot/change password, login as another user, sessions). The worker serves
 /// `account.html` at each (and `wrangler.toml` sends them to the worker first); the console
@@ -22,6 +21,48 @@ pub const ACCOUNT_PAGES: [&str; 6] = [
     "/sessions",
 ];
 
+/// The console screens used less often (setting up areas, directories and mail, reading history
+/// and the outbox), with everything under each: a third browser bundle, `admin`, so the console's
+/// first load carries only the everyday screens (its size budget). The worker serves `admin.html`
+/// at these addresses (`wrangler.toml` sends them to the worker first); each bundle reaches the
+/// other's screens by a full page load.
+pub const ADMIN_SCREENS: [&str; 5] = [
+    "/console/areas",
+    "/console/directories",
+    "/console/history",
+    "/console/settings",
+    "/console/outbox",
+];
+
+/// The browser bundle that shows a page of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageBundle {
+    /// `index.html`: sign-in, applications and the everyday console screens.
+    Console,
+    /// `account.html`: [`ACCOUNT_PAGES`].
+    Account,
+    /// `admin.html`: [`ADMIN_SCREENS`].
+    Admin,
+}
+
+impl PageBundle {
+    /// The bundle of the page at `path` (an address's path, without its query).
+    pub fn of(path: &str) -> PageBundle {
+        let path = path.trim_end_matches('/');
+        if ACCOUNT_PAGES.contains(&path) {
+            PageBundle::Account
+        } else if ADMIN_SCREENS.iter().any(|screen| {
+            path.strip_prefix(screen)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        }) {
+            PageBundle::Admin
+        } else {
+            PageBundle::Console
+        }
+    }
+}
+
+/// `GET /api/health`.
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -730,4 +771,22 @@ pub struct ChangePassword {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notice {
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PageBundle;
+
+    #[test]
+    fn each_page_has_one_bundle_and_a_screen_brings_its_records() {
+        assert_eq!(PageBundle::of("/second-factor"), PageBundle::Account);
+        assert_eq!(PageBundle::of("/console/history"), PageBundle::Admin);
+        assert_eq!(PageBundle::of("/console/areas/12"), PageBundle::Admin);
+        assert_eq!(PageBundle::of("/console/settings/mail/"), PageBundle::Admin);
+        // A longer word is another address, and the everyday screens stay in the console.
+        assert_eq!(PageBundle::of("/console/historyx"), PageBundle::Console);
+        assert_eq!(PageBundle::of("/console/users/7"), PageBundle::Console);
+        assert_eq!(PageBundle::of("/console"), PageBundle::Console);
+        assert_eq!(PageBundle::of("/"), PageBundle::Console);
+    }
 }

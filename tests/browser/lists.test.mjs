@@ -116,6 +116,34 @@ for (const viewport of ["desktop", "phone"]) {
   });
 }
 
+test("desktop: the screens used less often are a bundle of their own, reached by the menu, Back and Forward as any screen", async () => {
+  const { page, context, errors } = await newPage(browser, "desktop");
+  await signIn(page);
+  await page.goto(worker.url + "/console/users");
+  await page.locator("table[data-test=users]").waitFor();
+  const bundle = () => page.evaluate(() => document.querySelector("script[type=module]")?.getAttribute("src"));
+  assert.equal(await bundle(), "/app.js");
+  await page.getByRole("navigation").getByRole("link", { name: "History" }).click();
+  await page.waitForURL(/\/console\/history$/);
+  await page.locator("[data-test=history]").waitFor();
+  assert.equal(await bundle(), "/admin.js");
+  // Its menu leads back into the console's own screens, and so do Back and Forward.
+  await page.getByRole("navigation").getByRole("link", { name: "User Groups Management" }).click();
+  await page.waitForURL(/\/console\/groups$/);
+  await page.getByRole("heading", { level: 1, name: "User groups" }).waitFor();
+  assert.equal(await bundle(), "/app.js");
+  await page.goBack();
+  await page.waitForURL(/\/console\/history$/);
+  await page.locator("[data-test=history]").waitFor();
+  await page.goBack();
+  await page.waitForURL(/\/console\/users$/);
+  await page.locator("table[data-test=users]").waitFor();
+  await page.goForward();
+  await page.locator("[data-test=history]").waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("desktop: a new user without a group is told to choose one, next to the group field", async () => {
   const { page, context, errors } = await newPage(browser, "desktop");
   await signIn(page);

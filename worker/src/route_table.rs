@@ -617,3 +617,46 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod bundle_pages {
+    use precinct_core::api::{ACCOUNT_PAGES, ADMIN_SCREENS};
+
+    /// The addresses wrangler sends to the worker before its static files, as written in
+    /// wrangler.toml (the `run_worker_first` list).
+    fn run_worker_first() -> Vec<String> {
+        let config = include_str!("../../wrangler.toml");
+        let list = config
+            .split("run_worker_first = [")
+            .nth(1)
+            .and_then(|rest| rest.split(']').next())
+            .unwrap_or_default();
+        list.split(',')
+            .map(|entry| entry.trim().trim_matches('"').to_string())
+            .filter(|entry| !entry.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn wrangler_sends_every_page_of_another_bundle_to_the_worker() {
+        let first = run_worker_first();
+        for page in ACCOUNT_PAGES {
+            assert!(
+                first.contains(&page.to_string()),
+                "{page} is not in run_worker_first"
+            );
+        }
+        for screen in ADMIN_SCREENS {
+            for address in [screen.to_string(), format!("{screen}/*")] {
+                assert!(
+                    first.contains(&address),
+                    "{address} is not in run_worker_first"
+                );
+            }
+        }
+        // The console's own screens stay static files (the single-page application's page).
+        assert!(!first
+            .iter()
+            .any(|address| address.starts_with("/console/users")));
+    }
+}

@@ -6,7 +6,7 @@ use precinct_core::api::{
     GroupInput, Health, MailPasswordInput, MailSettingsInput, MfaCode, MoveUser, SetCompanyAccess,
     SetPassword, SignIn, UserInput, UserUpdate, VersionOnly,
 };
-use precinct_core::api::{Application, Applications, InvitationOutcome};
+use precinct_core::api::{Application, Applications, InvitationOutcome, PageBundle};
 use precinct_core::problem::ProblemCode;
 use serde::de::DeserializeOwned;
 use worker::{Env, Method, Request, Response};
@@ -35,11 +35,17 @@ pub async fn handle(
     worker_ctx: worker::Context,
 ) -> worker::Result<Response> {
     let path = req.path();
-    if precinct_core::api::ACCOUNT_PAGES.contains(&path.as_str()) {
-        // The account pages are a bundle of their own (the console's size budget): its page, at
-        // each of their addresses (wrangler.toml sends these addresses to the worker first).
+    let page = match PageBundle::of(&path) {
+        // The account pages and the console's screens used less often are bundles of their own
+        // (the console's size budget): their page, at each of their addresses (wrangler.toml
+        // sends these addresses to the worker first).
+        PageBundle::Account => Some("/account"),
+        PageBundle::Admin => Some("/admin"),
+        PageBundle::Console => None,
+    };
+    if let Some(page) = page {
         let mut url = req.url()?;
-        url.set_path("/account");
+        url.set_path(page);
         url.set_query(None);
         let mut page = env.assets("ASSETS")?.fetch(url.to_string(), None).await?;
         if page.status_code() != 200 {

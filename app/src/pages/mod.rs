@@ -30,7 +30,7 @@ pub use lists::{
 pub(crate) use mail::check_pair;
 pub use mail::{MailSettingsPage, OutboxPage, PreferencesPage};
 pub use not_found::NotFound;
-pub use screens::{screens, use_record_id, ConsoleScreen};
+pub use screens::{screens, use_record_id, Bundle, ConsoleScreen, ADMIN, CONSOLE};
 pub use session::SelectCompanyPage;
 pub use sign_in::SignInPage;
 pub use users::UserFormPage;
@@ -48,7 +48,7 @@ use crate::ui::{failure_view, load, loading_view, Busy, Loaded};
 /// bundle, see `crate::account`).
 pub fn go_to(navigate: &impl Fn(&str, leptos_router::NavigateOptions), path: &str) {
     let page = path.split('?').next().unwrap_or(path);
-    if precinct_core::api::ACCOUNT_PAGES.contains(&page) {
+    if precinct_core::api::PageBundle::of(page) == precinct_core::api::PageBundle::Account {
         crate::ui::leave_to(path);
     } else {
         navigate(path, Default::default());
@@ -336,7 +336,7 @@ pub fn Shell(page: Memo<ConsoleScreen>) -> impl IntoView {
                                     </section>
                                 }.into_any()
                             } else {
-                                screens::console_screen(page.get())
+                                screens::bundle_screen(page.get())
                             }}
                         </div>
                     </div>

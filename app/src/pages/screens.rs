@@ -5,13 +5,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use leptos_router::location::{BrowserUrl, LocationProvider};
+use precinct_core::api::PageBundle;
 
 use super::*;
 
 /// The screens outside the console frame, and the console (whose frame stays while its screens
 /// change).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Screen {
+pub enum Screen {
     SignIn,
     Applications,
     Console,
@@ -97,8 +98,38 @@ pub fn use_record_id() -> Memo<Option<String>> {
     })
 }
 
-/// Every screen of the console, by address.
-pub fn screens() -> AnyView {
+/// The screens a browser bundle shows (`core::api::PageBundle`): each bundle's binary mounts
+/// the console with its own, so the other bundle's screens are not in its code at all.
+#[derive(Clone, Copy)]
+pub struct Bundle {
+    pub name: PageBundle,
+    /// The screens outside the console frame.
+    pub outside: fn(Screen) -> AnyView,
+    /// The screens inside the console frame.
+    pub inside: fn(ConsoleScreen) -> AnyView,
+}
+
+/// The console's own bundle: sign-in and the everyday screens.
+pub const CONSOLE: Bundle = Bundle {
+    name: PageBundle::Console,
+    outside: |screen| match screen {
+        Screen::SignIn => view! { <SignInPage/> }.into_any(),
+        Screen::Applications => view! { <ApplicationsPage/> }.into_any(),
+        Screen::Console | Screen::NotFound => view! { <NotFound/> }.into_any(),
+    },
+    inside: console_screen,
+};
+
+/// The administration bundle: the screens of `core::api::ADMIN_SCREENS`.
+pub const ADMIN: Bundle = Bundle {
+    name: PageBundle::Admin,
+    outside: |_| elsewhere(),
+    inside: admin_screen,
+};
+
+/// Every screen of the bundle, by address.
+pub fn screens(bundle: Bundle) -> AnyView {
+    provide_context(bundle);
     let location = use_location();
     let screen = Memo::new(move |_| location.pathname.with(|path| screen_of(path)));
     // The router writes a new address into the browser's history only once the screen for it
@@ -116,17 +147,50 @@ pub fn screens() -> AnyView {
         }
     });
     (move || match screen.get() {
-        Screen::SignIn => view! { <SignInPage/> }.into_any(),
-        Screen::Applications => view! { <ApplicationsPage/> }.into_any(),
         Screen::Console => {
             let page = Memo::new(move |_| location.pathname.with(|path| console_screen_of(path)));
             view! { <Shell page/> }.into_any()
         }
-        Screen::NotFound => view! { <NotFound/> }.into_any(),
+        other => (bundle.outside)(other),
     })
     .into_any()
 }
 
+/// The screen of `page` in the bundle shown (inside the console frame).
+pub fn bundle_screen(page: ConsoleScreen) -> AnyView {
+    match use_context::<Bundle>() {
+        Some(bundle) => (bundle.inside)(page),
+        None => elsewhere(),
+    }
+}
+
+/// A screen of another bundle: the page is loaded again at its address, which the worker
+/// answers with that bundle's page. The history keeps one entry for it either way: the router
+/// may or may not have written the address yet.
+fn elsewhere() -> AnyView {
+    let location = use_location();
+    let target = location.pathname.get_untracked() + &location.search.get_untracked();
+    let this = use_context::<Bundle>().map(|bundle| bundle.name);
+    let page = target.split('?').next().unwrap_or_default().to_string();
+    if this == Some(PageBundle::of(&page)) {
+        // The worker would send this address back here: say so instead of loading it forever.
+        return view! { <NotFound/> }.into_any();
+    }
+    // After the router's own work for this navigation (it writes the address in a moment).
+    set_timeout(
+        move || {
+            let location = window().location();
+            if location.pathname().ok().as_deref() == Some(page.as_str()) {
+                let _ = location.reload();
+            } else {
+                let _ = location.assign(&target);
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+    let i = crate::i18n::use_i18n();
+    crate::ui::loading_view(i).into_any()
+}
 pub fn focus_content() {
     use wasm_bindgen::JsCast;
     if let Some(content) = document()
@@ -137,7 +201,7 @@ pub fn focus_content() {
     }
 }
 
-/// The screen inside the console frame.
+/// The everyday screens inside the console frame (the console's bundle).
 pub fn console_screen(page: ConsoleScreen) -> AnyView {
     use ConsoleScreen::*;
     match page {
@@ -147,20 +211,30 @@ pub fn console_screen(page: ConsoleScreen) -> AnyView {
         User => view! { <UserFormPage/> }.into_any(),
         Groups => groups_page().into_any(),
         Group => group_form_page(),
-        Areas => areas_page().into_any(),
-        Area => area_form_page(),
         Companies => companies_page().into_any(),
         Company => company_form_page(),
-        Directories => directories_page().into_any(),
-        Directory => directory_form_page(),
-        History => view! { <HistoryPage/> }.into_any(),
         AboutCompanies => about_companies_page().into_any(),
         Projects => projects_page().into_any(),
         Employees => employees_page().into_any(),
         Reports => reports_page().into_any(),
-        MailSettings => view! { <MailSettingsPage/> }.into_any(),
-        Outbox => view! { <OutboxPage/> }.into_any(),
         Preferences => view! { <PreferencesPage/> }.into_any(),
         NotFound => view! { <super::NotFound/> }.into_any(),
+        Areas | Area | Directories | Directory | History | MailSettings | Outbox => elsewhere(),
+    }
+}
+
+/// The screens of the administration bundle (`core::api::ADMIN_SCREENS`).
+pub fn admin_screen(page: ConsoleScreen) -> AnyView {
+    use ConsoleScreen::*;
+    match page {
+        Areas => areas_page().into_any(),
+        Area => area_form_page(),
+        Directories => directories_page().into_any(),
+        Directory => directory_form_page(),
+        History => view! { <HistoryPage/> }.into_any(),
+        MailSettings => view! { <MailSettingsPage/> }.into_any(),
+        Outbox => view! { <OutboxPage/> }.into_any(),
+        NotFound => view! { <super::NotFound/> }.into_any(),
+        _ => elsewhere(),
     }
 }
