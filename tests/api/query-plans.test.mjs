@@ -64,3 +64,21 @@ test("r18 r20 r21 scoped and searched lists narrow the index beyond the account"
   }
   assert.deepEqual(wide, []);
 });
+
+test("lists sort by each column on an index: every order of users, companies and groups, both ways, its first and next page", () => {
+  const sorted = plans.filter((plan) => / sort=/.test(plan.label) && !/count/.test(plan.sql.slice(0, 30)));
+  const labels = new Set(sorted.map((plan) => plan.label));
+  for (const expected of [
+    "users.list admin sort=name", "users.list admin sort=code next page", "users.list local-admin sort=-group next page",
+    "users.list local-admin sort=status", "companies.list admin sort=area next page", "companies.list local-admin sort=-code next page",
+    "groups.list admin sort=description", "groups.list local-admin sort=level next page", "groups.list admin sort=-area next page",
+  ]) {
+    assert.ok(labels.has(expected), `no plan for ${expected}`);
+  }
+  const pages = sorted.filter((plan) => /ORDER BY/.test(plan.sql));
+  assert.ok(pages.length >= (4 + 3 + 4) * 2 * 3, `${pages.length} sorted page plans`);
+  const sorts = pages.flatMap((plan) =>
+    plan.plan.filter((step) => /USE TEMP B-TREE FOR ORDER BY|^SCAN (u|c|g|users|companies|user_groups)\b/.test(step)).map((step) => `${plan.label}: ${step}`),
+  );
+  assert.deepEqual(sorts, []);
+});

@@ -6,7 +6,7 @@ use precinct_core::policy::AreaUsage;
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
-use super::list::{self, Keyed, ListParams};
+use super::list::{self, KeyPart, Keyed, ListParams, Order};
 use super::sql::Sql;
 use super::{int, statement, text, AccountDb};
 use crate::error::ApiResult;
@@ -20,8 +20,8 @@ pub struct AreaRow {
 }
 
 impl Keyed for AreaRow {
-    fn sort_key(&self) -> &str {
-        &self.code
+    fn key(&self, _order: &str) -> Vec<KeyPart> {
+        vec![self.code.as_str().into()]
     }
     fn id(&self) -> i64 {
         self.id
@@ -54,7 +54,7 @@ pub async fn list(db: &AccountDb<'_>, params: &ListParams) -> ApiResult<Page<Are
         db,
         "id, code, description, version",
         from,
-        "code",
+        &[Order { name: "code", columns: &["code"] }],
         "id",
         params,
         |row: AreaRow| Ok(row.into()),

@@ -6,7 +6,7 @@ use precinct_core::policy::{self, CompanyRef, CompanyScope, PersonScope};
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
-use super::list::{self, word_search, Keyed, ListParams, WordIndex};
+use super::list::{self, word_search, KeyPart, Keyed, ListParams, Order, WordIndex};
 use super::sql::Sql;
 use super::{int, opt_int, scope, statement, text, AccountDb};
 use crate::error::ApiResult;
@@ -17,6 +17,9 @@ pub struct CompanyRow {
     pub code: String,
     pub name: String,
     pub name_norm: String,
+    /// The area's code in lower case ('' for none): the list's area order.
+    #[serde(default)]
+    pub area_code_norm: String,
     pub directory_id: i64,
     pub directory_code: String,
     pub multidimensional: i64,
@@ -31,9 +34,33 @@ pub struct CompanyRow {
     pub version: i64,
 }
 
+/// The companies list's orders (issue 13), each on an index per scope (migration 0013): codes
+/// compare whatever their case, as their unique index does.
+pub const ORDERS: &[Order] = &[
+    Order {
+        name: "name",
+        columns: &["c.name_norm"],
+    },
+    Order {
+        name: "code",
+        columns: &["c.code COLLATE NOCASE"],
+    },
+    Order {
+        name: "area",
+        columns: &["c.area_code_norm", "c.name_norm"],
+    },
+];
+
 impl Keyed for CompanyRow {
-    fn sort_key(&self) -> &str {
-        &self.name_norm
+    fn key(&self, order: &str) -> Vec<KeyPart> {
+        match order {
+            "code" => vec![self.code.as_str().into()],
+            "area" => vec![
+                self.area_code_norm.as_str().into(),
+                self.name_norm.as_str().into(),
+            ],
+            _ => vec![self.name_norm.as_str().into()],
+        }
     }
     fn id(&self) -> i64 {
         self.id
@@ -104,7 +131,7 @@ impl From<CompanyRow> for Company {
 /// `u` is the user in charge as far as the reader may see them (see [`from`]); the flag tells a
 /// regular administrator that a later change left someone of another area in charge.
 const COLUMNS: &str =
-    "c.id, c.code, c.name, c.name_norm, c.directory_id, d.code AS directory_code, \
+    "c.id, c.code, c.name, c.name_norm, c.area_code_norm, c.directory_id, d.code AS directory_code, \
     d.multidimensional, d.area_id AS directory_area_id, c.area_id, a.code AS area_code, \
     c.user_in_charge_id, u.user_code AS uic_code, u.name AS uic_name, \
     (u.id IS NOT NULL AND u.access_level <> 'administrator' AND u.area_id IS NOT c.area_id) \
@@ -158,7 +185,7 @@ pub async fn list(
         from.push(" AND c.directory_id = ").bind_int(directory);
     }
     word_search(&mut from, &params.q, WordIndex::Companies, "c.id");
-    list::page(db, COLUMNS, from, "c.name_norm", "c.id", params, Ok).await
+    list::page(db, COLUMNS, from, ORDERS, "c.id", params, Ok).await
 }
 
 pub async fn get(
@@ -265,7 +292,7 @@ pub async fn entries(
         db,
         "e.id, e.company_id, e.code, e.name",
         from,
-        "e.code",
+        &[Order { name: "code", columns: &["e.code"] }],
         "e.id",
         params,
         Ok,
@@ -282,8 +309,8 @@ pub struct EntryRow {
 }
 
 impl Keyed for EntryRow {
-    fn sort_key(&self) -> &str {
-        &self.code
+    fn key(&self, _order: &str) -> Vec<KeyPart> {
+        vec![self.code.as_str().into()]
     }
     fn id(&self) -> i64 {
         self.id

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
-use super::list::{self, Keyed, ListParams};
+use super::list::{self, KeyPart, Keyed, ListParams, Order};
 use super::sql::Sql;
 use super::{int, opt_int, scope, statement, text, AccountDb};
 use crate::error::ApiResult;
@@ -24,8 +24,8 @@ pub struct DirectoryRow {
 }
 
 impl Keyed for DirectoryRow {
-    fn sort_key(&self) -> &str {
-        &self.code
+    fn key(&self, _order: &str) -> Vec<KeyPart> {
+        vec![self.code.as_str().into()]
     }
     fn id(&self) -> i64 {
         self.id
@@ -92,7 +92,7 @@ pub async fn list(
         db,
         columns(scope),
         from,
-        "d.code",
+        &[Order { name: "code", columns: &["d.code"] }],
         "d.id",
         params,
         |row: DirectoryRow| Ok(row.into()),

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
-use super::list::{self, Keyed, ListParams, WordIndex};
+use super::list::{self, KeyPart, Keyed, ListParams, Order, WordIndex};
 use super::sql::Sql;
 use super::{int, opt_int, scope, statement, text, AccountDb};
 use crate::error::ApiResult;
@@ -21,14 +21,48 @@ pub struct GroupRow {
     pub access_level: String,
     pub area_id: Option<i64>,
     pub area_code: Option<String>,
+    /// The area's code in lower case ('' for none): the list's area order.
+    #[serde(default)]
+    pub area_code_norm: String,
     pub options: String,
     pub members: i64,
     pub version: i64,
 }
 
+/// The user groups list's orders (issue 13), each on an index per scope (migration 0013).
+pub const ORDERS: &[Order] = &[
+    Order {
+        name: "code",
+        columns: &["g.code"],
+    },
+    Order {
+        name: "description",
+        columns: &["g.description COLLATE NOCASE"],
+    },
+    Order {
+        name: "level",
+        columns: &["g.access_level", "g.code"],
+    },
+    Order {
+        name: "area",
+        columns: &["g.area_code_norm", "g.code"],
+    },
+];
+
 impl Keyed for GroupRow {
-    fn sort_key(&self) -> &str {
-        &self.code
+    fn key(&self, order: &str) -> Vec<KeyPart> {
+        match order {
+            "description" => vec![self.description.as_str().into()],
+            "level" => vec![
+                self.access_level.as_str().into(),
+                self.code.as_str().into(),
+            ],
+            "area" => vec![
+                self.area_code_norm.as_str().into(),
+                self.code.as_str().into(),
+            ],
+            _ => vec![self.code.as_str().into()],
+        }
     }
     fn id(&self) -> i64 {
         self.id
@@ -63,7 +97,8 @@ impl GroupRow {
 }
 
 const COLUMNS: &str =
-    "g.id, g.code, g.description, g.access_level, g.area_id, a.code AS area_code, g.options, \
+    "g.id, g.code, g.description, g.access_level, g.area_id, a.code AS area_code, \
+    g.area_code_norm, g.options, \
     (SELECT COUNT(*) FROM users m WHERE m.group_id = g.id) AS members, g.version";
 const FROM: &str = "FROM user_groups g LEFT JOIN areas a ON a.id = g.area_id WHERE g.account_id = ";
 
@@ -76,7 +111,7 @@ pub async fn list(
     from.bind_int(db.account())
         .append(scope::groups(scope, "g"));
     list::word_search(&mut from, &params.q, WordIndex::Groups, "g.id");
-    list::page(db, COLUMNS, from, "g.code", "g.id", params, GroupRow::api).await
+    list::page(db, COLUMNS, from, ORDERS, "g.id", params, GroupRow::api).await
 }
 
 pub async fn get(db: &AccountDb<'_>, scope: GroupScope, id: i64) -> ApiResult<Option<GroupRow>> {

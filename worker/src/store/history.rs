@@ -1,13 +1,12 @@
 //! History (R21, R30): read newest first, scoped by the area each entry was written in.
 
-use super::list::{self, encode_cursor, ListParams};
+use super::list::{self, encode_cursor, Cursor, KeyPart, ListParams};
 use super::scope;
 use super::sql::Sql;
 use super::AccountDb;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use precinct_core::api::{FieldChange, HistoryEntry, Page};
 use precinct_core::policy::{HistoryScope, PersonScope};
-use precinct_core::problem::ProblemCode;
 use serde::Deserialize;
 
 /// The History tab's filters; user codes compare lower-cased, as they are stored.
@@ -121,19 +120,12 @@ pub async fn list(
         h.entity_id, a.code AS area_code, h.action, h.subject, h.summary, h.changes "
     ));
     query.append(from);
-    if let Some((at, id)) = &params.after {
-        let at: i64 = at.parse().map_err(|_| {
-            ApiError::invalid(
-                "cursor",
-                ProblemCode::InvalidCursor,
-                "The `cursor` is not one this list gave out.",
-            )
-        })?;
+    if let Some(cursor) = &params.after {
         query
             .push(" AND (h.at, h.id) < (")
-            .bind_int(at)
+            .bind_int(cursor.int(0)?)
             .push(", ")
-            .bind_int(*id)
+            .bind_int(cursor.id)
             .push(")");
     }
     query
@@ -144,8 +136,14 @@ pub async fn list(
     let more = rows.len() as i64 > params.limit;
     rows.truncate(params.limit.max(0) as usize);
     let next_cursor = if more {
-        rows.last()
-            .map(|row| encode_cursor(&row.at.to_string(), row.id))
+        rows.last().map(|row| {
+            encode_cursor(&Cursor {
+                order: "time".to_string(),
+                descending: true,
+                key: vec![KeyPart::Int(row.at)],
+                id: row.id,
+            })
+        })
     } else {
         None
     };

@@ -1,12 +1,13 @@
-//! Keyset pagination shared by every list: a stable order on (sort key, id), an opaque cursor
-//! that continues after the last row, a prefix search that an index can serve, and the total.
+//! Keyset pagination shared by every list: a stable order on (sort columns, id), each served by
+//! an index, an opaque cursor that continues after the last row, a word search that an index
+//! can serve, and the total.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use precinct_core::api::Page;
 use precinct_core::problem::ProblemCode;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::db::Database;
 use super::sql::Sql;
@@ -16,13 +17,68 @@ pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
 const MAX_QUERY_LEN: usize = 100;
 
-/// The paging and search parameters of a list request.
+/// The paging, search and sort parameters of a list request.
 #[derive(Debug, Clone, Default)]
 pub struct ListParams {
     /// Lower-cased search prefix.
     pub q: Option<String>,
-    pub after: Option<(String, i64)>,
+    pub after: Option<Cursor>,
     pub limit: i64,
+    /// `sort=code` or `sort=-code` (descending): one of the list's [`Order`]s; none is its first.
+    pub sort: Option<String>,
+    pub descending: bool,
+}
+
+/// One way a list can be ordered: its name in the API (`sort=`) and its columns, most
+/// significant first; the row id breaks ties. Each is served by an index of the list's table
+/// (per scope), so no order sorts the whole account (`tests/api/query-plans.test.mjs`).
+#[derive(Debug, Clone, Copy)]
+pub struct Order {
+    pub name: &'static str,
+    pub columns: &'static [&'static str],
+}
+
+/// One column's value in a cursor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum KeyPart {
+    Int(i64),
+    Text(String),
+}
+
+impl From<&str> for KeyPart {
+    fn from(text: &str) -> Self {
+        KeyPart::Text(text.to_string())
+    }
+}
+
+impl From<i64> for KeyPart {
+    fn from(value: i64) -> Self {
+        KeyPart::Int(value)
+    }
+}
+
+/// Where a page ends: the order it was made in, and the last row's sort columns and id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    #[serde(rename = "o")]
+    pub order: String,
+    #[serde(rename = "d", default)]
+    pub descending: bool,
+    #[serde(rename = "k")]
+    pub key: Vec<KeyPart>,
+    #[serde(rename = "i")]
+    pub id: i64,
+}
+
+impl Cursor {
+    /// The `index`th sort column's value as a whole number (history's time).
+    pub fn int(&self, index: usize) -> ApiResult<i64> {
+        match self.key.get(index) {
+            Some(KeyPart::Int(value)) => Ok(*value),
+            _ => Err(invalid_cursor()),
+        }
+    }
 }
 
 /// One query's `EXPLAIN QUERY PLAN`.
@@ -79,6 +135,15 @@ impl ListParams {
                     params.q = (!q.is_empty()).then_some(q);
                 }
                 "cursor" => params.after = Some(decode_cursor(value)?),
+                "sort" => {
+                    let name = value.trim();
+                    let (descending, name) = match name.strip_prefix('-') {
+                        Some(name) => (true, name),
+                        None => (false, name),
+                    };
+                    params.descending = descending;
+                    params.sort = (!name.is_empty()).then(|| name.to_string());
+                }
                 "limit" => {
                     params.limit = value
                         .parse::<i64>()
@@ -97,22 +162,57 @@ impl ListParams {
         }
         Ok(params)
     }
+
+    /// The order asked for among the list's `orders` (none: the first); another is a 422.
+    pub fn order(&self, orders: &[Order]) -> ApiResult<Order> {
+        let asked = self.sort.as_deref();
+        orders
+            .iter()
+            .find(|order| asked.is_none_or(|name| name == order.name))
+            .copied()
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "sort",
+                    ProblemCode::OutOfRange,
+                    "This list cannot be sorted that way.",
+                )
+            })
+    }
+
+    /// The cursor's sort columns, when it was given out by this list in `order` (another list's
+    /// or another order's cursor is a 422, not a page from somewhere else).
+    fn after_in(&self, order: Order) -> ApiResult<Option<&Cursor>> {
+        match &self.after {
+            None => Ok(None),
+            Some(cursor)
+                if cursor.order == order.name
+                    && cursor.descending == self.descending
+                    && cursor.key.len() == order.columns.len() =>
+            {
+                Ok(Some(cursor))
+            }
+            Some(_) => Err(invalid_cursor()),
+        }
+    }
 }
 
-fn decode_cursor(cursor: &str) -> ApiResult<(String, i64)> {
-    let invalid = || {
-        ApiError::invalid(
-            "cursor",
-            ProblemCode::InvalidCursor,
-            "The `cursor` is not one this list gave out.",
-        )
-    };
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
-    serde_json::from_slice::<(String, i64)>(&bytes).map_err(|_| invalid())
+fn invalid_cursor() -> ApiError {
+    ApiError::invalid(
+        "cursor",
+        ProblemCode::InvalidCursor,
+        "The `cursor` is not one this list gave out.",
+    )
 }
 
-pub fn encode_cursor(key: &str, id: i64) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&(key, id)).unwrap_or_default())
+fn decode_cursor(cursor: &str) -> ApiResult<Cursor> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| invalid_cursor())?;
+    serde_json::from_slice::<Cursor>(&bytes).map_err(|_| invalid_cursor())
+}
+
+pub fn encode_cursor(cursor: &Cursor) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(cursor).unwrap_or_default())
 }
 
 /// A kind of record with a word index (`migrations/0011_word_search.sql`).
@@ -207,19 +307,27 @@ pub async fn count_and_rows<R: DeserializeOwned>(
     Ok((total, rows))
 }
 
-/// A row that knows its own position in the list order.
+fn bind_part(query: &mut Sql, part: &KeyPart) {
+    match part {
+        KeyPart::Int(value) => query.bind_int(*value),
+        KeyPart::Text(text) => query.bind_text(text),
+    };
+}
+
+/// A row that knows its own position in each order of its list.
 pub trait Keyed {
-    fn sort_key(&self) -> &str;
+    /// The values of `order`'s columns for this row, in the order's column order.
+    fn key(&self, order: &str) -> Vec<KeyPart>;
     fn id(&self) -> i64;
 }
 
-/// Runs the count and the page query for `from_where` (a `FROM ... WHERE ...` fragment),
-/// ordered by `(sort_column, id_column)`.
+/// Runs the count and the page query for `from_where` (a `FROM ... WHERE ...` fragment), in
+/// the order asked for among `orders` (each column, then `id_column`).
 pub async fn page<R, T>(
     db: &impl Database,
     select: &str,
     from_where: Sql,
-    sort_column: &str,
+    orders: &[Order],
     id_column: &str,
     params: &ListParams,
     into_item: impl Fn(R) -> ApiResult<T>,
@@ -227,23 +335,43 @@ pub async fn page<R, T>(
 where
     R: DeserializeOwned + Keyed,
 {
+    let order = params.order(orders)?;
+    let (after, direction) = if params.descending {
+        ("<", " DESC")
+    } else {
+        (">", "")
+    };
     let mut query = Sql::new(&format!("SELECT {select} "));
     query.append(from_where.clone());
-    if let Some((key, id)) = &params.after {
-        query
-            .push(&format!(" AND ({sort_column}, {id_column}) > ("))
-            .bind_text(key)
-            .push(", ")
-            .bind_int(*id)
-            .push(")");
+    if let Some(cursor) = params.after_in(order)? {
+        // The first column alone as well: SQLite seeks its index with it where it would not
+        // with the row value (a column compared `COLLATE NOCASE`).
+        if let (Some(first), Some(value)) = (order.columns.first(), cursor.key.first()) {
+            query.push(&format!(" AND {first} {after}= "));
+            bind_part(&mut query, value);
+        }
+        query.push(&format!(
+            " AND ({}, {id_column}) {after} (",
+            order.columns.join(", ")
+        ));
+        for part in &cursor.key {
+            bind_part(&mut query, part);
+            query.push(", ");
+        }
+        query.bind_int(cursor.id).push(")");
     }
     // `+column` keeps SQLite from walking the sort index when an OR of indexes finds the few
     // matches faster (see `Sql::prefer_sorting_matches`).
     let unary = if query.sorts_matches() { "+" } else { "" };
+    let sorted = order
+        .columns
+        .iter()
+        .chain(std::iter::once(&id_column))
+        .map(|column| format!("{unary}{column}{direction}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     query
-        .push(&format!(
-            " ORDER BY {unary}{sort_column}, {unary}{id_column} LIMIT "
-        ))
+        .push(&format!(" ORDER BY {sorted} LIMIT "))
         .bind_int(params.limit + 1);
     explain(db, &count_query(&from_where)).await?;
     explain(db, &query).await?;
@@ -251,8 +379,14 @@ where
     let more = rows.len() as i64 > params.limit;
     rows.truncate(params.limit.max(0) as usize);
     let next_cursor = if more {
-        rows.last()
-            .map(|row| encode_cursor(row.sort_key(), row.id()))
+        rows.last().map(|row| {
+            encode_cursor(&Cursor {
+                order: order.name.to_string(),
+                descending: params.descending,
+                key: row.key(order.name),
+                id: row.id(),
+            })
+        })
     } else {
         None
     };

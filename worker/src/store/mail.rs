@@ -4,7 +4,7 @@ use precinct_core::api::{MailProvider, MailSettings, OutboxMessage, Page};
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
-use super::list::{encode_cursor, ListParams};
+use super::list::{encode_cursor, Cursor, ListParams};
 use super::sql::Sql;
 use super::{int, opt_int, statement, text, AccountDb, SystemDb};
 use crate::error::{ApiError, ApiResult};
@@ -154,8 +154,8 @@ pub async fn outbox(db: &AccountDb<'_>, params: &ListParams) -> ApiResult<Page<O
     let total = super::list::count(db, &from).await?;
     let mut query = Sql::new("SELECT id, at, kind, from_address, to_address, subject, text_body ");
     query.append(from);
-    if let Some((_, id)) = &params.after {
-        query.push(" AND id < ").bind_int(*id);
+    if let Some(cursor) = &params.after {
+        query.push(" AND id < ").bind_int(cursor.id);
     }
     query
         .push(" ORDER BY id DESC LIMIT ")
@@ -164,7 +164,14 @@ pub async fn outbox(db: &AccountDb<'_>, params: &ListParams) -> ApiResult<Page<O
     let more = rows.len() as i64 > params.limit;
     rows.truncate(params.limit.max(0) as usize);
     let next_cursor = if more {
-        rows.last().map(|row| encode_cursor("", row.id))
+        rows.last().map(|row| {
+            encode_cursor(&Cursor {
+                order: "newest".to_string(),
+                descending: true,
+                key: Vec::new(),
+                id: row.id,
+            })
+        })
     } else {
         None
     };

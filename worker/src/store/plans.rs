@@ -12,7 +12,7 @@ use precinct_core::policy::{
 
 use super::companies::CompanyFilter;
 use super::history::HistoryFilter;
-use super::list::{ListParams, PlanSink, QueryPlan};
+use super::list::{Cursor, KeyPart, ListParams, Order, PlanSink, QueryPlan};
 use super::users::UserFilter;
 use super::{areas, companies, directories, groups, history, users, AccountDb};
 use crate::error::ApiResult;
@@ -29,8 +29,33 @@ pub async fn every_list(
         sink.borrow_mut().0 = label.to_string();
         ListParams {
             q: q.map(str::to_string),
-            after: after.map(|(key, id)| (key.to_string(), id)),
+            after: after.map(|(key, id)| Cursor {
+                order: "name".to_string(),
+                descending: false,
+                key: vec![key.into()],
+                id,
+            }),
             limit: 50,
+            ..ListParams::default()
+        }
+    };
+    // Each order of a sortable list, both ways, its first page and the next (issue 13).
+    let sorted = |label: &str, order: Order, descending: bool, next: bool| {
+        let direction = if descending { "-" } else { "" };
+        let page = if next { " next page" } else { "" };
+        sink.borrow_mut().0 = format!("{label} sort={direction}{}{page}", order.name);
+        ListParams {
+            after: next.then(|| Cursor {
+                order: order.name.to_string(),
+                descending,
+                // A whole number sorts before any text, so "1" fits a text column as well.
+                key: order.columns.iter().map(|_| KeyPart::Int(1)).collect(),
+                id: 1,
+            }),
+            limit: 50,
+            sort: Some(order.name.to_string()),
+            descending,
+            ..ListParams::default()
         }
     };
     let area_id = AreaId(area);
@@ -56,6 +81,17 @@ pub async fn every_list(
             &params(&format!("{label} search"), Some("an"), None),
         )
         .await?;
+    }
+    for (label, user_scope) in [
+        ("users.list admin", UserScope::All),
+        ("users.list local-admin", UserScope::Area(area_id)),
+    ] {
+        for order in users::ORDERS {
+            for (descending, next) in [(false, false), (false, true), (true, true)] {
+                let params = sorted(label, *order, descending, next);
+                users::list(db, user_scope, &none, &params).await?;
+            }
+        }
     }
     let active = UserFilter {
         active: Some(true),
@@ -120,6 +156,22 @@ pub async fn every_list(
         )
         .await?;
     }
+    for (label, company_scope, readers) in [
+        ("companies.list admin", CompanyScope::All, PersonScope::All),
+        (
+            "companies.list local-admin",
+            CompanyScope::Area(area_id),
+            PersonScope::AreaPlusAdministrators(area_id),
+        ),
+    ] {
+        for order in companies::ORDERS {
+            for (descending, next) in [(false, false), (false, true), (true, true)] {
+                let params = sorted(label, *order, descending, next);
+                let filter = CompanyFilter::default();
+                companies::list(db, (company_scope, readers), &filter, &params).await?;
+            }
+        }
+    }
     companies::entries(
         db,
         "projects",
@@ -152,6 +204,16 @@ pub async fn every_list(
         ("groups.list local-admin search", GroupScope::Area(area_id)),
     ] {
         groups::list(db, group_scope, &params(label, Some("gr"), None)).await?;
+    }
+    for (label, group_scope) in [
+        ("groups.list admin", GroupScope::All),
+        ("groups.list local-admin", GroupScope::Area(area_id)),
+    ] {
+        for order in groups::ORDERS {
+            for (descending, next) in [(false, false), (false, true), (true, true)] {
+                groups::list(db, group_scope, &sorted(label, *order, descending, next)).await?;
+            }
+        }
     }
     directories::list(
         db,

@@ -1,6 +1,6 @@
 //! Reports and documents (R22): the catalog, scoped like the rest.
 
-use super::list::{self, Keyed, ListParams};
+use super::list::{self, KeyPart, Keyed, ListParams, Order};
 use super::scope;
 use super::sql::Sql;
 use super::AccountDb;
@@ -20,8 +20,8 @@ struct ReportRow {
 }
 
 impl Keyed for ReportRow {
-    fn sort_key(&self) -> &str {
-        &self.title
+    fn key(&self, _order: &str) -> Vec<KeyPart> {
+        vec![self.title.as_str().into()]
     }
     fn id(&self) -> i64 {
         self.id
@@ -49,7 +49,7 @@ pub async fn list(
         db,
         "r.id, r.code, r.title, r.kind, a.code AS area_code",
         from,
-        "r.title",
+        &[Order { name: "title", columns: &["r.title"] }],
         "r.id",
         params,
         |row: ReportRow| {

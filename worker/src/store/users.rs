@@ -8,7 +8,7 @@ use precinct_core::policy::{self, CompanyScope, Group, UserInChargeScope, UserSc
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
-use super::list::{self, word_search, Keyed, ListParams, WordIndex};
+use super::list::{self, word_search, KeyPart, Keyed, ListParams, Order, WordIndex};
 use super::scope;
 use super::sql::Sql;
 use super::{int, opt_int, statement, text, AccountDb};
@@ -22,6 +22,11 @@ pub struct UserRow {
     pub user_code: String,
     pub name: String,
     pub name_norm: String,
+    /// The lower-cased user code and group code: the list's code and group orders.
+    #[serde(default)]
+    pub user_code_norm: String,
+    #[serde(default)]
+    pub group_code_norm: String,
     pub group_id: i64,
     pub group_code: String,
     pub access_level: String,
@@ -39,9 +44,37 @@ pub struct UserRow {
     pub address_taken: i64,
 }
 
+/// The users list's orders (issue 13), each on an index per scope (migration 0013).
+pub const ORDERS: &[Order] = &[
+    Order {
+        name: "name",
+        columns: &["u.name_norm"],
+    },
+    Order {
+        name: "code",
+        columns: &["u.user_code_norm"],
+    },
+    Order {
+        name: "group",
+        columns: &["u.group_code_norm", "u.name_norm"],
+    },
+    Order {
+        name: "status",
+        columns: &["u.active", "u.name_norm"],
+    },
+];
+
 impl Keyed for UserRow {
-    fn sort_key(&self) -> &str {
-        &self.name_norm
+    fn key(&self, order: &str) -> Vec<KeyPart> {
+        match order {
+            "code" => vec![self.user_code_norm.as_str().into()],
+            "group" => vec![
+                self.group_code_norm.as_str().into(),
+                self.name_norm.as_str().into(),
+            ],
+            "status" => vec![self.active.into(), self.name_norm.as_str().into()],
+            _ => vec![self.name_norm.as_str().into()],
+        }
     }
     fn id(&self) -> i64 {
         self.id
@@ -99,7 +132,8 @@ impl UserRow {
     }
 }
 
-const COLUMNS: &str = "u.id, u.user_code, u.name, u.name_norm, u.group_id, g.code AS group_code, \
+const COLUMNS: &str = "u.id, u.user_code, u.name, u.name_norm, u.user_code_norm, \
+    u.group_code_norm, u.group_id, g.code AS group_code, \
     g.access_level, g.area_id, a.code AS area_code, g.options, u.active, u.language, u.version, \
     (u.address_proven = 0 AND EXISTS (SELECT 1 FROM users o WHERE o.user_code_norm = u.user_code_norm \
       AND o.address_proven = 1)) AS address_taken, \
@@ -182,7 +216,7 @@ pub async fn list(
         from.push(" AND u.id <> ").bind_int(excluded);
     }
     word_search(&mut from, &params.q, WordIndex::Users, "u.id");
-    list::page(db, COLUMNS, from, "u.name_norm", "u.id", params, Ok).await
+    list::page(db, COLUMNS, from, ORDERS, "u.id", params, Ok).await
 }
 
 /// One user, if `reach` admits them: otherwise as if they did not exist.
