@@ -313,6 +313,8 @@ pub struct ListQuery {
     /// Filters of that list (`group_id`, `status`, ...), as query pairs.
     pub filters: Vec<(&'static str, String)>,
     pub limit: Option<u16>,
+    /// The list's order (`code`, `-code`); empty for its usual one.
+    pub sort: String,
 }
 
 impl ListQuery {
@@ -325,6 +327,7 @@ impl ListQuery {
             ("q", self.q.trim()),
             ("cursor", self.cursor.as_deref().unwrap_or_default()),
             ("limit", &limit),
+            ("sort", &self.sort),
         ];
         pairs.extend(
             self.filters

@@ -71,6 +71,7 @@ strings! {
     Reload => "Reload", "Recharger";
     TryAgain => "Try again", "Réessayer";
     Search => "Search", "Rechercher";
+    SortBy => "Sort by", "Trier par";
     SearchHint => "Any word of the name or code…", "Un mot du nom ou du code…";
     Previous => "Previous page", "Page précédente";
     Next => "Next page", "Page suivante";

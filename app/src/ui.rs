@@ -83,6 +83,9 @@ pub fn SaveStatus(
     }
 }
 
+/// The items of a full page: the worker's default.
+const PAGE_SIZE: usize = 50;
+
 /// The cursor and the position of each page seen so far, so "Previous" goes back (keyset
 /// pagination only knows the way forward) and the pager can say "51–100 of 137".
 #[derive(Debug, Clone, Copy)]
@@ -115,6 +118,37 @@ impl Paging {
         self.cursor.set(None);
     }
 
+    /// The page for the address: the cursors of the pages after the first, up to this one,
+    /// joined by dots (a cursor has none), or nothing on the first page.
+    fn address(self) -> String {
+        let earlier = self.earlier.get();
+        let current = self.cursor.get();
+        earlier
+            .into_iter()
+            .filter_map(|(cursor, _)| cursor)
+            .chain(current)
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+
+    /// Goes to the page an address names (see `address`): every page before it was full.
+    fn go_to_address(self, page: &str) {
+        let cursors: Vec<String> = page
+            .split('.')
+            .filter(|cursor| !cursor.is_empty())
+            .map(str::to_string)
+            .collect();
+        let mut earlier = Vec::new();
+        let mut cursor = None;
+        for (number, next) in cursors.into_iter().enumerate() {
+            earlier.push((cursor.take(), number * PAGE_SIZE));
+            cursor = Some(next);
+        }
+        self.before.set(earlier.len() * PAGE_SIZE);
+        self.earlier.set(earlier);
+        self.cursor.set(cursor);
+    }
+
     /// Goes to the page after this one, whose `shown` items are then behind.
     fn next(self, next: String, shown: usize) {
         let current = self.cursor.get_untracked();
@@ -139,6 +173,8 @@ impl Paging {
 #[derive(Debug, Clone, Copy)]
 pub struct ListState {
     pub q: RwSignal<String>,
+    /// The order asked for (`code`, `-code`), empty for the list's usual one.
+    pub sort: RwSignal<String>,
     pub paging: Paging,
     /// Asks for the same page again (after a failed load).
     again: Trigger,
@@ -154,6 +190,7 @@ impl ListState {
     pub fn new() -> Self {
         ListState {
             q: RwSignal::new(String::new()),
+            sort: RwSignal::new(String::new()),
             paging: Paging::new(),
             again: Trigger::new(),
         }
@@ -167,6 +204,7 @@ impl ListState {
             cursor: self.paging.cursor.get(),
             filters,
             limit: None,
+            sort: self.sort.get(),
         }
     }
 }
@@ -509,11 +547,55 @@ pub enum Cell {
 
 /// Every list's table, from plain data: one copy of the rendering code for all lists. On
 /// phones each row becomes a line or two, its cells side by side (`precinct.css`).
-pub fn table(i: I18n, test: &'static str, columns: &'static [K], rows: Vec<Vec<Cell>>) -> AnyView {
+/// The orders a list's columns offer: the `sort=` name of each column (none: not sortable), and
+/// the list's usual order, shown as ascending when no other is asked for.
+#[derive(Clone, Copy)]
+pub struct Sorting {
+    pub columns: &'static [Option<&'static str>],
+    pub usual: &'static str,
+    pub sort: RwSignal<String>,
+    pub restart: Callback<()>,
+}
+
+pub fn table(
+    i: I18n,
+    test: &'static str,
+    columns: &'static [K],
+    sorting: Sorting,
+    rows: Vec<Vec<Cell>>,
+) -> AnyView {
     view! {
         <table class="grid" data-test=test>
             <thead><tr>
-                {columns.iter().map(|column| view! { <th scope="col">{i.s(*column)}</th> }).collect_view()}
+                {columns.iter().zip(sorting.columns.iter().chain(std::iter::repeat(&None))).map(|(column, order)| {
+                    let label = i.s(*column);
+                    match *order {
+                        None => view! { <th scope="col">{label}</th> }.into_any(),
+                        Some(order) => {
+                            let direction = move || {
+                                let sort = sorting.sort.get();
+                                let sort = if sort.is_empty() { sorting.usual.to_string() } else { sort };
+                                if sort == order {
+                                    Some("ascending")
+                                } else if sort.strip_prefix('-') == Some(order) {
+                                    Some("descending")
+                                } else {
+                                    None
+                                }
+                            };
+                            view! {
+                                <th scope="col" aria-sort=direction>
+                                    <button type="button" class="sort" data-sort=order on:click=move |_| {
+                                        // Ascending first, then the other way.
+                                        let next = if direction() == Some("ascending") { format!("-{order}") } else { order.to_string() };
+                                        sorting.sort.set(next);
+                                        sorting.restart.run(());
+                                    }>{label}</button>
+                                </th>
+                            }.into_any()
+                        }
+                    }
+                }).collect_view()}
             </tr></thead>
             <tbody>
                 {rows.into_iter().map(|row| view! {
@@ -629,13 +711,15 @@ pub fn record_screen<T: Clone + Send + Sync + 'static>(screen: RecordScreen<T>) 
 }
 
 /// Every list screen: title, an optional "new" link, search, filters, the table with loading,
-/// empty and error states, and paging.
+/// empty and error states, sortable columns, and paging.
 pub struct ListScreen {
     pub title: K,
     pub hint: Option<K>,
     pub new_link: Option<(&'static str, K)>,
     pub test: &'static str,
     pub columns: &'static [K],
+    /// The order each column sorts by (`sort=`), and the list's usual one.
+    pub sorts: (&'static [Option<&'static str>], &'static str),
     pub filters: Vec<Filter>,
     pub fetch: FetchRows,
 }
@@ -649,6 +733,7 @@ pub fn list_screen(screen: ListScreen) -> AnyView {
         new_link,
         test,
         columns,
+        sorts,
         filters,
         fetch,
     } = screen;
@@ -656,6 +741,7 @@ pub fn list_screen(screen: ListScreen) -> AnyView {
         .iter()
         .map(|filter| (filter.key, RwSignal::new(filter.initial.clone())))
         .collect();
+    keep_in_address(state, values.clone());
     let keys = values.clone();
     let rows = load(move || {
         let query = state.query(
@@ -666,6 +752,12 @@ pub fn list_screen(screen: ListScreen) -> AnyView {
         fetch(query)
     });
     let restart = Callback::new(move |_| state.paging.reset());
+    let sorting = Sorting {
+        columns: sorts.0,
+        usual: sorts.1,
+        sort: state.sort,
+        restart,
+    };
     let search_id = "list-search";
     view! {
         <section class="page">
@@ -680,9 +772,95 @@ pub fn list_screen(screen: ListScreen) -> AnyView {
                     <LoadedSelect id=filter.id label=filter.label value choices=filter.choices
                         empty=filter.any on_change=restart/>
                 }).collect_view()}
+                {sort_select(i, columns, sorting)}
             </div>
-            {move || list_view(i, state, rows.get(), |items| table(i, test, columns, items))}
+            {move || list_view(i, state, rows.get(), |items| table(i, test, columns, sorting, items))}
         </section>
     }
     .into_any()
+}
+
+/// The order as a select, for phones, whose lists show no column headings: each sortable column,
+/// each way.
+fn sort_select(i: I18n, columns: &'static [K], sorting: Sorting) -> Option<AnyView> {
+    let orders: Vec<(String, String)> = columns
+        .iter()
+        .zip(sorting.columns)
+        .filter_map(|(column, order)| order.map(|order| (i.t(*column), order)))
+        .flat_map(|(label, order)| {
+            [
+                (order.to_string(), format!("{label} ↑")),
+                (format!("-{order}"), format!("{label} ↓")),
+            ]
+        })
+        .collect();
+    (!orders.is_empty()).then(|| {
+        view! {
+            <div class="field sort-by">
+                <label for="list-sort">{i.s(K::SortBy)}</label>
+                <select id="list-sort" on:change=move |event| {
+                    sorting.sort.set(event_target_value(&event));
+                    sorting.restart.run(());
+                }>
+                    {orders.into_iter().map(|(value, label)| {
+                        let this = value.clone();
+                        let selected = move || {
+                            let sort = sorting.sort.get();
+                            this == if sort.is_empty() { sorting.usual.to_string() } else { sort }
+                        };
+                        view! { <option value=value selected=selected>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+        }
+        .into_any()
+    })
+}
+
+/// Keeps a list's search, filters, order and page in the address, so Back, Reload and a shared
+/// link return to the same list: the address is read when the list opens and again when Back
+/// or Forward change it; a new page is a new entry of the browser's history (Back goes to the
+/// page before, within the console), a new search, filter or order replaces the entry.
+fn keep_in_address(state: ListState, filters: Vec<(&'static str, RwSignal<String>)>) {
+    let query = leptos_router::hooks::use_query_map();
+    let read = {
+        let filters = filters.clone();
+        move || {
+            let query = query.get_untracked();
+            let get = |key: &str| query.get(key).unwrap_or_default();
+            state.q.set(get("q"));
+            state.sort.set(get("sort"));
+            for (key, value) in &filters {
+                value.set(get(key));
+            }
+            state.paging.go_to_address(&get("page"));
+        }
+    };
+    read();
+    let on_back = window_event_listener(leptos::ev::popstate, move |_| read());
+    on_cleanup(move || on_back.remove());
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |page_before: Option<String>| {
+        let page = state.paging.address();
+        let mut pairs = vec![("q", state.q.get()), ("sort", state.sort.get())];
+        pairs.extend(filters.iter().map(|(key, value)| (*key, value.get())));
+        pairs.push(("page", page.clone()));
+        let pairs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(key, value)| (*key, value.trim()))
+            .collect();
+        let location = window().location();
+        let path = location.pathname().unwrap_or_default();
+        let address = crate::api::with_query(&path, &pairs);
+        let here = path + &location.search().unwrap_or_default();
+        if address != here {
+            let options = leptos_router::NavigateOptions {
+                replace: page_before.as_ref() == Some(&page) || page_before.is_none(),
+                scroll: false,
+                ..Default::default()
+            };
+            navigate(&address, options);
+        }
+        page
+    });
 }

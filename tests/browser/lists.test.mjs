@@ -116,6 +116,79 @@ for (const viewport of ["desktop", "phone"]) {
   });
 }
 
+test("desktop: the users list sorts by its columns both ways; search, sort and page live in the address: Reload, Back and a shared link return to the same list", async () => {
+  const { page, context, errors } = await newPage(browser, "desktop");
+  await signIn(page);
+  await page.goto(worker.url + "/console/users");
+  await page.locator("table[data-test=users]").waitFor();
+  await settled(page);
+  const codes = () => page.locator("table[data-test=users] tbody tr").evaluateAll((rows) => rows.map((row) => row.querySelector("td")?.textContent.trim()));
+  const heading = page.locator("th:has(button[data-sort=code])");
+  assert.equal(await page.locator("th:has(button[data-sort=name])").getAttribute("aria-sort"), "ascending");
+  await page.locator("button[data-sort=code]").click();
+  await page.waitForURL(/sort=code/);
+  await settled(page);
+  assert.equal(await heading.getAttribute("aria-sort"), "ascending");
+  const ascending = await codes();
+  assert.deepEqual(ascending, [...ascending].sort((a, b) => a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+  await page.locator("button[data-sort=code]").click();
+  await page.waitForURL(/sort=-code/);
+  await page.waitForFunction(() => document.querySelector("th:has(button[data-sort=code])")?.getAttribute("aria-sort") === "descending");
+  await settled(page);
+  const descending = await codes();
+  assert.ok(descending[0].toLowerCase() > descending[1].toLowerCase(), descending.slice(0, 3).join(", "));
+  await shot(page, "desktop-users-sorted-by-code-descending");
+  // A search and a second page, in the address.
+  await page.getByLabel("Search").fill("gagnon");
+  await page.waitForURL(/q=gagnon/);
+  const range = page.locator("[data-test=range]");
+  await page.waitForFunction(() => document.querySelector("[data-test=range]")?.textContent.trim() === "1–50 of 56");
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.waitForURL(/page=/);
+  await page.waitForFunction(() => document.querySelector("[data-test=range]")?.textContent.startsWith("51–56"));
+  const second = await codes();
+  const address = page.url();
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector("[data-test=range]")?.textContent.startsWith("51–56"));
+  assert.deepEqual(await codes(), second);
+  assert.equal(await page.getByLabel("Search").inputValue(), "gagnon");
+  assert.equal(await heading.getAttribute("aria-sort"), "descending");
+  // Back goes to the first page of the same list, within the console.
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector("[data-test=range]")?.textContent.startsWith("1–50"));
+  assert.match(page.url(), /\/console\/users\?/);
+  assert.doesNotMatch(page.url(), /page=/);
+  assert.equal(await range.textContent(), "1–50 of 56");
+  // A shared link opens the same page of the same list.
+  const shared = await context.newPage();
+  await shared.goto(address);
+  await shared.waitForFunction(() => document.querySelector("[data-test=range]")?.textContent.startsWith("51–56"));
+  assert.deepEqual(await shared.locator("table[data-test=users] tbody tr").evaluateAll((rows) => rows.map((row) => row.querySelector("td")?.textContent.trim())), second);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("phone: a list without column headings sorts with its Sort by select, kept in the address", async () => {
+  const { page, context, errors } = await newPage(browser, "phone");
+  await signIn(page);
+  await page.goto(worker.url + "/console/users");
+  await page.locator("table[data-test=users]").waitFor();
+  await settled(page);
+  const select = page.getByLabel("Sort by");
+  assert.ok(await select.isVisible());
+  await select.selectOption("-code");
+  await page.waitForURL(/sort=-code/);
+  // The greatest code first: Ulla's address.
+  await page.waitForFunction(() => document.querySelector("table[data-test=users] tbody tr td")?.textContent.trim() === "user.north@demo.precinct.test");
+  await assertNoHorizontalScroll(assert, page);
+  await shot(page, "phone-users-sort-by");
+  await page.reload();
+  await page.locator("table[data-test=users]").waitFor();
+  assert.equal(await page.getByLabel("Sort by").inputValue(), "-code");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("desktop: the screens used less often are a bundle of their own, reached by the menu, Back and Forward as any screen", async () => {
   const { page, context, errors } = await newPage(browser, "desktop");
   await signIn(page);

@@ -75,6 +75,16 @@ pub fn users_page() -> impl IntoView {
         new_link: Some(("/console/users/new", K::NewUser)),
         test: "users",
         columns: &[K::UserCode, K::Name, K::Group, K::Area, K::Status],
+        sorts: (
+            &[
+                Some("code"),
+                Some("name"),
+                Some("group"),
+                None,
+                Some("status"),
+            ],
+            "name",
+        ),
         filters,
         fetch: fetch_rows(api::users, |user: User| {
             vec![
@@ -96,6 +106,15 @@ pub fn groups_page() -> impl IntoView {
         new_link: Some(("/console/groups/new", K::NewGroup)),
         test: "groups",
         columns: &[K::Code, K::Description, K::AccessLevel, K::Area, K::Members],
+        sorts: (
+            &[
+                Some("code"),
+                Some("description"),
+                Some("level"),
+                Some("area"),
+            ],
+            "code",
+        ),
         filters: Vec::new(),
         fetch: fetch_rows(api::groups, |group: Group| {
             vec![
@@ -117,6 +136,7 @@ pub fn areas_page() -> impl IntoView {
         new_link: Some(("/console/areas/new", K::NewArea)),
         test: "areas",
         columns: &[K::Code, K::Description],
+        sorts: (&[], ""),
         filters: Vec::new(),
         fetch: fetch_rows(api::areas, |area: Area| {
             vec![
@@ -135,6 +155,7 @@ pub fn directories_page() -> impl IntoView {
         new_link: Some(("/console/directories/new", K::NewDirectory)),
         test: "directories",
         columns: &[K::Code, K::Name, K::Multidimensional, K::Area],
+        sorts: (&[], ""),
         filters: Vec::new(),
         fetch: fetch_rows(api::directories, |directory: Directory| {
             vec![
@@ -188,6 +209,7 @@ pub fn companies_page() -> impl IntoView {
         new_link: Some(("/console/companies/new", K::NewCompany)),
         test: "companies",
         columns: &[K::Code, K::Name, K::Directory, K::Area, K::UserInCharge],
+        sorts: (&[Some("code"), Some("name"), None, Some("area")], "name"),
         filters,
         fetch: fetch_rows(api::companies, |company: Company| {
             vec![
@@ -214,6 +236,7 @@ pub fn about_companies_page() -> impl IntoView {
         new_link: None,
         test: "about-companies",
         columns: &[K::Code, K::Name, K::Directory, K::Area],
+        sorts: (&[], ""),
         filters: Vec::new(),
         fetch: fetch_rows(api::about_companies, |company: Company| {
             vec![
@@ -234,6 +257,7 @@ pub fn reports_page() -> impl IntoView {
         new_link: None,
         test: "reports",
         columns: &[K::Code, K::Title, K::Kind, K::Area],
+        sorts: (&[], ""),
         filters: Vec::new(),
         fetch: fetch_rows(api::reports, |report: Report| {
             let kind = match report.kind.as_str() {
@@ -303,6 +327,7 @@ pub fn projects_page() -> impl IntoView {
         new_link: None,
         test: "records",
         columns: &[K::Code, K::Name],
+        sorts: (&[], ""),
         filters: vec![company_filter()],
         fetch: fetch_rows(
             |query| match take_company(query) {
@@ -322,6 +347,7 @@ pub fn employees_page() -> impl IntoView {
         new_link: None,
         test: "records",
         columns: &[K::Code, K::Name],
+        sorts: (&[], ""),
         filters: vec![company_filter()],
         fetch: fetch_rows(
             |query| match take_company(query) {

@@ -54,7 +54,10 @@ pub async fn list(db: &AccountDb<'_>, params: &ListParams) -> ApiResult<Page<Are
         db,
         "id, code, description, version",
         from,
-        &[Order { name: "code", columns: &["code"] }],
+        &[Order {
+            name: "code",
+            columns: &["code"],
+        }],
         "id",
         params,
         |row: AreaRow| Ok(row.into()),

@@ -292,7 +292,10 @@ pub async fn entries(
         db,
         "e.id, e.company_id, e.code, e.name",
         from,
-        &[Order { name: "code", columns: &["e.code"] }],
+        &[Order {
+            name: "code",
+            columns: &["e.code"],
+        }],
         "e.id",
         params,
         Ok,

@@ -92,7 +92,10 @@ pub async fn list(
         db,
         columns(scope),
         from,
-        &[Order { name: "code", columns: &["d.code"] }],
+        &[Order {
+            name: "code",
+            columns: &["d.code"],
+        }],
         "d.id",
         params,
         |row: DirectoryRow| Ok(row.into()),

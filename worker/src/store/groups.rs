@@ -53,10 +53,7 @@ impl Keyed for GroupRow {
     fn key(&self, order: &str) -> Vec<KeyPart> {
         match order {
             "description" => vec![self.description.as_str().into()],
-            "level" => vec![
-                self.access_level.as_str().into(),
-                self.code.as_str().into(),
-            ],
+            "level" => vec![self.access_level.as_str().into(), self.code.as_str().into()],
             "area" => vec![
                 self.area_code_norm.as_str().into(),
                 self.code.as_str().into(),

@@ -49,7 +49,10 @@ pub async fn list(
         db,
         "r.id, r.code, r.title, r.kind, a.code AS area_code",
         from,
-        &[Order { name: "title", columns: &["r.title"] }],
+        &[Order {
+            name: "title",
+            columns: &["r.title"],
+        }],
         "r.id",
         params,
         |row: ReportRow| {
