@@ -72,6 +72,11 @@ strings! {
     TryAgain => "Try again", "Réessayer";
     Search => "Search", "Rechercher";
     SortBy => "Sort by", "Trier par";
+    LeaveUnsaved => "This form has edits that are not saved. Leave without saving them?", "Ce formulaire a des modifications non enregistrées. Quitter sans les enregistrer ?";
+    EditsRestored => "Your unsaved edits are back: Save to keep them.", "Vos modifications non enregistrées sont revenues : enregistrez pour les garder.";
+    SessionEndedEdits => "Your session has ended, so this was not saved. Sign in again: your edits are kept and you come back here.", "Votre session a pris fin : rien n'a été enregistré. Reconnectez-vous : vos modifications sont gardées et vous revenez ici.";
+    SignInAgain => "Sign in again", "Se reconnecter";
+    SaveAndExit => "Save and Exit", "Enregistrer et quitter";
     SearchHint => "Any word of the name or code…", "Un mot du nom ou du code…";
     Previous => "Previous page", "Page précédente";
     Next => "Next page", "Page suivante";

@@ -21,7 +21,9 @@ pub fn mount_console(bundle: pages::Bundle) {
 
 #[component]
 fn Console(bundle: pages::Bundle) -> impl IntoView {
-    provide_context(i18n::I18n::load());
+    let i = i18n::I18n::load();
+    provide_context(i);
+    ui::guard_unsaved_edits(i);
     provide_context(pages::users::Created(RwSignal::new(None)));
     view! {
         <Router>

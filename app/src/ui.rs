@@ -66,7 +66,17 @@ pub fn SaveStatus(
                 if pending.get() {
                     view! { <p class="pending" role="status">{i.s(K::Saving)}</p> }.into_any()
                 } else if let Some(failure) = failure.get() {
-                    if failure.field().is_some() && !failure.is_conflict() {
+                    if failure.status() == 401 {
+                        // Nothing was saved; the edits stay in the form's draft for after signing in.
+                        view! {
+                            <div class="error" role="alert" data-test="session-ended">
+                                <p>{i.s(K::SessionEndedEdits)}</p>
+                                <a href="/" data-keep-edits="" on:click=|_| crate::pages::come_back_here()>
+                                    {i.s(K::SignInAgain)}
+                                </a>
+                            </div>
+                        }.into_any()
+                    } else if failure.field().is_some() && !failure.is_conflict() {
                         view! { <p class="error" role="alert">{i.s(K::FixField)}</p> }.into_any()
                     } else {
                         // Reloading the record would lose the edits: only for a conflict.
@@ -863,4 +873,183 @@ fn keep_in_address(state: ListState, filters: Vec<(&'static str, RwSignal<String
         }
         page
     });
+}
+
+/// Whether the form on screen has edits not yet saved (issue 13), and the key its draft is
+/// kept under: provided once per page by `guard_unsaved_edits`, set by the form's `Edits`.
+#[derive(Clone, Copy)]
+pub struct Unsaved {
+    pub edited: RwSignal<bool>,
+    draft: StoredValue<Option<String>>,
+}
+
+impl Unsaved {
+    /// Asks whether to leave the edits unsaved; leaving forgets their draft.
+    pub fn may_leave(self, i: I18n) -> bool {
+        if !self.edited.get_untracked() {
+            return true;
+        }
+        let leave = confirm_that(i, K::LeaveUnsaved);
+        if leave {
+            self.edited.set(false);
+            if let (Some(key), Some(storage)) = (self.draft.get_value(), session_storage()) {
+                let _ = storage.remove_item(&key);
+            }
+        }
+        leave
+    }
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// Every way out of a form with unsaved edits asks first: a link (asked before the router
+/// follows it), Back and Forward (the address has changed already: staying goes forward again,
+/// and the form comes back with its draft), Reload or closing the tab (the browser's own
+/// question), and signing out (`TopBar`). Installed once per page.
+pub fn guard_unsaved_edits(i: I18n) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let unsaved = Unsaved {
+        edited: RwSignal::new(false),
+        draft: StoredValue::new(None),
+    };
+    provide_context(unsaved);
+    let _ = window_event_listener(leptos::ev::beforeunload, move |event| {
+        if unsaved.edited.get_untracked() {
+            event.prevent_default();
+            event.set_return_value("");
+        }
+    });
+    let on_link = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |event: web_sys::MouseEvent| {
+        let link = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|element| element.closest("a[href]").ok().flatten());
+        // The sign-in link of an ended session keeps the edits for after signing in.
+        if link.is_some_and(|link| !link.has_attribute("data-keep-edits")) && !unsaved.may_leave(i)
+        {
+            event.prevent_default();
+            event.stop_propagation();
+        }
+    });
+    let _ = window().add_event_listener_with_callback_and_bool(
+        "click",
+        on_link.as_ref().unchecked_ref(),
+        true,
+    );
+    // The page's own listener, for as long as the page.
+    on_link.forget();
+    let _ = window_event_listener(leptos::ev::popstate, move |_| {
+        if !unsaved.may_leave(i) {
+            if let Ok(history) = window().history() {
+                let _ = history.forward();
+            }
+        }
+    });
+}
+
+/// The edits of one record form: its text fields and selects, compared with what was last
+/// saved. While they differ, the form is marked edited and its values are kept as a draft for
+/// this address in the tab's session storage, so a form opened again after an ended session, a
+/// Back taken by mistake or a reload comes back with them.
+#[derive(Clone, Copy)]
+pub struct Edits {
+    fields: StoredValue<Vec<RwSignal<String>>>,
+    saved: RwSignal<Vec<String>>,
+    key: StoredValue<String>,
+    unsaved: Option<Unsaved>,
+    /// A draft was put back when the form opened.
+    pub restored: bool,
+}
+
+impl Edits {
+    pub fn watch(fields: Vec<RwSignal<String>>) -> Edits {
+        let values = |fields: &[RwSignal<String>]| {
+            fields
+                .iter()
+                .map(|field| field.get_untracked())
+                .collect::<Vec<_>>()
+        };
+        let saved = RwSignal::new(values(&fields));
+        let location = window().location();
+        let key = format!(
+            "precinct.draft:{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        let draft = session_storage()
+            .and_then(|storage| storage.get_item(&key).ok().flatten())
+            .map(|draft| draft.split('\u{1f}').map(str::to_string).collect::<Vec<_>>())
+            .filter(|draft| draft.len() == fields.len());
+        let restored = draft.is_some();
+        if let Some(draft) = draft {
+            for (field, value) in fields.iter().zip(draft) {
+                field.set(value);
+            }
+        }
+        let fields = StoredValue::new(fields);
+        let unsaved = use_context::<Unsaved>();
+        let stored_key = StoredValue::new(key.clone());
+        Effect::new(move |_| {
+            let now: Vec<String> = fields.with_value(|fields| fields.iter().map(|f| f.get()).collect());
+            let edited = saved.with(|saved| *saved != now);
+            if let Some(unsaved) = unsaved {
+                unsaved.edited.set(edited);
+                unsaved.draft.set_value(Some(key.clone()));
+            }
+            if let Some(storage) = session_storage() {
+                let _ = if edited {
+                    storage.set_item(&key, &now.join("\u{1f}"))
+                } else {
+                    storage.remove_item(&key)
+                };
+            }
+        });
+        on_cleanup(move || {
+            if let Some(unsaved) = unsaved {
+                unsaved.edited.try_set(false);
+            }
+        });
+        Edits {
+            fields,
+            saved,
+            key: stored_key,
+            unsaved,
+            restored,
+        }
+    }
+
+    /// After a save: what the form shows is what is stored (at once, as the form may be left
+    /// next).
+    pub fn saved_now(self) {
+        let now = self
+            .fields
+            .with_value(|fields| fields.iter().map(|f| f.get_untracked()).collect());
+        self.saved.try_set(now);
+        if let Some(unsaved) = self.unsaved {
+            unsaved.edited.try_set(false);
+        }
+        if let Some(storage) = session_storage() {
+            let _ = storage.remove_item(&self.key.get_value());
+        }
+    }
+
+    /// "Your unsaved edits are back", when a draft was put back.
+    pub fn notice(self, i: I18n) -> Option<AnyView> {
+        self.restored.then(|| {
+            view! { <p class="note" role="status" data-test="edits-restored">{i.s(K::EditsRestored)}</p> }
+                .into_any()
+        })
+    }
+}
+
+/// "Save and Exit" beside a record's Save: the same Save, then back to the list.
+#[component]
+pub fn SaveAndExit(exit: RwSignal<bool>, busy: Busy) -> impl IntoView {
+    let i = use_i18n();
+    view! {
+        <button type="submit" data-test="save-and-exit" disabled=move || busy.pending.get()
+            on:click=move |_| exit.set(true)>{i.s(K::SaveAndExit)}</button>
+    }
 }

@@ -32,6 +32,9 @@ fn AreaForm(area: Option<Area>, reload: Option<Callback<()>>) -> impl IntoView {
     );
     let version = RwSignal::new(area.as_ref().map(|a| a.version));
     let busy = Busy::new();
+    let edits = crate::ui::Edits::watch(vec![code, description]);
+    // "Save and Exit" (the procedure's words): back to the list once saved.
+    let exit = RwSignal::new(false);
     let failure = busy.failure_signal();
     let navigate = use_navigate();
     let save = move || {
@@ -42,9 +45,13 @@ fn AreaForm(area: Option<Area>, reload: Option<Callback<()>>) -> impl IntoView {
         };
         let navigate = navigate.clone();
         busy.run(api::save_area(id, input), move |saved: Area| {
+            edits.saved_now();
             if id.is_none() {
                 navigate(&format!("/console/areas/{}", saved.id), Default::default());
             } else {
+                if exit.get_untracked() {
+                    navigate("/console/areas", Default::default());
+                }
                 version.set(Some(saved.version));
             }
         });
@@ -61,13 +68,16 @@ fn AreaForm(area: Option<Area>, reload: Option<Callback<()>>) -> impl IntoView {
         }
     };
     view! {
+        {edits.notice(i)}
         <form class="record" novalidate on:submit=move |event| { event.prevent_default(); save(); }>
             <TextField id="code" label=K::Code value=code failure required=true/>
             <TextField id="description" label=K::Description value=description failure/>
             <div class="actions">
-                <button type="submit" class="primary" disabled=move || busy.pending.get()>
+                <button type="submit" class="primary" disabled=move || busy.pending.get()
+                    on:click=move |_| exit.set(false)>
                     {move || i.t(if busy.pending.get() { K::Saving } else if id.is_some() { K::Save } else { K::Create })}
                 </button>
+                {id.map(|_| view! { <crate::ui::SaveAndExit exit busy/> })}
                 {id.map(|_| view! {
                     <button type="button" class="danger" disabled=move || busy.pending.get() on:click=remove>
                         {i.s(K::Delete)}

@@ -99,6 +99,9 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
         chosen
     });
     let busy = Busy::new();
+    let edits = crate::ui::Edits::watch(vec![code, name, directory, area, in_charge_code]);
+    // "Save and Exit" (the procedure's words): back to the list once saved.
+    let exit = RwSignal::new(false);
     let failure = busy.failure_signal();
     let navigate = use_navigate();
     let save = move || {
@@ -121,12 +124,16 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
         };
         let navigate = navigate.clone();
         busy.run(api::save_company(id, input), move |saved: Company| {
+            edits.saved_now();
             if id.is_none() {
                 navigate(
                     &format!("/console/companies/{}", saved.id),
                     Default::default(),
                 );
             } else {
+                if exit.get_untracked() {
+                    navigate("/console/companies", Default::default());
+                }
                 // The screen shows what was stored: the resolved user's code, not what was typed.
                 version.set(Some(saved.version));
                 in_charge_code.set(
@@ -140,6 +147,7 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
         });
     };
     view! {
+        {edits.notice(i)}
         <form class="record" novalidate on:submit=move |event| { event.prevent_default(); save(); }>
             <TextField id="code" label=K::Code value=code failure required=true/>
             <TextField id="name" label=K::Name value=name failure required=true/>
@@ -169,9 +177,11 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
             })}
             <crate::ui::FieldError field="user_in_charge" failure/>
             <div class="actions">
-                <button type="submit" class="primary" disabled=move || busy.pending.get()>
+                <button type="submit" class="primary" disabled=move || busy.pending.get()
+                    on:click=move |_| exit.set(false)>
                     {move || i.t(if busy.pending.get() { K::Saving } else if id.is_some() { K::Save } else { K::Create })}
                 </button>
+                {id.map(|_| view! { <crate::ui::SaveAndExit exit busy/> })}
             </div>
             {busy.status(reload)}
         </form>

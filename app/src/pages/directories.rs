@@ -48,6 +48,9 @@ fn DirectoryForm(directory: Option<Directory>, reload: Option<Callback<()>>) -> 
     );
     let version = RwSignal::new(directory.as_ref().map(|d| d.version));
     let busy = Busy::new();
+    let edits = crate::ui::Edits::watch(vec![code, name, area]);
+    // "Save and Exit" (the procedure's words): back to the list once saved.
+    let exit = RwSignal::new(false);
     let failure = busy.failure_signal();
     let navigate = use_navigate();
     let save = move || {
@@ -65,17 +68,22 @@ fn DirectoryForm(directory: Option<Directory>, reload: Option<Callback<()>>) -> 
         };
         let navigate = navigate.clone();
         busy.run(api::save_directory(id, input), move |saved: Directory| {
+            edits.saved_now();
             if id.is_none() {
                 navigate(
                     &format!("/console/directories/{}", saved.id),
                     Default::default(),
                 );
             } else {
+                if exit.get_untracked() {
+                    navigate("/console/directories", Default::default());
+                }
                 version.set(Some(saved.version));
             }
         });
     };
     view! {
+        {edits.notice(i)}
         <form class="record" novalidate on:submit=move |event| { event.prevent_default(); save(); }>
             <TextField id="code" label=K::Code value=code failure required=true/>
             <TextField id="name" label=K::Name value=name failure required=true/>
@@ -90,9 +98,11 @@ fn DirectoryForm(directory: Option<Directory>, reload: Option<Callback<()>>) -> 
                     empty=K::NoArea failure/>
             })}
             <div class="actions">
-                <button type="submit" class="primary" disabled=move || busy.pending.get()>
+                <button type="submit" class="primary" disabled=move || busy.pending.get()
+                    on:click=move |_| exit.set(false)>
                     {move || i.t(if busy.pending.get() { K::Saving } else if id.is_some() { K::Save } else { K::Create })}
                 </button>
+                {id.map(|_| view! { <crate::ui::SaveAndExit exit busy/> })}
             </div>
             {busy.status(reload)}
         </form>

@@ -75,6 +75,9 @@ fn GroupForm(group: Option<Group>, reload: Option<Callback<()>>) -> impl IntoVie
     let version = RwSignal::new(group.as_ref().map(|g| g.version));
     let catalog = load(api::options);
     let busy = Busy::new();
+    let edits = crate::ui::Edits::watch(vec![code, description, area]);
+    // "Save and Exit" (the procedure's words): back to the list once saved.
+    let exit = RwSignal::new(false);
     let failure = busy.failure_signal();
     let navigate = use_navigate();
     // A local administrator never sees "Administrator" as a level (R12).
@@ -112,9 +115,13 @@ fn GroupForm(group: Option<Group>, reload: Option<Callback<()>>) -> impl IntoVie
         };
         let navigate = navigate.clone();
         busy.run(api::save_group(id, input), move |saved: Group| {
+            edits.saved_now();
             if id.is_none() {
                 navigate(&format!("/console/groups/{}", saved.id), Default::default());
             } else {
+                if exit.get_untracked() {
+                    navigate("/console/groups", Default::default());
+                }
                 version.set(Some(saved.version));
             }
         });
@@ -132,6 +139,7 @@ fn GroupForm(group: Option<Group>, reload: Option<Callback<()>>) -> impl IntoVie
     };
 
     view! {
+        {edits.notice(i)}
         <form class="record" novalidate on:submit=move |event| { event.prevent_default(); save(); }>
             <fieldset>
                 <legend>{i.s(K::Identification)}</legend>
@@ -205,9 +213,11 @@ fn GroupForm(group: Option<Group>, reload: Option<Callback<()>>) -> impl IntoVie
                 <crate::ui::FieldError field="options" failure/>
             </fieldset>
             <div class="actions">
-                <button type="submit" class="primary" disabled=move || busy.pending.get()>
+                <button type="submit" class="primary" disabled=move || busy.pending.get()
+                    on:click=move |_| exit.set(false)>
                     {move || i.t(if busy.pending.get() { K::Saving } else if id.is_some() { K::Save } else { K::Create })}
                 </button>
+                {id.map(|_| view! { <crate::ui::SaveAndExit exit busy/> })}
                 {id.map(|_| view! {
                     <button type="button" class="danger" disabled=move || busy.pending.get() on:click=remove>
                         {i.s(K::Delete)}

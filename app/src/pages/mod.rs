@@ -68,12 +68,7 @@ pub fn use_signed_in() -> Loaded<Me> {
     Effect::new(move |_| match me.get() {
         // A deep link opened signed out comes back after sign-in (`return_address`).
         Some(Err(failure)) if failure.status() == 401 => {
-            let location = window().location();
-            if let Ok(Some(storage)) = window().local_storage() {
-                let here = location.pathname().unwrap_or_default()
-                    + &location.search().unwrap_or_default();
-                let _ = storage.set_item(RETURN_KEY, &here);
-            }
+            come_back_here();
             navigate("/", Default::default())
         }
         // R35, R36: the worker refuses everything else until the person has entered their
@@ -89,6 +84,16 @@ pub fn use_signed_in() -> Loaded<Me> {
 /// Where a deep link opened signed out is kept for the next sign-in in this browser (taken by
 /// it, whether it goes there or not); the account pages read it too, after the second factor.
 pub const RETURN_KEY: &str = "precinct.next";
+
+/// Keeps this page for the next sign-in in this browser (`return_address`).
+pub fn come_back_here() {
+    let location = window().location();
+    if let Ok(Some(storage)) = window().local_storage() {
+        let here =
+            location.pathname().unwrap_or_default() + &location.search().unwrap_or_default();
+        let _ = storage.set_item(RETURN_KEY, &here);
+    }
+}
 
 /// The console page to go back to after signing in, taken once: a page of this site's console
 /// only, never an address elsewhere.
@@ -229,6 +234,8 @@ pub fn TopBar(me: Me) -> impl IntoView {
         }
     });
     let session = use_context::<Session>();
+    // Signing out with unsaved edits asks first, as any other way out of a form.
+    let unsaved = use_context::<crate::ui::Unsaved>();
     let back_failure = move || back.failure.get();
     let company = me.company.clone();
     let acting = me.real_user_code.clone().map(|real| {
@@ -263,7 +270,11 @@ pub fn TopBar(me: Me) -> impl IntoView {
             })}
             <span class="who" data-test="who">{me.name.clone()}" · "{me.user_code.clone()}</span>
             <LangSwitch/>
-            <button class="link" on:click=move |_| sign_out.run(api::sign_out(), |_| ())>{i.s(K::SignOut)}</button>
+            <button class="link" on:click=move |_| {
+                if unsaved.is_none_or(|unsaved| unsaved.may_leave(i)) {
+                    sign_out.run(api::sign_out(), |_| ());
+                }
+            }>{i.s(K::SignOut)}</button>
         </header>
         {acting}
     }

@@ -17,7 +17,8 @@ use crate::api::{self, ApiResult, ListQuery};
 use crate::i18n::{use_i18n, K};
 use crate::ui::{
     choices, confirm, confirm_that, failure_view, first_200, list_view, load, loading_view,
-    parse_id, Busy, FieldError, ListState, Loaded, LoadedSelect, SearchBox, TextField,
+    parse_id, Busy, Edits, FieldError, ListState, Loaded, LoadedSelect, SaveAndExit, SearchBox,
+    TextField,
 };
 
 pub fn group_choices() -> Loaded<Vec<(String, String)>> {
@@ -144,6 +145,9 @@ fn UserDescription(
     let active = RwSignal::new(user.as_ref().is_none_or(|u| u.active));
     let area = RwSignal::new(user.as_ref().and_then(|u| u.area_code.clone()));
     let touched = RwSignal::new(id.is_some());
+    let edits = Edits::watch(vec![name, code, group]);
+    // "Save and Exit" (the procedure's words): back to the list once saved.
+    let exit = RwSignal::new(false);
     let busy = Busy::new();
     let failure = busy.failure_signal();
     let code_warning = move || {
@@ -176,6 +180,7 @@ fn UserDescription(
                     language,
                 }),
                 move |user: User| {
+                    edits.saved_now();
                     if let Some(created) = created_flash {
                         created
                             .0
@@ -203,6 +208,10 @@ fn UserDescription(
                     saved_group.set(user.group_id.to_string());
                     group.set(user.group_id.to_string());
                     area.set(user.area_code.clone());
+                    edits.saved_now();
+                    if exit.get_untracked() {
+                        navigate("/console/users", Default::default());
+                    }
                 },
             ),
         }
@@ -254,6 +263,7 @@ fn UserDescription(
 
     view! {
         {created_notice.map(|outcome| view! { <CreatedNotice outcome/> })}
+        {edits.notice(i)}
         <form class="record" novalidate on:submit={
             let save = save.clone();
             move |event| { event.prevent_default(); save(false); }
@@ -325,10 +335,12 @@ fn UserDescription(
             {move || (!active.get()).then(|| view! { <p class="warning">{i.s(K::UserDisabledNote)}</p> })}
             {address_taken.then(|| view! { <p class="warning" data-test="address-taken">{i.s(K::AddressTaken)}</p> })}
             <div class="actions">
-                <button type="submit" class="primary" disabled=move || busy.pending.get()>
+                <button type="submit" class="primary" disabled=move || busy.pending.get()
+                    on:click=move |_| exit.set(false)>
                     {move || i.t(if busy.pending.get() { K::Saving } else if id.is_some() { K::Save } else { K::Create })}
                 </button>
                 {id.map(|_| view! {
+                    <SaveAndExit exit busy/>
                     <button type="button" disabled=move || busy.pending.get()
                         on:click=move |_| set_active(!active.get_untracked())>
                         {move || i.t(if active.get() { K::Disable } else { K::Enable })}
