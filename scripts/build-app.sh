@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the browser side into dist/ (served by wrangler as static assets): the console
-# (app.js, app_bg.wasm, index.html), its screens used less often (admin.js, admin_bg.wasm,
-# admin.html) and the account pages (account.js, account_bg.wasm, account.html): bundles the
+# (app.js, app_bg.wasm, index.html), its screens used less often (occasional.js, occasional_bg.wasm,
+# occasional.html) and the account pages (account.js, account_bg.wasm, account.html): bundles the
 # console's first load does not carry (its size budget).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 cargo build -p precinct-app --bins --target wasm32-unknown-unknown --release
 rm -rf dist && mkdir -p dist
 # bundle name : the binary it is built from
-for pair in app:precinct-app admin:admin account:account; do
+for pair in app:precinct-app occasional:occasional account:account; do
   bundle=${pair%%:*}; binary=${pair##*:}
   wasm-bindgen --target web --no-typescript --out-dir dist --out-name "$bundle" \
     "target/wasm32-unknown-unknown/release/$binary.wasm"
@@ -34,6 +34,6 @@ for pair in app:precinct-app admin:admin account:account; do
 done
 node_modules/.bin/cleancss -O2 style/precinct.css -o dist/precinct.css
 cp app/index.html app/_headers dist/
-for bundle in admin account; do
+for bundle in occasional account; do
   sed -e "s|/app_bg.wasm|/${bundle}_bg.wasm|" -e "s|/app.js|/${bundle}.js|" app/index.html > "dist/$bundle.html"
 done

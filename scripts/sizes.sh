@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Prints the built sizes: the console, its administration screens and the account pages (wasm +
+# Prints the built sizes: the console, its screens used less often and the account pages (wasm +
 # JS + CSS + page each) and the worker bundle, raw and gzip -9.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 total_raw=0; total_gz=0
 row() { printf '%-34s %9s bytes raw %9s bytes gzip\n' "$1" "$2" "$3"; }
-for bundle in "console app index" "admin admin admin" "account account account"; do
+for bundle in "console app index" "occasional occasional occasional" "account account account"; do
   set -- $bundle
   total_raw=0; total_gz=0
   for file in "dist/$2_bg.wasm" "dist/$2.js" dist/precinct.css "dist/$3.html"; do

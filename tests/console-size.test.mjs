@@ -1,9 +1,9 @@
 // The console's size budget (issue 6): everything a browser downloads for the console — wasm,
 // JS glue, CSS and the page — stays within 250 KB gzip. The account pages (set-password link,
 // change password, second factor, sessions) and the console's screens used less often (areas,
-// directories, mail settings, outbox, history: core::api::ADMIN_SCREENS) are bundles loaded only
-// at their addresses; each is measured and held to the same budget. Measured on the built dist/
-// (`make build`), with gzip -9 as `make sizes` does; prints the figures.
+// directories, mail settings, outbox, history, preferences: core::api::OCCASIONAL_SCREENS) are
+// bundles loaded only at their addresses; each is measured and held to the same budget. Measured
+// on the built dist/ (`make build`), with gzip -9 as `make sizes` does; prints the figures.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -12,7 +12,7 @@ import { gzipSync } from "node:zlib";
 const BUDGET = 250_000;
 const BUNDLES = {
   console: ["app_bg.wasm", "app.js", "precinct.css", "index.html"],
-  admin: ["admin_bg.wasm", "admin.js", "precinct.css", "admin.html"],
+  occasional: ["occasional_bg.wasm", "occasional.js", "precinct.css", "occasional.html"],
   account: ["account_bg.wasm", "account.js", "precinct.css", "account.html"],
 };
 

@@ -14,7 +14,7 @@ pub mod ui;
 use leptos::prelude::*;
 use leptos_router::components::Router;
 
-/// Mounts the console with the screens of `bundle` (`pages::CONSOLE` or `pages::ADMIN`).
+/// Mounts the console with the screens of `bundle` (`pages::CONSOLE` or `pages::OCCASIONAL`).
 pub fn mount_console(bundle: pages::Bundle) {
     leptos::mount::mount_to_body(move || view! { <Console bundle/> });
 }

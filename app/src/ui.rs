@@ -980,7 +980,12 @@ impl Edits {
         );
         let draft = session_storage()
             .and_then(|storage| storage.get_item(&key).ok().flatten())
-            .map(|draft| draft.split('\u{1f}').map(str::to_string).collect::<Vec<_>>())
+            .map(|draft| {
+                draft
+                    .split('\u{1f}')
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
             .filter(|draft| draft.len() == fields.len());
         let restored = draft.is_some();
         if let Some(draft) = draft {
@@ -992,7 +997,8 @@ impl Edits {
         let unsaved = use_context::<Unsaved>();
         let stored_key = StoredValue::new(key.clone());
         Effect::new(move |_| {
-            let now: Vec<String> = fields.with_value(|fields| fields.iter().map(|f| f.get()).collect());
+            let now: Vec<String> =
+                fields.with_value(|fields| fields.iter().map(|f| f.get()).collect());
             let edited = saved.with(|saved| *saved != now);
             if let Some(unsaved) = unsaved {
                 unsaved.edited.set(edited);

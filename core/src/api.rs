@@ -22,16 +22,18 @@ pub const ACCOUNT_PAGES: [&str; 6] = [
 ];
 
 /// The console screens used less often (setting up areas, directories and mail, reading history
-/// and the outbox), with everything under each: a third browser bundle, `admin`, so the console's
-/// first load carries only the everyday screens (its size budget). The worker serves `admin.html`
-/// at these addresses (`wrangler.toml` sends them to the worker first); each bundle reaches the
+/// and the outbox, one's own preferences, the companies' properties), with everything under each:
+/// a third browser bundle, `occasional`, so the console's first load carries only the everyday
+/// screens (its size budget). The worker serves `occasional.html` at these addresses (`wrangler.toml` sends them to the worker first); each bundle reaches the
 /// other's screens by a full page load.
-pub const ADMIN_SCREENS: [&str; 5] = [
+pub const OCCASIONAL_SCREENS: [&str; 7] = [
     "/console/areas",
     "/console/directories",
     "/console/history",
     "/console/settings",
     "/console/outbox",
+    "/console/preferences",
+    "/console/about",
 ];
 
 /// The browser bundle that shows a page of the site.
@@ -41,8 +43,8 @@ pub enum PageBundle {
     Console,
     /// `account.html`: [`ACCOUNT_PAGES`].
     Account,
-    /// `admin.html`: [`ADMIN_SCREENS`].
-    Admin,
+    /// `occasional.html`: [`OCCASIONAL_SCREENS`].
+    Occasional,
 }
 
 impl PageBundle {
@@ -51,11 +53,11 @@ impl PageBundle {
         let path = path.trim_end_matches('/');
         if ACCOUNT_PAGES.contains(&path) {
             PageBundle::Account
-        } else if ADMIN_SCREENS.iter().any(|screen| {
+        } else if OCCASIONAL_SCREENS.iter().any(|screen| {
             path.strip_prefix(screen)
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
         }) {
-            PageBundle::Admin
+            PageBundle::Occasional
         } else {
             PageBundle::Console
         }
@@ -780,9 +782,16 @@ mod tests {
     #[test]
     fn each_page_has_one_bundle_and_a_screen_brings_its_records() {
         assert_eq!(PageBundle::of("/second-factor"), PageBundle::Account);
-        assert_eq!(PageBundle::of("/console/history"), PageBundle::Admin);
-        assert_eq!(PageBundle::of("/console/areas/12"), PageBundle::Admin);
-        assert_eq!(PageBundle::of("/console/settings/mail/"), PageBundle::Admin);
+        assert_eq!(PageBundle::of("/console/history"), PageBundle::Occasional);
+        assert_eq!(PageBundle::of("/console/areas/12"), PageBundle::Occasional);
+        assert_eq!(
+            PageBundle::of("/console/settings/mail/"),
+            PageBundle::Occasional
+        );
+        assert_eq!(
+            PageBundle::of("/console/about/companies"),
+            PageBundle::Occasional
+        );
         // A longer word is another address, and the everyday screens stay in the console.
         assert_eq!(PageBundle::of("/console/historyx"), PageBundle::Console);
         assert_eq!(PageBundle::of("/console/users/7"), PageBundle::Console);

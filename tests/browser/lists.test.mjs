@@ -199,7 +199,7 @@ test("desktop: the screens used less often are a bundle of their own, reached by
   await page.getByRole("navigation").getByRole("link", { name: "History" }).click();
   await page.waitForURL(/\/console\/history$/);
   await page.locator("[data-test=history]").waitFor();
-  assert.equal(await bundle(), "/admin.js");
+  assert.equal(await bundle(), "/occasional.js");
   // Its menu leads back into the console's own screens, and so do Back and Forward.
   await page.getByRole("navigation").getByRole("link", { name: "User Groups Management" }).click();
   await page.waitForURL(/\/console\/groups$/);

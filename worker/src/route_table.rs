@@ -620,7 +620,7 @@ mod tests {
 
 #[cfg(test)]
 mod bundle_pages {
-    use precinct_core::api::{ACCOUNT_PAGES, ADMIN_SCREENS};
+    use precinct_core::api::{ACCOUNT_PAGES, OCCASIONAL_SCREENS};
 
     /// The addresses wrangler sends to the worker before its static files, as written in
     /// wrangler.toml (the `run_worker_first` list).
@@ -646,7 +646,7 @@ mod bundle_pages {
                 "{page} is not in run_worker_first"
             );
         }
-        for screen in ADMIN_SCREENS {
+        for screen in OCCASIONAL_SCREENS {
             for address in [screen.to_string(), format!("{screen}/*")] {
                 assert!(
                     first.contains(&address),

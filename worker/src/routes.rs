@@ -40,7 +40,7 @@ pub async fn handle(
         // (the console's size budget): their page, at each of their addresses (wrangler.toml
         // sends these addresses to the worker first).
         PageBundle::Account => Some("/account"),
-        PageBundle::Admin => Some("/admin"),
+        PageBundle::Occasional => Some("/occasional"),
         PageBundle::Console => None,
     };
     if let Some(page) = page {

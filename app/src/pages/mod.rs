@@ -30,7 +30,7 @@ pub use lists::{
 pub(crate) use mail::check_pair;
 pub use mail::{MailSettingsPage, OutboxPage, PreferencesPage};
 pub use not_found::NotFound;
-pub use screens::{screens, use_record_id, Bundle, ConsoleScreen, ADMIN, CONSOLE};
+pub use screens::{screens, use_record_id, Bundle, ConsoleScreen, CONSOLE, OCCASIONAL};
 pub use session::SelectCompanyPage;
 pub use sign_in::SignInPage;
 pub use users::UserFormPage;
@@ -89,8 +89,7 @@ pub const RETURN_KEY: &str = "precinct.next";
 pub fn come_back_here() {
     let location = window().location();
     if let Ok(Some(storage)) = window().local_storage() {
-        let here =
-            location.pathname().unwrap_or_default() + &location.search().unwrap_or_default();
+        let here = location.pathname().unwrap_or_default() + &location.search().unwrap_or_default();
         let _ = storage.set_item(RETURN_KEY, &here);
     }
 }

@@ -120,11 +120,11 @@ pub const CONSOLE: Bundle = Bundle {
     inside: console_screen,
 };
 
-/// The administration bundle: the screens of `core::api::ADMIN_SCREENS`.
-pub const ADMIN: Bundle = Bundle {
-    name: PageBundle::Admin,
+/// The bundle of the screens used less often: `core::api::OCCASIONAL_SCREENS`.
+pub const OCCASIONAL: Bundle = Bundle {
+    name: PageBundle::Occasional,
     outside: |_| elsewhere(),
-    inside: admin_screen,
+    inside: occasional_screen,
 };
 
 /// Every screen of the bundle, by address.
@@ -213,18 +213,17 @@ pub fn console_screen(page: ConsoleScreen) -> AnyView {
         Group => group_form_page(),
         Companies => companies_page().into_any(),
         Company => company_form_page(),
-        AboutCompanies => about_companies_page().into_any(),
         Projects => projects_page().into_any(),
         Employees => employees_page().into_any(),
         Reports => reports_page().into_any(),
-        Preferences => view! { <PreferencesPage/> }.into_any(),
         NotFound => view! { <super::NotFound/> }.into_any(),
-        Areas | Area | Directories | Directory | History | MailSettings | Outbox => elsewhere(),
+        Areas | Area | Directories | Directory | History | MailSettings | Outbox | Preferences
+        | AboutCompanies => elsewhere(),
     }
 }
 
-/// The screens of the administration bundle (`core::api::ADMIN_SCREENS`).
-pub fn admin_screen(page: ConsoleScreen) -> AnyView {
+/// The screens used less often (`core::api::OCCASIONAL_SCREENS`).
+pub fn occasional_screen(page: ConsoleScreen) -> AnyView {
     use ConsoleScreen::*;
     match page {
         Areas => areas_page().into_any(),
@@ -234,6 +233,8 @@ pub fn admin_screen(page: ConsoleScreen) -> AnyView {
         History => view! { <HistoryPage/> }.into_any(),
         MailSettings => view! { <MailSettingsPage/> }.into_any(),
         Outbox => view! { <OutboxPage/> }.into_any(),
+        Preferences => view! { <PreferencesPage/> }.into_any(),
+        AboutCompanies => about_companies_page().into_any(),
         NotFound => view! { <super::NotFound/> }.into_any(),
         _ => elsewhere(),
     }
