@@ -1,7 +1,7 @@
 //! The account pages, a second small bundle the console does not carry (its size budget): the
-//! forgotten-password and set-password pages (from a mail link), changing one's own password
-//! (R36), setting up the second factor (R35) and the sessions screen. They open as full pages;
-//! the worker serves `account.html` at their addresses.
+//! sign-in page, the forgotten-password and set-password pages (from a mail link), changing one's
+//! own password (R36), setting up the second factor (R35) and the sessions screen. They open as
+//! full pages; the worker serves `account.html` at their addresses.
 
 use leptos::prelude::*;
 use precinct_core::api::{
@@ -26,6 +26,7 @@ pub fn mount() {
             .and_then(|window| window.location().pathname().ok())
             .unwrap_or_default();
         let page = match path.as_str() {
+            "/" | "" => view! { <crate::pages::SignInPage/> }.into_any(),
             "/forgot-password" => view! { <ForgotPasswordPage/> }.into_any(),
             "/change-password" => view! { <SetPasswordPage change=true/> }.into_any(),
             "/second-factor" => view! { <SecondFactorPage/> }.into_any(),

@@ -39,6 +39,29 @@ impl ApiFailure {
     }
 
     /// The request field at fault, when the server named one.
+    /// The problem of `field`: the answer's own, or its entry among several fields at fault.
+    pub fn of_field(&self, field: &str) -> Option<ApiFailure> {
+        if self.field() == Some(field) {
+            return Some(self.clone());
+        }
+        let ApiFailure::Problem(problem) = self else {
+            return None;
+        };
+        problem
+            .errors
+            .iter()
+            .find(|entry| entry.field == field)
+            .map(|entry| {
+                ApiFailure::Problem(Problem {
+                    status: problem.status,
+                    code: entry.code.clone(),
+                    message: entry.message.clone(),
+                    field: Some(entry.field.clone()),
+                    errors: Vec::new(),
+                })
+            })
+    }
+
     pub fn field(&self) -> Option<&str> {
         match self {
             ApiFailure::Problem(problem) => problem.field.as_deref(),
@@ -142,6 +165,7 @@ fn problem(status: u16, text: &str) -> ApiFailure {
             code: UNEXPECTED_ANSWER.to_string(),
             message: format!("Precinct answered with an unexpected error ({status})."),
             field: None,
+            errors: Vec::new(),
         }),
     }
 }

@@ -77,6 +77,8 @@ strings! {
     SessionEndedEdits => "Your session has ended, so this was not saved. Sign in again: your edits are kept and you come back here.", "Votre session a pris fin : rien n'a été enregistré. Reconnectez-vous : vos modifications sont gardées et vous revenez ici.";
     SignInAgain => "Sign in again", "Se reconnecter";
     SaveAndExit => "Save and Exit", "Enregistrer et quitter";
+    DirectoryAreaMoves => "companies of this multidimensional directory, this one included, move to the new area with it: their directory's area is theirs.", "sociétés de ce répertoire multidimensionnel, celle-ci comprise, passent dans la nouvelle zone avec elle : la zone du répertoire est la leur.";
+    MoveThemAll => "Move them all", "Les déplacer toutes";
     SearchHint => "Any word of the name or code…", "Un mot du nom ou du code…";
     Previous => "Previous page", "Page précédente";
     Next => "Next page", "Page suivante";
@@ -186,7 +188,8 @@ strings! {
     MailConfig => "User-Specific Email Configuration", "Configuration e-mail propre à l'utilisateur";
     MailUser => "Mail user", "Utilisateur de messagerie";
     MailUserHint => "Always the user code; it follows any change of the code.", "Toujours le code utilisateur ; il suit tout changement du code.";
-    MailNewUser => "The mail password, the test email and the invitation are available once the user is created; creating the user emails the invitation.", "Le mot de passe de messagerie, l'e-mail de test et l'invitation sont disponibles une fois l'utilisateur créé ; la création envoie l'invitation par e-mail.";
+    MailNewUser => "The test email is available once the user is created; creating the user emails the invitation.", "L'e-mail de test est disponible une fois l'utilisateur créé ; la création envoie l'invitation par e-mail.";
+    MailPasswordOptional => "Mail password (optional)", "Mot de passe de messagerie (facultatif)";
     MailPassword => "Mail password", "Mot de passe de messagerie";
     MailPasswordSet => "set", "défini";
     MailPasswordNotSet => "not set", "non défini";
@@ -231,6 +234,8 @@ strings! {
     MailTest => "Test email", "E-mail de test";
     PreferencesTitle => "Preferences", "Préférences";
     PrefEmail => "Email", "E-mail";
+    PrefGeneral => "General", "Général";
+    PreferencesTabs => "Preferences sections", "Sections des préférences";
     PrefAccount => "Management of my Account", "Gestion de mon compte";
     // Access to companies
     AccessLocked => "A local administrator always has access to every company of their area; this cannot be narrowed.", "Un administrateur local a toujours accès à toutes les sociétés de sa zone ; cela ne peut pas être restreint.";

@@ -39,7 +39,7 @@ pub fn FieldError(field: &'static str, failure: Signal<Option<ApiFailure>>) -> i
     move || {
         failure
             .get()
-            .filter(|failure| failure.field() == Some(field))
+            .and_then(|failure| failure.of_field(field))
             .map(|failure| {
                 view! {
                     <p class="field-error" id=format!("{field}-error") role="alert">
@@ -79,9 +79,16 @@ pub fn SaveStatus(
                     } else if failure.field().is_some() && !failure.is_conflict() {
                         view! { <p class="error" role="alert">{i.s(K::FixField)}</p> }.into_any()
                     } else {
-                        // Reloading the record would lose the edits: only for a conflict.
+                        // Reloading the record would lose the edits: only for a conflict, and
+                        // then they are meant to go (their draft too).
                         let conflict = failure.is_conflict();
-                        failure_view(i, failure, reload.filter(|_| conflict))
+                        let reload = reload.filter(|_| conflict).map(|reload| {
+                            Callback::new(move |_| {
+                                forget_draft();
+                                reload.run(());
+                            })
+                        });
+                        failure_view(i, failure, reload)
                     }
                 } else if saved.get() {
                     view! { <p class="ok" role="status" data-test="saved">{i.s(K::Saved)}</p> }.into_any()
@@ -949,6 +956,23 @@ pub fn guard_unsaved_edits(i: I18n) {
     });
 }
 
+/// Where the draft of the form at this address is kept.
+fn draft_key() -> String {
+    let location = window().location();
+    format!(
+        "precinct.draft:{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    )
+}
+
+/// Drops the draft of the form at this address (its record is being loaded again).
+fn forget_draft() {
+    if let Some(storage) = session_storage() {
+        let _ = storage.remove_item(&draft_key());
+    }
+}
+
 /// The edits of one record form: its text fields and selects, compared with what was last
 /// saved. While they differ, the form is marked edited and its values are kept as a draft for
 /// this address in the tab's session storage, so a form opened again after an ended session, a
@@ -972,12 +996,7 @@ impl Edits {
                 .collect::<Vec<_>>()
         };
         let saved = RwSignal::new(values(&fields));
-        let location = window().location();
-        let key = format!(
-            "precinct.draft:{}{}",
-            location.pathname().unwrap_or_default(),
-            location.search().unwrap_or_default()
-        );
+        let key = draft_key();
         let draft = session_storage()
             .and_then(|storage| storage.get_item(&key).ok().flatten())
             .map(|draft| {

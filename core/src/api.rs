@@ -8,11 +8,13 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{AccountId, AreaId, CompanyId, DirectoryId, GroupId, ReportId, UserId};
 use crate::policy::{AccessLevel, OptionCode};
 
-/// The addresses of the account pages: a second browser bundle the console does not carry (sign-in's
-/// second step, set/forgot/change password, login as another user, sessions). The worker serves
-/// `account.html` at each (and `wrangler.toml` sends them to the worker first); the console
-/// reaches them by full page loads.
-pub const ACCOUNT_PAGES: [&str; 6] = [
+/// The addresses of the account pages: a second browser bundle the console does not carry (the
+/// sign-in page and its second step, set/forgot/change password, login as another user,
+/// sessions: what comes before and around a session). The worker serves `account.html` at each
+/// (and `wrangler.toml` sends them to the worker first); the console reaches them by full page
+/// loads.
+pub const ACCOUNT_PAGES: [&str; 7] = [
+    "/",
     "/login-as",
     "/forgot-password",
     "/set-password",
@@ -50,7 +52,8 @@ pub enum PageBundle {
 impl PageBundle {
     /// The bundle of the page at `path` (an address's path, without its query).
     pub fn of(path: &str) -> PageBundle {
-        let path = path.trim_end_matches('/');
+        let trimmed = path.trim_end_matches('/');
+        let path = if trimmed.is_empty() { "/" } else { trimmed };
         if ACCOUNT_PAGES.contains(&path) {
             PageBundle::Account
         } else if OCCASIONAL_SCREENS.iter().any(|screen| {
@@ -328,6 +331,10 @@ pub struct CompanyInput {
     pub user_in_charge: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+    /// R08: a new area for a company of a multidimensional directory moves the whole directory;
+    /// it is refused (409 `confirm_directory_area`) until the person confirmed it.
+    #[serde(default)]
+    pub confirm_directory_area: bool,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -448,6 +455,10 @@ pub struct UserInput {
     pub group_id: GroupId,
     #[serde(default)]
     pub language: Option<Language>,
+    /// R25: the User-Specific Email Configuration's mail password, optional at creation, typed
+    /// twice (fields `mail_password` and `mail_password_confirmation` when refused).
+    #[serde(default)]
+    pub mail_password: Option<MailPasswordInput>,
 }
 
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
@@ -782,6 +793,9 @@ mod tests {
     #[test]
     fn each_page_has_one_bundle_and_a_screen_brings_its_records() {
         assert_eq!(PageBundle::of("/second-factor"), PageBundle::Account);
+        // The sign-in page comes before any session: the account pages'.
+        assert_eq!(PageBundle::of("/"), PageBundle::Account);
+        assert_eq!(PageBundle::of(""), PageBundle::Account);
         assert_eq!(PageBundle::of("/console/history"), PageBundle::Occasional);
         assert_eq!(PageBundle::of("/console/areas/12"), PageBundle::Occasional);
         assert_eq!(
@@ -796,6 +810,5 @@ mod tests {
         assert_eq!(PageBundle::of("/console/historyx"), PageBundle::Console);
         assert_eq!(PageBundle::of("/console/users/7"), PageBundle::Console);
         assert_eq!(PageBundle::of("/console"), PageBundle::Console);
-        assert_eq!(PageBundle::of("/"), PageBundle::Console);
     }
 }

@@ -16,7 +16,7 @@ use crate::api::{
 };
 use crate::ids::{AccountId, AreaId, CompanyId, DirectoryId, GroupId, ReportId, UserId};
 use crate::policy::{AccessLevel, OptionCode};
-use crate::problem::Problem;
+use crate::problem::{FieldProblem, Problem};
 
 /// A parsed JSON value, as the console's JavaScript host (or a test) holds it.
 pub trait Json: Sized {
@@ -165,7 +165,8 @@ macro_rules! decode_structs {
 }
 
 decode_structs! {
-    Problem { status, code, message, field }
+    Problem { status, code, message, field, errors }
+    FieldProblem { field, code, message }
     CompanyRef { id, code, name }
     Me {
         user_id, account_id, account_name, user_code, name, access_level, area_id, area_code,
@@ -332,12 +333,25 @@ mod tests {
             code: "too_long".into(),
             message: "Too long.".into(),
             field: Some("code".into()),
+            errors: vec![
+                FieldProblem {
+                    field: "code".into(),
+                    code: "too_long".into(),
+                    message: "Too long.".into(),
+                },
+                FieldProblem {
+                    field: "name".into(),
+                    code: "required".into(),
+                    message: "Name is required.".into(),
+                },
+            ],
         });
         round_trip(Problem {
             status: 404,
             code: "not_found".into(),
             message: "There is nothing here.".into(),
             field: None,
+            errors: Vec::new(),
         });
         for (acting, company) in [(None, None), (Some("admin@b.test"), Some(company_ref()))] {
             round_trip(Me {

@@ -147,9 +147,9 @@ encode_structs! {
     VersionOnly { version }
     AreaInput { code, description, version }
     DirectoryInput { code, name, multidimensional, area_id, version }
-    CompanyInput { code, name, directory_id, area_id, user_in_charge_id, user_in_charge, version }
+    CompanyInput { code, name, directory_id, area_id, user_in_charge_id, user_in_charge, version, confirm_directory_area }
     GroupInput { code, description, access_level, area_id, options, version }
-    UserInput { user_code, name, group_id, language }
+    UserInput { user_code, name, group_id, language, mail_password }
     UserUpdate { user_code, name, language, group_id, confirm_move_across_areas, version }
     MoveUser { group_id, confirm_move_across_areas, version }
     SetCompanyAccess { company_ids, version }
@@ -205,6 +205,7 @@ mod tests {
                 user_in_charge_id: version.map(|_| UserId(2)),
                 user_in_charge: version.map(|_| "Nora \"North\"".to_string()),
                 version,
+                confirm_directory_area: version.is_some(),
             });
             round_trip(GroupInput {
                 code: "LA".into(),
@@ -233,6 +234,10 @@ mod tests {
                 name: STRANGE.into(),
                 group_id: GroupId(2),
                 language,
+                mail_password: language.map(|_| MailPasswordInput {
+                    password: STRANGE.into(),
+                    confirmation: "x".into(),
+                }),
             });
             round_trip(UserUpdate {
                 user_code: "a@b.test".into(),

@@ -4,16 +4,29 @@ use serde::{Deserialize, Serialize};
 
 /// A JSON problem body: `{"status":422,"code":"invalid_email","field":"user_code","message":"..."}`.
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     pub status: u16,
     /// Machine-readable reason, stable across releases (`snake_case`).
     pub code: String,
     /// A sentence a person can read.
     pub message: String,
-    /// The request field at fault, when exactly one is.
+    /// The request field at fault (the first, when several are).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Every field at fault when a request has several, the first included: a form shows each
+    /// beside its field at once, not one per Save.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+/// One field's problem among several (`Problem::errors`).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub code: String,
+    pub message: String,
 }
 
 /// Every problem code an answer can carry (the policy's refusals, `DenyCode`, included by
@@ -53,6 +66,8 @@ pub enum ProblemCode {
     UnknownArea,
     UnknownDirectory,
     ConfirmMoveAcrossAreas,
+    /// R08: changing one company's area moves its whole multidimensional directory; asked first.
+    ConfirmDirectoryArea,
     AmbiguousUser,
     UnknownUser,
     NotActing,
@@ -156,6 +171,7 @@ impl ProblemCode {
         ProblemCode::UnknownArea,
         ProblemCode::UnknownDirectory,
         ProblemCode::ConfirmMoveAcrossAreas,
+        ProblemCode::ConfirmDirectoryArea,
         ProblemCode::AmbiguousUser,
         ProblemCode::UnknownUser,
         ProblemCode::NotActing,
@@ -260,6 +276,7 @@ impl ProblemCode {
             ProblemCode::UnknownArea => "unknown_area",
             ProblemCode::UnknownDirectory => "unknown_directory",
             ProblemCode::ConfirmMoveAcrossAreas => "confirm_move_across_areas",
+            ProblemCode::ConfirmDirectoryArea => "confirm_directory_area",
             ProblemCode::AmbiguousUser => "ambiguous_user",
             ProblemCode::UnknownUser => "unknown_user",
             ProblemCode::NotActing => "not_acting",
@@ -355,6 +372,7 @@ impl ProblemCode {
             ProblemCode::UnknownArea => "Cette zone n'existe pas.",
             ProblemCode::UnknownDirectory => "Ce répertoire n'existe pas ou est hors de votre zone.",
             ProblemCode::ConfirmMoveAcrossAreas => "Ce déplacement change la zone de l'utilisateur : confirmez-le.",
+            ProblemCode::ConfirmDirectoryArea => "Toutes les sociétés de ce répertoire multidimensionnel changent de zone avec elle : confirmez-le.",
             ProblemCode::AmbiguousUser => "Plusieurs utilisateurs correspondent : choisissez dans la liste.",
             ProblemCode::UnknownUser => "Cet utilisateur n'existe pas ou ne peut pas être choisi ici.",
             ProblemCode::NotActing => "Vous n'agissez pas en tant qu'un autre utilisateur.",

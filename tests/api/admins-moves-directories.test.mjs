@@ -134,7 +134,7 @@ test("r17 an administrator moves a user to a group of another area with a warnin
   assert.equal((await laB.get(`/api/users/${user.id}`)).status, 200);
 });
 
-test("r08 setting the area of a company of a multidimensional directory sets the directory's and all its companies' areas", async () => {
+test("r08 setting the area of a company of a multidimensional directory asks first, then sets the directory's and all its companies' areas", async () => {
   const sibling = await fx.admin.post("/api/companies", { code: "COMP-MD2", name: "Second MD company", directory_id: F.dirMd.id });
   assert.equal(sibling.status, 201, sibling.text);
   assert.equal(sibling.json.area_id, F.areaB.id);
@@ -144,7 +144,10 @@ test("r08 setting the area of a company of a multidimensional directory sets the
   const before = snapshot(fx.read);
   assertProblem(await laB.request("PUT", `/api/companies/${company.id}`, edit), 403, "cannot_change_company_area");
   assert.deepEqual(snapshot(fx.read), before);
-  const changed = await fx.admin.request("PUT", `/api/companies/${company.id}`, edit);
+  // A regular administrator is asked first (issue 13): the whole directory moves.
+  assertProblem(await fx.admin.request("PUT", `/api/companies/${company.id}`, edit), 409, "confirm_directory_area", "area_id");
+  assert.deepEqual(snapshot(fx.read), before);
+  const changed = await fx.admin.request("PUT", `/api/companies/${company.id}`, { ...edit, confirm_directory_area: true });
   assert.equal(changed.status, 200, changed.text);
   assert.equal(changed.json.area_id, F.areaA.id);
   assert.equal((await reload(fx.admin, `/api/directories/${F.dirMd.id}`)).area_id, F.areaA.id);

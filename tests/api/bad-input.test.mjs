@@ -225,6 +225,25 @@ test("PUT /session/company and POST /session/act-as: fields and r01 other accoun
   assert.equal(me.real_user_code, undefined);
 });
 
+test("a request with several fields at fault names every one at once, the first also as `field`", async () => {
+  const before = snapshot(fx.read);
+  const response = await fx.admin.post("/api/users", { user_code: "no-at-sign", name: " ", group_id: 0 });
+  assert.equal(response.status, 422, response.text);
+  assert.equal(response.json.field, "user_code");
+  assert.deepEqual(response.json.errors.map((e) => e.field), ["user_code", "name", "group_id"]);
+  for (const entry of response.json.errors) {
+    assert.equal(typeof entry.code, "string");
+    assert.ok(entry.message.length > 0 && !/`/.test(entry.message), entry.message);
+  }
+  const group = await fx.admin.post("/api/groups", { code: "", description: "x".repeat(201), access_level: "user", area_id: F.areaA.id, options: [] });
+  assert.deepEqual(group.json.errors?.map((e) => e.field), ["code", "description"], group.text);
+  // One field at fault: the problem as before, no list.
+  const one = await fx.admin.post("/api/areas", { code: "" });
+  assert.equal(one.json.field, "code");
+  assert.equal(one.json.errors, undefined);
+  assert.deepEqual(snapshot(fx.read), before);
+});
+
 test("a valid request after all the refused ones still succeeds (the checks above can tell a change)", async () => {
   const response = await fx.admin.post("/api/areas", { code: "AFTER" });
   assert.equal(response.status, 201, response.text);

@@ -156,6 +156,36 @@ test("r28 the mail password change is in history as 'mail password changed', nev
   assert.ok(!worker.sql("SELECT mail_password_cipher FROM users WHERE id = 1")[0].mail_password_cipher.includes(MAIL_PASSWORD));
 });
 
+test("r25 a new user's mail password is optional at creation, set in the same Save, sealed, and named in history only as set", async () => {
+  const groups = (await call(admin, "GET", "/api/groups")).json.items;
+  const secret = "Creation-mail-secret-7";
+  // Typed twice; a mismatch is refused beside the confirmation, with the other fields' errors, and nothing is written.
+  const users = worker.sql("SELECT COUNT(*) AS n FROM users")[0].n;
+  const refused = await call(admin, "POST", "/api/users", {
+    user_code: "mail.create@demo.precinct.test", name: "", group_id: groups[0].id,
+    mail_password: { password: secret, confirmation: "other" },
+  });
+  assert.equal(refused.status, 422, refused.text);
+  assert.deepEqual(refused.json.errors.map((e) => e.field), ["name", "mail_password_confirmation"]);
+  assert.equal(worker.sql("SELECT COUNT(*) AS n FROM users")[0].n, users);
+  const created = await call(admin, "POST", "/api/users", {
+    user_code: "mail.create@demo.precinct.test", name: "Mail At Creation", group_id: groups[0].id,
+    mail_password: { password: secret, confirmation: secret },
+  });
+  assert.equal(created.status, 201, created.text);
+  const [row] = worker.sql(`SELECT mail_password_cipher FROM users WHERE id = ${created.json.id}`);
+  assert.ok(row.mail_password_cipher && !row.mail_password_cipher.includes(secret));
+  const config = await call(admin, "GET", `/api/users/${created.json.id}/mail`);
+  assert.equal(config.json.mail_password_set, true, config.text);
+  const history = worker.sql(`SELECT changes FROM history WHERE entity_kind = 'user' AND entity_id = ${created.json.id}`);
+  assert.ok(history.some((entry) => entry.changes.includes("mail_password")));
+  assert.ok(history.every((entry) => !entry.changes.includes(secret)));
+  // Without one (the procedure's "optional"): created, no mail password.
+  const plain = await call(admin, "POST", "/api/users", { user_code: "mail.none@demo.precinct.test", name: "No Mail Password", group_id: groups[0].id });
+  assert.equal(plain.status, 201, plain.text);
+  assert.equal(worker.sql(`SELECT mail_password_cipher FROM users WHERE id = ${plain.json.id}`)[0].mail_password_cipher, null);
+});
+
 for (const [mode, code, words] of [
   ["401", "mail_wrong_key", /API key/],
   ["422-domain", "mail_sender_not_verified", /not verified/],

@@ -300,7 +300,7 @@ test("a server field error shows beside the field; saving shows success", async 
   await page.getByRole("button", { name: "Create" }).click();
   await heading(page, "Area EAST").waitFor();
   await page.getByLabel("Description").fill("Eastern companies and depots");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await page.locator("[data-test=saved]").waitFor();
   await context.close();
 });
@@ -318,7 +318,7 @@ test("a version conflict says the record was changed by someone else and offers 
   });
   assert.equal(other.status, 200, other.text);
   await page.getByLabel("Description").fill("My edit");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   const alert = page.locator("[data-test=failure]");
   await alert.waitFor();
   assert.match(await alert.textContent(), /changed by someone else/);

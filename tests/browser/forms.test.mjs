@@ -124,3 +124,63 @@ test("desktop: Save and Exit saves the record and returns to its list", async ()
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("desktop: r08 changing the area of one company of a multidimensional directory asks first, naming how many companies move", async () => {
+  const md = (await fx.admin.post("/api/directories", { code: "MD-R08", name: "Multidimensional R08", multidimensional: true, area_id: fx.areas.north.id })).json;
+  const m01 = (await fx.admin.post("/api/companies", { code: "M01", name: "Moving One", directory_id: md.id })).json;
+  const m02 = (await fx.admin.post("/api/companies", { code: "M02", name: "Moving Two", directory_id: md.id })).json;
+  assert.equal(m02.area_id, fx.areas.north.id);
+  const { page, context, errors } = await newPage(browser, "desktop");
+  await signIn(page);
+  await page.goto(`${worker.url}/console/companies/${m01.id}`);
+  await page.locator("#area_id option", { hasText: "SOUTH" }).waitFor({ state: "attached" });
+  await page.locator("#area_id").selectOption({ label: "SOUTH — Southern companies" });
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  const question = page.locator("[data-test=confirm-directory-area]");
+  await question.waitFor();
+  assert.match(await question.textContent(), /^2 companies of this multidimensional directory/);
+  await shot(page, "desktop-company-directory-area-question");
+  // Nothing moved before the answer; Cancel leaves it so.
+  await question.getByRole("button", { name: "Cancel" }).click();
+  assert.equal((await fx.admin.get(`/api/companies/${m02.id}`)).json.area_id, fx.areas.north.id);
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await question.waitFor();
+  await question.getByRole("button", { name: "Move them all" }).click();
+  await page.locator("[data-test=saved]").waitFor();
+  for (const company of [m01, m02]) {
+    assert.equal((await fx.admin.get(`/api/companies/${company.id}`)).json.area_id, fx.areas.south.id, company.code);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("desktop and French: a form shows every field error at once, each beside its field, never twice", async () => {
+  const { page, context, errors } = await newPage(browser, "desktop");
+  await signIn(page);
+  await page.goto(`${worker.url}/console/users/new`);
+  await page.getByLabel("Name").waitFor();
+  await page.getByRole("button", { name: "Create" }).click();
+  for (const field of ["name", "user_code", "group_id"]) {
+    await page.locator(`#${field}-error`).waitFor();
+  }
+  assert.match(await page.locator("#name-error").textContent(), /Name is required/);
+  assert.match(await page.locator("#group_id-error").textContent(), /Choose the user's group/);
+  await shot(page, "desktop-user-new-every-field-error");
+  // The live check of the user code speaks for it: the server's answer is not repeated.
+  await page.getByLabel("User code").fill("no-at-sign");
+  await page.getByRole("button", { name: "Create" }).click();
+  await page.locator("#name-error").waitFor();
+  await page.locator("[data-test=user-code-warning]").filter({ hasText: /@/ }).waitFor();
+  assert.equal(await page.locator("#user_code-error").count(), 0);
+  // In French, each in French.
+  await page.evaluate(() => localStorage.setItem("precinct.lang", "fr"));
+  await page.reload();
+  await page.getByLabel("Nom").waitFor();
+  await page.getByRole("button", { name: "Créer" }).click();
+  await page.locator("#group_id-error").waitFor();
+  const french = await page.locator("#name-error").textContent();
+  assert.ok(!/required/i.test(french), french);
+  await shot(page, "desktop-fr-user-new-every-field-error");
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -246,7 +246,7 @@ test("desktop: Skip to content moves the keyboard focus into the screen; a form'
   await page.waitForFunction(() => document.activeElement?.id === "content");
   assert.match(page.url(), /\/console\/users$/);
   // On a form, its first field comes within three Tabs after that.
-  for (const [path, first] of [["/console/users/new", "name"], ["/console/groups/new", "code"], ["/console/companies/new", "code"], ["/console/settings/mail", "provider"], ["/console/preferences", "password"]]) {
+  for (const [path, first] of [["/console/users/new", "name"], ["/console/groups/new", "code"], ["/console/companies/new", "code"], ["/console/settings/mail", "provider"], ["/console/preferences?tab=email", "password"]]) {
     await page.goto(worker.url + path);
     await page.locator(`#${first}`).waitFor();
     await page.keyboard.press("Tab");

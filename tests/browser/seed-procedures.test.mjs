@@ -41,7 +41,7 @@ const T = {
     loginAs: "Login as another user", myself: "Continue as myself", setPw: "Choose your password", myApps: "My Applications",
     emailInvalid: /not a valid email address/, noAt: /no @ found/, saved: /Saved\./, mailPwSaved: /mail password is saved/,
     testSent: /Test email sent to/, banner: /local outbox.*nothing is delivered/s, short: /at least 12 characters/,
-    pwSet: /Your password is set/, differ: /not the same/, set: "set", notSet: "not set", account: "Management of my Account",
+    pwSet: /Your password is set/, differ: /not the same/, set: "set", notSet: "not set", account: "Management of my Account", email: "Email", prefsTabs: "Preferences sections",
     outboxOption: /Local outbox — messages are kept here, nothing is delivered/,
     setMailPw: "Set the mail password", sendTest: "Send test email", setPwButton: "Set the password", save: "Save", create: "Create",
   },
@@ -53,7 +53,7 @@ const T = {
     loginAs: "Se connecter en tant qu'un autre utilisateur", myself: "Continuer en mon nom", setPw: "Choisissez votre mot de passe", myApps: "Mes applications",
     emailInvalid: /pas une adresse e-mail valide/, noAt: /il manque le @/, saved: /Enregistré\./, mailPwSaved: /mot de passe de messagerie est enregistré/,
     testSent: /E-mail de test envoyé à/, banner: /boîte d'envoi locale.*rien n'est distribué/s, short: /au moins 12 caractères/,
-    pwSet: /Votre mot de passe est défini/, differ: /ne sont pas identiques/, set: "défini", notSet: "non défini", account: "Gestion de mon compte",
+    pwSet: /Votre mot de passe est défini/, differ: /ne sont pas identiques/, set: "défini", notSet: "non défini", account: "Gestion de mon compte", email: "E-mail", prefsTabs: "Sections des préférences",
     outboxOption: /Boîte d'envoi locale — les messages restent ici, rien n'est distribué/,
     setMailPw: "Définir le mot de passe de messagerie", sendTest: "Envoyer un e-mail de test", setPwButton: "Définir le mot de passe", save: "Enregistrer", create: "Créer",
   },
@@ -234,18 +234,20 @@ for (const run of RUNS) {
     await user.page.goto(worker.url + "/console");
     await openSection(user.page, run, t.prefs);
     await heading(user.page, t.prefs).waitFor();
-    await user.page.getByRole("heading", { level: 3, name: t.account }).waitFor();
+    // Preferences > Email > Management of my Account: a tab, with Save (issue 13).
+    await user.page.getByRole("navigation", { name: t.prefsTabs }).getByRole("link", { name: t.email }).click();
+    await user.page.getByRole("heading", { level: 2, name: t.account }).waitFor();
     await user.page.locator("[data-test=mail-password-status]").waitFor();
     assert.equal(await user.page.locator("[data-test=mail-password-status]").textContent(), t.set);
     assert.equal(await user.page.locator("[data-test=mail-user]").textContent(), code);
     await user.page.locator("#password").fill("new-mail-secret");
     await user.page.locator("#confirmation").fill("new-mail-secrex");
-    await user.page.getByRole("button", { name: t.setMailPw }).click();
+    await user.page.getByRole("button", { name: t.save, exact: true }).click();
     assert.match(await user.page.locator("#confirmation-error").textContent(), t.differ);
     assert.equal(await user.page.locator("#confirmation").getAttribute("aria-invalid"), "true");
     await screen(user.page, run, "preferences-mismatch");
     await user.page.locator("#confirmation").fill("new-mail-secret");
-    await user.page.getByRole("button", { name: t.setMailPw }).click();
+    await user.page.getByRole("button", { name: t.save, exact: true }).click();
     assert.match(await user.page.locator("[data-test=mail-password-saved]").textContent(), t.mailPwSaved);
     await screen(user.page, run, "preferences");
     if (run.lang === "fr") {

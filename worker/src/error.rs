@@ -1,7 +1,7 @@
 //! The worker's one error type. The HTTP layer turns it into a JSON problem body; `Internal`
 //! details go to the log only, never to the client.
 
-use precinct_core::problem::{Problem, ProblemCode};
+use precinct_core::problem::{FieldProblem, Problem, ProblemCode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -15,6 +15,31 @@ pub enum ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// Checks of several fields, every one run: their values, or one refusal naming every field at
+/// fault (`ApiError::all_fields`).
+pub fn all_fields2<A, B>(a: ApiResult<A>, b: ApiResult<B>) -> ApiResult<(A, B)> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (a, b) => Err(combined([a.err(), b.err()])),
+    }
+}
+
+pub fn all_fields3<A, B, C>(
+    a: ApiResult<A>,
+    b: ApiResult<B>,
+    c: ApiResult<C>,
+) -> ApiResult<(A, B, C)> {
+    match (a, b, c) {
+        (Ok(a), Ok(b), Ok(c)) => Ok((a, b, c)),
+        (a, b, c) => Err(combined([a.err(), b.err(), c.err()])),
+    }
+}
+
+fn combined<const N: usize>(errors: [Option<ApiError>; N]) -> ApiError {
+    ApiError::all_fields(errors)
+        .unwrap_or_else(|| ApiError::Internal("a failed check without its error".to_string()))
+}
+
 impl ApiError {
     pub fn problem(
         status: u16,
@@ -27,7 +52,41 @@ impl ApiError {
             code: code.as_str().to_string(),
             message: message.into(),
             field: field.map(str::to_string),
+            errors: Vec::new(),
         })
+    }
+
+    /// The problems of a request's fields, all of them at once (a form shows each beside its
+    /// field): one 422 whose `errors` lists every field at fault, the first also as `field`.
+    /// Any other refusal among them (not allowed, not found) is answered alone, as it was.
+    pub fn all_fields(errors: impl IntoIterator<Item = Option<ApiError>>) -> Option<ApiError> {
+        let mut first: Option<Problem> = None;
+        let mut entries: Vec<FieldProblem> = Vec::new();
+        for error in errors.into_iter().flatten() {
+            match error {
+                ApiError::Problem(problem) if problem.status == 422 && problem.field.is_some() => {
+                    // A problem that already lists several fields brings each.
+                    if problem.errors.is_empty() {
+                        entries.push(FieldProblem {
+                            field: problem.field.clone().unwrap_or_default(),
+                            code: problem.code.clone(),
+                            message: problem.message.clone(),
+                        });
+                    } else {
+                        entries.extend(problem.errors.iter().cloned());
+                    }
+                    first.get_or_insert(problem);
+                }
+                other => return Some(other),
+            }
+        }
+        let mut first = first?;
+        first.errors = if entries.len() > 1 {
+            entries
+        } else {
+            Vec::new()
+        };
+        Some(ApiError::Problem(first))
     }
 
     /// 400: the body is not JSON at all.
@@ -107,6 +166,7 @@ impl ApiError {
                 code: ProblemCode::InternalError.as_str().to_string(),
                 message: "Something went wrong on our side. Try again in a moment.".to_string(),
                 field: None,
+                errors: Vec::new(),
             },
         }
     }
@@ -134,5 +194,48 @@ mod tests {
         let problem = ApiError::invalid("user_code", ProblemCode::InvalidEmail, "bad").to_problem();
         assert_eq!(problem.status, 422);
         assert_eq!(problem.field.as_deref(), Some("user_code"));
+    }
+
+    #[test]
+    fn every_field_at_fault_is_named_at_once() {
+        let code: ApiResult<String> = Err(ApiError::invalid(
+            "code",
+            ProblemCode::Required,
+            "Code is required.",
+        ));
+        let name: ApiResult<String> = Err(ApiError::invalid(
+            "name",
+            ProblemCode::TooLong,
+            "Name is too long.",
+        ));
+        let problem = match all_fields2(code, name) {
+            Err(error) => error.to_problem(),
+            Ok(_) => Problem::default(),
+        };
+        assert_eq!(problem.status, 422);
+        assert_eq!(problem.field.as_deref(), Some("code"));
+        let fields: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["code", "name"]);
+        // One field at fault: no list, as before.
+        let alone = all_fields2(
+            Ok::<_, ApiError>(1),
+            Err::<i32, _>(ApiError::invalid("name", ProblemCode::Required, "x")),
+        );
+        assert!(
+            matches!(alone, Err(ApiError::Problem(ref p)) if p.errors.is_empty() && p.field.as_deref() == Some("name"))
+        );
+        // Deny twin: a refusal that is not a field's is answered alone.
+        let refused = all_fields3(
+            Err::<i32, _>(ApiError::invalid("code", ProblemCode::Required, "x")),
+            Err::<i32, _>(ApiError::problem(403, ProblemCode::NotVisible, None, "no")),
+            Ok::<_, ApiError>(3),
+        );
+        assert!(
+            matches!(refused, Err(ApiError::Problem(ref p)) if p.status == 403 && p.errors.is_empty())
+        );
+        assert!(matches!(
+            all_fields2(Ok::<_, ApiError>(1), Ok::<_, ApiError>(2)),
+            Ok((1, 2))
+        ));
     }
 }

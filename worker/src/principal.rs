@@ -195,6 +195,7 @@ impl From<Denied> for ApiError {
             code: denied.code.as_str().to_string(),
             field: denied.code.field().map(str::to_string),
             message: denied.message,
+            errors: Vec::new(),
         })
     }
 }

@@ -535,7 +535,7 @@ async fn signed_in(
 
         SignedOp::GetUsers => ok(&users::list(ctx, &query.user_filter()?, &query.list()?).await?),
         SignedOp::PostUsers => {
-            let mut user = users::create(ctx, read_body::<UserInput>(req).await?).await?;
+            let mut user = users::create(ctx, mail_env, read_body::<UserInput>(req).await?).await?;
             // The invitation (ASVS 6.4.6: administrators never choose sign-in passwords). The
             // user exists either way; the answer says whether it went out and, if not, why and
             // where to fix it (R29, R32), and history records it.

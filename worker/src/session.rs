@@ -180,6 +180,7 @@ pub async fn sign_in(
             code: ProblemCode::InvalidCredentials.as_str().to_string(),
             message: WRONG_CREDENTIALS.to_string(),
             field: None,
+            errors: Vec::new(),
         }));
     };
 

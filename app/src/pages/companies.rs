@@ -10,7 +10,7 @@ use precinct_core::ids::{AreaId, DirectoryId};
 use super::history::UserPicker;
 use super::users::area_choices;
 use super::{is_admin, use_me};
-use crate::api::{self, Picker};
+use crate::api::{self, ListQuery, Picker};
 use crate::i18n::{use_i18n, K};
 use crate::ui::{
     choices, first_200, load, parse_id, record_screen, Busy, Loaded, LoadedSelect, RecordScreen,
@@ -104,7 +104,32 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
     let exit = RwSignal::new(false);
     let failure = busy.failure_signal();
     let navigate = use_navigate();
-    let save = move || {
+    // R08: a new area for a company of a multidimensional directory moves the whole directory;
+    // the server asks first, and the question names how many companies move.
+    let moving = RwSignal::new(None::<i64>);
+    Effect::new(move |_| {
+        if busy
+            .failure
+            .get()
+            .is_some_and(|f| f.code() == "confirm_directory_area")
+        {
+            busy.failure.set(None);
+            let query = ListQuery {
+                filters: vec![("directory_id", directory.get_untracked())],
+                limit: Some(1),
+                ..ListQuery::default()
+            };
+            leptos::task::spawn_local(async move {
+                let total = api::companies(query)
+                    .send()
+                    .await
+                    .map_or(0, |page| page.total);
+                moving.try_set(Some(total));
+            });
+        }
+    });
+    let save = move |confirm_directory_area: bool| {
+        moving.set(None);
         let area_id = if admin {
             parse_id(&area.get_untracked()).map(AreaId)
         } else {
@@ -121,6 +146,7 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
             user_in_charge_id: None,
             user_in_charge: (!typed.is_empty()).then_some(typed),
             version: version.get_untracked(),
+            confirm_directory_area,
         };
         let navigate = navigate.clone();
         busy.run(api::save_company(id, input), move |saved: Company| {
@@ -148,7 +174,10 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
     };
     view! {
         {edits.notice(i)}
-        <form class="record" novalidate on:submit=move |event| { event.prevent_default(); save(); }>
+        <form class="record" novalidate on:submit={
+            let save = save.clone();
+            move |event| { event.prevent_default(); save(false); }
+        }>
             <TextField id="code" label=K::Code value=code failure required=true/>
             <TextField id="name" label=K::Name value=name failure required=true/>
             <LoadedSelect id="directory_id" label=K::Directory value=directory
@@ -176,6 +205,22 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
                 </p>
             })}
             <crate::ui::FieldError field="user_in_charge" failure/>
+            {
+                let save = save.clone();
+                move || moving.get().map(|count| {
+                let save = save.clone();
+                view! {
+                    <div class="warning-box" role="alertdialog" aria-labelledby="confirm-directory-text" data-test="confirm-directory-area">
+                        <p id="confirm-directory-text">{count}" "{i.s(K::DirectoryAreaMoves)}</p>
+                        <div class="actions">
+                            <button type="button" class="primary" data-test="confirm-directory-yes"
+                                on:click=move |_| save(true)>{i.s(K::MoveThemAll)}</button>
+                            <button type="button" on:click=move |_| moving.set(None)>{i.s(K::Cancel)}</button>
+                        </div>
+                    </div>
+                }
+            })
+            }
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.pending.get()
                     on:click=move |_| exit.set(false)>

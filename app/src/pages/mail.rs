@@ -39,6 +39,7 @@ fn local_problem(field: &str, code: &str, key: K) -> ApiFailure {
         code: code.to_string(),
         message: key.text(crate::i18n::Lang::En).to_string(),
         field: Some(field.to_string()),
+        errors: Vec::new(),
     })
 }
 
@@ -245,6 +246,9 @@ pub fn OutboxPage() -> impl IntoView {
 fn MailPasswordForm(
     user: Option<(i64, RwSignal<i64>)>,
     done: Callback<UserMailConfig>,
+    /// The button's word: "Set mail password", or the procedure's "Save" in Preferences.
+    #[prop(default = K::SetMailPassword)]
+    save_word: K,
 ) -> impl IntoView {
     let i = use_i18n();
     let password = RwSignal::new(String::new());
@@ -292,7 +296,7 @@ fn MailPasswordForm(
             <TextField id="confirmation" label=K::ConfirmMailPassword value=confirmation failure kind="password"/>
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.pending.get()>
-                    {move || i.t(if busy.pending.get() { K::Saving } else { K::SetMailPassword })}
+                    {move || i.t(if busy.pending.get() { K::Saving } else { save_word })}
                 </button>
             </div>
             <div aria-live="polite">
@@ -428,24 +432,46 @@ pub fn PreferencesPage() -> impl IntoView {
     });
     let done =
         Callback::new(move |config: UserMailConfig| password_set.set(config.mail_password_set));
+    // The procedure's tabs: Preferences > General (sign-in) and Preferences > Email.
+    let query = leptos_router::hooks::use_query_map();
+    let email = Memo::new(move |_| query.read().get("tab").as_deref() == Some("email"));
+    let tab = move |href: &'static str, label: K, current: bool| {
+        view! {
+            <a href=href class="tab" aria-current=move || (email.get() == current).then_some("page")>
+                {i.s(label)}
+            </a>
+        }
+    };
     view! {
         <section class="page">
             <h1>{i.s(K::PreferencesTitle)}</h1>
-            <p><a href="/change-password" rel="external" data-test="change-password">{i.s(K::ChangePasswordTitle)}</a></p>
-            <p><a href="/sessions" rel="external" data-test="sessions">{i.s(K::SessionsTitle)}</a></p>
-            {move || me.get().filter(|me| !me.mfa_enrolled).map(|_| view! {
-                <p><a href="/second-factor" rel="external" data-test="set-up-mfa">{i.s(K::MfaSetUp)}</a></p>
-            })}
-            <section class="record-section" aria-labelledby="pref-email">
-                <h2 id="pref-email">{i.s(K::PrefEmail)}</h2>
-                <h3>{i.s(K::PrefAccount)}</h3>
-                {move || match config.get() {
-                    None => loading_view(i),
-                    Some(Err(failure)) => failure_view(i, failure, None),
-                    Some(Ok(current)) => config_summary(i, &current, password_set, true),
-                }}
-                <MailPasswordForm user=None done/>
-            </section>
+            <nav class="tabs" aria-label=i.s(K::PreferencesTabs)>
+                {tab("/console/preferences", K::PrefGeneral, false)}
+                {tab("/console/preferences?tab=email", K::PrefEmail, true)}
+            </nav>
+            {move || if email.get() {
+                view! {
+                    <section class="record-section" aria-labelledby="pref-email" data-test="preferences-email">
+                        <h2 id="pref-email">{i.s(K::PrefAccount)}</h2>
+                        {move || match config.get() {
+                            None => loading_view(i),
+                            Some(Err(failure)) => failure_view(i, failure, None),
+                            Some(Ok(current)) => config_summary(i, &current, password_set, true),
+                        }}
+                        <MailPasswordForm user=None done save_word=K::Save/>
+                    </section>
+                }.into_any()
+            } else {
+                view! {
+                    <section class="record-section" data-test="preferences-general">
+                        <p><a href="/change-password" rel="external" data-test="change-password">{i.s(K::ChangePasswordTitle)}</a></p>
+                        <p><a href="/sessions" rel="external" data-test="sessions">{i.s(K::SessionsTitle)}</a></p>
+                        {move || me.get().filter(|me| !me.mfa_enrolled).map(|_| view! {
+                            <p><a href="/second-factor" rel="external" data-test="set-up-mfa">{i.s(K::MfaSetUp)}</a></p>
+                        })}
+                    </section>
+                }.into_any()
+            }}
         </section>
     }
 }

@@ -113,7 +113,8 @@ pub struct Bundle {
 pub const CONSOLE: Bundle = Bundle {
     name: PageBundle::Console,
     outside: |screen| match screen {
-        Screen::SignIn => view! { <SignInPage/> }.into_any(),
+        // The sign-in page is the account pages' (it comes before any session).
+        Screen::SignIn => elsewhere(),
         Screen::Applications => view! { <ApplicationsPage/> }.into_any(),
         Screen::Console | Screen::NotFound => view! { <NotFound/> }.into_any(),
     },

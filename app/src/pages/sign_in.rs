@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use precinct_core::api::{Me, MfaStep, SignIn};
 use precinct_core::policy::Reach;
 
@@ -34,7 +33,6 @@ pub fn SignInPage() -> impl IntoView {
     let user_code = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let login_as = RwSignal::new(false);
-    let navigate = use_navigate();
     let submit = Busy::new();
     let pending = submit.pending;
     let error = move || submit.failure.get();
@@ -48,7 +46,8 @@ pub fn SignInPage() -> impl IntoView {
         let next = (screen == "/applications")
             .then(super::return_address)
             .flatten();
-        super::go_to(&navigate, next.as_deref().unwrap_or(screen))
+        // A page of another bundle (this one is the account pages'): a full page load.
+        crate::ui::leave_to(next.as_deref().unwrap_or(screen))
     };
 
     view! {
@@ -63,7 +62,7 @@ pub fn SignInPage() -> impl IntoView {
                         user_code: user_code.get_untracked(),
                         password: password.get_untracked(),
                     };
-                    submit.run(api::sign_in(body), go.clone());
+                    submit.run(api::sign_in(body), go);
                 }
             >
                 <label for="user_code">{i.s(K::UserCode)}</label>

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use precinct_core::api::{
-    CompanyAccess, InvitationOutcome, Language, SetCompanyAccess, User, UserInput, UserUpdate,
+    CompanyAccess, InvitationOutcome, Language, MailPasswordInput, SetCompanyAccess, User,
+    UserInput, UserUpdate,
 };
 use precinct_core::ids::{CompanyId, GroupId};
 
@@ -145,6 +146,10 @@ fn UserDescription(
     let active = RwSignal::new(user.as_ref().is_none_or(|u| u.active));
     let area = RwSignal::new(user.as_ref().and_then(|u| u.area_code.clone()));
     let touched = RwSignal::new(id.is_some());
+    // R25: the mail password is optional at creation (typed twice); set later in the email
+    // section otherwise.
+    let mail_password = RwSignal::new(String::new());
+    let mail_confirmation = RwSignal::new(String::new());
     let edits = Edits::watch(vec![name, code, group]);
     // "Save and Exit" (the procedure's words): back to the list once saved.
     let exit = RwSignal::new(false);
@@ -178,6 +183,11 @@ fn UserDescription(
                     name,
                     group_id: group_id.unwrap_or(GroupId(0)),
                     language,
+                    mail_password: Some(MailPasswordInput {
+                        password: mail_password.get_untracked(),
+                        confirmation: mail_confirmation.get_untracked(),
+                    })
+                    .filter(|typed| !(typed.password.is_empty() && typed.confirmation.is_empty())),
                 }),
                 move |user: User| {
                     edits.saved_now();
@@ -285,7 +295,8 @@ fn UserDescription(
                     <p class="warning" id="user_code-warning" aria-live="polite" data-test="user-code-warning">
                         {move || code_warning().map(|key| i.t(key))}
                     </p>
-                    <FieldError field="user_code" failure/>
+                    // What the live check already says is not said twice.
+                    {move || code_warning().is_none().then(|| view! { <FieldError field="user_code" failure/> })}
                 </div>
                 <LoadedSelect id="group_id" label=K::Group value=group choices=group_choices()
                     empty=K::Choose failure/>
@@ -312,6 +323,10 @@ fn UserDescription(
                             aria-describedby="mail_user-hint"/>
                         <p class="hint" id="mail_user-hint">{i.s(K::MailUserHint)}</p>
                     </div>
+                    <TextField id="mail_password" label=K::MailPasswordOptional value=mail_password failure
+                        kind="password" hint=K::MailPasswordHint/>
+                    <TextField id="mail_password_confirmation" label=K::ConfirmMailPassword
+                        value=mail_confirmation failure kind="password"/>
                     <p class="hint" data-test="mail-new-user">{i.s(K::MailNewUser)}</p>
                 </fieldset>
             })}

@@ -6,7 +6,7 @@ use precinct_core::policy;
 use precinct_core::problem::ProblemCode;
 
 use super::{change, diff_text, required_version, valid_code, valid_text, Ctx};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{all_fields2, ApiError, ApiResult};
 use crate::store::{self, areas, list::ListParams};
 
 pub async fn list(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<Area>> {
@@ -31,8 +31,10 @@ pub async fn create(ctx: &Ctx<'_>, input: AreaInput) -> ApiResult<Area> {
             "A new area has no `version`.",
         ));
     }
-    let code = valid_code("code", &input.code)?;
-    let description = valid_text("description", &input.description, 200, false)?;
+    let (code, description) = all_fields2(
+        valid_code("code", &input.code),
+        valid_text("description", &input.description, 200, false),
+    )?;
     let changes = [
         change("code", None, Some(code.clone())),
         change("description", None, Some(description.clone())),
@@ -60,8 +62,10 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: AreaInput) -> ApiResult<Area>
     let before = areas::get(ctx.db, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let code = valid_code("code", &input.code)?;
-    let description = valid_text("description", &input.description, 200, false)?;
+    let (code, description) = all_fields2(
+        valid_code("code", &input.code),
+        valid_text("description", &input.description, 200, false),
+    )?;
     let mut changes = Vec::new();
     diff_text(&mut changes, "code", &before.code, &code);
     diff_text(

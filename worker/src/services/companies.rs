@@ -11,7 +11,7 @@ use precinct_core::problem::ProblemCode;
 
 use super::directories::checked_area;
 use super::{change, diff, diff_text, opt_string, required_version, valid_code, valid_text, Ctx};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{all_fields2, ApiError, ApiResult};
 use crate::store::companies::{self, CompanyFilter, CompanyRow};
 use crate::store::{self, directories, list::ListParams, users};
 
@@ -155,8 +155,10 @@ pub async fn create(ctx: &Ctx<'_>, input: CompanyInput) -> ApiResult<Company> {
     let area =
         policy::create_company(ctx.actor(), &directory_rules, input.area_id)?.map(|area| area.0);
     checked_area(ctx, area).await?;
-    let code = valid_code("code", &input.code)?;
-    let name = valid_text("name", &input.name, 120, true)?;
+    let (code, name) = all_fields2(
+        valid_code("code", &input.code),
+        valid_text("name", &input.name, 120, true),
+    )?;
     let provisional = CompanyRef {
         id: CompanyId(0),
         area: area.map(AreaId),
@@ -219,8 +221,10 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
             "A company cannot change directory.",
         ));
     }
-    let code = valid_code("code", &input.code)?;
-    let name = valid_text("name", &input.name, 120, true)?;
+    let (code, name) = all_fields2(
+        valid_code("code", &input.code),
+        valid_text("name", &input.name, 120, true),
+    )?;
     let area = input.area_id.map(|area| area.0);
     let requested = named_in_charge(ctx, &input).await?;
     // A holder the actor may not see (R19: someone outside their area, left by a later change)
@@ -248,6 +252,18 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
                 statements.push(companies::set_area(ctx.db, id, area)?)
             }
             CompanyAreaChange::WholeDirectory(directory) => {
+                // Asked first: the console names how many companies move with it.
+                if !input.confirm_directory_area {
+                    return Err(ApiError::Problem(precinct_core::problem::Problem {
+                        status: 409,
+                        code: ProblemCode::ConfirmDirectoryArea.as_str().to_string(),
+                        field: Some("area_id".to_string()),
+                        message: "This company's directory is multidimensional: its new area is \
+                            the directory's and every company's in it. Confirm to move them all."
+                            .to_string(),
+                        errors: Vec::new(),
+                    }));
+                }
                 // Its siblings follow, each with its own entry in the area it had (R08, R30).
                 statements.push(super::directories::companies_follow(
                     ctx,

@@ -6,7 +6,7 @@ use precinct_core::policy;
 use precinct_core::problem::ProblemCode;
 
 use super::{change, diff, diff_text, opt_string, required_version, valid_code, valid_text, Ctx};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{all_fields2, ApiError, ApiResult};
 use crate::store::{self, directories, list::ListParams};
 
 pub async fn list(ctx: &Ctx<'_>, params: &ListParams) -> ApiResult<Page<Directory>> {
@@ -64,8 +64,10 @@ pub async fn create(ctx: &Ctx<'_>, input: DirectoryInput) -> ApiResult<Directory
             "A new directory has no `version`.",
         ));
     }
-    let code = valid_code("code", &input.code)?;
-    let name = valid_text("name", &input.name, 120, true)?;
+    let (code, name) = all_fields2(
+        valid_code("code", &input.code),
+        valid_text("name", &input.name, 120, true),
+    )?;
     let area = checked_area(ctx, input.area_id.map(|area| area.0)).await?;
     let history_area = if input.multidimensional { area } else { None };
     let changes = [
@@ -102,8 +104,10 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: DirectoryInput) -> ApiResult<
     let before = directories::get(ctx.db, scope, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let code = valid_code("code", &input.code)?;
-    let name = valid_text("name", &input.name, 120, true)?;
+    let (code, name) = all_fields2(
+        valid_code("code", &input.code),
+        valid_text("name", &input.name, 120, true),
+    )?;
     let area = checked_area(ctx, input.area_id.map(|area| area.0)).await?;
     let mut changes = Vec::new();
     diff_text(&mut changes, "code", &before.code, &code);

@@ -7,7 +7,7 @@ use precinct_core::problem::ProblemCode;
 
 use super::directories::checked_area;
 use super::{change, diff, diff_text, opt_string, required_version, valid_code, valid_text, Ctx};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{all_fields2, ApiError, ApiResult};
 use crate::principal::format_options;
 use crate::store::groups::{self, GroupRow};
 use crate::store::{self, list::ListParams, users};
@@ -55,8 +55,10 @@ pub async fn create(ctx: &Ctx<'_>, input: GroupInput) -> ApiResult<ApiGroup> {
     let options = option_set(&input.options);
     let access = policy::create_group(ctx.actor(), input.access_level, input.area_id, options)?;
     checked_area(ctx, access.area().map(|area| area.0)).await?;
-    let code = valid_code("code", &input.code)?;
-    let description = valid_text("description", &input.description, 200, false)?;
+    let (code, description) = all_fields2(
+        valid_code("code", &input.code),
+        valid_text("description", &input.description, 200, false),
+    )?;
     let area = access.area().map(|area| area.0);
     let changes = [
         change("code", None, Some(code.clone())),
@@ -91,8 +93,10 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: GroupInput) -> ApiResult<ApiG
     let before = visible(ctx, id).await?;
     let group = before.policy()?;
     policy::edit_group(ctx.actor(), &group)?;
-    let code = valid_code("code", &input.code)?;
-    let description = valid_text("description", &input.description, 200, false)?;
+    let (code, description) = all_fields2(
+        valid_code("code", &input.code),
+        valid_text("description", &input.description, 200, false),
+    )?;
     let requested_area = input.area_id;
 
     let others = if input.access_level != group.level() || requested_area != group.area() {

@@ -39,7 +39,7 @@ pub struct MailEnv {
 impl MailEnv {
     /// The key that seals mail secrets; without it no secret is stored or used (a clear 503 for
     /// the operator to act on, never a 500).
-    fn secrets(&self) -> ApiResult<&SecretBox> {
+    pub(super) fn secrets(&self) -> ApiResult<&SecretBox> {
         self.secrets.as_ref().ok_or_else(|| {
             ApiError::problem(
                 503,
@@ -113,6 +113,7 @@ pub(super) fn failure(failure: MailFailure) -> ApiError {
         code: failure.code.as_str().to_string(),
         message: failure.message,
         field: None,
+        errors: Vec::new(),
     })
 }
 
@@ -125,6 +126,7 @@ pub(super) fn missing_settings() -> ApiError {
                   the sender address in General Settings > Miscellaneous first."
             .to_string(),
         field: Some("mail_settings".to_string()),
+        errors: Vec::new(),
     })
 }
 
@@ -310,7 +312,7 @@ async fn config_of(ctx: &Ctx<'_>, user: &UserRow) -> ApiResult<UserMailConfig> {
     })
 }
 
-fn checked_mail_password(input: &MailPasswordInput) -> ApiResult<()> {
+pub(super) fn checked_mail_password(input: &MailPasswordInput) -> ApiResult<()> {
     if input.password.is_empty() {
         return Err(ApiError::invalid(
             "password",

@@ -5,8 +5,8 @@ use precinct_core::problem::ProblemCode;
 use std::collections::BTreeSet;
 
 use precinct_core::api::{
-    CompanyAccess, CompanyAccessRow, Language, MoveUser, Moved, Page, SetCompanyAccess, User,
-    UserInput, UserRef, UserUpdate,
+    CompanyAccess, CompanyAccessRow, Language, MailPasswordInput, MoveUser, Moved, Page,
+    SetCompanyAccess, User, UserInput, UserRef, UserUpdate,
 };
 use precinct_core::ids::{AreaId, CompanyId};
 use precinct_core::policy::{
@@ -15,8 +15,10 @@ use precinct_core::policy::{
 };
 use precinct_core::validate::user_code_problem;
 
+use super::mail::MailEnv;
 use super::{change, diff, diff_text, Ctx};
-use crate::error::{ApiError, ApiResult};
+use crate::auth::SystemEntropy;
+use crate::error::{all_fields2, all_fields3, ApiError, ApiResult};
 use crate::store::companies::{self, CompanyFilter};
 use crate::store::users::{self, UserFilter, UserRow};
 use crate::store::{self, groups, list::ListParams};
@@ -111,24 +113,44 @@ fn valid_name(value: &str) -> ApiResult<String> {
     super::valid_text("name", value, 120, true)
 }
 
-pub async fn create(ctx: &Ctx<'_>, input: UserInput) -> ApiResult<User> {
-    let user_code = valid_user_code(&input.user_code)?;
-    let name = valid_name(&input.name)?;
-    let group = chosen_group(ctx, input.group_id.0).await?;
+pub async fn create(ctx: &Ctx<'_>, mail: &MailEnv, input: UserInput) -> ApiResult<User> {
+    // Every field checked, all reported at once (a form shows each beside its field).
+    let ((user_code, name), group, mail_password) = all_fields3(
+        all_fields2(valid_user_code(&input.user_code), valid_name(&input.name)),
+        chosen_group(ctx, input.group_id.0).await,
+        creation_mail_password(input.mail_password.as_ref()),
+    )?;
     policy::create_user(ctx.actor(), &group)?;
+    // R25, R26: the optional mail password of the User-Specific Email Configuration, sealed.
+    let mail_password_cipher = match mail_password {
+        Some(password) => Some(mail.secrets()?.seal(password, &mut SystemEntropy)?),
+        None => None,
+    };
     let language = input.language.unwrap_or(Language::En);
-    let changes = [
+    let mut changes = vec![
         change("user_code", None, Some(user_code.clone())),
         change("mail_user", None, Some(user_code.clone())),
         change("name", None, Some(name.clone())),
         change("group", None, Some(group.code.clone())),
         change("language", None, Some(language.as_str().to_string())),
     ];
+    if mail_password_cipher.is_some() {
+        // R26: that it was set, never what it is.
+        changes.push(change("mail_password", None, Some("(set)".to_string())));
+    }
     let area = group.area().map(|area| area.0);
     let results = store::commit(
         ctx.db,
         vec![
-            users::insert(ctx.db, &user_code, &name, &group, language, ctx.now)?,
+            users::insert(
+                ctx.db,
+                &user_code,
+                &name,
+                &group,
+                language,
+                ctx.now,
+                mail_password_cipher.as_deref(),
+            )?,
             ctx.history(
                 HistoryEvent::UserCreated,
                 None,
@@ -140,6 +162,27 @@ pub async fn create(ctx: &Ctx<'_>, input: UserInput) -> ApiResult<User> {
     )
     .await?;
     get(ctx, store::returned_id(&results, 0)?).await
+}
+
+/// The mail password given with a new user, if any (an empty one is none): checked like any
+/// mail password, its fields named as the creation form's.
+fn creation_mail_password(input: Option<&MailPasswordInput>) -> ApiResult<Option<&str>> {
+    let Some(input) =
+        input.filter(|input| !(input.password.is_empty() && input.confirmation.is_empty()))
+    else {
+        return Ok(None);
+    };
+    super::mail::checked_mail_password(input).map_err(|error| match error {
+        ApiError::Problem(mut problem) => {
+            problem.field = problem.field.map(|field| match field.as_str() {
+                "confirmation" => "mail_password_confirmation".to_string(),
+                _ => "mail_password".to_string(),
+            });
+            ApiError::Problem(problem)
+        }
+        other => other,
+    })?;
+    Ok(Some(input.password.as_str()))
 }
 
 /// A group the actor may see, named by a request's `group_id`, or a field error.
@@ -173,6 +216,7 @@ fn confirmed(notice: policy::MoveNotice, confirmation: bool) -> ApiResult<()> {
             code: ProblemCode::ConfirmMoveAcrossAreas.as_str().to_string(),
             message: format!("{warning} Confirm the move to save it."),
             field: Some("group_id".to_string()),
+            errors: Vec::new(),
         })),
         _ => Ok(()),
     }
@@ -186,8 +230,8 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<User
     let target = before.policy(BTreeSet::new());
     let from = before.group()?;
     policy::edit_user(ctx.actor(), &target, &from)?;
-    let user_code = valid_user_code(&input.user_code)?;
-    let name = valid_name(&input.name)?;
+    let (user_code, name) =
+        all_fields2(valid_user_code(&input.user_code), valid_name(&input.name))?;
     let language = input
         .language
         .or_else(|| Language::parse(&before.language))

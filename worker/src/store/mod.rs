@@ -43,6 +43,10 @@ pub fn opt_int(value: Option<i64>) -> JsValue {
     value.map_or(JsValue::NULL, int)
 }
 
+pub fn opt_text(value: Option<&str>) -> JsValue {
+    value.map_or(JsValue::NULL, text)
+}
+
 fn statement(db: &impl Database, sql: &str, values: &[JsValue]) -> ApiResult<D1PreparedStatement> {
     db.d1().prepare(sql).bind(values).map_err(ApiError::from)
 }
@@ -303,6 +307,7 @@ pub fn constraint_error(message: &str) -> Option<ApiError> {
             code: ProblemCode::AlreadyUsed.as_str().to_string(),
             message,
             field: Some(field.to_string()),
+            errors: Vec::new(),
         }));
     }
     if message.contains("FOREIGN KEY constraint failed") {

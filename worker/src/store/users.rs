@@ -11,7 +11,7 @@ use worker::D1PreparedStatement;
 use super::list::{self, word_search, KeyPart, Keyed, ListParams, Order, WordIndex};
 use super::scope;
 use super::sql::Sql;
-use super::{int, opt_int, statement, text, AccountDb};
+use super::{int, opt_int, opt_text, statement, text, AccountDb};
 use crate::error::{ApiError, ApiResult};
 use crate::principal::{parse_level, policy_group};
 
@@ -317,11 +317,13 @@ pub fn insert(
     group: &Group,
     language: Language,
     now: i64,
+    mail_password_cipher: Option<&str>,
 ) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
         "INSERT INTO users (account_id, user_code, user_code_norm, name, name_norm, group_id, area_id, \
-         access_level, active, language, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10) RETURNING id",
+         access_level, active, language, created_at, mail_password_cipher) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11) RETURNING id",
         &[
             int(db.account()),
             text(user_code),
@@ -333,6 +335,7 @@ pub fn insert(
             text(group.level().as_str()),
             text(language.as_str()),
             int(now),
+            opt_text(mail_password_cipher),
         ],
     )
 }
