@@ -131,9 +131,10 @@ test("every API route and every static file carries the security headers", async
   // Answers before any route: unknown paths, wrong methods, no session.
   assertSecure("unknown API path", (await admin.get("/api/no-such-thing")).headers);
   assertSecure("signed out", (await new Client(worker.url).get("/api/users")).headers);
-  const accountPages = ["/set-password?token=x", "/forgot-password", "/change-password", "/second-factor", "/sessions", "/login-as"];
-  for (const file of ["/", "/index.html", "/app.js", "/app_bg.wasm", "/precinct.css", "/console/users/1",
-    "/account.js", "/account_bg.wasm", ...accountPages]) {
+  const accountPages = ["/", "/set-password?token=x", "/forgot-password", "/change-password", "/second-factor", "/sessions", "/login-as"];
+  const occasionalScreens = ["/console/history", "/console/areas/1", "/console/settings/mail", "/console/outbox", "/console/preferences", "/console/about/companies"];
+  for (const file of ["/index.html", "/app.js", "/app_bg.wasm", "/precinct.css", "/console/users/1",
+    "/account.js", "/account_bg.wasm", "/occasional.js", "/occasional_bg.wasm", ...accountPages, ...occasionalScreens]) {
     const response = await fetch(worker.url + file);
     assert.equal(response.status, 200, file);
     assertSecure(`static ${file}`, response.headers);
@@ -144,7 +145,13 @@ test("every API route and every static file carries the security headers", async
     const html = await (await fetch(worker.url + page)).text();
     assert.match(html, /<script type="module" src="\/account\.js"><\/script>/, page);
   }
-  assert.match(await (await fetch(worker.url + "/console/users/1")).text(), /src="\/app\.js"/);
+  // The console's screens used less often are theirs, the everyday ones the console's.
+  for (const screen of occasionalScreens) {
+    assert.match(await (await fetch(worker.url + screen)).text(), /src="\/occasional\.js"/, screen);
+  }
+  for (const screen of ["/console", "/console/users/1", "/applications", "/console/historyx"]) {
+    assert.match(await (await fetch(worker.url + screen)).text(), /src="\/app\.js"/, screen);
+  }
   console.log(`security headers: ${checked} routes and files checked`);
   // The page itself has no inline script the CSP would block.
   const page = await (await fetch(worker.url + "/")).text();

@@ -89,8 +89,8 @@ test("desktop: a save after the session ended says so; signing in again returns 
   await signIn(page);
   await openUlla(page);
   await page.getByLabel("Name").fill("Ulla Kept");
-  // The session ends meanwhile (signed out elsewhere, expired).
-  worker.sql(`DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE user_code_norm = '${DEMO.user_code}')`);
+  // The session ends meanwhile (signed out elsewhere, expired): this browser's, the newest one.
+  worker.sql("DELETE FROM sessions WHERE rowid = (SELECT MAX(rowid) FROM sessions)");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   const ended = page.locator("[data-test=session-ended]");
   await ended.waitFor();
@@ -184,3 +184,26 @@ test("desktop and French: a form shows every field error at once, each beside it
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+for (const [viewport, lang] of [["desktop", "en"], ["phone", "en"], ["desktop", "fr"], ["phone", "fr"]]) {
+  test(`${viewport} ${lang}: Preferences has General and Email tabs, Email saved with Save; a new user's mail password is optional on the form`, async () => {
+    const { page, context, errors } = await newPage(browser, viewport);
+    await signIn(page);
+    await page.evaluate((lang) => localStorage.setItem("precinct.lang", lang), lang);
+    const t = lang === "fr"
+      ? { email: "E-mail", tabs: "Sections des préférences", save: "Enregistrer", optional: "Mot de passe de messagerie (facultatif)" }
+      : { email: "Email", tabs: "Preferences sections", save: "Save", optional: "Mail password (optional)" };
+    await page.goto(`${worker.url}/console/preferences`);
+    await page.locator("[data-test=preferences-general]").waitFor();
+    await page.getByRole("navigation", { name: t.tabs }).getByRole("link", { name: t.email }).click();
+    await page.locator("[data-test=preferences-email]").waitFor();
+    assert.match(page.url(), /\/console\/preferences\?tab=email$/);
+    assert.equal(await page.locator("[data-test=mail-password-form]").getByRole("button", { name: t.save, exact: true }).count(), 1);
+    await shot(page, `${viewport}${lang === "fr" ? "-fr" : ""}-preferences-email-tab`);
+    await page.goto(`${worker.url}/console/users/new`);
+    await page.getByLabel(t.optional).waitFor();
+    await shot(page, `${viewport}${lang === "fr" ? "-fr" : ""}-user-new-mail-password`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
