@@ -79,6 +79,9 @@ async function benchDataset(scale, { full }) {
       "users.search": "/api/users?q=an",
       // R34: a one-word surname, found by any word of the name through the word index.
       "users.search-surname": "/api/users?q=keller",
+      // Issue 13: lists sorted by a column, each on its own index.
+      "users.sorted-by-group": "/api/users?sort=-group",
+      "companies.sorted-by-area": "/api/companies?sort=area",
       "user.detail": `/api/users/${someUser[0].id}`,
       "companies.list": "/api/companies",
       "pickers.users": "/api/pickers/users",

@@ -355,7 +355,7 @@ test("r30 making a directory multidimensional writes an entry for each company w
   assert.ok(!(await laA.get(`/api/history?entity_kind=company&entity_id=${inB.id}`)).json.items.some((e) => e.action === "area_followed_directory"));
   // Changing one company's area in that directory moves its sibling too, with the sibling's own entry.
   const a = await reload(fx.admin, `/api/companies/${inA.id}`);
-  const moved = await fx.admin.put(`/api/companies/${a.id}`, { code: a.code, name: a.name, directory_id: a.directory_id, area_id: F.areaB.id, version: a.version });
+  const moved = await fx.admin.put(`/api/companies/${a.id}`, { code: a.code, name: a.name, directory_id: a.directory_id, area_id: F.areaB.id, version: a.version, confirm_directory_area: true });
   assert.equal(moved.status, 200, moved.text);
   const sibling = fx.read(`SELECT area_id FROM history WHERE action = 'area_followed_directory' AND entity_id = ${inB.id} ORDER BY id DESC LIMIT 1`)[0];
   assert.equal(sibling.area_id, F.areaA.id);
