@@ -58,7 +58,7 @@ pub fn policy_group(
     ))
 }
 
-async fn user_of(db: &SystemDb<'_>, row: &PrincipalRow) -> ApiResult<(User, Group)> {
+fn user_of(row: &PrincipalRow) -> ApiResult<(User, Group)> {
     let group = policy_group(
         row.group_id,
         &row.group_code,
@@ -67,11 +67,7 @@ async fn user_of(db: &SystemDb<'_>, row: &PrincipalRow) -> ApiResult<(User, Grou
         &row.options,
     )?;
     let ticked: BTreeSet<CompanyId> = if group.level() == AccessLevel::User {
-        store::ticked_companies(db, row.user_id)
-            .await?
-            .into_iter()
-            .map(CompanyId)
-            .collect()
+        row.ticked.iter().copied().map(CompanyId).collect()
     } else {
         BTreeSet::new()
     };
@@ -90,12 +86,12 @@ fn unauthenticated(_: Denied) -> ApiError {
 
 impl Principal {
     pub async fn load(db: &SystemDb<'_>, session: SessionRow, now: i64) -> ApiResult<Principal> {
-        let (real_user, real_group) = user_of(db, &session.real).await?;
+        let (real_user, real_group) = user_of(&session.real)?;
         let real = Actor::new(&real_user, &real_group).map_err(unauthenticated)?;
         let actor = match &session.acting {
             None => real,
             Some(acting) => {
-                let (target, target_group) = user_of(db, acting).await?;
+                let (target, target_group) = user_of(acting)?;
                 // The impersonation is decided again: if the target was disabled or left the
                 // real user's area, the session stops acting as them.
                 match Actor::acting_as(&real, &target, &target_group) {

@@ -675,6 +675,10 @@ pub struct PrincipalRow {
     pub area_id: Option<i64>,
     pub area_code: Option<String>,
     pub options: String,
+    /// R14: the companies ticked for a User-level person (none listed for other levels), read in
+    /// the same query as the session: no second round trip.
+    #[serde(default)]
+    pub ticked: Vec<i64>,
     /// R36: the password was given by someone else; nothing but choosing a new one is allowed.
     #[serde(default)]
     pub password_must_change: i64,
@@ -703,6 +707,7 @@ struct SessionFlat {
     r_area_id: Option<i64>,
     r_area_code: Option<String>,
     r_options: String,
+    r_ticked: Option<String>,
     r_password_must_change: i64,
     a_user_id: Option<i64>,
     a_user_code: Option<String>,
@@ -714,12 +719,24 @@ struct SessionFlat {
     a_area_id: Option<i64>,
     a_area_code: Option<String>,
     a_options: Option<String>,
+    a_ticked: Option<String>,
+}
+
+/// The companies ticked for a User-level person (R14), as the session query lists them.
+fn ticks(listed: Option<String>) -> Vec<i64> {
+    listed
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|id| id.trim().parse().ok())
+        .collect()
 }
 
 const PRINCIPAL_COLUMNS: &str = "{p}.id AS {p}_user_id, {p}.user_code AS {p}_user_code, \
     {p}.name AS {p}_name, {p}.active AS {p}_active, {p}g.id AS {p}_group_id, \
     {p}g.code AS {p}_group_code, {p}g.access_level AS {p}_access_level, \
-    {p}g.area_id AS {p}_area_id, {p}a.code AS {p}_area_code, {p}g.options AS {p}_options";
+    {p}g.area_id AS {p}_area_id, {p}a.code AS {p}_area_code, {p}g.options AS {p}_options, \
+    CASE WHEN {p}g.access_level = 'user' THEN (SELECT group_concat(t.company_id) \
+      FROM user_companies t WHERE t.user_id = {p}.id) END AS {p}_ticked";
 
 /// Finds the session of a token if it is neither idle-expired nor past its absolute expiry and
 /// the real user is still active. Whether the effective user may still be acted as is the
@@ -785,6 +802,7 @@ pub async fn live_session(
                 area_id: f.a_area_id,
                 area_code: f.a_area_code,
                 options,
+                ticked: ticks(f.a_ticked),
                 password_must_change: 0,
                 mfa_enrolled: 0,
             }),
@@ -809,29 +827,13 @@ pub async fn live_session(
                 area_id: f.r_area_id,
                 area_code: f.r_area_code,
                 options: f.r_options,
+                ticked: ticks(f.r_ticked),
                 password_must_change: f.r_password_must_change,
                 mfa_enrolled: f.r_mfa_enrolled,
             },
             acting,
         }
     }))
-}
-
-/// The companies ticked for a user (R14); only a User-level actor's rights depend on them.
-pub async fn ticked_companies(db: &SystemDb<'_>, user_id: i64) -> ApiResult<Vec<i64>> {
-    #[derive(Deserialize)]
-    struct Tick {
-        company_id: i64,
-    }
-    let rows = statement(
-        db,
-        "SELECT company_id FROM user_companies WHERE user_id = ?1",
-        &[int(user_id)],
-    )?
-    .all()
-    .await?
-    .results::<Tick>()?;
-    Ok(rows.into_iter().map(|tick| tick.company_id).collect())
 }
 
 /// Ends an impersonation the server no longer allows (R05: the target was disabled or left the
