@@ -933,9 +933,15 @@ pub fn guard_unsaved_edits(i: I18n) {
             .target()
             .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
             .and_then(|element| element.closest("a[href]").ok().flatten());
-        // The sign-in link of an ended session keeps the edits for after signing in.
-        if link.is_some_and(|link| !link.has_attribute("data-keep-edits")) && !unsaved.may_leave(i)
-        {
+        // The sign-in link of an ended session keeps the edits for after signing in, and a link
+        // within the page (Skip to content) leaves nothing.
+        let leaves = link.is_some_and(|link| {
+            !link.has_attribute("data-keep-edits")
+                && !link
+                    .get_attribute("href")
+                    .is_some_and(|href| href.starts_with('#'))
+        });
+        if leaves && !unsaved.may_leave(i) {
             event.prevent_default();
             event.stop_propagation();
         }

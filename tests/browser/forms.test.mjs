@@ -80,6 +80,13 @@ test("desktop: leaving a form with unsaved edits asks first: a link, Back, Reloa
   await page.getByRole("navigation").getByRole("link", { name: "User Groups Management" }).click();
   await page.waitForURL(/\/console\/groups$/);
   assert.equal(asked, 0);
+  // A link within the page (Skip to content) leaves nothing: no question either.
+  await openUlla(page);
+  await page.getByLabel("Name").fill("Ulla Skipping");
+  await page.locator("a.skip").focus();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.activeElement?.id === "content");
+  assert.equal(asked, 0);
   assert.deepEqual(errors, []);
   await context.close();
 });
