@@ -574,6 +574,18 @@ pub struct Sorting {
     pub restart: Callback<()>,
 }
 
+impl Sorting {
+    /// The order shown: the one asked for, else the list's usual one.
+    fn current(self) -> String {
+        let sort = self.sort.get();
+        if sort.is_empty() {
+            self.usual.to_string()
+        } else {
+            sort
+        }
+    }
+}
+
 pub fn table(
     i: I18n,
     test: &'static str,
@@ -590,8 +602,7 @@ pub fn table(
                         None => view! { <th scope="col">{label}</th> }.into_any(),
                         Some(order) => {
                             let direction = move || {
-                                let sort = sorting.sort.get();
-                                let sort = if sort.is_empty() { sorting.usual.to_string() } else { sort };
+                                let sort = sorting.current();
                                 if sort == order {
                                     Some("ascending")
                                 } else if sort.strip_prefix('-') == Some(order) {
@@ -821,10 +832,7 @@ fn sort_select(i: I18n, columns: &'static [K], sorting: Sorting) -> Option<AnyVi
                 }>
                     {orders.into_iter().map(|(value, label)| {
                         let this = value.clone();
-                        let selected = move || {
-                            let sort = sorting.sort.get();
-                            this == if sort.is_empty() { sorting.usual.to_string() } else { sort }
-                        };
+                        let selected = move || this == sorting.current();
                         view! { <option value=value selected=selected>{label}</option> }
                     }).collect_view()}
                 </select>

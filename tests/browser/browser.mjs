@@ -1,5 +1,5 @@
 // Headless Debian Chromium driven by playwright-core (never a downloaded browser).
-import { authenticatorCode, rememberAuthenticator, rememberRecoveryCodes } from "../harness.mjs";
+import { authenticatorCode, rememberAuthenticator, rememberRecoveryCodes, DEMO } from "../harness.mjs";
 import { test as nodeTest } from "node:test";
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
@@ -150,4 +150,14 @@ export async function afterPassword(page, url, userCode, expected) {
   await page.waitForURL((address) => expected.test(address.pathname) || address.pathname === "/second-factor");
   if (new URL(page.url()).pathname === "/second-factor") await secondStep(page, url, userCode);
   await page.waitForURL(expected);
+}
+
+/** Signs the demo administrator in (from the sign-in page, opened unless it is shown), second
+ *  step included, and waits for `expected` (My Applications, or a page a deep link kept). */
+export async function signInDemo(page, url, expected = /\/applications$/) {
+  if (!/\/$/.test(new URL(page.url()).pathname) || !(await page.getByLabel("User code").count())) await page.goto(url + "/");
+  await page.getByLabel("User code").fill(DEMO.user_code);
+  await page.getByLabel("Password").fill(DEMO.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await afterPassword(page, url, DEMO.user_code, expected);
 }

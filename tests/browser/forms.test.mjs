@@ -4,8 +4,8 @@
 // Screenshots in target/screenshots/.
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startWorker, DEMO } from "../harness.mjs";
-import { test, launch, newPage, shot, reportWorkerLog, afterPassword } from "./browser.mjs";
+import { startWorker } from "../harness.mjs";
+import { test, launch, newPage, shot, reportWorkerLog, signInDemo } from "./browser.mjs";
 import { seed } from "./seed.mjs";
 
 let worker, browser, fx;
@@ -20,13 +20,7 @@ after(async () => {
   await worker?.stop();
 });
 
-async function signIn(page, expected = /\/applications$/) {
-  if (!/\/$/.test(new URL(page.url()).pathname) || !(await page.getByLabel("User code").count())) await page.goto(worker.url + "/");
-  await page.getByLabel("User code").fill(DEMO.user_code);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await afterPassword(page, worker.url, DEMO.user_code, expected);
-}
+const signIn = (page, expected) => signInDemo(page, worker.url, expected);
 
 async function openUlla(page) {
   await page.goto(`${worker.url}/console/users/${fx.users.ulla.id}`);

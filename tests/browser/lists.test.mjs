@@ -6,7 +6,7 @@
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startWorker, DEMO } from "../harness.mjs";
-import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog, afterPassword } from "./browser.mjs";
+import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog, signInDemo } from "./browser.mjs";
 import { seed } from "./seed.mjs";
 
 let worker, browser, fx;
@@ -27,13 +27,7 @@ after(async () => {
   await worker?.stop();
 });
 
-async function signIn(page) {
-  await page.goto(worker.url + "/");
-  await page.getByLabel("User code").fill(DEMO.user_code);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await afterPassword(page, worker.url, DEMO.user_code, /\/applications$/);
-}
+const signIn = (page) => signInDemo(page, worker.url);
 
 const settled = (page) => page.waitForFunction(() => !document.querySelector(".loading"));
 const rowNames = (page) => page.locator("table[data-test=users] tbody tr").evaluateAll((rows) => rows.map((row) => row.querySelectorAll("td")[1]?.textContent.trim()));
@@ -127,6 +121,8 @@ test("desktop: the users list sorts by its columns both ways; search, sort and p
   assert.equal(await page.locator("th:has(button[data-sort=name])").getAttribute("aria-sort"), "ascending");
   await page.locator("button[data-sort=code]").click();
   await page.waitForURL(/sort=code/);
+  // The rows of the new order: after the administrator's address comes Nora's.
+  await page.waitForFunction(() => document.querySelectorAll("table[data-test=users] tbody tr")[1]?.querySelector("td")?.textContent.trim() === "la.north@demo.precinct.test");
   await settled(page);
   assert.equal(await heading.getAttribute("aria-sort"), "ascending");
   const ascending = await codes();
@@ -134,6 +130,8 @@ test("desktop: the users list sorts by its columns both ways; search, sort and p
   await page.locator("button[data-sort=code]").click();
   await page.waitForURL(/sort=-code/);
   await page.waitForFunction(() => document.querySelector("th:has(button[data-sort=code])")?.getAttribute("aria-sort") === "descending");
+  // The rows of the new order: the greatest address, Ulla's, first.
+  await page.waitForFunction(() => document.querySelector("table[data-test=users] tbody tr td")?.textContent.trim() === "user.north@demo.precinct.test");
   await settled(page);
   const descending = await codes();
   assert.ok(descending[0].toLowerCase() > descending[1].toLowerCase(), descending.slice(0, 3).join(", "));
@@ -361,19 +359,15 @@ test("desktop: a deep link opened while signed out returns to that page after si
   const { page, context, errors } = await newPage(browser, "desktop");
   await page.goto(worker.url + `/console/users/${fx.users.ulla.id}`);
   await page.waitForURL((address) => address.pathname === "/");
-  await page.getByLabel("User code").fill(DEMO.user_code);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await afterPassword(page, worker.url, DEMO.user_code, new RegExp(`/console/users/${fx.users.ulla.id}$`));
+  await page.getByLabel("User code").waitFor();
+  await signInDemo(page, worker.url, new RegExp(`/console/users/${fx.users.ulla.id}$`));
   await page.getByRole("heading", { level: 1, name: "Ulla User" }).waitFor();
   // A `next` that leaves the console (or the site) is ignored: My Applications.
   await context.clearCookies();
   await page.goto(worker.url + "/");
   await page.evaluate(() => localStorage.setItem("precinct.next", "//evil.example/console"));
-  await page.getByLabel("User code").fill(DEMO.user_code);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await afterPassword(page, worker.url, DEMO.user_code, /\/applications$/);
+  await page.getByLabel("User code").waitFor();
+  await signInDemo(page, worker.url);
   assert.deepEqual(errors, []);
   await context.close();
 });

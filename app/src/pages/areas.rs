@@ -49,10 +49,11 @@ fn AreaForm(area: Option<Area>, reload: Option<Callback<()>>) -> impl IntoView {
             if id.is_none() {
                 navigate(&format!("/console/areas/{}", saved.id), Default::default());
             } else {
+                version.set(Some(saved.version));
+                // Once the form shows what was stored (it is left next).
                 if exit.get_untracked() {
                     navigate("/console/areas", Default::default());
                 }
-                version.set(Some(saved.version));
             }
         });
     };

@@ -157,9 +157,6 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
                     Default::default(),
                 );
             } else {
-                if exit.get_untracked() {
-                    navigate("/console/companies", Default::default());
-                }
                 // The screen shows what was stored: the resolved user's code, not what was typed.
                 version.set(Some(saved.version));
                 in_charge_code.set(
@@ -169,6 +166,10 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
                         .map(|user| user.user_code.clone())
                         .unwrap_or_default(),
                 );
+                // Once the form shows what was stored (it is left next).
+                if exit.get_untracked() {
+                    navigate("/console/companies", Default::default());
+                }
             }
         });
     };

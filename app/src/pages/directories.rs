@@ -75,10 +75,11 @@ fn DirectoryForm(directory: Option<Directory>, reload: Option<Callback<()>>) -> 
                     Default::default(),
                 );
             } else {
+                version.set(Some(saved.version));
+                // Once the form shows what was stored (it is left next).
                 if exit.get_untracked() {
                     navigate("/console/directories", Default::default());
                 }
-                version.set(Some(saved.version));
             }
         });
     };

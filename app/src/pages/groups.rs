@@ -119,10 +119,11 @@ fn GroupForm(group: Option<Group>, reload: Option<Callback<()>>) -> impl IntoVie
             if id.is_none() {
                 navigate(&format!("/console/groups/{}", saved.id), Default::default());
             } else {
+                version.set(Some(saved.version));
+                // Once the form shows what was stored (it is left next).
                 if exit.get_untracked() {
                     navigate("/console/groups", Default::default());
                 }
-                version.set(Some(saved.version));
             }
         });
     };
