@@ -8,7 +8,8 @@ row() { printf '%-34s %9s bytes raw %9s bytes gzip\n' "$1" "$2" "$3"; }
 for bundle in "console app index" "occasional occasional occasional" "account account account"; do
   set -- $bundle
   total_raw=0; total_gz=0
-  for file in "dist/$2_bg.wasm" "dist/$2.js" dist/precinct.css "dist/$3.html"; do
+  # The bundle's page and the content-hashed files it names (scripts/build-app.sh).
+  for file in $(grep -o '/assets/[^"]*' "dist/$3.html" | sed 's|^|dist|') "dist/$3.html"; do
     raw=$(stat -c %s "$file"); gz=$(gzip -9c "$file" | wc -c)
     total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
     row "$1 $(basename "$file")" "$raw" "$gz"

@@ -133,8 +133,12 @@ test("every API route and every static file carries the security headers", async
   assertSecure("signed out", (await new Client(worker.url).get("/api/users")).headers);
   const accountPages = ["/", "/set-password?token=x", "/forgot-password", "/change-password", "/second-factor", "/sessions", "/login-as"];
   const occasionalScreens = ["/console/history", "/console/areas/1", "/console/settings/mail", "/console/outbox", "/console/preferences", "/console/about/companies"];
-  for (const file of ["/index.html", "/app.js", "/app_bg.wasm", "/precinct.css", "/console/users/1",
-    "/account.js", "/account_bg.wasm", "/occasional.js", "/occasional_bg.wasm", ...accountPages, ...occasionalScreens]) {
+  // Each bundle's page and the content-hashed files it names.
+  const named = async (page) => [...(await (await fetch(worker.url + page)).text()).matchAll(/"(\/assets\/[^"]+)"/g)]
+    .map((match) => match[1]);
+  const assets = [...new Set([...(await named("/console/users")), ...(await named("/")), ...(await named("/console/history"))])];
+  assert.equal(assets.length, 7, `three bundles' wasm and JS, and the CSS: ${assets}`);
+  for (const file of ["/index.html", ...assets, "/console/users/1", ...accountPages, ...occasionalScreens]) {
     const response = await fetch(worker.url + file);
     assert.equal(response.status, 200, file);
     assertSecure(`static ${file}`, response.headers);
@@ -143,19 +147,36 @@ test("every API route and every static file carries the security headers", async
   // The account pages are their own bundle's page, served by the worker at their addresses.
   for (const page of accountPages) {
     const html = await (await fetch(worker.url + page)).text();
-    assert.match(html, /<script type="module" src="\/account\.js"><\/script>/, page);
+    assert.match(html, /<script type="module" src="\/assets\/account\.[0-9a-f]{12}\.js"><\/script>/, page);
   }
   // The console's screens used less often are theirs, the everyday ones the console's.
   for (const screen of occasionalScreens) {
-    assert.match(await (await fetch(worker.url + screen)).text(), /src="\/occasional\.js"/, screen);
+    assert.match(await (await fetch(worker.url + screen)).text(), /src="\/assets\/occasional\.[0-9a-f]{12}\.js"/, screen);
   }
   for (const screen of ["/console", "/console/users/1", "/applications", "/console/historyx"]) {
-    assert.match(await (await fetch(worker.url + screen)).text(), /src="\/app\.js"/, screen);
+    assert.match(await (await fetch(worker.url + screen)).text(), /src="\/assets\/app\.[0-9a-f]{12}\.js"/, screen);
   }
   console.log(`security headers: ${checked} routes and files checked`);
   // The page itself has no inline script the CSP would block.
   const page = await (await fetch(worker.url + "/")).text();
   assert.doesNotMatch(page, /<script(?![^>]*\bsrc=)[^>]*>/);
+});
+
+test("i17 files named by their content are cached for a year; the pages that name them are revalidated on every load", async () => {
+  const assets = [...(await (await fetch(worker.url + "/console/users")).text()).matchAll(/"(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+  assert.ok(assets.length >= 3, `${assets}`);
+  for (const file of assets) {
+    assert.match(file, /\.[0-9a-f]{12}\.(wasm|js|css)$/, file);
+    const response = await fetch(worker.url + file);
+    assert.equal(response.status, 200, file);
+    assert.equal(response.headers.get("cache-control"), "public, max-age=31536000, immutable", file);
+  }
+  // Deny twin: the pages (served as assets or by the worker) are never kept without asking.
+  for (const page of ["/console/users", "/console/users/1", "/index.html", "/", "/sessions", "/console/history"]) {
+    const response = await fetch(worker.url + page);
+    assert.equal(response.status, 200, page);
+    assert.equal(response.headers.get("cache-control"), "no-cache", page);
+  }
 });
 
 test("r03 r24 a user code is stored lower-cased, whatever case it was typed in; the same address in another case is taken", async () => {

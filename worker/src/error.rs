@@ -11,6 +11,10 @@ pub enum ApiError {
     /// Anything unexpected (D1 down, a bug). Logged; the client sees a generic 500.
     #[error("internal error: {0}")]
     Internal(String),
+    /// The optimistic principal (issue 17) was not the session's any more: the answer computed
+    /// with it is thrown away and the request redone with the fresh one. Never sent.
+    #[error("the session changed since it was remembered")]
+    SessionChanged,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -161,7 +165,7 @@ impl ApiError {
     pub fn to_problem(&self) -> Problem {
         match self {
             ApiError::Problem(problem) => problem.clone(),
-            ApiError::Internal(_) => Problem {
+            ApiError::Internal(_) | ApiError::SessionChanged => Problem {
                 status: 500,
                 code: ProblemCode::InternalError.as_str().to_string(),
                 message: "Something went wrong on our side. Try again in a moment.".to_string(),

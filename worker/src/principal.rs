@@ -19,6 +19,13 @@ pub struct Principal {
     mfa_step: Option<MfaStep>,
 }
 
+/// A session row made into a principal, or found to act as someone it may not any more.
+pub enum Loaded {
+    Ready(Principal),
+    /// R05: the target was disabled or left the real user's area: the session must stop acting.
+    StopActing(SessionRow),
+}
+
 /// Options are stored as space-separated codes from the fixed catalog.
 pub fn parse_options(stored: &str) -> OptionSet {
     stored
@@ -86,6 +93,27 @@ fn unauthenticated(_: Denied) -> ApiError {
 
 impl Principal {
     pub async fn load(db: &SystemDb<'_>, session: SessionRow, now: i64) -> ApiResult<Principal> {
+        match Principal::of_row(session, now)? {
+            Loaded::Ready(principal) => Ok(principal),
+            Loaded::StopActing(session) => {
+                if let Some(acting) = &session.acting {
+                    store::stop_acting(db, &session, acting, now).await?;
+                }
+                let session = SessionRow {
+                    acting: None,
+                    ..session
+                };
+                match Principal::of_row(session, now)? {
+                    Loaded::Ready(principal) => Ok(principal),
+                    Loaded::StopActing(_) => Err(ApiError::unauthenticated()),
+                }
+            }
+        }
+    }
+
+    /// The principal of a session row, without I/O (the optimistic principal builds it from a
+    /// remembered row): or the word that the session must stop acting as another first.
+    pub fn of_row(session: SessionRow, now: i64) -> ApiResult<Loaded> {
         let (real_user, real_group) = user_of(&session.real)?;
         let real = Actor::new(&real_user, &real_group).map_err(unauthenticated)?;
         let actor = match &session.acting {
@@ -96,10 +124,7 @@ impl Principal {
                 // real user's area, the session stops acting as them.
                 match Actor::acting_as(&real, &target, &target_group) {
                     Ok(actor) => actor,
-                    Err(_) => {
-                        store::stop_acting(db, &session, acting, now).await?;
-                        real
-                    }
+                    Err(_) => return Ok(Loaded::StopActing(session)),
                 }
             }
         };
@@ -116,11 +141,11 @@ impl Principal {
         if actor.real_user().is_none() {
             session.acting = None;
         }
-        Ok(Principal {
+        Ok(Loaded::Ready(Principal {
             session,
             actor,
             mfa_step,
-        })
+        }))
     }
 
     pub fn account(&self) -> i64 {

@@ -6,13 +6,13 @@ use precinct_core::problem::ProblemCode;
 use precinct_core::validate::{normalize_user_code, MAX_PASSWORD_LEN, MAX_USER_CODE_LEN};
 use worker::{D1PreparedStatement, Request};
 
-use crate::auth::{self, Entropy, CLIENT_THROTTLE, SESSION_TOUCH_MS, USER_CODE_THROTTLE};
+use crate::auth::{self, Entropy, CLIENT_THROTTLE, USER_CODE_THROTTLE};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{header, RequestContext};
 use crate::principal::Principal;
 use crate::store::{self, Database, HistoryEntry, SystemDb};
 
-fn cookie_token(req: &Request) -> Option<String> {
+pub fn cookie_token(req: &Request) -> Option<String> {
     let cookies = header(req.headers(), "cookie")?;
     auth::token_from_cookie_header(&cookies).map(str::to_string)
 }
@@ -36,9 +36,6 @@ pub async fn principal_of_token(
     let row = store::live_session(db, &token_hash, ctx.now)
         .await?
         .ok_or_else(ApiError::unauthenticated)?;
-    if ctx.now - row.last_seen_at >= SESSION_TOUCH_MS {
-        store::touch_session(db, &token_hash, ctx.now).await?;
-    }
     Principal::load(db, row, ctx.now).await
 }
 

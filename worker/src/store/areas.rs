@@ -1,5 +1,6 @@
 //! Areas (R06): account-wide records, no scope beyond the account.
 
+use super::Reading as _;
 use precinct_core::api::{Area, Page};
 use precinct_core::ids::AreaId;
 use precinct_core::policy::AreaUsage;
@@ -66,13 +67,13 @@ pub async fn list(db: &AccountDb<'_>, params: &ListParams) -> ApiResult<Page<Are
 }
 
 pub async fn get(db: &AccountDb<'_>, id: i64) -> ApiResult<Option<AreaRow>> {
-    Ok(statement(
+    statement(
         db,
         "SELECT id, code, description, version FROM areas WHERE id = ?1 AND account_id = ?2",
         &[int(id), int(db.account())],
     )?
-    .first::<AreaRow>(None)
-    .await?)
+    .first_in::<AreaRow>(db)
+    .await
 }
 
 pub async fn usage(db: &AccountDb<'_>, id: i64) -> ApiResult<AreaUsage> {
@@ -91,7 +92,7 @@ pub async fn usage(db: &AccountDb<'_>, id: i64) -> ApiResult<AreaUsage> {
                 (SELECT COUNT(*) FROM reports WHERE account_id = ?2 AND area_id = ?1) AS reports",
         &[int(id), int(db.account())],
     )?
-    .first::<Usage>(None)
+    .first_in::<Usage>(db)
     .await?;
     Ok(row.map_or_else(AreaUsage::default, |u| AreaUsage {
         companies: u.companies,

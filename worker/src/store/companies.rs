@@ -1,5 +1,6 @@
 //! Companies (R07, R08, R11–R14, R19, R20, R23), always filtered by a policy scope.
 
+use super::Reading as _;
 use precinct_core::api::{Company, CompanyRef as ApiCompanyRef, Page, UserRef};
 use precinct_core::ids::{AreaId, CompanyId, DirectoryId, UserId};
 use precinct_core::policy::{self, CompanyRef, CompanyScope, PersonScope};
@@ -199,7 +200,7 @@ pub async fn get(
         .append(scope::companies(scope, "c"))
         .push(" AND c.id = ")
         .bind_int(id);
-    Ok(sql.prepare(db)?.first::<CompanyRow>(None).await?)
+    sql.prepare(db)?.first_in::<CompanyRow>(db).await
 }
 
 /// The effective areas of the given companies of the db.account(); ids of other accounts are absent.
@@ -220,9 +221,8 @@ pub async fn references(
          AND c.id IN (SELECT value FROM json_each(?2))",
         &[int(db.account()), text(&json)],
     )?
-    .all()
-    .await?
-    .results::<Ref>()?;
+    .rows_in::<Ref>(db)
+    .await?;
     Ok(rows
         .into_iter()
         .map(|row| (row.id, row.code, row.area_id))

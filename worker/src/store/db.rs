@@ -8,10 +8,15 @@
 //!   housekeeping. `grep -rn "SystemDb::unscoped\|\.account_found(" worker/src` lists every
 //!   use; each says why at its call.
 
-use worker::D1Database;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use worker::{D1Database, D1PreparedStatement};
 
 use super::list::PlanSink;
+use super::SessionRow;
 use crate::principal::Principal;
+use sealed::Connection as _;
 
 pub(super) mod sealed {
     /// The raw database behind a handle. Its path is private to the store, so code holding a
@@ -27,6 +32,101 @@ pub trait Database: sealed::Connection {
     fn plans(&self) -> Option<&PlanSink> {
         None
     }
+
+    /// The session check still owed by the request's optimistic principal, if any: it rides
+    /// in the batch of the handle's next read (`store::read`).
+    fn confirmation(&self) -> Option<&Confirmation> {
+        None
+    }
+}
+
+/// Issue 17's optimistic principal: a request started from the session row an earlier request
+/// of the same token read (`crate::principal_cache`), without a round trip of its own. Its
+/// session check is sent with the request's first read, in the same batch (one transaction);
+/// the request's answer stands only when the check found that same row. Otherwise the answer
+/// is thrown away (`ApiError::SessionChanged`) and the request redone with the fresh row.
+pub struct Confirmation {
+    expected: SessionRow,
+    state: RefCell<Checking>,
+}
+
+enum Checking {
+    /// Not sent yet: it goes with the next read.
+    Owed(D1PreparedStatement),
+    /// Sent with a read still under way.
+    Sent,
+    /// What the database said: the live session's row, if it is still live.
+    Found(Option<Box<SessionRow>>),
+}
+
+/// What a confirmation found.
+pub enum Confirmed {
+    /// The session is as remembered: the answer computed from it stands.
+    Same(Box<SessionRow>),
+    /// The session ended or its principal changed (disabled, moved, no longer acting as
+    /// another...): the answer is thrown away.
+    Changed,
+}
+
+impl Confirmation {
+    /// `check` is the session statement (`store::live_session_statement`) for `expected`'s token.
+    pub fn new(check: D1PreparedStatement, expected: SessionRow) -> Rc<Confirmation> {
+        Rc::new(Confirmation {
+            expected,
+            state: RefCell::new(Checking::Owed(check)),
+        })
+    }
+
+    /// The check, the first time it is asked for.
+    pub(super) fn take_check(&self) -> Option<D1PreparedStatement> {
+        let mut state = self.state.borrow_mut();
+        match std::mem::replace(&mut *state, Checking::Sent) {
+            Checking::Owed(check) => Some(check),
+            other => {
+                *state = other;
+                None
+            }
+        }
+    }
+
+    /// Records the database's answer to the check; false when it is not the session remembered.
+    pub(super) fn found(&self, fresh: Option<SessionRow>) -> bool {
+        let same = fresh
+            .as_ref()
+            .is_some_and(|row| same_session(row, &self.expected));
+        *self.state.borrow_mut() = Checking::Found(fresh.map(Box::new));
+        same
+    }
+
+    /// The check's outcome, sending it on its own when no read took it (an answer made without
+    /// reading, or a refusal before any read).
+    pub async fn settle(&self, db: &SystemDb<'_>) -> worker::Result<Confirmed> {
+        if let Some(check) = self.take_check() {
+            let fresh = db.d1().batch(vec![check]).await?;
+            let fresh = match fresh.first() {
+                Some(result) => super::session_of(result)
+                    .map_err(|error| worker::Error::RustError(format!("session check: {error}")))?,
+                None => None,
+            };
+            self.found(fresh);
+        }
+        let state = self.state.borrow();
+        Ok(match &*state {
+            Checking::Found(Some(row)) if same_session(row, &self.expected) => {
+                Confirmed::Same(row.clone())
+            }
+            _ => Confirmed::Changed,
+        })
+    }
+}
+
+/// The same session and principal: everything but the last-seen time, which requests move.
+fn same_session(fresh: &SessionRow, remembered: &SessionRow) -> bool {
+    fresh.last_seen_at >= remembered.last_seen_at
+        && SessionRow {
+            last_seen_at: remembered.last_seen_at,
+            ..fresh.clone()
+        } == *remembered
 }
 
 /// One account's data, for the principal of a live session.
@@ -35,6 +135,7 @@ pub struct AccountDb<'a> {
     d1: &'a D1Database,
     account: i64,
     plans: Option<PlanSink>,
+    confirmation: Option<Rc<Confirmation>>,
 }
 
 impl<'a> AccountDb<'a> {
@@ -44,6 +145,15 @@ impl<'a> AccountDb<'a> {
             d1,
             account: principal.account(),
             plans: None,
+            confirmation: None,
+        }
+    }
+
+    /// The same handle for an optimistic principal: its next read carries the session check.
+    pub fn confirming(self, confirmation: Rc<Confirmation>) -> Self {
+        AccountDb {
+            confirmation: Some(confirmation),
+            ..self
         }
     }
 
@@ -71,6 +181,10 @@ impl Database for AccountDb<'_> {
     fn plans(&self) -> Option<&PlanSink> {
         self.plans.as_ref()
     }
+
+    fn confirmation(&self) -> Option<&Confirmation> {
+        self.confirmation.as_deref()
+    }
 }
 
 /// The database without an account's boundary. Only sign-in, password links, sessions, the
@@ -93,6 +207,7 @@ impl<'a> SystemDb<'a> {
             d1: self.d1,
             account,
             plans: None,
+            confirmation: None,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Company directories (R08).
 
+use super::Reading as _;
 use precinct_core::api::{Directory, Page};
 use precinct_core::ids::{AreaId, DirectoryId};
 use precinct_core::policy::{self, DirectoryScope};
@@ -116,7 +117,7 @@ pub async fn get(
         .push(" AND d.account_id = ")
         .bind_int(db.account())
         .append(scope::directories(scope, "d"));
-    Ok(sql.prepare(db)?.first::<DirectoryRow>(None).await?)
+    sql.prepare(db)?.first_in::<DirectoryRow>(db).await
 }
 
 pub fn insert(
@@ -205,7 +206,7 @@ async fn finds_a_row(db: &AccountDb<'_>, sql: &str, values: &[JsValue]) -> ApiRe
         id: i64,
     }
     Ok(statement(db, sql, values)?
-        .first::<Found>(None)
+        .first_in::<Found>(db)
         .await?
         .is_some())
 }

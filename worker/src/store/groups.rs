@@ -1,5 +1,6 @@
 //! User groups (R09–R12).
 
+use super::Reading as _;
 use precinct_core::api::{Group as ApiGroup, Page};
 use precinct_core::ids::{AreaId, GroupId};
 use precinct_core::policy::{Group, GroupAccess, GroupScope, OptionSet};
@@ -117,7 +118,7 @@ pub async fn get(db: &AccountDb<'_>, scope: GroupScope, id: i64) -> ApiResult<Op
         .append(scope::groups(scope, "g"))
         .push(" AND g.id = ")
         .bind_int(id);
-    Ok(sql.prepare(db)?.first::<GroupRow>(None).await?)
+    sql.prepare(db)?.first_in::<GroupRow>(db).await
 }
 
 fn area_of(access: GroupAccess) -> Option<i64> {

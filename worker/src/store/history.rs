@@ -4,6 +4,7 @@ use super::list::{self, encode_cursor, Cursor, KeyPart, ListParams};
 use super::scope;
 use super::sql::Sql;
 use super::AccountDb;
+use super::Reading as _;
 use crate::error::ApiResult;
 use precinct_core::api::{FieldChange, HistoryEntry, Page};
 use precinct_core::policy::{HistoryScope, PersonScope};
@@ -132,7 +133,7 @@ pub async fn list(
         .push(" ORDER BY h.at DESC, h.id DESC LIMIT ")
         .bind_int(params.limit + 1);
     list::explain(db, &query).await?;
-    let mut rows = query.prepare(db)?.all().await?.results::<Row>()?;
+    let mut rows = query.prepare(db)?.rows_in::<Row>(db).await?;
     let more = rows.len() as i64 > params.limit;
     rows.truncate(params.limit.max(0) as usize);
     let next_cursor = if more {

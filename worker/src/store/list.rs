@@ -2,6 +2,7 @@
 //! an index, an opaque cursor that continues after the last row, a word search that an index
 //! can serve, and the total.
 
+use super::Reading as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use precinct_core::api::Page;
@@ -103,7 +104,7 @@ pub async fn explain(db: &impl Database, sql: &Sql) -> ApiResult<()> {
     }
     let mut explained = Sql::new("EXPLAIN QUERY PLAN ");
     explained.append(sql.clone());
-    let steps = explained.prepare(db)?.all().await?.results::<Step>()?;
+    let steps = explained.prepare(db)?.rows_in::<Step>(db).await?;
     let mut sink = sink.borrow_mut();
     let label = sink.0.clone();
     sink.1.push(QueryPlan {
@@ -277,7 +278,7 @@ pub async fn count(db: &impl Database, from_where: &Sql) -> ApiResult<i64> {
     explain(db, &count).await?;
     Ok(count
         .prepare(db)?
-        .first::<Count>(None)
+        .first_in::<Count>(db)
         .await?
         .map_or(0, |row| row.n))
 }
@@ -289,13 +290,11 @@ pub async fn count_and_rows<R: DeserializeOwned>(
     from_where: &Sql,
     query: &Sql,
 ) -> ApiResult<(i64, Vec<R>)> {
-    let results = db
-        .d1()
-        .batch(vec![
-            count_query(from_where).prepare(db)?,
-            query.prepare(db)?,
-        ])
-        .await?;
+    let results = super::read(
+        db,
+        vec![count_query(from_where).prepare(db)?, query.prepare(db)?],
+    )
+    .await?;
     let total = match results.first() {
         Some(result) => result.results::<Count>()?.first().map_or(0, |row| row.n),
         None => 0,

@@ -1,5 +1,6 @@
 //! Mail settings, mail passwords, the outbox and the password links.
 
+use super::Reading as _;
 use precinct_core::api::{MailProvider, MailSettings, OutboxMessage, Page};
 use serde::Deserialize;
 use worker::D1PreparedStatement;
@@ -52,14 +53,14 @@ pub fn unconfigured() -> MailSettings {
 }
 
 pub async fn settings(db: &AccountDb<'_>) -> ApiResult<Option<SettingsRow>> {
-    Ok(statement(
+    statement(
         db,
         "SELECT provider, api_base_url, api_key_cipher, sender_address, sender_name, version \
          FROM mail_settings WHERE account_id = ?1",
         &[int(db.account())],
     )?
-    .first::<SettingsRow>(None)
-    .await?)
+    .first_in::<SettingsRow>(db)
+    .await
 }
 
 pub fn insert_settings(db: &AccountDb<'_>, row: &SettingsRow) -> ApiResult<D1PreparedStatement> {
@@ -109,7 +110,7 @@ pub async fn mail_password_cipher(db: &AccountDb<'_>, user: i64) -> ApiResult<Op
         "SELECT mail_password_cipher FROM users WHERE id = ?1 AND account_id = ?2",
         &[int(user), int(db.account())],
     )?
-    .first::<Row>(None)
+    .first_in::<Row>(db)
     .await?
     .and_then(|row| row.mail_password_cipher))
 }
@@ -160,7 +161,7 @@ pub async fn outbox(db: &AccountDb<'_>, params: &ListParams) -> ApiResult<Page<O
     query
         .push(" ORDER BY id DESC LIMIT ")
         .bind_int(params.limit + 1);
-    let mut rows = query.prepare(db)?.all().await?.results::<OutboxRow>()?;
+    let mut rows = query.prepare(db)?.rows_in::<OutboxRow>(db).await?;
     let more = rows.len() as i64 > params.limit;
     rows.truncate(params.limit.max(0) as usize);
     let next_cursor = if more {
@@ -275,7 +276,7 @@ pub async fn live_token(
     token_hash: &str,
     now: i64,
 ) -> ApiResult<Option<TokenRow>> {
-    Ok(statement(
+    statement(
         db,
         "SELECT t.account_id, t.user_id, u.user_code, u.name, u.area_id, t.purpose, t.issued_by_user_code \
          FROM password_tokens t JOIN users u ON u.id = t.user_id \
@@ -283,8 +284,8 @@ pub async fn live_token(
          AND (t.sent_to IS NULL OR t.sent_to = u.user_code_norm)",
         &[text(token_hash), int(now)],
     )?
-    .first::<TokenRow>(None)
-    .await?)
+    .first_in::<TokenRow>(db)
+    .await
 }
 
 /// Uses the link (the guard after it refuses a second use in a concurrent batch) and retires

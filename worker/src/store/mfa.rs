@@ -2,6 +2,7 @@
 //! and the hashed recovery codes. Each claim of a code is one conditional statement, so two
 //! requests with the same code cannot both be accepted.
 
+use super::Reading as _;
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
@@ -16,13 +17,13 @@ pub struct MfaRow {
 }
 
 pub async fn of_user(db: &AccountDb<'_>, user_id: i64) -> ApiResult<Option<MfaRow>> {
-    Ok(statement(
+    statement(
         db,
         "SELECT secret_sealed, confirmed_at, last_step FROM user_mfa WHERE user_id = ?1 AND account_id = ?2",
         &[int(user_id), int(db.account())],
     )?
-    .first::<MfaRow>(None)
-    .await?)
+    .first_in::<MfaRow>(db)
+    .await
 }
 
 /// Starts (or starts again) an enrolment with a new sealed secret; a confirmed factor is never

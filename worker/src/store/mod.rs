@@ -28,7 +28,7 @@ mod sql;
 pub mod users;
 
 use db::sealed::Connection as _;
-pub use db::{AccountDb, Database, SystemDb};
+pub use db::{AccountDb, Confirmation, Confirmed, Database, SystemDb};
 
 /// D1 numbers travel as JavaScript numbers: exact up to 2^53, which ids and UTC milliseconds fit.
 pub fn int(value: i64) -> JsValue {
@@ -51,12 +51,110 @@ fn statement(db: &impl Database, sql: &str, values: &[JsValue]) -> ApiResult<D1P
     db.d1().prepare(sql).bind(values).map_err(ApiError::from)
 }
 
+/// Runs read statements as one D1 batch (one round trip). Through a handle whose optimistic
+/// principal is still unconfirmed, the session check goes first in the same batch, so the
+/// answer and the check come from one transaction; a session found changed refuses the answer
+/// (`ApiError::SessionChanged`) for the request to be redone with the fresh principal.
+pub async fn read(
+    db: &impl Database,
+    statements: Vec<D1PreparedStatement>,
+) -> ApiResult<Vec<worker::D1Result>> {
+    let Some((confirmation, check)) = db
+        .confirmation()
+        .and_then(|confirmation| Some((confirmation, confirmation.take_check()?)))
+    else {
+        return Ok(db.d1().batch(statements).await?);
+    };
+    let mut checked = Vec::with_capacity(statements.len() + 1);
+    checked.push(check);
+    checked.extend(statements);
+    let mut results = db.d1().batch(checked).await?.into_iter();
+    let fresh = match results.next() {
+        Some(result) => session_of(&result)?,
+        None => None,
+    };
+    if !confirmation.found(fresh) {
+        return Err(ApiError::SessionChanged);
+    }
+    Ok(results.collect())
+}
+
+/// The rows of one read statement (see [`read`]).
+pub async fn rows<T: serde::de::DeserializeOwned>(
+    db: &impl Database,
+    statement: D1PreparedStatement,
+) -> ApiResult<Vec<T>> {
+    if db.confirmation().is_none() {
+        return Ok(statement.all().await?.results::<T>()?);
+    }
+    match read(db, vec![statement]).await?.first() {
+        Some(result) => Ok(result.results::<T>()?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The first row of one read statement (see [`read`]).
+pub async fn first_row<T: serde::de::DeserializeOwned>(
+    db: &impl Database,
+    statement: D1PreparedStatement,
+) -> ApiResult<Option<T>> {
+    if db.confirmation().is_none() {
+        return Ok(statement.first::<T>(None).await?);
+    }
+    Ok(rows(db, statement).await?.into_iter().next())
+}
+
+/// Reading one statement through a handle, so an optimistic principal's check can ride along.
+#[allow(async_fn_in_trait)] // the store's own: never awaited through `dyn`.
+pub trait Reading {
+    async fn rows_in<T: serde::de::DeserializeOwned>(self, db: &impl Database)
+        -> ApiResult<Vec<T>>;
+    async fn first_in<T: serde::de::DeserializeOwned>(
+        self,
+        db: &impl Database,
+    ) -> ApiResult<Option<T>>;
+}
+
+impl Reading for D1PreparedStatement {
+    async fn rows_in<T: serde::de::DeserializeOwned>(
+        self,
+        db: &impl Database,
+    ) -> ApiResult<Vec<T>> {
+        rows(db, self).await
+    }
+
+    async fn first_in<T: serde::de::DeserializeOwned>(
+        self,
+        db: &impl Database,
+    ) -> ApiResult<Option<T>> {
+        first_row(db, self).await
+    }
+}
+
 /// Runs statements as one atomic D1 batch: all of them or none.
 pub async fn batch(
     db: &impl Database,
     statements: Vec<D1PreparedStatement>,
 ) -> ApiResult<Vec<worker::D1Result>> {
+    confirm_before_writing(db).await?;
     db.d1().batch(statements).await.map_err(ApiError::from)
+}
+
+/// A write never runs on an unconfirmed optimistic principal: the check goes first, alone.
+/// (Only reads take the optimistic path today, so this is a guard, not a round trip.)
+async fn confirm_before_writing(db: &impl Database) -> ApiResult<()> {
+    if let Some(confirmation) = db.confirmation() {
+        if let Some(check) = confirmation.take_check() {
+            let fresh = match db.d1().batch(vec![check]).await?.first() {
+                Some(result) => session_of(result)?,
+                None => None,
+            };
+            if !confirmation.found(fresh) {
+                return Err(ApiError::SessionChanged);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `/api/health`: the database answers a trivial query.
@@ -65,7 +163,7 @@ pub async fn database_answers(db: &SystemDb<'_>) -> bool {
     struct One {
         one: i64,
     }
-    match db.d1().prepare("SELECT 1 AS one").first::<One>(None).await {
+    match db.d1().prepare("SELECT 1 AS one").first_in::<One>(db).await {
         Ok(Some(row)) => row.one == 1,
         _ => false,
     }
@@ -229,6 +327,7 @@ pub async fn commit(
     db: &impl Database,
     statements: Vec<D1PreparedStatement>,
 ) -> ApiResult<Vec<worker::D1Result>> {
+    confirm_before_writing(db).await?;
     match db.d1().batch(statements).await {
         Ok(results) => Ok(results),
         Err(error) => {
@@ -373,9 +472,8 @@ async fn address_holder(
          ORDER BY address_proven DESC LIMIT 2",
         &[text(user_code_norm), int(i64::from(with_password))],
     )?
-    .all()
-    .await?
-    .results::<SignInCandidate>()?;
+    .rows_in::<SignInCandidate>(db)
+    .await?;
     let mut holders = rows.into_iter();
     Ok(match (holders.next(), holders.next()) {
         (Some(first), _) if first.address_proven == 1 => Some(first),
@@ -395,7 +493,7 @@ pub async fn password_hash_of(db: &AccountDb<'_>, user_id: i64) -> ApiResult<Opt
         "SELECT password_hash FROM users WHERE id = ?1 AND account_id = ?2",
         &[int(user_id), int(db.account())],
     )?
-    .first::<Stored>(None)
+    .first_in::<Stored>(db)
     .await?
     .and_then(|stored| stored.password_hash))
 }
@@ -577,7 +675,7 @@ pub async fn sessions_of(
     current_token_hash: &str,
     now: i64,
 ) -> ApiResult<Vec<SessionListRow>> {
-    Ok(statement(
+    statement(
         db,
         "SELECT substr(token_hash, 1, 16) AS id, created_at, last_seen_at, user_agent, \
          token_hash = ?2 AS current FROM sessions \
@@ -591,9 +689,8 @@ pub async fn sessions_of(
             int(db.account()),
         ],
     )?
-    .all()
-    .await?
-    .results::<SessionListRow>()?)
+    .rows_in::<SessionListRow>(db)
+    .await
 }
 
 /// Ends the session of `user` whose short id is `id`; none ended is a 404.
@@ -648,7 +745,7 @@ pub fn delete_session(db: &SystemDb<'_>, token_hash: &str) -> ApiResult<D1Prepar
 
 /// A live session: the real user and, when acting as another (R05), the effective user, each
 /// with their group, so the policy's actor can be rebuilt on every request.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct SessionRow {
     pub token_hash: String,
     pub account_id: i64,
@@ -663,7 +760,7 @@ pub struct SessionRow {
 }
 
 /// A user and their group, as the policy needs them.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct PrincipalRow {
     pub user_id: i64,
     pub user_code: String,
@@ -746,6 +843,19 @@ pub async fn live_session(
     token_hash: &str,
     now: i64,
 ) -> ApiResult<Option<SessionRow>> {
+    let flat = live_session_statement(db, token_hash, now)?
+        .first_in::<SessionFlat>(db)
+        .await?;
+    Ok(flat.map(SessionFlat::row))
+}
+
+/// The statement [`live_session`] runs, for the optimistic principal (issue 17) to send in
+/// the same batch as a request's first read; [`session_of`] reads its answer.
+pub fn live_session_statement(
+    db: &SystemDb<'_>,
+    token_hash: &str,
+    now: i64,
+) -> ApiResult<D1PreparedStatement> {
     let sql = format!(
         "SELECT s.token_hash, s.account_id, acc.name AS account_name, s.last_seen_at, s.company_id, \
                 {real}, {acting} \
@@ -764,14 +874,25 @@ pub async fn live_session(
         real = PRINCIPAL_COLUMNS.replace("{p}", "r"),
         acting = PRINCIPAL_COLUMNS.replace("{p}", "a"),
     );
-    let flat = statement(
+    statement(
         db,
         &sql,
         &[text(token_hash), int(now), int(now - SESSION_IDLE_MS)],
-    )?
-    .first::<SessionFlat>(None)
-    .await?;
-    Ok(flat.map(|f| {
+    )
+}
+
+/// The live session a [`live_session_statement`] found, if any.
+pub fn session_of(result: &worker::D1Result) -> ApiResult<Option<SessionRow>> {
+    Ok(result
+        .results::<SessionFlat>()?
+        .into_iter()
+        .next()
+        .map(SessionFlat::row))
+}
+
+impl SessionFlat {
+    fn row(self) -> SessionRow {
+        let f = self;
         let acting = match (
             f.a_user_id,
             f.a_user_code,
@@ -833,7 +954,7 @@ pub async fn live_session(
             },
             acting,
         }
-    }))
+    }
 }
 
 /// Ends an impersonation the server no longer allows (R05: the target was disabled or left the

@@ -1,5 +1,6 @@
 //! Users (R10, R13–R18, R24, R25): lists and pickers scoped by the policy, and the writes.
 
+use super::Reading as _;
 use std::collections::BTreeSet;
 
 use precinct_core::api::{Language, Page, User, UserRef};
@@ -230,7 +231,7 @@ pub async fn get(
         .append(reach.into().sql(db.account()))
         .push(" AND u.id = ")
         .bind_int(id);
-    Ok(sql.prepare(db)?.first::<UserRow>(None).await?)
+    sql.prepare(db)?.first_in::<UserRow>(db).await
 }
 
 /// The active users of `scope` whose user code or name is exactly `text` (case aside), at most
@@ -251,7 +252,7 @@ pub async fn named(
         .push(") ORDER BY u.user_code_norm = ")
         .bind_text(&typed)
         .push(" DESC LIMIT 2");
-    Ok(sql.prepare(db)?.all().await?.results::<UserRow>()?)
+    sql.prepare(db)?.rows_in::<UserRow>(db).await
 }
 
 pub async fn account_name(db: &AccountDb<'_>) -> ApiResult<String> {
@@ -264,7 +265,7 @@ pub async fn account_name(db: &AccountDb<'_>) -> ApiResult<String> {
         "SELECT name FROM accounts WHERE id = ?1",
         &[int(db.account())],
     )?
-    .first::<Name>(None)
+    .first_in::<Name>(db)
     .await?
     .map(|row| row.name)
     .unwrap_or_default())
@@ -285,7 +286,7 @@ pub async fn other_active_administrators(
          AND active = 1 AND id IS NOT ?2",
         &[int(db.account()), opt_int(except)],
     )?
-    .first::<Count>(None)
+    .first_in::<Count>(db)
     .await?;
     Ok(row.map_or(0, |row| row.n))
 }
@@ -305,7 +306,7 @@ pub async fn other_active_administrators_outside_group(
          AND active = 1 AND group_id <> ?2",
         &[int(db.account()), int(group)],
     )?
-    .first::<Count>(None)
+    .first_in::<Count>(db)
     .await?;
     Ok(row.map_or(0, |row| row.n))
 }
@@ -501,7 +502,7 @@ pub async fn ticked_in_scope(
         .bind_int(db.account())
         .append(scope::companies(editor_scope, "c"))
         .push(" ORDER BY c.code");
-    let rows = sql.prepare(db)?.all().await?.results::<Tick>()?;
+    let rows = sql.prepare(db)?.rows_in::<Tick>(db).await?;
     Ok(rows.into_iter().map(|tick| (tick.id, tick.code)).collect())
 }
 
