@@ -76,7 +76,7 @@ test: browser-tools lint unit build
 seed-large: tools
 	@bench/seed.sh
 
-bench: bench-tools build
+bench: bench-tools browser-tools build
 	@node bench/bench.mjs
 
 sizes: build

@@ -6,6 +6,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { startWorkerOn, Client } from "../tests/harness.mjs";
+import { firstScreen } from "./first-screen.mjs";
 
 const ROOT = join(import.meta.dirname, "..");
 const PASSWORD = "Bench-password-2026";
@@ -101,7 +102,8 @@ async function benchDataset(scale, { full }) {
       line(`health ${scale}`, "anonymous", c, health[c]);
       results.runs.push({ scale, name: "health", actor: "anonymous", c, ...health[c] });
     }
-    const listNames = full ? Object.keys(reads) : ["users.list"];
+    // Every read at both scales (c=1), for each figure's cost growth from 1,000 to 100,000 users.
+    const listNames = Object.keys(reads);
     for (const [actor, client] of Object.entries(actors)) {
       for (const name of perActor[actor].filter((n) => listNames.includes(n))) {
         for (const c of concurrency) {
@@ -113,6 +115,13 @@ async function benchDataset(scale, { full }) {
       }
     }
     if (!full) return;
+    // The console's first screen in a browser (issue 17).
+    for (const figure of await firstScreen(url, [["admin", actors.admin], ["local-admin", actors["local-admin"]]])) {
+      console.log(`bench first-screen ${figure.actor} ${figure.cache}: users list shown at ${figure.shown_ms.toFixed(0)} ms, ` +
+        `${figure.requests} requests, ${figure.bytes} bytes, waterfall depth ${figure.depth} (API: ${figure.api_requests.join(", ")}` +
+        `${figure.waited.length ? `; after the session: ${figure.waited.join(", ")}` : ""})`);
+      results.first_screen = [...(results.first_screen ?? []), figure];
+    }
     // Writes: create users (a local administrator in its area, an administrator), edit users.
     for (const actor of ["admin", "local-admin"]) {
       for (const c of concurrency) {
@@ -155,19 +164,39 @@ async function benchDataset(scale, { full }) {
 
 await benchDataset("large", { full: true });
 await benchDataset("small", { full: false });
-const small = results.runs.find((r) => r.scale === "small" && r.name === "users.list" && r.actor === "local-admin" && r.c === 1);
-const large = results.runs.find((r) => r.scale === "large" && r.name === "users.list" && r.actor === "local-admin" && r.c === 1);
-for (const actor of ["admin", "local-admin", "user"]) {
-  const s = results.runs.find((r) => r.scale === "small" && r.name === "users.list" && r.actor === actor && r.c === 1);
-  const l = results.runs.find((r) => r.scale === "large" && r.name === "users.list" && r.actor === actor && r.c === 1);
-  const growth = l.p50 / s.p50;
-  results.ratios[`users.list ${actor} growth 100k/1k`] = growth;
-  console.log(`bench growth users.list ${actor} (p50 at 100,000 users / at 1,000 users): ${growth.toFixed(2)}x`);
+// Issue 17's targets, each figure as a ratio to /api/health of the same run.
+const run = (scale, name, actor, c) => results.runs.find((r) => r.scale === scale && r.name === name && r.actor === actor && r.c === c);
+const health1 = run("large", "health", "anonymous", 1);
+const health32 = run("large", "health", "anonymous", 32);
+const targets = [];
+const target = (figure, value, limit, met, unit = "x") => {
+  targets.push({ figure, value, limit, met });
+  const shown = unit === "%" ? `${(value * 100).toFixed(0)} %` : unit === "ms" ? `${value.toFixed(0)} ms` : unit === "" ? `${value}` : `${value.toFixed(2)}x`;
+  console.log(`bench target ${figure}: ${shown} (target ${limit}) ${met ? "met" : "NOT MET"}`);
+};
+const readFigures = results.runs.filter((r) => r.scale === "large" && r.c === 1 && !["health", "users.create", "users.edit", "session.sign-in"].includes(r.name));
+for (const r of readFigures) {
+  const label = `${r.name} ${r.actor}`;
+  target(`${label} p50/health c=1`, r.p50 / health1.p50, "<= 1.3x", r.p50 <= 1.3 * health1.p50);
+  target(`${label} p99/health c=1`, r.p99 / health1.p99, "<= 2x", r.p99 <= 2 * health1.p99);
+  const busy = run("large", r.name, r.actor, 32);
+  if (busy) {
+    target(`${label} rps/health c=32`, busy.rps / health32.rps, ">= 80 %", busy.rps >= 0.8 * health32.rps && busy.errors === 0, "%");
+  }
+  const small = run("small", r.name, r.actor, 1);
+  if (small) target(`${label} growth p50 100k/1k`, r.p50 / small.p50, "<= 1.2x", r.p50 <= 1.2 * small.p50);
 }
-void small; void large;
-for (const [name, ratio] of Object.entries(results.ratios)) {
-  if (name.endsWith("rps/health")) console.log(`bench ratio ${name}: ${(ratio * 100).toFixed(0)} %`);
+for (const r of results.runs.filter((r) => r.scale === "large" && r.c === 1 && ["users.create", "users.edit"].includes(r.name))) {
+  target(`${r.name} ${r.actor} p50/health c=1`, r.p50 / health1.p50, "<= 2x", r.p50 <= 2 * health1.p50);
 }
+for (const figure of (results.first_screen ?? []).filter((f) => f.cache !== "first visit")) {
+  const limit = figure.cache === "warm" ? 300 : 800;
+  target(`first-screen ${figure.actor} ${figure.cache} shown`, figure.shown_ms, `<= ${limit} ms`, figure.shown_ms <= limit, "ms");
+  target(`first-screen ${figure.actor} ${figure.cache} waterfall depth`, figure.depth, "<= 2", figure.depth <= 2, "");
+}
+const met = targets.filter((t) => t.met).length;
+console.log(`bench targets: ${met} of ${targets.length} met`);
+results.targets = targets;
 const sizes = execFileSync(join(ROOT, "scripts/sizes.sh"), { encoding: "utf8" });
 process.stdout.write(sizes.split("\n").map((l) => (l ? `bench size ${l}` : l)).join("\n"));
 results.sizes = sizes.trim().split("\n");

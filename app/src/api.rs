@@ -226,9 +226,73 @@ impl Request {
     pub fn send(self) -> AnswerFuture {
         Box::pin(async move {
             match self.0 {
-                Some(outgoing) => exchange(outgoing.method, &outgoing.path, outgoing.body).await,
+                Some(outgoing) => {
+                    if outgoing.method == "GET" {
+                        if let Some(answer) = early::take(&outgoing.path) {
+                            if let Ok(answer) = answer.await {
+                                return answer;
+                            }
+                        }
+                    }
+                    exchange(outgoing.method, &outgoing.path, outgoing.body).await
+                }
                 None => Ok(String::new()),
             }
+        })
+    }
+}
+
+/// Sends a read now, before the screen that needs it exists (issue 17: the first screen's
+/// reads go with the session's, not after it); the screen's own identical read takes the answer.
+pub fn send_early<T>(call: Call<T>) {
+    if let Some(Outgoing {
+        method: "GET",
+        path,
+        ..
+    }) = call.request.0
+    {
+        early::send(path);
+    }
+}
+
+/// Reads sent early, each taken once by the first identical read within a few seconds (later,
+/// a screen reads afresh: an early answer is never shown as current when it may not be).
+mod early {
+    use std::cell::RefCell;
+
+    use futures_channel::oneshot;
+
+    use super::{exchange, ApiResult};
+
+    const TAKEN_WITHIN_MS: f64 = 5_000.0;
+
+    type Sent = (String, f64, oneshot::Receiver<ApiResult<String>>);
+
+    thread_local! {
+        static SENT: RefCell<Vec<Sent>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub fn send(path: String) {
+        let (answer, taken) = oneshot::channel();
+        SENT.with(|sent| {
+            sent.borrow_mut()
+                .push((path.clone(), js_sys::Date::now(), taken))
+        });
+        leptos::task::spawn_local(async move {
+            // Nobody took it: nothing to hand over.
+            let _ = answer.send(exchange("GET", &path, None).await);
+        });
+    }
+
+    pub fn take(path: &str) -> Option<oneshot::Receiver<ApiResult<String>>> {
+        SENT.with(|sent| {
+            let mut sent = sent.borrow_mut();
+            let now = js_sys::Date::now();
+            sent.retain(|(_, at, _)| now - at < TAKEN_WITHIN_MS);
+            let index = sent
+                .iter()
+                .position(|(sent_path, _, _)| sent_path == path)?;
+            Some(sent.swap_remove(index).2)
         })
     }
 }

@@ -21,6 +21,7 @@ pub fn mount_console(bundle: pages::Bundle) {
 
 #[component]
 fn Console(bundle: pages::Bundle) -> impl IntoView {
+    pages::send_first_reads();
     let i = i18n::I18n::load();
     provide_context(i);
     ui::guard_unsaved_edits(i);

@@ -43,6 +43,38 @@ fn area_or_none(value: Option<String>) -> Cell {
     value.map(Cell::Text).unwrap_or(Cell::Key(K::NoArea))
 }
 
+/// Issue 17: a list opened by its plain address (no search, filter, order or page: the way the
+/// menu opens it) sends its first page and its filters' choices as the console starts, with the
+/// session's read rather than after it; the screen's identical reads take the answers
+/// (`api::send_early`). The reads are the screens' own below with an empty query, and their
+/// filters' (`group_choices`, `area_choices`, `directory_choices`); the administrators' area
+/// filter only when this browser last showed an administrator (`super::LEVEL_KEY`).
+pub fn send_first_reads() {
+    let location = window().location();
+    if !location.search().unwrap_or_default().is_empty() {
+        return;
+    }
+    let admin = super::last_level_was_admin();
+    match location.pathname().unwrap_or_default().as_str() {
+        "/console/users" => {
+            api::send_early(api::users(ListQuery::default()));
+            api::send_early(api::groups(first_200()));
+            if admin {
+                api::send_early(api::areas(first_200()));
+            }
+        }
+        "/console/companies" => {
+            api::send_early(api::companies(ListQuery::default()));
+            api::send_early(api::directories(first_200()));
+            if admin {
+                api::send_early(api::areas(first_200()));
+            }
+        }
+        "/console/groups" => api::send_early(api::groups(ListQuery::default())),
+        _ => {}
+    }
+}
+
 /// **Security Management**: the users list (R18), filtered by group, area and status.
 pub fn users_page() -> impl IntoView {
     let i = use_i18n();

@@ -9,6 +9,7 @@ mod directories;
 mod groups;
 mod history;
 mod lists;
+pub use lists::send_first_reads;
 mod mail;
 mod not_found;
 mod screens;
@@ -76,9 +77,36 @@ pub fn use_signed_in() -> Loaded<Me> {
         Some(Ok(me)) if me.password_change_required || me.mfa_step.is_some() => {
             go_to(&navigate, sign_in::next_screen(&me, false));
         }
+        Some(Ok(me)) => remember_level(&me),
         _ => {}
     });
     me
+}
+
+/// Where this browser keeps the level of the last person it showed: a hint for which reads
+/// a list sends before the session answers (`lists::send_first_reads`), never a decision.
+pub const LEVEL_KEY: &str = "precinct.level";
+
+pub fn remember_level(me: &Me) {
+    if let Ok(Some(storage)) = window().local_storage() {
+        let _ = storage.set_item(
+            LEVEL_KEY,
+            if is_admin(me) {
+                "administrator"
+            } else {
+                "other"
+            },
+        );
+    }
+}
+
+pub fn last_level_was_admin() -> bool {
+    window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|storage| storage.get_item(LEVEL_KEY).ok().flatten())
+        .is_some_and(|level| level == "administrator")
 }
 
 /// Where a deep link opened signed out is kept for the next sign-in in this browser (taken by

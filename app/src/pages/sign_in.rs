@@ -39,6 +39,7 @@ pub fn SignInPage() -> impl IntoView {
     // R05 needs an administrative level (the option's label says so): a User who ticked it goes
     // on as themself instead of to a page that could only refuse.
     let go = move |me: Me| {
+        super::remember_level(&me);
         let wanted = login_as.get_untracked() && super::reaches(&me, Reach::LoginAsAnotherUser);
         let screen = next_screen(&me, wanted);
         // A deep link opened signed out is where the person goes once signed in (the account
