@@ -127,3 +127,39 @@ test("i17 an impersonation ended between two requests: the next answer is the re
   assert.equal(back.json.user_code, DEMO.user_code);
   assert.notEqual(way(back), "remembered");
 });
+
+test("i17 a write starts from the remembered principal too, and one after a change is decided on the fresh one", async () => {
+  const la = await fx.signIn("la_a");
+  await warm(la, "/api/users");
+  const created = await la.post("/api/users", {
+    user_code: "written.warm@optimistic.example", name: "Written Warm", group_id: F.groupUserA.id,
+  });
+  expectStatus(created, 201);
+  assert.equal(way(created), "remembered");
+  assert.equal(created.json.name, "Written Warm");
+
+  // Her group moves to area B: the user she just created is no longer hers to change.
+  const group = await reload(fx.admin, `/api/groups/${F.groupLaA.id}`);
+  expectStatus(await fx.admin.request("PUT", `/api/groups/${group.id}`, {
+    code: group.code, description: group.description, access_level: group.access_level,
+    area_id: F.areaB.id, options: group.options, version: group.version,
+  }), 200);
+  const refused = await la.request("PUT", `/api/users/${created.json.id}`, {
+    user_code: created.json.user_code, name: "Changed After The Move", version: created.json.version,
+  });
+  assertProblem(refused, 404, "not_found");
+  assert.equal((await reload(fx.admin, `/api/users/${created.json.id}`)).name, "Written Warm");
+
+  const back = await reload(fx.admin, `/api/groups/${F.groupLaA.id}`);
+  expectStatus(await fx.admin.request("PUT", `/api/groups/${back.id}`, {
+    code: back.code, description: back.description, access_level: back.access_level,
+    area_id: F.areaA.id, options: back.options, version: back.version,
+  }), 200);
+  // Deny twin: back in her area, the same change goes through.
+  await warm(la, "/api/users");
+  const allowed = await la.request("PUT", `/api/users/${created.json.id}`, {
+    user_code: created.json.user_code, name: "Changed In Her Area", version: created.json.version,
+  });
+  expectStatus(allowed, 200);
+  assert.equal(allowed.json.name, "Changed In Her Area");
+});

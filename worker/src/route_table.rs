@@ -111,6 +111,67 @@ pub enum SignedOp {
     DeleteUsersIdMfa,
 }
 
+impl SignedOp {
+    /// Whether the request may start from the session row its token's last request found
+    /// (issue 17's optimistic principal; routes.rs). Every read may, and the writes of records,
+    /// which read before they write (the check rides with that read) and write nothing before
+    /// the check has answered (`store::commit`). Not the session's and credentials' own
+    /// operations, nor those that reach a mail provider or seal a secret: what they do is
+    /// better not done twice.
+    pub fn may_start_remembered(self) -> bool {
+        use SignedOp::*;
+        match self {
+            PostAreas | PutAreasId | DeleteAreasId | PostDirectories | PutDirectoriesId
+            | PostCompanies | PutCompaniesId | PostGroups | PutGroupsId | DeleteGroupsId
+            | PostUsers | PutUsersId | DeleteUsersId | PostUsersIdDisable | PostUsersIdEnable
+            | PostUsersIdMove | PutUsersIdCompanies => true,
+            PutSessionCompany
+            | PostSessionActAs
+            | DeleteSessionActAs
+            | PutSettingsMail
+            | PutUsersIdMailPassword
+            | PostUsersIdTestEmail
+            | PostUsersIdInvitation
+            | PutPreferencesMailPassword
+            | PostPasswordChange
+            | DeleteSessionsId
+            | DeleteUsersIdSessions
+            | PostSessionMfa
+            | PostMfaEnrolment
+            | PostMfaConfirmation
+            | DeleteUsersIdMfa => false,
+            GetSession
+            | GetApplications
+            | GetSessionCompanies
+            | GetSessionLoginAsCandidates
+            | GetAreas
+            | GetAreasId
+            | GetDirectories
+            | GetDirectoriesId
+            | GetCompanies
+            | GetCompaniesId
+            | GetCompaniesIdProjects
+            | GetCompaniesIdEmployees
+            | GetAboutCompanies
+            | GetGroups
+            | GetGroupsId
+            | GetOptions
+            | GetUsers
+            | GetUsersId
+            | GetUsersIdCompanies
+            | GetPickersUsers
+            | GetPickersUserInCharge
+            | GetHistory
+            | GetReports
+            | GetSettingsMail
+            | GetUsersIdMail
+            | GetPreferencesMail
+            | GetOutbox
+            | GetSessions => true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
     Public(PublicOp),

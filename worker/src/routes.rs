@@ -387,20 +387,31 @@ async fn api(
         client: &ctx.client,
         now: ctx.now,
     };
-    // Issue 17: a read starts from the session row this token's last request found, and sends
-    // the session check with its first query (one round trip instead of two). The answer
+    // Issue 17: a request starts from the session row this token's last request found, and
+    // sends the session check with its first query (one round trip instead of two). The answer
     // stands only when the check found that same row; otherwise it is redone below from the
-    // fresh one. Writes (and their bodies, read once) always check the session first.
-    // Test mode says which way a request went (`x-precinct-principal`), so a test can show
-    // that a remembered principal was used and that a changed one was not.
+    // fresh one (a write writes nothing before the check has answered: `store::commit`). Test
+    // mode says which way a request went (`x-precinct-principal`), so a test can show that a
+    // remembered principal was used and that a changed one was not.
     let mut way = "checked";
-    if method == Method::Get {
+    let optimistic = match op {
+        Some(Op::Signed(op)) => op.may_start_remembered(),
+        _ => method == Method::Get,
+    };
+    if optimistic {
         if let Some(remembered) = principal_cache::recall(&token_hash, ctx.now) {
             if let Ok(Loaded::Ready(principal)) = Principal::of_row(remembered.clone(), ctx.now) {
                 let check = store::live_session_statement(&system, &token_hash, ctx.now)?;
                 let confirmation = Confirmation::new(check, remembered);
                 let db = AccountDb::of(&d1, &principal).confirming(confirmation.clone());
-                let answer = as_principal(&mut req, env, (&db, &system), &principal, &asked).await;
+                // A redo reads the body again: the first attempt reads a copy.
+                let mut first = if method == Method::Get {
+                    None
+                } else {
+                    Some(req.clone()?)
+                };
+                let attempt = first.as_mut().unwrap_or(&mut req);
+                let answer = as_principal(attempt, env, (&db, &system), &principal, &asked).await;
                 match (answer, confirmation.settle(&system).await?) {
                     (Err(ApiError::SessionChanged), _) | (_, Confirmed::Changed) => {
                         principal_cache::forget(&token_hash);

@@ -22,6 +22,7 @@ use crate::error::{all_fields2, all_fields3, ApiError, ApiResult};
 use crate::store::companies::{self, CompanyFilter};
 use crate::store::users::{self, UserFilter, UserRow};
 use crate::store::{self, groups, list::ListParams};
+use worker::D1PreparedStatement;
 
 fn page_of<T>(page: Page<UserRow>, into: impl Fn(UserRow) -> ApiResult<T>) -> ApiResult<Page<T>> {
     Ok(Page {
@@ -139,8 +140,8 @@ pub async fn create(ctx: &Ctx<'_>, mail: &MailEnv, input: UserInput) -> ApiResul
         changes.push(change("mail_password", None, Some("(set)".to_string())));
     }
     let area = group.area().map(|area| area.0);
-    let results = store::commit(
-        ctx.db,
+    committed(
+        ctx,
         vec![
             users::insert(
                 ctx.db,
@@ -159,9 +160,24 @@ pub async fn create(ctx: &Ctx<'_>, mail: &MailEnv, input: UserInput) -> ApiResul
                 &changes,
             )?,
         ],
+        users::WrittenUser::Code(&user_code),
     )
-    .await?;
-    get(ctx, store::returned_id(&results, 0)?).await
+    .await
+}
+
+/// Commits a batch that writes one user, with that user read back by the batch's last
+/// statement (issue 17: the answer costs no round trip of its own), as the actor may see them.
+async fn committed(
+    ctx: &Ctx<'_>,
+    mut statements: Vec<D1PreparedStatement>,
+    user: users::WrittenUser<'_>,
+) -> ApiResult<User> {
+    let index = statements.len();
+    statements.push(users::read_back(ctx.db, user_scope(ctx.actor()), user)?);
+    let results = store::commit(ctx.db, statements).await?;
+    users::written(&results, index)?
+        .ok_or_else(ApiError::not_found)?
+        .api()
 }
 
 /// The mail password given with a new user, if any (an empty one is none): checked like any
@@ -287,8 +303,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<User
         statements.push(store::guard_active_administrator(ctx.db)?);
         statements.extend(move_entries(ctx, id, &user_code, &from, to)?);
     }
-    store::commit(ctx.db, statements).await?;
-    get(ctx, id).await
+    committed(ctx, statements, users::WrittenUser::Id(id)).await
 }
 
 /// What a group outside an area is called in that area's history.
@@ -394,8 +409,7 @@ pub async fn set_active(ctx: &Ctx<'_>, id: i64, version: i64, active: bool) -> A
         ),
         &changes,
     )?);
-    store::commit(ctx.db, statements).await?;
-    get(ctx, id).await
+    committed(ctx, statements, users::WrittenUser::Id(id)).await
 }
 
 pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
@@ -457,8 +471,8 @@ pub async fn move_to_group(ctx: &Ctx<'_>, id: i64, input: MoveUser) -> ApiResult
         others,
     )?;
     confirmed(notice, input.confirm_move_across_areas)?;
-    store::commit(
-        ctx.db,
+    let user = committed(
+        ctx,
         vec![
             users::set_group(ctx.db, id, input.version, &to)?,
             store::guard_previous_changed(ctx.db)?,
@@ -467,10 +481,11 @@ pub async fn move_to_group(ctx: &Ctx<'_>, id: i64, input: MoveUser) -> ApiResult
         .into_iter()
         .chain(move_entries(ctx, id, &before.user_code, &from, &to)?)
         .collect(),
+        users::WrittenUser::Id(id),
     )
     .await?;
     Ok(Moved {
-        user: get(ctx, id).await?,
+        user,
         warning: notice.warning().map(str::to_string),
     })
 }

@@ -234,6 +234,37 @@ pub async fn get(
     sql.prepare(db)?.first_in::<UserRow>(db).await
 }
 
+/// The user a write batch just stored, read back by the same batch's last statement (its
+/// answer needs no round trip of its own), if `reach` admits them: [`written`] reads it.
+pub fn read_back(
+    db: &AccountDb<'_>,
+    reach: impl Into<Reach>,
+    user: WrittenUser<'_>,
+) -> ApiResult<D1PreparedStatement> {
+    let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM}"));
+    sql.bind_int(db.account())
+        .append(reach.into().sql(db.account()));
+    match user {
+        WrittenUser::Id(id) => sql.push(" AND u.id = ").bind_int(id),
+        WrittenUser::Code(code) => sql.push(" AND u.user_code_norm = ").bind_text(code),
+    };
+    sql.prepare(db)
+}
+
+/// Which user a batch wrote: by id, or by the (stored, normalised) code of one it created.
+pub enum WrittenUser<'a> {
+    Id(i64),
+    Code(&'a str),
+}
+
+/// The user a [`read_back`] statement found, from its result in the committed batch.
+pub fn written(results: &[worker::D1Result], index: usize) -> ApiResult<Option<UserRow>> {
+    let result = results
+        .get(index)
+        .ok_or_else(|| ApiError::internal("batch result missing"))?;
+    Ok(result.results::<UserRow>()?.into_iter().next())
+}
+
 /// The active users of `scope` whose user code or name is exactly `text` (case aside), at most
 /// two: what a person typed in a picker, resolved (one), unknown (none) or ambiguous (two).
 pub async fn named(
