@@ -75,3 +75,29 @@ test("5,000 forgot-password requests for distinct addresses leave a bounded numb
   assert.equal((await admin.get("/api/session")).status, 200);
   assert.match(worker.log(), /"event":"housekeeping"/);
 });
+
+test("o04 every API request writes one JSON log line: route pattern, status, time, account — never a token or a user code", async () => {
+  const client = new Client(worker.url);
+  assert.equal((await client.signIn()).status, 200);
+  const me = (await client.get("/api/session")).json;
+  const marker = `marker-${Date.now()}`;
+  await client.get(`/api/users?q=${marker}`);
+  await client.get("/api/users/999999");
+  await new Client(worker.url).get("/api/users");
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const lines = worker.log().split("\n")
+    .map((line) => line.slice(line.indexOf("{")))
+    .filter((line) => line.includes('"event":"request"'))
+    .map((line) => JSON.parse(line));
+  const users = lines.filter((line) => line.route === "/api/users");
+  assert.ok(users.some((line) => line.status === 200 && line.account === me.account_id && line.method === "GET"), JSON.stringify(users));
+  assert.ok(users.some((line) => line.status === 401 && line.account === null), "a request without a session is logged too");
+  assert.ok(lines.some((line) => line.route === "/api/users/{id}" && line.status === 404), "the pattern, not the path");
+  for (const line of lines) assert.equal(typeof line.ms, "number");
+  // Deny twin: what a person typed, their user code and their session token are in no line.
+  // (wrangler dev's own request lines show the address; production has only these.)
+  const log = lines.map((line) => JSON.stringify(line)).join("\n");
+  assert.ok(!log.includes(marker), "a search text was logged");
+  assert.ok(!log.includes(me.user_code), "a user code was logged");
+  assert.ok(!log.includes(client.cookie.split("=")[1]), "a session token was logged");
+});

@@ -62,12 +62,42 @@ pub async fn handle(
         // Static assets are served before the worker runs; anything else is the SPA's business.
         return env.assets("ASSETS")?.fetch_request(req).await;
     }
-    Ok(http::secure(
-        match api(req, &env, &path, &worker_ctx).await {
-            Ok(response) => response,
-            Err(error) => http::problem_response(&error),
-        },
-    ))
+    let started = js_sys::Date::now();
+    let method = req.method().to_string();
+    let mut log = RequestLog::default();
+    let response = http::secure(match api(req, &env, &path, &worker_ctx, &mut log).await {
+        Ok(response) => response,
+        Err(error) => http::problem_response(&error),
+    });
+    log.write(
+        &method,
+        response.status_code(),
+        js_sys::Date::now() - started,
+    );
+    Ok(response)
+}
+
+/// O04: one JSON line per API request — the route's pattern (never the path as sent, which could
+/// carry what a person typed), the answer's status, the time taken and the account; never a
+/// token, a user code or a body.
+#[derive(Default)]
+struct RequestLog {
+    route: Option<&'static str>,
+    account: Option<i64>,
+}
+
+impl RequestLog {
+    fn write(&self, method: &str, status: u16, ms: f64) {
+        let line = serde_json::json!({
+            "event": "request",
+            "method": method,
+            "route": self.route.unwrap_or("(no route)"),
+            "status": status,
+            "ms": ms,
+            "account": self.account,
+        });
+        worker::console_log!("{line}");
+    }
 }
 
 async fn read_body<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
@@ -240,6 +270,7 @@ async fn api(
     env: &Env,
     path: &str,
     worker_ctx: &worker::Context,
+    log: &mut RequestLog,
 ) -> ApiResult<Response> {
     let test_mode = env
         .var("PRECINCT_TEST_MODE")
@@ -277,7 +308,10 @@ async fn api(
     };
     let (op, id) = match found {
         None => (None, None),
-        Some(Ok((route, id))) => (Some(route.op), id),
+        Some(Ok((route, id))) => {
+            log.route = Some(route.path);
+            (Some(route.op), id)
+        }
         Some(Err(Miss::NotFound)) => return Err(ApiError::not_found()),
         Some(Err(Miss::MethodNotAllowed(allowed))) => {
             let mut response = http::problem_response(&ApiError::method_not_allowed());
@@ -401,6 +435,7 @@ async fn api(
     if optimistic {
         if let Some(remembered) = principal_cache::recall(&token_hash, ctx.now) {
             if let Ok(Loaded::Ready(principal)) = Principal::of_row(remembered.clone(), ctx.now) {
+                log.account = Some(principal.account());
                 let check = store::live_session_statement(&system, &token_hash, ctx.now)?;
                 let confirmation = Confirmation::new(check, remembered);
                 let db = AccountDb::of(&d1, &principal).confirming(confirmation.clone());
@@ -427,6 +462,7 @@ async fn api(
         }
     }
     let principal = session::principal_of_token(&system, &token, &ctx).await?;
+    log.account = Some(principal.account());
     principal_cache::remember(&principal.session, ctx.now);
     touch_later(worker_ctx, env, &principal.session, ctx.now);
     let db = AccountDb::of(&d1, &principal);
