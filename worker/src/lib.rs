@@ -19,6 +19,7 @@ pub mod mail;
 pub mod passwords;
 #[cfg(target_arch = "wasm32")]
 mod principal;
+#[cfg(target_arch = "wasm32")]
 mod principal_cache;
 pub mod route_table;
 #[cfg(target_arch = "wasm32")]
