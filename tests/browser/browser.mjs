@@ -1,5 +1,5 @@
 // Headless Debian Chromium driven by playwright-core (never a downloaded browser).
-import { authenticatorCode, rememberAuthenticator, rememberRecoveryCodes, DEMO } from "../harness.mjs";
+import { authenticatorCode, rememberAuthenticator, rememberRecoveryCodes, noteProxyFailure, DEMO } from "../harness.mjs";
 import { test as nodeTest } from "node:test";
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
@@ -46,8 +46,20 @@ const cspViolations = [];
 function watch(page, context) {
   const journal = [];
   const note = (line) => journal.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
-  page.on("response", (response) => note(`${response.status()} ${response.request().method()} ${response.url()}`));
-  page.on("requestfailed", (request) => note(`FAILED ${request.method()} ${request.url()}: ${request.failure()?.errorText}`));
+  page.on("response", (response) => {
+    note(`${response.status()} ${response.request().method()} ${response.url()}`);
+    // A 5xx that is not the worker's JSON problem: the local proxy lost it (harness.mjs).
+    if (response.status() >= 500 && !/json/.test(response.headers()["content-type"] ?? "")) {
+      noteProxyFailure(`browser ${response.request().method()} ${response.url()} ${response.status()}`);
+    }
+  });
+  page.on("requestfailed", (request) => {
+    note(`FAILED ${request.method()} ${request.url()}: ${request.failure()?.errorText}`);
+    // A dropped connection (not a navigation's abort of a request under way).
+    if (request.url().includes("/api/") && !/ERR_ABORTED/.test(request.failure()?.errorText ?? "")) {
+      noteProxyFailure(`browser ${request.method()} ${request.url()} ${request.failure()?.errorText}`);
+    }
+  });
   page.on("console", (message) => {
     if (message.type() !== "error") return;
     note(`console: ${message.text()}`);
