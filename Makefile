@@ -14,7 +14,7 @@ PORT ?= 8787
 openapi:
 	PRECINCT_WRITE_OPENAPI=1 cargo test -p precinct-worker --lib route_table -- --quiet
 
-.PHONY: openapi help tools browser-tools bench-tools seed-large bench build build-worker build-app migrate seed dev test lint unit api-test bootstrap sizes clean
+.PHONY: deploy-check deploy preview openapi help tools browser-tools bench-tools seed-large bench build build-worker build-app migrate seed dev test lint unit api-test bootstrap sizes clean
 
 help:
 	@echo "make dev        build, migrate, seed the demo account, serve http://localhost:$(PORT)"
@@ -23,6 +23,9 @@ help:
 	@echo "make sizes      built sizes of the console and the worker (raw and gzip)"
 	@echo "make seed-large 100,000 users, 10,000 companies, 1,000,000 history entries in .bench/ (SEED=42)"
 	@echo "make bench      load test (wrk) of the seeded data: p50/p99/rps, query plans, sizes"
+	@echo "make deploy-check  what make deploy would upload (size vs limits) and the migrations' upgrade path"
+	@echo "make deploy     production: migrations, then the worker (signed in to Cloudflare, clean tree)"
+	@echo "make preview    this branch's preview: its own D1, the demo account, mail to the Outbox"
 
 tools:
 	@scripts/tools.sh
@@ -71,9 +74,21 @@ lint: tools
 unit: tools
 	cargo test -p precinct-core -p precinct-worker -- --nocapture
 
-test: browser-tools lint unit build
+test: browser-tools lint unit build deploy-check
 	# A test that hangs fails after ten minutes instead of holding CI until its limit.
 	node --test --test-concurrency=1 --test-timeout=600000 tests/
+
+# O01: what `make deploy` would upload, its size against the Workers limits, and the migrations
+# on a fresh database and as an upgrade (scripts/deploy-check.sh). Part of `make test`.
+deploy-check: build
+	@scripts/deploy-check.sh
+
+# O01: production, and this branch's preview (scripts/deploy.sh; README, "Deploying").
+deploy: build
+	@scripts/deploy.sh deploy
+
+preview: build
+	@scripts/deploy.sh preview
 
 seed-large: tools
 	@bench/seed.sh

@@ -4,7 +4,7 @@
 // against the database can do this.
 //
 //   node scripts/bootstrap.mjs --account "Acme Group" --email admin@acme.example [--name "Ana Silva"]
-//        [--local | --remote] [--persist-to DIR] [--env production]
+//        [--local | --remote] [--persist-to DIR] [--env production] [--config FILE]
 //   --demo: the idempotent demo account `make dev` seeds (fixed, published password).
 import { execFileSync } from "node:child_process";
 import { randomBytes, webcrypto } from "node:crypto";
@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     remote: { type: "boolean", default: false },
     "persist-to": { type: "string" },
     env: { type: "string" },
+    // Another wrangler configuration (`make preview`'s copy of wrangler.toml).
+    config: { type: "string" },
   },
 });
 
@@ -48,10 +50,16 @@ if (!account) fail("--account NAME is required");
 if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email) || email.length > 254)
   fail(`--email must be an email address (got "${email}")`);
 
+// O01: the demo account (a published password) goes to local databases and previews only.
+if (args.demo && (args.env === "production" || (args.remote && !args.config))) {
+  fail("the demo account is never seeded into production (a preview's database is named by `make preview`)");
+}
+
 const wranglerTarget = [
   ...(args.remote ? ["--remote"] : ["--local"]),
   ...(args["persist-to"] ? ["--persist-to", args["persist-to"]] : []),
   ...(args.env ? ["--env", args.env] : []),
+  ...(args.config ? ["--config", args.config] : []),
 ];
 
 // A local D1 is one SQLite file shared with a running `wrangler dev`: a statement can meet the

@@ -65,11 +65,11 @@ export async function startWorker({ vars = {} } = {}) {
 }
 
 /** Starts the worker on an existing, migrated state folder (the benchmark's seeded data). */
-export async function startWorkerOn(state, { vars = {} } = {}) {
+export async function startWorkerOn(state, { vars = {}, config = null } = {}) {
   // A port found free can be taken before wrangler (or workerd, for its own internal ports)
   // binds it; such a start is retried on new ports rather than failing a whole test file.
   for (let attempt = 1; ; attempt++) {
-    const started = await spawnWorker(state, vars);
+    const started = await spawnWorker(state, vars, config);
     if (started.child) return handle(started, state);
     if (!/Address already in use/.test(started.log) || attempt === 3) {
       throw new Error(`wrangler dev did not start:\n${started.log}`);
@@ -77,17 +77,24 @@ export async function startWorkerOn(state, { vars = {} } = {}) {
   }
 }
 
-async function spawnWorker(state, vars) {
-  const all = { PRECINCT_OUTBOX_LINKS: "shown", ...vars };
+/**
+ * `config`: another configuration to run as it is ({ file, env }: a deployment's, e.g. the
+ * preview's), with only `vars` added — no test mode, no test variables.
+ */
+async function spawnWorker(state, vars, config) {
+  const all = config ? vars : { PRECINCT_OUTBOX_LINKS: "shown", ...vars };
   const extra = Object.entries(all).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+  const testing = config
+    ? ["--config", config.file, "--env", config.env]
+    : ["--var", "PRECINCT_TEST_MODE:enabled", "--var", `PRECINCT_MAIL_KEY:${TEST_MAIL_KEY}`,
+       "--var", "PRECINCT_MAIL_TIMEOUT_MS:1500"];
   const port = await freePort();
   // Its own devtools port too, so workers started side by side do not collide on the default.
   const inspector = await freePort();
   const child = spawn(
     WRANGLER,
     ["dev", "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspector), "--persist-to", state,
-     "--var", "PRECINCT_TEST_MODE:enabled", "--var", `PRECINCT_MAIL_KEY:${TEST_MAIL_KEY}`,
-     "--var", "PRECINCT_MAIL_TIMEOUT_MS:1500", ...extra, "--test-scheduled", "--show-interactive-dev-session=false"],
+     ...testing, ...extra, "--test-scheduled", "--show-interactive-dev-session=false"],
     { cwd: ROOT, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   running.add(child.pid);

@@ -43,6 +43,8 @@ pub async fn handle(
         // sends these addresses to the worker first).
         PageBundle::Account => Some("/account"),
         PageBundle::Occasional => Some("/occasional"),
+        // The console's own page (`index.html`, which the assets give at "/").
+        PageBundle::Console if is_console_page(&path) => Some("/"),
         PageBundle::Console => None,
     };
     if let Some(page) = page {
@@ -53,7 +55,17 @@ pub async fn handle(
         if page.status_code() != 200 {
             return Ok(page);
         }
-        let mut page = http::secure(Response::from_html(page.text().await?)?);
+        let html = page.text().await?;
+        let preview = env
+            .var("PRECINCT_PREVIEW")
+            .map(|name| name.to_string())
+            .ok()
+            .filter(|name| !name.trim().is_empty());
+        let html = match preview {
+            Some(name) => with_preview_band(&html, &name),
+            None => html,
+        };
+        let mut page = http::secure(Response::from_html(html)?);
         // The page names the bundle's content-hashed files: asked again on every load.
         page.headers_mut().set("cache-control", "no-cache")?;
         return Ok(page);
@@ -75,6 +87,31 @@ pub async fn handle(
         js_sys::Date::now() - started,
     );
     Ok(response)
+}
+
+/// The console's everyday pages, which wrangler.toml sends to the worker too (for the preview
+/// band and their caching); any other address is a file or the assets' single-page fallback.
+fn is_console_page(path: &str) -> bool {
+    let path = path.trim_end_matches('/');
+    path == "/applications" || path == "/console" || path.starts_with("/console/")
+}
+
+/// O01: a preview says so on every page, before anything else on it.
+fn with_preview_band(html: &str, name: &str) -> String {
+    let name: String = name
+        .chars()
+        .map(|c| match c {
+            '<' => "&lt;".to_string(),
+            '>' => "&gt;".to_string(),
+            '&' => "&amp;".to_string(),
+            '"' => "&quot;".to_string(),
+            other => other.to_string(),
+        })
+        .collect();
+    let band = format!(
+        "<body><div class=\"preview-band\" role=\"note\" data-test=\"preview-band\">Preview — {name}</div>"
+    );
+    html.replacen("<body>", &band, 1)
 }
 
 /// O04: one JSON line per API request — the route's pattern (never the path as sent, which could
@@ -262,6 +299,7 @@ fn mail_env(env: &Env, req: &Request) -> ApiResult<MailEnv> {
         timeout: std::time::Duration::from_millis(timeout_ms),
         outbox_links,
         origin: req.url()?.origin().ascii_serialization(),
+        preview: read("PRECINCT_PREVIEW").filter(|name| !name.trim().is_empty()),
     })
 }
 

@@ -242,12 +242,9 @@ async fn send_password_link(
         db,
         now,
         kind,
-        settings.provider()?,
-        &settings.api_base_url,
-        &credentials,
+        (settings.provider()?, &settings.api_base_url, &credentials),
         &message,
-        env.timeout,
-        env.outbox_links,
+        (env.timeout, env.outbox_links, env.preview.as_deref()),
     )
     .await
     {

@@ -34,6 +34,9 @@ pub struct MailEnv {
     pub local: bool,
     /// This deployment's own address, for the links in emails.
     pub origin: String,
+    /// O01: the preview's name when this deployment is a preview: its mail goes to the Outbox,
+    /// marked as the preview's, whatever the mail settings say.
+    pub preview: Option<String>,
 }
 
 impl MailEnv {
@@ -493,12 +496,9 @@ pub async fn send_test(ctx: &Ctx<'_>, env: &MailEnv, user_id: i64) -> ApiResult<
         ctx.db,
         ctx.now,
         "test",
-        provider,
-        &settings.api_base_url,
-        &credentials,
+        (provider, &settings.api_base_url, &credentials),
         &message,
-        env.timeout,
-        env.outbox_links,
+        (env.timeout, env.outbox_links, env.preview.as_deref()),
     )
     .await
     .map_err(failure)?;

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# make deploy-check (part of make test): what `make deploy` would upload, checked without a
+# Cloudflare account.
+#  1. Builds exactly the upload (`wrangler deploy --dry-run --env production --outdir`), and the
+#     preview's (`make preview`'s copy of wrangler.toml), and measures the worker against the
+#     Workers size limits (3 MB compressed on the free plan, 10 MB on the paid one).
+#  2. Runs the migrations on a fresh local D1.
+#  3. Runs them as an upgrade: the previous schema (every migration but the newest) with the demo
+#     account in it, then the newest; the upgraded schema must be the fresh one, the data kept.
+# The preview configuration itself runs locally in tests/api/preview.test.mjs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=target/deploy-check
+rm -rf "$out" && mkdir -p "$out"
+fail() {
+  echo "deploy-check: $1" >&2
+  exit 1
+}
+
+# 1. The upload, and its size against the limits.
+if ! wrangler deploy --dry-run --env production --outdir "$out/upload" > "$out/dry-run.log" 2>&1; then
+  cat "$out/dry-run.log" >&2
+  fail "wrangler deploy --dry-run --env production failed"
+fi
+grep -q "env.DB (precinct-production)" "$out/dry-run.log" || fail "production's upload is not bound to precinct-production"
+raw=0 gz=0
+for file in "$out"/upload/*; do
+  case "$file" in *.map | */README.md) continue ;; esac
+  raw=$((raw + $(stat -c %s "$file")))
+  gz=$((gz + $(gzip -9c "$file" | wc -c)))
+done
+free=$((3 * 1024 * 1024)) paid=$((10 * 1024 * 1024))
+echo "deploy-check: the worker upload is $raw bytes, $gz bytes compressed:" \
+  "$((gz * 100 / free)) % of the free plan's 3 MB, $((gz * 100 / paid)) % of the paid plan's 10 MB"
+[ "$gz" -le "$paid" ] || fail "the worker is over the paid plan's 10 MB limit"
+[ "$gz" -le "$free" ] || echo "deploy-check: over the free plan's 3 MB: production needs the paid plan"
+mkdir -p target/preview
+node scripts/preview-config.mjs precinct-preview-check 00000000-0000-4000-8000-000000000001 \
+  > "$out/preview.toml"
+if ! wrangler deploy --dry-run --env production --config "$out/preview.toml" --outdir "$out/preview-upload" \
+  > "$out/preview-dry-run.log" 2>&1; then
+  cat "$out/preview-dry-run.log" >&2
+  fail "the preview configuration does not build"
+fi
+
+# 2. Migrations on a fresh local D1.
+wrangler d1 migrations apply DB --local --persist-to "$out/fresh" > "$out/fresh.log" 2>&1 ||
+  { cat "$out/fresh.log" >&2; fail "the migrations fail on a fresh database"; }
+schema() {
+  wrangler d1 execute DB --local --persist-to "$1" --json --command \
+    "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations' ORDER BY type, name"
+}
+schema "$out/fresh" > "$out/fresh-schema.json"
+
+# 3. The upgrade path: the previous schema, with data, then the newest migration.
+migrations=(worker/migrations/*.sql)
+newest=${migrations[-1]}
+mkdir -p "$out/previous/migrations"
+for migration in "${migrations[@]}"; do
+  [ "$migration" = "$newest" ] || cp "$migration" "$out/previous/migrations/"
+done
+database_id=$(awk '/^\[\[d1_databases\]\]/ {top=1} top && /^database_id/ {gsub(/"/, "", $3); print $3; exit}' wrangler.toml)
+cat > "$out/previous/wrangler.toml" << EOF
+name = "precinct-previous-schema"
+compatibility_date = "2026-11-17"
+[[d1_databases]]
+binding = "DB"
+database_name = "precinct"
+database_id = "$database_id"
+migrations_dir = "migrations"
+EOF
+wrangler d1 migrations apply DB --local --persist-to "$out/upgrade" --config "$out/previous/wrangler.toml" \
+  > "$out/previous.log" 2>&1 || { cat "$out/previous.log" >&2; fail "the previous schema does not build"; }
+node scripts/bootstrap.mjs --demo --persist-to "$out/upgrade" > "$out/seed.log" 2>&1 ||
+  { cat "$out/seed.log" >&2; fail "the demo account does not go into the previous schema"; }
+count() {
+  wrangler d1 execute DB --local --persist-to "$out/upgrade" --json --command "$1" |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(Object.values(JSON.parse(s)[0].results[0])[0]))'
+}
+rows="SELECT (SELECT COUNT(*) FROM accounts) || '/' || (SELECT COUNT(*) FROM users) || '/' || (SELECT COUNT(*) FROM history) AS n"
+before=$(count "$rows")
+wrangler d1 migrations apply DB --local --persist-to "$out/upgrade" > "$out/upgrade.log" 2>&1 ||
+  { cat "$out/upgrade.log" >&2; fail "$(basename "$newest") fails on the previous schema with data"; }
+after=$(count "$rows")
+[ "$before" = "$after" ] || fail "the upgrade lost rows (accounts/users/history: $before before, $after after)"
+schema "$out/upgrade" > "$out/upgrade-schema.json"
+cmp -s "$out/fresh-schema.json" "$out/upgrade-schema.json" ||
+  fail "the upgraded schema differs from a fresh one (compare $out/fresh-schema.json and $out/upgrade-schema.json)"
+echo "deploy-check: migrations run on a fresh database and upgrade the previous schema" \
+  "($(basename "$newest") over the $(( ${#migrations[@]} - 1 )) before it; accounts/users/history $after kept)"
