@@ -124,6 +124,28 @@ async fn exchange(method: &str, path: &str, body: Option<String>) -> ApiResult<S
     }
 }
 
+/// O02: the newest D1 session bookmark this tab has been answered with, sent back with every
+/// request, so the worker never reads from a replica older than this person's last write. Kept
+/// in the tab's session storage: the account pages and occasional screens are other page loads.
+const BOOKMARK: &str = "x-precinct-bookmark";
+
+fn tab_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+fn bookmark() -> Option<String> {
+    tab_storage()?.get_item("precinct.bookmark").ok()?
+}
+
+fn keep_bookmark(answered: Option<String>) {
+    // Bookmarks compare as text: the newest wins when answers cross.
+    if let (Some(answered), Some(storage)) = (answered, tab_storage()) {
+        if bookmark().is_none_or(|kept| answered > kept) {
+            let _ = storage.set_item("precinct.bookmark", &answered);
+        }
+    }
+}
+
 async fn send_once(method: &str, path: &str, body: Option<String>) -> ApiResult<String> {
     let builder = match method {
         "POST" => changing(Http::post(path)),
@@ -135,6 +157,10 @@ async fn send_once(method: &str, path: &str, body: Option<String>) -> ApiResult<
             READ_TIMEOUT_MS,
         ))),
     };
+    let builder = match bookmark() {
+        Some(bookmark) => builder.header(BOOKMARK, &bookmark),
+        None => builder,
+    };
     let response = match body {
         Some(body) => builder
             .header("content-type", "application/json")
@@ -145,6 +171,7 @@ async fn send_once(method: &str, path: &str, body: Option<String>) -> ApiResult<
             .map_err(network)?,
         None => builder.send().await.map_err(network)?,
     };
+    keep_bookmark(response.headers().get(BOOKMARK));
     let status = response.status();
     let text = response.text().await.map_err(network)?;
     if response.ok() {

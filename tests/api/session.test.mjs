@@ -356,3 +356,24 @@ test("unknown API routes are 404 problems; wrong methods are 405", async () => {
   assertProblem(await client.post("/api/health", {}), 405, "method_not_allowed");
   assertProblem(await client.get("/api/applications"), 401, "not_signed_in");
 });
+
+test("o02 every answer carries the D1 session's bookmark; a read that sends it back sees the write it followed", async () => {
+  const client = new Client(worker.url);
+  const signedIn = await client.signIn();
+  assert.equal(signedIn.status, 200);
+  const bookmark = (response) => response.headers.get("x-precinct-bookmark");
+  assert.match(bookmark(signedIn) ?? "", /^[0-9a-f-]+$/, "sign-in (on the primary) answers with a bookmark");
+  const created = await client.post("/api/areas", { code: "O02-AREA", description: "Read after write" });
+  assert.equal(created.status, 201, created.text);
+  const written = bookmark(created);
+  assert.match(written ?? "", /^[0-9a-f-]+$/);
+  // The read names the write's bookmark: its session is at least that recent, and says so.
+  const read = await client.get(`/api/areas/${created.json.id}`, { "x-precinct-bookmark": written });
+  assert.equal(read.status, 200, read.text);
+  assert.equal(read.json.code, "O02-AREA");
+  assert.ok(bookmark(read) >= written, `${bookmark(read)} is older than ${written}`);
+  // Deny twin: something that is not a bookmark is ignored, never an error.
+  const odd = await client.get("/api/areas", { "x-precinct-bookmark": "'; DROP TABLE areas; --" });
+  assert.equal(odd.status, 200, odd.text);
+  assert.ok(odd.json.items.some((area) => area.code === "O02-AREA"));
+});

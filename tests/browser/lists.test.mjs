@@ -371,3 +371,30 @@ test("desktop: a deep link opened while signed out returns to that page after si
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("desktop: o02 the console sends back the newest D1 bookmark it was answered with, across page loads", async () => {
+  const { page, context, errors } = await newPage(browser, "desktop");
+  const sent = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/api/")) sent.push({ url: request.url(), bookmark: request.headers()["x-precinct-bookmark"] });
+  });
+  const answered = [];
+  page.on("response", (response) => {
+    const bookmark = response.headers()["x-precinct-bookmark"];
+    if (bookmark) answered.push(bookmark);
+  });
+  await signIn(page);
+  await page.goto(worker.url + "/console/users");
+  await page.locator("table[data-test=users] tbody tr").first().waitFor();
+  // A screen of another bundle (a page load): its reads still carry a bookmark this tab was given.
+  const before = sent.length;
+  await page.goto(worker.url + "/console/history");
+  await page.locator("[data-test=history]").waitFor();
+  const later = sent.slice(before);
+  assert.ok(later.length > 0, "the history screen read nothing");
+  for (const request of later) {
+    assert.ok(request.bookmark && answered.includes(request.bookmark), `${request.url} sent ${request.bookmark}`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});

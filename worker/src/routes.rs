@@ -303,12 +303,53 @@ fn mail_env(env: &Env, req: &Request) -> ApiResult<MailEnv> {
     })
 }
 
+/// O02: the D1 session bookmark a response carries and the console sends back with its next
+/// request (`x-precinct-bookmark`), so its reads are never older than the person's last write.
+const BOOKMARK_HEADER: &str = "x-precinct-bookmark";
+
+/// A bookmark as D1 writes them (hex digits and dashes); anything else is ignored.
+fn is_bookmark(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 128
+        && value.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
+/// Every API request runs in a D1 session (O02): a read may be served by a replica, but never
+/// one older than the bookmark the request brought (the person's last write); writes and
+/// sign-in go to the primary. The answer carries the session's latest bookmark.
 async fn api(
+    req: Request,
+    env: &Env,
+    path: &str,
+    worker_ctx: &worker::Context,
+    log: &mut RequestLog,
+) -> ApiResult<Response> {
+    let d1 = env.d1("DB")?;
+    let bookmark = http::header(req.headers(), BOOKMARK_HEADER).filter(|value| is_bookmark(value));
+    let constraint = match (req.method(), bookmark.as_deref()) {
+        (Method::Get, Some(bookmark)) => bookmark.to_string(),
+        (Method::Get, None) => "first-unconstrained".to_string(),
+        _ => "first-primary".to_string(),
+    };
+    let session = d1.with_session(Some(&constraint))?;
+    let answer = answer(req, env, path, worker_ctx, log, &session).await;
+    let mut response = match answer {
+        Ok(response) => response,
+        Err(error) => http::problem_response(&error),
+    };
+    if let Ok(Some(bookmark)) = session.get_bookmark() {
+        response.headers_mut().set(BOOKMARK_HEADER, &bookmark)?;
+    }
+    Ok(response)
+}
+
+async fn answer(
     mut req: Request,
     env: &Env,
     path: &str,
     worker_ctx: &worker::Context,
     log: &mut RequestLog,
+    session: &worker::D1DatabaseSession,
 ) -> ApiResult<Response> {
     let test_mode = env
         .var("PRECINCT_TEST_MODE")
@@ -316,10 +357,9 @@ async fn api(
         .unwrap_or(false);
     let ctx = RequestContext::new(&req, test_mode);
     let method = req.method();
-    let d1 = env.d1("DB")?;
     // Unscoped until a session names the account: health, sign-in, sign-out, password links,
     // and the session lookup itself.
-    let system = SystemDb::unscoped(&d1);
+    let system = SystemDb::unscoped(session);
     let segments: Vec<String> = path
         .trim_start_matches("/api/")
         .split('/')
@@ -390,7 +430,7 @@ async fn api(
             let token = session::sign_in(&system, &req, &ctx, body, &mut SystemEntropy).await?;
             let principal = session::principal_of_token(&system, &token, &ctx).await?;
             let me = services::session_choices::me(&Ctx {
-                db: &AccountDb::of(&d1, &principal),
+                db: &AccountDb::of(session, &principal),
                 now: ctx.now,
                 who: &principal,
             })
@@ -476,7 +516,7 @@ async fn api(
                 log.account = Some(principal.account());
                 let check = store::live_session_statement(&system, &token_hash, ctx.now)?;
                 let confirmation = Confirmation::new(check, remembered);
-                let db = AccountDb::of(&d1, &principal).confirming(confirmation.clone());
+                let db = AccountDb::of(session, &principal).confirming(confirmation.clone());
                 // A redo reads the body again: the first attempt reads a copy.
                 let mut first = if method == Method::Get {
                     None
@@ -503,7 +543,7 @@ async fn api(
     log.account = Some(principal.account());
     principal_cache::remember(&principal.session, ctx.now);
     touch_later(worker_ctx, env, &principal.session, ctx.now);
-    let db = AccountDb::of(&d1, &principal);
+    let db = AccountDb::of(session, &principal);
     let answer = as_principal(&mut req, env, (&db, &system), &principal, &asked).await;
     told(answer, test_mode, way)
 }

@@ -11,7 +11,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use worker::{D1Database, D1PreparedStatement};
+use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, D1Result};
 
 use super::list::PlanSink;
 use super::SessionRow;
@@ -22,7 +22,44 @@ pub(super) mod sealed {
     /// The raw database behind a handle. Its path is private to the store, so code holding a
     /// handle outside it (a service) cannot take D1 out and run SQL of its own.
     pub trait Connection {
-        fn d1(&self) -> &worker::D1Database;
+        fn d1(&self) -> super::Link<'_>;
+    }
+}
+
+/// Where a handle's statements go (O02): the database itself (its primary), or a D1 session,
+/// whose reads may be served by a replica no older than the session's bookmark (a person's
+/// own last write) and whose writes go to the primary.
+#[derive(Clone, Copy)]
+pub enum Link<'a> {
+    Primary(&'a D1Database),
+    Session(&'a D1DatabaseSession),
+}
+
+impl Link<'_> {
+    pub fn prepare(&self, sql: &str) -> D1PreparedStatement {
+        match self {
+            Link::Primary(d1) => d1.prepare(sql),
+            Link::Session(session) => session.prepare(sql),
+        }
+    }
+
+    pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> worker::Result<Vec<D1Result>> {
+        match self {
+            Link::Primary(d1) => d1.batch(statements).await,
+            Link::Session(session) => session.batch(statements).await,
+        }
+    }
+}
+
+impl<'a> From<&'a D1Database> for Link<'a> {
+    fn from(d1: &'a D1Database) -> Self {
+        Link::Primary(d1)
+    }
+}
+
+impl<'a> From<&'a D1DatabaseSession> for Link<'a> {
+    fn from(session: &'a D1DatabaseSession) -> Self {
+        Link::Session(session)
     }
 }
 
@@ -132,7 +169,7 @@ fn same_session(fresh: &SessionRow, remembered: &SessionRow) -> bool {
 /// One account's data, for the principal of a live session.
 #[derive(Clone)]
 pub struct AccountDb<'a> {
-    d1: &'a D1Database,
+    d1: Link<'a>,
     account: i64,
     plans: Option<PlanSink>,
     confirmation: Option<Rc<Confirmation>>,
@@ -140,9 +177,9 @@ pub struct AccountDb<'a> {
 
 impl<'a> AccountDb<'a> {
     /// The signed-in principal's account.
-    pub fn of(d1: &'a D1Database, principal: &Principal) -> Self {
+    pub fn of(d1: impl Into<Link<'a>>, principal: &Principal) -> Self {
         AccountDb {
-            d1,
+            d1: d1.into(),
             account: principal.account(),
             plans: None,
             confirmation: None,
@@ -172,7 +209,7 @@ impl<'a> AccountDb<'a> {
 }
 
 impl sealed::Connection for AccountDb<'_> {
-    fn d1(&self) -> &D1Database {
+    fn d1(&self) -> Link<'_> {
         self.d1
     }
 }
@@ -191,13 +228,13 @@ impl Database for AccountDb<'_> {
 /// throttle and housekeeping take it.
 #[derive(Clone, Copy)]
 pub struct SystemDb<'a> {
-    d1: &'a D1Database,
+    d1: Link<'a>,
 }
 
 impl<'a> SystemDb<'a> {
     /// Unscoped access: every call names why, next to it.
-    pub fn unscoped(d1: &'a D1Database) -> Self {
-        SystemDb { d1 }
+    pub fn unscoped(d1: impl Into<Link<'a>>) -> Self {
+        SystemDb { d1: d1.into() }
     }
 
     /// The account of a user a system read found (the holder of a password link, a person
@@ -213,7 +250,7 @@ impl<'a> SystemDb<'a> {
 }
 
 impl sealed::Connection for SystemDb<'_> {
-    fn d1(&self) -> &D1Database {
+    fn d1(&self) -> Link<'_> {
         self.d1
     }
 }
