@@ -43,7 +43,10 @@ impl Link<'_> {
         }
     }
 
-    pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> worker::Result<Vec<D1Result>> {
+    pub async fn batch(
+        &self,
+        statements: Vec<D1PreparedStatement>,
+    ) -> worker::Result<Vec<D1Result>> {
         match self {
             Link::Primary(d1) => d1.batch(statements).await,
             Link::Session(session) => session.batch(statements).await,
