@@ -76,7 +76,7 @@ unit: tools
 
 test: browser-tools lint unit build deploy-check
 	# A test that hangs fails after ten minutes instead of holding CI until its limit.
-	node --test --test-concurrency=1 --test-timeout=600000 tests/
+	node --test --test-concurrency=1 --test-timeout=600000 "tests/**/*.test.mjs"
 
 # O01: what `make deploy` would upload, its size against the Workers limits, and the migrations
 # on a fresh database and as an upgrade (scripts/deploy-check.sh). Part of `make test`.
