@@ -46,9 +46,11 @@ fi
 # 2. Migrations on a fresh local D1.
 wrangler d1 migrations apply DB --local --persist-to "$out/fresh" > "$out/fresh.log" 2>&1 ||
   { cat "$out/fresh.log" >&2; fail "the migrations fail on a fresh database"; }
+# The schema's objects only (wrangler's answer also carries timings, which differ run to run).
 schema() {
   wrangler d1 execute DB --local --persist-to "$1" --json --command \
-    "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations' ORDER BY type, name"
+    "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations' ORDER BY type, name" |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify(JSON.parse(s)[0].results,null,1)))'
 }
 schema "$out/fresh" > "$out/fresh-schema.json"
 
