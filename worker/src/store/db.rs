@@ -16,7 +16,6 @@ use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, D1Result};
 use super::list::PlanSink;
 use super::SessionRow;
 use crate::principal::Principal;
-use sealed::Connection as _;
 
 pub(super) mod sealed {
     /// The raw database behind a handle. Its path is private to the store, so code holding a
@@ -140,7 +139,7 @@ impl Confirmation {
 
     /// The check's outcome, sending it on its own when no read took it (an answer made without
     /// reading, or a refusal before any read).
-    pub async fn settle(&self, db: &SystemDb<'_>) -> worker::Result<Confirmed> {
+    pub async fn settle(&self, db: &impl Database) -> worker::Result<Confirmed> {
         if let Some(check) = self.take_check() {
             let fresh = db.d1().batch(vec![check]).await?;
             let fresh = match fresh.first() {

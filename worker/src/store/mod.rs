@@ -140,21 +140,16 @@ pub async fn batch(
     db.d1().batch(statements).await.map_err(ApiError::from)
 }
 
-/// A write never runs on an unconfirmed optimistic principal: the check goes first, alone.
-/// (Only reads take the optimistic path today, so this is a guard, not a round trip.)
+/// A write never runs on an unconfirmed optimistic principal: a check still owed goes first,
+/// alone (a record write reads first, so its check has usually ridden with that read).
 async fn confirm_before_writing(db: &impl Database) -> ApiResult<()> {
-    if let Some(confirmation) = db.confirmation() {
-        if let Some(check) = confirmation.take_check() {
-            let fresh = match db.d1().batch(vec![check]).await?.first() {
-                Some(result) => session_of(result)?,
-                None => None,
-            };
-            if !confirmation.found(fresh) {
-                return Err(ApiError::SessionChanged);
-            }
-        }
+    match db.confirmation() {
+        Some(confirmation) => match confirmation.settle(db).await? {
+            Confirmed::Same(_) => Ok(()),
+            Confirmed::Changed => Err(ApiError::SessionChanged),
+        },
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// `/api/health`: the database answers a trivial query.
