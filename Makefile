@@ -45,7 +45,7 @@ build-app: tools
 build: build-worker build-app
 
 migrate: tools
-	@wrangler d1 migrations apply DB --local
+	@node scripts/databases.mjs migrate --local
 
 seed: migrate
 	@node scripts/bootstrap.mjs --demo

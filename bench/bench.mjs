@@ -61,7 +61,7 @@ async function benchDataset(scale, { full }) {
   // The second factors a previous run set up (R35) have secrets that run kept in memory only:
   // each run starts from none, so `make bench` can run again on the same data.
   execFileSync(join(ROOT, "node_modules/.bin/wrangler"),
-    ["d1", "execute", "DB", "--local", "--persist-to", state, "--command", "DELETE FROM user_recovery_codes; DELETE FROM user_mfa;"],
+    ["d1", "execute", "DB_0", "--local", "--persist-to", state, "--command", "DELETE FROM user_recovery_codes; DELETE FROM user_mfa;"],
     { cwd: ROOT, stdio: "ignore", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
   const worker = await startWorkerOn(state);
   try {

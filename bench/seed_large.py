@@ -53,6 +53,8 @@ def seed_account(db, rng, name, prefix, size, phc, now):
     """Creates one account; returns the ids the benchmark signs in with."""
     cur = db.execute("INSERT INTO accounts (name, created_at) VALUES (?, ?)", (name, now))
     account = cur.lastrowid
+    # O03: the bench's accounts live in database 0 (the directory says so).
+    db.execute("INSERT INTO account_homes (account_id, home) VALUES (?, 0)", (account,))
     db.executemany("INSERT INTO areas (account_id, code, description) VALUES (?, ?, ?)",
                    [(account, f"A{i:03d}", f"Area {i}") for i in range(1, size["areas"] + 1)])
     areas = [r[0] for r in db.execute("SELECT id FROM areas WHERE account_id = ? ORDER BY id", (account,))]

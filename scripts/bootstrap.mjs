@@ -4,15 +4,17 @@
 // against the database can do this.
 //
 //   node scripts/bootstrap.mjs --account "Acme Group" --email admin@acme.example [--name "Ana Silva"]
-//        [--local | --remote] [--persist-to DIR] [--env production] [--config FILE]
+//        [--local | --remote] [--persist-to DIR] [--env production] [--config FILE] [--database N]
+//   --database N: the database the account lives in (O03: DB_N; default 0). Database 0's
+//   directory learns where it is and its administrator's proven address.
 //   --demo: the idempotent demo account `make dev` seeds (fixed, published password).
-import { execFileSync } from "node:child_process";
 import { randomBytes, webcrypto } from "node:crypto";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { argon2id } from "hash-wasm";
+import { bindings, d1 as run, quote, rows, wranglerTarget } from "./d1.mjs";
 
 export const DEMO = {
   account: "Demo Construction Group",
@@ -35,6 +37,7 @@ const { values: args } = parseArgs({
     env: { type: "string" },
     // Another wrangler configuration (`make preview`'s copy of wrangler.toml).
     config: { type: "string" },
+    database: { type: "string", default: "0" },
   },
 });
 
@@ -55,48 +58,29 @@ if (args.demo && (args.env === "production" || (args.remote && !args.config))) {
   fail("the demo account is never seeded into production (a preview's database is named by `make preview`)");
 }
 
-const wranglerTarget = [
-  ...(args.remote ? ["--remote"] : ["--local"]),
-  ...(args["persist-to"] ? ["--persist-to", args["persist-to"]] : []),
-  ...(args.env ? ["--env", args.env] : []),
-  ...(args.config ? ["--config", args.config] : []),
-];
-
-// A local D1 is one SQLite file shared with a running `wrangler dev`: a statement can meet the
-// worker's write lock (SQLITE_BUSY, which wrangler may only report as "internal error" or as
-// workerd's "false == true"). Such a statement did nothing, so it is tried again a few times.
-const LOCKED = /SQLITE_BUSY|database is locked|internal error|false == true/;
-const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-function d1(sqlArgs) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return JSON.parse(execFileSync(
-        new URL("../node_modules/.bin/wrangler", import.meta.url).pathname,
-        ["d1", "execute", "DB", ...wranglerTarget, "--json", ...sqlArgs],
-        { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-      ));
-    } catch (error) {
-      if (attempt < 8 && LOCKED.test(`${error.stderr}${error.stdout}`)) {
-        pause(300 * attempt);
-        continue;
-      }
-      process.stderr.write(error.stderr ?? "");
-      throw error;
-    }
-  }
+const target = wranglerTarget({
+  remote: args.remote,
+  persistTo: args["persist-to"],
+  env: args.env,
+  config: args.config,
+});
+const homes = bindings({ config: args.config ?? undefined, env: args.env ?? null });
+const home = Number(args.database);
+if (!Number.isInteger(home) || home < 0 || home >= homes.length) {
+  fail(`--database N: one of 0…${homes.length - 1} (the configuration binds ${homes.join(", ")})`);
 }
+const d1 = (sqlArgs, binding = homes[home]) => run(binding, target, sqlArgs);
 
-const quote = (text) => `'${String(text).replaceAll("'", "''")}'`;
 const emailNorm = email.toLowerCase();
 
-const existing = d1([
-  "--command",
-  `SELECT (SELECT COUNT(*) FROM accounts WHERE name = ${quote(account)}) AS accounts, ` +
-    // R24: an address is taken once its owner proved it (pending invitations elsewhere do not
-    // block the operator's account; they are told once this one is created).
-    `(SELECT COUNT(*) FROM users WHERE user_code_norm = ${quote(emailNorm)} AND address_proven = 1) AS users`,
-])[0].results[0];
+const existing = {
+  accounts: homes.reduce((sum, binding) =>
+    sum + rows(binding, target, `SELECT COUNT(*) AS n FROM accounts WHERE name = ${quote(account)}`)[0].n, 0),
+  // R24: an address is taken once its owner proved it (pending invitations elsewhere do not
+  // block the operator's account; they are told once this one is created). The directory
+  // (database 0) holds every proof (O03).
+  users: rows(homes[0], target, `SELECT COUNT(*) AS n FROM proven_codes WHERE user_code_norm = ${quote(emailNorm)}`)[0].n,
+};
 if (existing.accounts > 0 || existing.users > 0) {
   if (args.demo) {
     console.log(`Demo account already present: sign in as ${DEMO.email} / ${DEMO.password}`);
@@ -130,6 +114,8 @@ const history = (kind, id, action, subject, summary, changes) =>
 
 const sql = [
   `INSERT INTO accounts (name, created_at) VALUES (${quote(account)}, ${now});`,
+  // O03: where the account lives (its database's own row: the guard of its writes reads it).
+  `INSERT INTO account_homes (account_id, home) VALUES (${accountId}, ${home});`,
   history("account", accountId, "created", account, `Account "${account}" created by the operator`, [
     { field: "name", before: null, after: account },
   ]),
@@ -210,6 +196,21 @@ const dir = mkdtempSync(join(tmpdir(), "precinct-bootstrap-"));
 const file = join(dir, "bootstrap.sql");
 writeFileSync(file, sql);
 d1(["--file", file]);
+
+// O03: the directory (database 0) learns where the account lives and the addresses its operator
+// vouched for; every other database gets its copy of those proofs.
+const [{ id: createdId }] = rows(homes[home], target, `SELECT id FROM accounts WHERE name = ${quote(account)}`);
+const proven = rows(homes[home], target,
+  `SELECT user_code_norm FROM users WHERE account_id = ${createdId} AND address_proven = 1`);
+for (const [other, binding] of homes.entries()) {
+  if (other === home) continue;
+  const statements = proven.map(({ user_code_norm: code }) =>
+    `INSERT OR IGNORE INTO proven_codes (user_code_norm, account_id) VALUES (${quote(code)}, ${createdId});`);
+  if (other === 0) statements.unshift(`INSERT INTO account_homes (account_id, home) VALUES (${createdId}, ${home});`);
+  const directoryFile = join(dir, `directory-${other}.sql`);
+  writeFileSync(directoryFile, statements.join("\n"));
+  d1(["--file", directoryFile], binding);
+}
 
 if (args.demo) {
   console.log(`Demo account created: sign in as ${DEMO.email} / ${DEMO.password}`);

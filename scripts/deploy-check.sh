@@ -22,7 +22,8 @@ if ! wrangler deploy --dry-run --env production --outdir "$out/upload" > "$out/d
   cat "$out/dry-run.log" >&2
   fail "wrangler deploy --dry-run --env production failed"
 fi
-grep -q "env.DB (precinct-production)" "$out/dry-run.log" || fail "production's upload is not bound to precinct-production"
+grep -q "env.DB_0 (precinct-production)" "$out/dry-run.log" && grep -q "env.DB_1 (precinct-production-1)" "$out/dry-run.log" ||
+  fail "production's upload is not bound to precinct-production and precinct-production-1"
 raw=0 gz=0
 for file in "$out"/upload/*; do
   case "$file" in *.map | */README.md) continue ;; esac
@@ -43,12 +44,12 @@ if ! wrangler deploy --dry-run --env production --config "$out/preview.toml" --o
   fail "the preview configuration does not build"
 fi
 
-# 2. Migrations on a fresh local D1.
-wrangler d1 migrations apply DB --local --persist-to "$out/fresh" > "$out/fresh.log" 2>&1 ||
+# 2. Migrations on fresh local databases (every DB_<n>, their ids numbered: O03).
+node scripts/databases.mjs migrate --local --persist-to "$out/fresh" > "$out/fresh.log" 2>&1 ||
   { cat "$out/fresh.log" >&2; fail "the migrations fail on a fresh database"; }
 # The schema's objects only (wrangler's answer also carries timings, which differ run to run).
 schema() {
-  wrangler d1 execute DB --local --persist-to "$1" --json --command \
+  wrangler d1 execute DB_0 --local --persist-to "$1" --json --command \
     "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations' ORDER BY type, name" |
     node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify(JSON.parse(s)[0].results,null,1)))'
 }
@@ -73,18 +74,28 @@ migrations_dir = "migrations"
 EOF
 wrangler d1 migrations apply DB --local --persist-to "$out/upgrade" --config "$out/previous/wrangler.toml" \
   > "$out/previous.log" 2>&1 || { cat "$out/previous.log" >&2; fail "the previous schema does not build"; }
-node scripts/bootstrap.mjs --demo --persist-to "$out/upgrade" > "$out/seed.log" 2>&1 ||
-  { cat "$out/seed.log" >&2; fail "the demo account does not go into the previous schema"; }
+# Data as the previous schema holds it: an account, its administrator (proven), a pending user.
+wrangler d1 execute DB --local --persist-to "$out/upgrade" --config "$out/previous/wrangler.toml" --command "
+  INSERT INTO accounts (name, created_at) VALUES ('Upgrade Group', 1);
+  INSERT INTO user_groups (account_id, code, description, access_level) VALUES (1, 'ADMINISTRATORS', 'Administrators', 'administrator');
+  INSERT INTO users (account_id, user_code, user_code_norm, name, name_norm, group_id, access_level, password_hash, address_proven, created_at)
+    VALUES (1, 'admin@upgrade.test', 'admin@upgrade.test', 'Ada', 'ada', 1, 'administrator', 'x', 1, 1),
+           (1, 'pending@upgrade.test', 'pending@upgrade.test', 'Pat', 'pat', 1, 'administrator', NULL, 0, 1);
+  INSERT INTO history (account_id, at, entity_kind, action, summary, changes) VALUES (1, 1, 'account', 'created', 'created', '[]');
+" > "$out/seed.log" 2>&1 || { cat "$out/seed.log" >&2; fail "data does not go into the previous schema"; }
 count() {
-  wrangler d1 execute DB --local --persist-to "$out/upgrade" --json --command "$1" |
+  wrangler d1 execute DB_0 --local --persist-to "$out/upgrade" --json --command "$1" |
     node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(Object.values(JSON.parse(s)[0].results[0])[0]))'
 }
 rows="SELECT (SELECT COUNT(*) FROM accounts) || '/' || (SELECT COUNT(*) FROM users) || '/' || (SELECT COUNT(*) FROM history) AS n"
 before=$(count "$rows")
-wrangler d1 migrations apply DB --local --persist-to "$out/upgrade" > "$out/upgrade.log" 2>&1 ||
+node scripts/databases.mjs migrate --local --persist-to "$out/upgrade" > "$out/upgrade.log" 2>&1 ||
   { cat "$out/upgrade.log" >&2; fail "$(basename "$newest") fails on the previous schema with data"; }
 after=$(count "$rows")
 [ "$before" = "$after" ] || fail "the upgrade lost rows (accounts/users/history: $before before, $after after)"
+# O03: the one database of before is database 0; its account and its proven code are in the directory.
+directory=$(count "SELECT (SELECT group_concat(account_id || ':' || home) FROM account_homes) || '/' || (SELECT group_concat(user_code_norm) FROM proven_codes) AS n")
+[ "$directory" = "1:0/admin@upgrade.test" ] || fail "the upgrade's directory is wrong: $directory (expected 1:0/admin@upgrade.test)"
 schema "$out/upgrade" > "$out/upgrade-schema.json"
 cmp -s "$out/fresh-schema.json" "$out/upgrade-schema.json" ||
   fail "the upgraded schema differs from a fresh one (compare $out/fresh-schema.json and $out/upgrade-schema.json)"

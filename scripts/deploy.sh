@@ -24,7 +24,8 @@ commit=$(git rev-parse --short HEAD)
 case "$what" in
   deploy)
     echo "Deploying $commit to production: migrations first, then the worker and its files."
-    wrangler d1 migrations apply DB --remote --env production
+    # Every database of production (O03: DB_0 … DB_n), each numbering its ids from its own range.
+    node scripts/databases.mjs migrate --remote --env production
     wrangler deploy --env production --message "$commit"
     echo "Deployed $commit. Roll back with: wrangler rollback --env production (README, 'Rolling back')."
     ;;
@@ -44,7 +45,7 @@ case "$what" in
     mkdir -p target/preview
     node scripts/preview-config.mjs "$database" "$id" > target/preview/wrangler.toml
     config=(--config target/preview/wrangler.toml)
-    wrangler d1 migrations apply DB --remote --env preview "${config[@]}"
+    node scripts/databases.mjs migrate --remote --env preview "${config[@]}"
     # The demo account, so a reviewer can sign in at once (idempotent; refused for production).
     node scripts/bootstrap.mjs --demo --remote --env preview "${config[@]}"
     wrangler preview --env production --name "$slug" --message "$commit" \

@@ -48,7 +48,7 @@ name = "precinct-preview-local"
 ${vars}
 
 [[env.preview.d1_databases]]
-binding = "DB"
+binding = "DB_0"
 database_name = "${name}"
 database_id = "${id}"
 migrations_dir = "../../worker/migrations"

@@ -59,7 +59,8 @@ function run(command, args) {
  */
 export async function startWorker({ vars = {} } = {}) {
   const state = mkdtempSync(join(tmpdir(), "precinct-test-"));
-  run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
+  // Every database (O03: DB_0 and DB_1 locally), each numbering its ids from its own range.
+  run("node", [join(ROOT, "scripts/databases.mjs"), "migrate", "--local", "--persist-to", state, "--quiet"]);
   run("node", [join(ROOT, "scripts/bootstrap.mjs"), "--demo", "--minimal", "--persist-to", state]);
   return startWorkerOn(state, { vars });
 }
@@ -129,15 +130,15 @@ function handle(started, state) {
     url,
     state,
     log: () => started.log,
-    /** Runs SQL against this worker's local D1 (read-only checks in tests). */
-    sql(query) {
+    /** Runs SQL against one of this worker's local databases (`DB_0` unless told). */
+    sql(query, binding = "DB_0") {
       // The worker may hold the local database for a while on a loaded machine: wrangler then
       // answers SQLITE_BUSY, a bare "internal error", or workerd's own "false == true" (seen in
       // clean-clone runs). Such a statement did nothing, and no test expects this to fail, so
       // any failure is tried again; a final one says what wrangler said.
       for (let attempt = 1; ; attempt++) {
         try {
-          const out = run(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", query]);
+          const out = run(WRANGLER, ["d1", "execute", binding, "--local", "--persist-to", state, "--json", "--command", query]);
           return JSON.parse(out)[0].results;
         } catch (error) {
           const said = `${error.stderr ?? ""}${error.stdout ?? ""}`;

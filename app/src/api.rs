@@ -138,9 +138,12 @@ fn bookmark() -> Option<String> {
 }
 
 fn keep_bookmark(answered: Option<String>) {
-    // Bookmarks compare as text: the newest wins when answers cross.
+    // A bookmark is `<database>:<position>` (O03). Of one database's, the newest wins when
+    // answers cross (they compare as text); one of another database (signed in to an account
+    // that lives elsewhere) replaces it.
+    let database = |bookmark: &str| bookmark.split(':').next().map(str::to_string);
     if let (Some(answered), Some(storage)) = (answered, tab_storage()) {
-        if bookmark().is_none_or(|kept| answered > kept) {
+        if bookmark().is_none_or(|kept| database(&kept) != database(&answered) || answered > kept) {
             let _ = storage.set_item("precinct.bookmark", &answered);
         }
     }

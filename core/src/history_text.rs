@@ -8,6 +8,8 @@
 pub enum HistoryEvent {
     AccountCreated,
     AccountDemoSeeded,
+    /// O03: the operator moved the account to another database.
+    AccountMoved,
     AreaCreated,
     AreaUpdated,
     AreaDeleted,
@@ -51,6 +53,7 @@ impl HistoryEvent {
     pub const ALL: &'static [HistoryEvent] = &[
         HistoryEvent::AccountCreated,
         HistoryEvent::AccountDemoSeeded,
+        HistoryEvent::AccountMoved,
         HistoryEvent::AreaCreated,
         HistoryEvent::AreaUpdated,
         HistoryEvent::AreaDeleted,
@@ -95,6 +98,7 @@ impl HistoryEvent {
         match self {
             HistoryEvent::AccountCreated => "account",
             HistoryEvent::AccountDemoSeeded => "account",
+            HistoryEvent::AccountMoved => "account",
             HistoryEvent::AreaCreated => "area",
             HistoryEvent::AreaUpdated => "area",
             HistoryEvent::AreaDeleted => "area",
@@ -140,6 +144,7 @@ impl HistoryEvent {
         match self {
             HistoryEvent::AccountCreated => "created",
             HistoryEvent::AccountDemoSeeded => "demo_seeded",
+            HistoryEvent::AccountMoved => "moved",
             HistoryEvent::AreaCreated => "created",
             HistoryEvent::AreaUpdated => "updated",
             HistoryEvent::AreaDeleted => "deleted",
@@ -186,6 +191,9 @@ impl HistoryEvent {
             HistoryEvent::AccountCreated => "Compte {s} créé",
             HistoryEvent::AccountDemoSeeded => {
                 "Zones, sociétés, groupes et utilisateurs de démonstration créés : {s}"
+            }
+            HistoryEvent::AccountMoved => {
+                "Compte {s} transféré vers une autre base de données par l'opérateur"
             }
             HistoryEvent::AreaCreated => "Zone {s} créée",
             HistoryEvent::AreaUpdated => "Zone {s} modifiée",

@@ -133,6 +133,8 @@ pub enum ProblemCode {
     MfaNotOwed,
     SecretKeyUnavailable,
     MfaSecretUnreadable,
+    /// O03: the operator is moving the account to another database; its writes wait.
+    AccountMoving,
     MfaNotStarted,
     InternalError,
 }
@@ -237,6 +239,7 @@ impl ProblemCode {
         ProblemCode::MfaNotOwed,
         ProblemCode::SecretKeyUnavailable,
         ProblemCode::MfaSecretUnreadable,
+        ProblemCode::AccountMoving,
         ProblemCode::MfaNotStarted,
         ProblemCode::InternalError,
     ];
@@ -342,6 +345,7 @@ impl ProblemCode {
             ProblemCode::MfaNotOwed => "mfa_not_owed",
             ProblemCode::SecretKeyUnavailable => "secret_key_unavailable",
             ProblemCode::MfaSecretUnreadable => "mfa_secret_unreadable",
+            ProblemCode::AccountMoving => "account_moving",
             ProblemCode::MfaNotStarted => "mfa_not_started",
             ProblemCode::InternalError => "internal_error",
         }
@@ -436,6 +440,7 @@ impl ProblemCode {
             ProblemCode::MfaNotOwed => "Cette session ne demande pas de second facteur.",
             ProblemCode::SecretKeyUnavailable => "Connexion en deux étapes indisponible : prévenez l'opérateur du service.",
             ProblemCode::MfaSecretUnreadable => "Votre second facteur est illisible : demandez à un administrateur de le réinitialiser.",
+            ProblemCode::AccountMoving => "Votre compte est en cours de transfert vers une autre base de données : les modifications reprendront dans quelques minutes. Réessayez plus tard.",
             ProblemCode::MfaNotStarted => "Recommencez la configuration de la connexion en deux étapes.",
             ProblemCode::InternalError => "Une erreur inattendue est survenue. Réessayez ; si elle persiste, prévenez le support.",
         }

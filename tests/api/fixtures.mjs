@@ -46,22 +46,37 @@ export function expectStatus(response, status) {
 const sqlString = (text) => `'${String(text).replaceAll("'", "''")}'`;
 export { sqlString };
 
-/** Reads D1 quickly: the sqlite3 command on the local database file when it is installed (read
- * only, a few milliseconds), otherwise `wrangler d1 execute` (seconds). */
-export function sqlReader(worker) {
-  let file = null;
+/** The local databases' SQLite files, in order (O03: DB_0, DB_1): database n numbers its rows
+ * from n·2^40, which tells them apart. Empty when the sqlite3 command is missing. */
+export function databaseFiles(worker) {
   try {
     execFileSync("sqlite3", ["-version"], { stdio: "ignore" });
     const dir = join(worker.state, "v3/d1/miniflare-D1DatabaseObject");
-    const name = readdirSync(dir).find((f) => /^[0-9a-f]{64}\.sqlite$/.test(f));
-    if (name) file = join(dir, name);
-  } catch {}
-  const read = (query) => {
-    if (!file) return worker.sql(query);
-    const out = execFileSync("sqlite3", ["-readonly", "-json", file, query], { encoding: "utf8" });
+    const files = readdirSync(dir).filter((f) => /^[0-9a-f]{64}\.sqlite$/.test(f)).map((f) => join(dir, f));
+    const home = (file) => Number(execFileSync("sqlite3", ["-readonly", file,
+      "SELECT COALESCE(MAX(seq), 0) / 1099511627776 FROM sqlite_sequence WHERE seq >= 1099511627776"], { encoding: "utf8" }).trim());
+    return files.map((file) => [home(file), file]).sort((a, b) => a[0] - b[0]).map(([, file]) => file);
+  } catch {
+    return [];
+  }
+}
+
+/** Reads D1 quickly: the sqlite3 command on the local database files when it is installed (read
+ * only, a few milliseconds), otherwise `wrangler d1 execute` (seconds). A read asks every
+ * database and returns their rows together, database 0's first (ids differ across databases,
+ * so a row asked by id comes from wherever it lives; an aggregate gives one row per database). */
+export function sqlReader(worker) {
+  const files = databaseFiles(worker);
+  const fast = files.length >= 2;
+  const one = (home, query) => {
+    if (!fast) return worker.sql(query, `DB_${home}`);
+    const out = execFileSync("sqlite3", ["-readonly", "-json", files[home], query], { encoding: "utf8" });
     return out.trim() ? JSON.parse(out) : [];
   };
-  read.fast = Boolean(file);
+  const read = (query) => [...one(0, query), ...one(1, query)];
+  /** Database `home`'s rows alone. */
+  read.in = one;
+  read.fast = fast;
   return read;
 }
 
@@ -90,7 +105,7 @@ export function snapshot(read, tables = SNAPSHOT_TABLES) {
       ? `COALESCE(SUM(version), 0)` : `0`;
     return `(SELECT COUNT(*) || ':' || ${version} FROM ${table}) AS ${table}`;
   });
-  return read(`SELECT ${parts.join(", ")}`)[0];
+  return read(`SELECT ${parts.join(", ")}`);
 }
 
 /** Signs a new client in (argon2 once) and returns it. */
@@ -126,8 +141,10 @@ async function build(worker, other) {
   const read = sqlReader(worker);
   // The second account's bootstrap runs while the first account is built through the API.
   const bootstrap = other
+    // O03: the other account lives in the other database, so every cross-account test runs
+    // across two databases.
     ? promisify(execFile)("node", [join(ROOT, "scripts/bootstrap.mjs"), "--account", OTHER.account, "--email", OTHER.email,
-      "--persist-to", worker.state], { cwd: ROOT, encoding: "utf8" })
+      "--persist-to", worker.state, "--database", "1"], { cwd: ROOT, encoding: "utf8" })
     : null;
   const admin = await signedIn(worker.url);
   const F = {};
@@ -194,7 +211,7 @@ async function build(worker, other) {
   // Rows without a create endpoint, and passwords for the users created through the API.
   const demoAccount = F.me.account_id;
   const hash = `(SELECT password_hash FROM users WHERE user_code_norm = ${sqlString(DEMO.user_code)})`;
-  const userIds = [F.la_a, F.la_b, F.user, F.user_b, F.disabled, ...(other ? [F.otherUser] : [])].map((u) => u.id);
+  const userIds = [F.la_a, F.la_b, F.user, F.user_b, F.disabled].map((u) => u.id);
   const statements = [
     `UPDATE users SET password_hash = ${hash} WHERE id IN (${userIds.join(", ")})`,
     `INSERT INTO reports (account_id, code, title, kind, area_id) VALUES
@@ -203,17 +220,23 @@ async function build(worker, other) {
       (${demoAccount}, 'REPORT-NONE', 'Document of no area', 'document', NULL)`,
   ];
   const companies = [["A1", F.compA1], ["A2", F.compA2], ["B1", F.compB1], ["B2", F.compB2]];
-  if (other) {
-    companies.push(["OTHER", F.otherComp]);
-    statements.push(`INSERT INTO reports (account_id, code, title, kind, area_id) VALUES
-      (${F.otherMe.account_id}, 'OTHER-REPORT', 'Report of the other account', 'report', ${F.otherArea.id})`);
-  }
   for (const [suffix, c] of companies) {
-    const account = suffix === "OTHER" ? F.otherMe.account_id : demoAccount;
-    statements.push(`INSERT INTO projects (account_id, company_id, code, name) VALUES (${account}, ${c.id}, 'PROJ-${suffix}', 'Project ${suffix}')`);
-    statements.push(`INSERT INTO employees (account_id, company_id, code, name) VALUES (${account}, ${c.id}, 'EMP-${suffix}', 'Employee ${suffix}')`);
+    statements.push(`INSERT INTO projects (account_id, company_id, code, name) VALUES (${demoAccount}, ${c.id}, 'PROJ-${suffix}', 'Project ${suffix}')`);
+    statements.push(`INSERT INTO employees (account_id, company_id, code, name) VALUES (${demoAccount}, ${c.id}, 'EMP-${suffix}', 'Employee ${suffix}')`);
   }
   worker.sql(statements.join(";\n"));
+  if (other) {
+    // The other account's rows, in its own database (DB_1).
+    const [{ password_hash: known }] = read.in(0, `SELECT password_hash FROM users WHERE user_code_norm = ${sqlString(DEMO.user_code)}`);
+    const account = F.otherMe.account_id;
+    worker.sql([
+      `UPDATE users SET password_hash = ${sqlString(known)} WHERE id = ${F.otherUser.id}`,
+      `INSERT INTO reports (account_id, code, title, kind, area_id) VALUES
+        (${account}, 'OTHER-REPORT', 'Report of the other account', 'report', ${F.otherArea.id})`,
+      `INSERT INTO projects (account_id, company_id, code, name) VALUES (${account}, ${F.otherComp.id}, 'PROJ-OTHER', 'Project OTHER')`,
+      `INSERT INTO employees (account_id, company_id, code, name) VALUES (${account}, ${F.otherComp.id}, 'EMP-OTHER', 'Employee OTHER')`,
+    ].join(";\n"), "DB_1");
+  }
   const ids = (query) => Object.fromEntries(read(query).map((row) => [row.code, row.id]));
   F.reports = ids(`SELECT code, id FROM reports`);
   F.projects = ids(`SELECT code, id FROM projects`);

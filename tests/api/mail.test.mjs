@@ -41,7 +41,7 @@ async function outboxFor(address, subject) {
   assert.fail(`no outbox message to ${address}`);
 }
 
-const linkToken = (message) => /set-password\?token=([A-Za-z0-9_-]+)/.exec(message.text_body)[1];
+const linkToken = (message) => /set-password\?token=([A-Za-z0-9_.-]+)/.exec(message.text_body)[1];
 
 before(async () => {
   worker = await startWorker();

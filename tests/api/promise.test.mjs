@@ -273,7 +273,7 @@ async function mailVersion() {
 
 async function outboxTokens(address) {
   const items = (await fx.admin.get("/api/outbox?limit=200")).json.items.filter((m) => m.to_address === address);
-  return items.map((m) => /set-password\?token=([A-Za-z0-9_-]+)/.exec(m.text_body)?.[1]).filter(Boolean);
+  return items.map((m) => /set-password\?token=([A-Za-z0-9_.-]+)/.exec(m.text_body)?.[1]).filter(Boolean);
 }
 
 test("r33 a resent invitation retires the earlier link: only the newest works, and history names who sent it", async () => {

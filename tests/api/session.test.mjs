@@ -83,7 +83,8 @@ test("r03 sign-in succeeds with the user code in any case and sets a hardened se
   assert.equal(response.json.user_code, DEMO.user_code);
   assert.equal(response.json.access_level, "administrator");
   const cookie = client.lastSetCookie;
-  assert.match(cookie, /^__Host-precinct_session=[A-Za-z0-9_-]{43};/);
+  // 256 random bits, after the number of the account's database (O03).
+  assert.match(cookie, /^__Host-precinct_session=0\.[A-Za-z0-9_-]{43};/);
   for (const attribute of ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"]) {
     assert.ok(cookie.includes(attribute), `${cookie} lacks ${attribute}`);
   }
@@ -362,11 +363,12 @@ test("o02 every answer carries the D1 session's bookmark; a read that sends it b
   const signedIn = await client.signIn();
   assert.equal(signedIn.status, 200);
   const bookmark = (response) => response.headers.get("x-precinct-bookmark");
-  assert.match(bookmark(signedIn) ?? "", /^[0-9a-f-]+$/, "sign-in (on the primary) answers with a bookmark");
+  // O03: a bookmark names its database (the demo account's is database 0).
+  assert.match(bookmark(signedIn) ?? "", /^0:[0-9a-f-]+$/, "sign-in (on the primary) answers with a bookmark");
   const created = await client.post("/api/areas", { code: "O02-AREA", description: "Read after write" });
   assert.equal(created.status, 201, created.text);
   const written = bookmark(created);
-  assert.match(written ?? "", /^[0-9a-f-]+$/);
+  assert.match(written ?? "", /^0:[0-9a-f-]+$/);
   // The read names the write's bookmark: its session is at least that recent, and says so.
   const read = await client.get(`/api/areas/${created.json.id}`, { "x-precinct-bookmark": written });
   assert.equal(read.status, 200, read.text);
@@ -376,4 +378,8 @@ test("o02 every answer carries the D1 session's bookmark; a read that sends it b
   const odd = await client.get("/api/areas", { "x-precinct-bookmark": "'; DROP TABLE areas; --" });
   assert.equal(odd.status, 200, odd.text);
   assert.ok(odd.json.items.some((area) => area.code === "O02-AREA"));
+  // Nor is a bookmark of another database (O03): it says nothing about this one.
+  const elsewhere = await client.get("/api/areas", { "x-precinct-bookmark": written.replace(/^0:/, "1:") });
+  assert.equal(elsewhere.status, 200, elsewhere.text);
+  assert.match(bookmark(elsewhere) ?? "", /^0:/);
 });

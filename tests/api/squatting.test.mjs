@@ -22,7 +22,7 @@ after(async () => {
 async function linkTo(client, address) {
   for (let attempt = 0; attempt < 100; attempt++) {
     const items = (await client.get("/api/outbox?limit=200")).json.items.filter((m) => m.to_address === address);
-    const token = items.map((m) => /set-password\?token=([A-Za-z0-9_-]+)/.exec(m.text_body)?.[1]).find(Boolean);
+    const token = items.map((m) => /set-password\?token=([A-Za-z0-9_.-]+)/.exec(m.text_body)?.[1]).find(Boolean);
     if (token) return token;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

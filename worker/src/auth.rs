@@ -75,6 +75,30 @@ pub fn new_token(entropy: &mut impl Entropy) -> ApiResult<String> {
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// The most databases accounts may be spread over (O03): `DB_0` … `DB_63`.
+pub const MAX_HOMES: usize = 64;
+
+/// A session or link token that names the database of its account (O03), `<home>.<random>`:
+/// a request reaches its account's database without asking the directory. The number is no
+/// secret and opens nothing (the random part is 256 bits; only its hash is stored).
+pub fn homed_token(home: usize, entropy: &mut impl Entropy) -> ApiResult<String> {
+    Ok(format!("{home}.{}", new_token(entropy)?))
+}
+
+/// The database a token's account lives in: its number before the dot; a token without one was
+/// given before accounts were spread (database 0). `None` for a number no database can have.
+pub fn home_of_token(token: &str) -> Option<usize> {
+    match token.split_once('.') {
+        None => Some(0),
+        Some((home, _))
+            if (1..=2).contains(&home.len()) && home.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            home.parse().ok().filter(|home| *home < MAX_HOMES)
+        }
+        Some(_) => None,
+    }
+}
+
 /// What D1 stores instead of the token.
 pub fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
@@ -228,6 +252,24 @@ mod tests {
             token_from_cookie_header(&format!("{SESSION_COOKIE}=")),
             None
         );
+    }
+
+    #[test]
+    fn o03_a_token_names_its_database_and_nothing_else() {
+        let token = homed_token(3, &mut Counting(7)).unwrap();
+        assert!(token.starts_with("3."));
+        assert_eq!(home_of_token(&token), Some(3));
+        assert_eq!(
+            home_of_token("AbC-_x"),
+            Some(0),
+            "tokens given before O03 live in database 0"
+        );
+        for refused in [
+            "x.abc", ".abc", "123.abc", "64.abc", "-1.abc", "1 .abc", "０.abc",
+        ] {
+            assert_eq!(home_of_token(refused), None, "{refused}");
+        }
+        assert_eq!(home_of_token("63.abc"), Some(63));
     }
 
     #[test]

@@ -49,9 +49,9 @@ async fn fetch(
 #[worker::event(scheduled)]
 async fn scheduled(event: worker::ScheduledEvent, env: worker::Env, _ctx: worker::ScheduleContext) {
     let now = event.schedule() as i64;
-    let outcome = match env.d1("DB") {
-        // Unscoped: expiry is the same rule in every account.
-        Ok(d1) => store::housekeeping(&store::SystemDb::unscoped(&d1), now)
+    let outcome = match store::Homes::of(&env) {
+        // Unscoped: expiry is the same rule in every account, in every database (O03).
+        Ok(homes) => store::homes::housekeeping_everywhere(&homes.directory(), now)
             .await
             .map_err(|error| error.to_string()),
         Err(error) => Err(error.to_string()),

@@ -26,7 +26,7 @@ use crate::store::companies::CompanyFilter;
 use crate::store::history::HistoryFilter;
 use crate::store::list::ListParams;
 use crate::store::users::UserFilter;
-use crate::store::{self, AccountDb, Confirmation, Confirmed, SessionRow, SystemDb};
+use crate::store::{self, AccountDb, Confirmation, Confirmed, Homes, SessionRow, SystemDb};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const OPENAPI: &str = include_str!("../openapi.json");
@@ -314,6 +314,22 @@ fn is_bookmark(value: &str) -> bool {
         && value.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
 }
 
+/// The bookmark a request brought for database `home`: the header says `<home>:<bookmark>`
+/// (O03: a bookmark of one database means nothing to another, e.g. after signing in to an
+/// account that lives elsewhere).
+fn bookmark_for(header: &str, home: usize) -> Option<&str> {
+    let (of, bookmark) = header.split_once(':')?;
+    (of.parse::<usize>().ok() == Some(home) && is_bookmark(bookmark)).then_some(bookmark)
+}
+
+/// The bookmark header's value for database `home`.
+fn bookmark_header(home: usize, session: &worker::D1DatabaseSession) -> Option<String> {
+    match session.get_bookmark() {
+        Ok(Some(bookmark)) => Some(format!("{home}:{bookmark}")),
+        _ => None,
+    }
+}
+
 /// Every API request runs in a D1 session (O02): a read may be served by a replica, but never
 /// one older than the bookmark the request brought (the person's last write); writes and
 /// sign-in go to the primary. The answer carries the session's latest bookmark.
@@ -324,21 +340,37 @@ async fn api(
     worker_ctx: &worker::Context,
     log: &mut RequestLog,
 ) -> ApiResult<Response> {
-    let d1 = env.d1("DB")?;
-    let bookmark = http::header(req.headers(), BOOKMARK_HEADER).filter(|value| is_bookmark(value));
-    let constraint = match (req.method(), bookmark.as_deref()) {
+    let homes = Homes::of(env)?;
+    // O03: a request goes to the database its session token names (a token without a session
+    // goes to database 0, where it finds no session).
+    let home = session::cookie_token(&req)
+        .and_then(|token| auth::home_of_token(&token))
+        .filter(|home| *home < homes.count())
+        .unwrap_or(0);
+    let d1 = homes
+        .database(home)
+        .ok_or_else(|| ApiError::internal("no database 0"))?;
+    let header = http::header(req.headers(), BOOKMARK_HEADER);
+    let bookmark = header
+        .as_deref()
+        .and_then(|value| bookmark_for(value, home));
+    let constraint = match (req.method(), bookmark) {
         (Method::Get, Some(bookmark)) => bookmark.to_string(),
         (Method::Get, None) => "first-unconstrained".to_string(),
         _ => "first-primary".to_string(),
     };
     let session = d1.with_session(Some(&constraint))?;
-    let answer = answer(req, env, path, worker_ctx, log, &session).await;
+    let system = SystemDb::unscoped(&session, &homes, home);
+    let answer = answer(req, env, path, worker_ctx, log, &system).await;
     let mut response = match answer {
         Ok(response) => response,
         Err(error) => http::problem_response(&error),
     };
-    if let Ok(Some(bookmark)) = session.get_bookmark() {
-        response.headers_mut().set(BOOKMARK_HEADER, &bookmark)?;
+    // A sign-in answers the bookmark of the database it signed in to.
+    if !response.headers().has(BOOKMARK_HEADER)? {
+        if let Some(bookmark) = bookmark_header(home, &session) {
+            response.headers_mut().set(BOOKMARK_HEADER, &bookmark)?;
+        }
     }
     Ok(response)
 }
@@ -349,7 +381,10 @@ async fn answer(
     path: &str,
     worker_ctx: &worker::Context,
     log: &mut RequestLog,
-    session: &worker::D1DatabaseSession,
+    // The request's database (the one its session token names), through its D1 session:
+    // unscoped until a session names the account — health, sign-in, sign-out, password links,
+    // and the session lookup itself.
+    system: &SystemDb<'_>,
 ) -> ApiResult<Response> {
     let test_mode = env
         .var("PRECINCT_TEST_MODE")
@@ -357,9 +392,7 @@ async fn answer(
         .unwrap_or(false);
     let ctx = RequestContext::new(&req, test_mode);
     let method = req.method();
-    // Unscoped until a session names the account: health, sign-in, sign-out, password links,
-    // and the session lookup itself.
-    let system = SystemDb::unscoped(session);
+    let homes = system.homes();
     let segments: Vec<String> = path
         .trim_start_matches("/api/")
         .split('/')
@@ -408,7 +441,7 @@ async fn answer(
     // Routes that need no session.
     match op {
         Some(Op::Public(PublicOp::GetHealth)) => {
-            let database = store::database_answers(&system).await;
+            let database = store::homes::all_answer(&homes.directory()).await;
             // O04: a malformed or missing mail key is reported here, not found by a customer.
             let mail_key = mail_env(env, &req)?.secrets.is_some();
             return http::json(
@@ -427,21 +460,33 @@ async fn answer(
         }
         Some(Op::Public(PublicOp::PostSession)) => {
             let body: SignIn = read_body(&mut req).await?;
-            let token = session::sign_in(&system, &req, &ctx, body, &mut SystemEntropy).await?;
-            let principal = session::principal_of_token(&system, &token, &ctx).await?;
+            let (token, home) =
+                session::sign_in(homes, &req, &ctx, body, &mut SystemEntropy).await?;
+            // The database of the account signed in to (O03), read after its write: the answer
+            // carries that database's bookmark for the console's next requests.
+            let session = homes
+                .database(home)
+                .ok_or_else(|| ApiError::internal("the session's database vanished"))?
+                .with_session(Some("first-primary"))?;
+            let db = SystemDb::unscoped(&session, homes, home);
+            let principal = session::principal_of_token(&db, &token, &ctx).await?;
             let me = services::session_choices::me(&Ctx {
-                db: &AccountDb::of(session, &principal),
+                db: &AccountDb::of(&db, &principal),
                 now: ctx.now,
                 who: &principal,
             })
             .await?;
-            return with_session_cookie(http::json(200, &me)?, &token);
+            let mut response = with_session_cookie(http::json(200, &me)?, &token)?;
+            if let Some(bookmark) = bookmark_header(home, &session) {
+                response.headers_mut().set(BOOKMARK_HEADER, &bookmark)?;
+            }
+            return Ok(response);
         }
         Some(Op::Public(PublicOp::DeleteSession)) => {
             if let Some(token) = session::cookie_token(&req) {
                 principal_cache::forget(&auth::token_hash(&token));
             }
-            session::sign_out(&system, &req).await?;
+            session::sign_out(homes, &req).await?;
             let mut response = http::no_content();
             response
                 .headers_mut()
@@ -455,11 +500,10 @@ async fn answer(
             // The answer leaves before any lookup or mail, so its timing says nothing about
             // whether the address exists.
             worker_ctx.wait_until(async move {
-                if let Ok(d1) = env.d1("DB") {
-                    // Unscoped: no one is signed in; the address names the account.
-                    let system = SystemDb::unscoped(&d1);
+                if let Ok(homes) = Homes::of(&env) {
+                    // The directory: no one is signed in; the address names the account.
                     if let Err(error) = services::credentials::forgot(
-                        &system,
+                        &homes.directory(),
                         &mail,
                         (now, &client),
                         &body.user_code,
@@ -477,7 +521,7 @@ async fn answer(
             return http::json(
                 200,
                 &services::credentials::set_password(
-                    &system,
+                    homes,
                     ctx.now,
                     &body.token,
                     &body.password,
@@ -514,9 +558,9 @@ async fn answer(
         if let Some(remembered) = principal_cache::recall(&token_hash, ctx.now) {
             if let Ok(Loaded::Ready(principal)) = Principal::of_row(remembered.clone(), ctx.now) {
                 log.account = Some(principal.account());
-                let check = store::live_session_statement(&system, &token_hash, ctx.now)?;
+                let check = store::live_session_statement(system, &token_hash, ctx.now)?;
                 let confirmation = Confirmation::new(check, remembered);
-                let db = AccountDb::of(session, &principal).confirming(confirmation.clone());
+                let db = AccountDb::of(system, &principal).confirming(confirmation.clone());
                 // A redo reads the body again: the first attempt reads a copy.
                 let mut first = if method == Method::Get {
                     None
@@ -524,27 +568,32 @@ async fn answer(
                     Some(req.clone()?)
                 };
                 let attempt = first.as_mut().unwrap_or(&mut req);
-                let answer = as_principal(attempt, env, (&db, &system), &principal, &asked).await;
-                match (answer, confirmation.settle(&system).await?) {
+                let answer = as_principal(attempt, env, (&db, system), &principal, &asked).await;
+                match (answer, confirmation.settle(system).await?) {
                     (Err(ApiError::SessionChanged), _) | (_, Confirmed::Changed) => {
                         principal_cache::forget(&token_hash);
                         way = "redone";
                     }
                     (answer, Confirmed::Same(row)) => {
                         principal_cache::remember(&row, ctx.now);
-                        touch_later(worker_ctx, env, &row, ctx.now);
+                        touch_later(worker_ctx, env, (&row, system.home()), ctx.now);
                         return told(answer, test_mode, "remembered");
                     }
                 }
             }
         }
     }
-    let principal = session::principal_of_token(&system, &token, &ctx).await?;
+    let principal = session::principal_of_token(system, &token, &ctx).await?;
     log.account = Some(principal.account());
     principal_cache::remember(&principal.session, ctx.now);
-    touch_later(worker_ctx, env, &principal.session, ctx.now);
-    let db = AccountDb::of(session, &principal);
-    let answer = as_principal(&mut req, env, (&db, &system), &principal, &asked).await;
+    touch_later(
+        worker_ctx,
+        env,
+        (&principal.session, system.home()),
+        ctx.now,
+    );
+    let db = AccountDb::of(system, &principal);
+    let answer = as_principal(&mut req, env, (&db, system), &principal, &asked).await;
     told(answer, test_mode, way)
 }
 
@@ -600,18 +649,23 @@ async fn as_principal(
 
 /// Moves the session's last-seen time after the answer has left, when it is due: never a round
 /// trip the request waits for.
-fn touch_later(worker_ctx: &worker::Context, env: &Env, session: &SessionRow, now: i64) {
+fn touch_later(
+    worker_ctx: &worker::Context,
+    env: &Env,
+    (session, home): (&SessionRow, usize),
+    now: i64,
+) {
     if now - session.last_seen_at < crate::auth::SESSION_TOUCH_MS {
         return;
     }
     let (env, token_hash) = (env.clone(), session.token_hash.clone());
     worker_ctx.wait_until(async move {
-        if let Ok(d1) = env.d1("DB") {
-            // Unscoped: the session table is keyed by the token, before any account.
-            if let Err(error) =
-                store::touch_session(&SystemDb::unscoped(&d1), &token_hash, now).await
-            {
-                worker::console_error!("session touch: {error}");
+        if let Ok(homes) = Homes::of(&env) {
+            // Unscoped: the session table is keyed by the token, in the token's database.
+            if let Some(db) = homes.unscoped(home) {
+                if let Err(error) = store::touch_session(&db, &token_hash, now).await {
+                    worker::console_error!("session touch: {error}");
+                }
             }
         }
     });

@@ -4,13 +4,13 @@ use precinct_core::api::SignIn;
 use precinct_core::history_text::HistoryEvent;
 use precinct_core::problem::ProblemCode;
 use precinct_core::validate::{normalize_user_code, MAX_PASSWORD_LEN, MAX_USER_CODE_LEN};
-use worker::{D1PreparedStatement, Request};
+use worker::Request;
 
 use crate::auth::{self, Entropy, CLIENT_THROTTLE, USER_CODE_THROTTLE};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{header, RequestContext};
 use crate::principal::Principal;
-use crate::store::{self, Database, HistoryEntry, SystemDb};
+use crate::store::{self, HistoryEntry, Homes, SystemDb};
 
 pub fn cookie_token(req: &Request) -> Option<String> {
     let cookies = header(req.headers(), "cookie")?;
@@ -55,7 +55,7 @@ impl Attempt {
     /// a locked-out attacker costs nothing, and parallel guesses cannot all pass a check made
     /// before their failures are counted.
     pub async fn reserve(
-        db: &impl Database,
+        directory: &SystemDb<'_>,
         user_code: &str,
         client: &str,
         now: i64,
@@ -65,7 +65,7 @@ impl Attempt {
             client_key: format!("client:{client}"),
         };
         if let Some(until) = store::reserve_attempts(
-            db,
+            directory,
             &[
                 (&attempt.user_key, USER_CODE_THROTTLE),
                 (&attempt.client_key, CLIENT_THROTTLE),
@@ -84,32 +84,45 @@ impl Attempt {
     }
 
     /// The person proved who they are: their failures are wiped, and the client's reservation
-    /// given back (a shared address is not locked by its people signing in).
-    pub fn succeeded(&self, db: &impl Database) -> ApiResult<Vec<D1PreparedStatement>> {
-        Ok(vec![
-            store::clear_failures(db, &self.user_key)?,
-            store::refund_attempt(db, &self.client_key)?,
-        ])
+    /// given back (a shared address is not locked by its people signing in). The throttle is
+    /// the directory's (O03: one count per user code, whichever database holds them), so this
+    /// runs after the person's own batch, in the directory.
+    pub async fn succeeded(&self, directory: &SystemDb<'_>) -> ApiResult<()> {
+        store::batch(
+            directory,
+            vec![
+                store::clear_failures(directory, &self.user_key)?,
+                store::refund_attempt(directory, &self.client_key)?,
+            ],
+        )
+        .await?;
+        Ok(())
     }
 
     /// A right password from someone who still owes a second factor (R35): only this attempt
     /// is given back, so a known password cannot wipe the count between guesses of the code.
-    pub fn first_step_succeeded(&self, db: &impl Database) -> ApiResult<Vec<D1PreparedStatement>> {
-        Ok(vec![
-            store::refund_attempt(db, &self.user_key)?,
-            store::refund_attempt(db, &self.client_key)?,
-        ])
+    pub async fn first_step_succeeded(&self, directory: &SystemDb<'_>) -> ApiResult<()> {
+        store::batch(
+            directory,
+            vec![
+                store::refund_attempt(directory, &self.user_key)?,
+                store::refund_attempt(directory, &self.client_key)?,
+            ],
+        )
+        .await?;
+        Ok(())
     }
 }
 
-/// Signs in; on success returns the new session token (the old one, if any, is deleted: rotation).
+/// Signs in; on success returns the new session token and the number of the database that
+/// holds it, the person's account's (the old one, if any, is deleted: rotation).
 pub async fn sign_in(
-    db: &SystemDb<'_>,
+    homes: &Homes,
     req: &Request,
     ctx: &RequestContext,
     body: SignIn,
     entropy: &mut impl Entropy,
-) -> ApiResult<String> {
+) -> ApiResult<(String, usize)> {
     if body.user_code.trim().is_empty() {
         return Err(ApiError::invalid(
             "user_code",
@@ -139,9 +152,15 @@ pub async fn sign_in(
         ));
     }
     let user_code = normalize_user_code(&body.user_code);
-    let attempt = Attempt::reserve(db, &user_code, &ctx.client, ctx.now).await?;
+    let directory = homes.directory();
+    let attempt = Attempt::reserve(&directory, &user_code, &ctx.client, ctx.now).await?;
 
-    let candidate = store::find_sign_in_candidate(db, &user_code).await?;
+    let found = store::find_sign_in_candidate(&directory, &user_code).await?;
+    // Unscoped: the database of the account the user code names; no one is signed in yet.
+    let home = found.as_ref().and_then(|(_, home)| homes.unscoped(*home));
+    let candidate = found
+        .filter(|_| home.is_some())
+        .map(|(candidate, _)| candidate);
     let verified = match candidate.as_ref().and_then(|c| c.password_hash.as_deref()) {
         Some(phc) => auth::verify_password(&body.password, phc),
         None => {
@@ -151,9 +170,9 @@ pub async fn sign_in(
     };
     let signed_in = candidate.as_ref().filter(|c| verified && c.active == 1);
 
-    let Some(user) = signed_in else {
+    let (Some(user), Some(db)) = (signed_in, home) else {
         // The failure was counted when the attempt was reserved; a known user's history says so.
-        if let Some(known) = &candidate {
+        if let (Some(known), Some(db)) = (&candidate, home) {
             store::insert_history(
                 // The account of the person the code names: no one is signed in yet.
                 &db.account_found(known.account_id),
@@ -181,33 +200,38 @@ pub async fn sign_in(
         }));
     };
 
-    let token = auth::new_token(entropy)?;
-    let mut statements = Vec::with_capacity(3);
-    if let Some(old) = cookie_token(req) {
-        statements.push(store::delete_session(db, &auth::token_hash(&old))?);
-    }
-    statements.push(store::insert_session(
-        // The account of the person who just proved who they are.
-        &db.account_found(user.account_id),
-        &auth::token_hash(&token),
-        user.id,
-        ctx.now,
-        &crate::http::header(req.headers(), "user-agent").unwrap_or_default(),
-    )?);
+    let token = auth::homed_token(db.home(), entropy)?;
+    store::batch(
+        &db,
+        vec![store::insert_session(
+            // The account of the person who just proved who they are.
+            &db.account_found(user.account_id),
+            &auth::token_hash(&token),
+            user.id,
+            ctx.now,
+            &crate::http::header(req.headers(), "user-agent").unwrap_or_default(),
+        )?],
+    )
+    .await?;
     // R35: a person who owes a second factor keeps their earlier failures until it is entered.
-    statements.extend(if user.owes_second_factor == 0 {
-        attempt.succeeded(db)?
+    if user.owes_second_factor == 0 {
+        attempt.succeeded(&directory).await?;
     } else {
-        attempt.first_step_succeeded(db)?
-    });
-    store::batch(db, statements).await?;
-    Ok(token)
+        attempt.first_step_succeeded(&directory).await?;
+    }
+    sign_out(homes, req).await?;
+    Ok((token, db.home()))
 }
 
-/// Ends the request's session on the server (the cookie is cleared by the caller).
-pub async fn sign_out(db: &SystemDb<'_>, req: &Request) -> ApiResult<()> {
-    if let Some(token) = cookie_token(req) {
-        store::delete_session(db, &auth::token_hash(&token))?
+/// Ends the request's session on the server, in its database (the cookie is cleared by the
+/// caller).
+pub async fn sign_out(homes: &Homes, req: &Request) -> ApiResult<()> {
+    let Some(token) = cookie_token(req) else {
+        return Ok(());
+    };
+    // Unscoped: the session table is keyed by the token, in the database the token names.
+    if let Some(db) = auth::home_of_token(&token).and_then(|home| homes.unscoped(home)) {
+        store::delete_session(&db, &auth::token_hash(&token))?
             .run()
             .await?;
     }

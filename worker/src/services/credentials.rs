@@ -18,7 +18,7 @@ use crate::mail::{send, templates};
 use crate::passwords;
 use crate::store::mail::{self as mail_store};
 use crate::store::users::UserRow;
-use crate::store::{self, AccountDb, HistoryEntry, SystemDb};
+use crate::store::{self, AccountDb, HistoryEntry, Homes, SystemDb};
 
 /// What a session must do before anything else, in order: enter its second factor (R35), choose
 /// its own password (R36), set up its second factor (R35). Each step allows only its own routes
@@ -95,7 +95,9 @@ pub async fn change_password(
     }
     // Guessing the current password through this form counts toward the same lock-out as
     // signing in, reserved before any hashing.
-    let attempt = crate::session::Attempt::reserve(ctx.db, &me.user_code, client, ctx.now).await?;
+    let directory = ctx.db.homes().directory();
+    let attempt =
+        crate::session::Attempt::reserve(&directory, &me.user_code, client, ctx.now).await?;
     let stored = store::password_hash_of(ctx.db, me.user_id).await?;
     let verified = stored
         .as_deref()
@@ -113,7 +115,6 @@ pub async fn change_password(
         // The person's other sessions end (ASVS 7.4.3); this one stays.
         crate::store::users::end_sessions_except(ctx.db, me.user_id, &ctx.who.session.token_hash)?,
     ];
-    statements.extend(attempt.succeeded(ctx.db)?);
     statements.push(store::insert_history(
         ctx.db,
         &store::HistoryEntry {
@@ -129,6 +130,7 @@ pub async fn change_password(
         },
     )?);
     store::commit(ctx.db, statements).await?;
+    attempt.succeeded(&directory).await?;
     Ok(Notice {
         message: "Your password is changed. Your other sessions have ended.".to_string(),
     })
@@ -156,7 +158,8 @@ async fn send_password_link(
     sender: Option<(&str, &str)>,
 ) -> Result<(), ApiError> {
     let mut entropy = SystemEntropy;
-    let token = auth::new_token(&mut entropy)?;
+    // The link names its account's database (O03), as a session token does.
+    let token = auth::homed_token(db.home(), &mut entropy)?;
     let hours = if reset { RESET_HOURS } else { INVITATION_HOURS };
     let purpose = if reset { "reset" } else { "invitation" };
     let settings = mail_store::settings(db).await?;
@@ -317,7 +320,8 @@ pub fn forgot_notice() -> Notice {
     }
 }
 
-/// "Forgot password": runs after the answer has left (see the route).
+/// "Forgot password": runs after the answer has left (see the route). `db` is the directory:
+/// the throttle's, and where a proven address's database is found (O03).
 pub async fn forgot(
     db: &SystemDb<'_>,
     env: &MailEnv,
@@ -350,7 +354,11 @@ pub async fn forgot(
     {
         return Ok(notice);
     }
-    let Some(found) = store::forgot_password_holder(db, &code).await? else {
+    let Some((found, home)) = store::forgot_password_holder(db, &code).await? else {
+        return Ok(notice);
+    };
+    // Unscoped: the database of the holder's account.
+    let Some(home) = db.homes().unscoped(home) else {
         return Ok(notice);
     };
     if found.active != 1 {
@@ -358,7 +366,7 @@ pub async fn forgot(
     }
     // The holder's account, found by their address: no one is signed in, and the person reads
     // nothing but their own record.
-    let account = db.account_found(found.account_id);
+    let account = home.account_found(found.account_id);
     let user = store::users::get(&account, UserScope::OnlySelf(UserId(found.id)), found.id)
         .await?
         .ok_or_else(|| ApiError::internal("user vanished"))?;
@@ -399,9 +407,9 @@ fn address_taken() -> ApiError {
 }
 
 /// Sets the sign-in password from an invitation or reset link: single use, then every session
-/// of the user ends.
+/// of the user ends. The link's token names the database of its account (O03).
 pub async fn set_password(
-    db: &SystemDb<'_>,
+    homes: &Homes,
     now: i64,
     token: &str,
     password: &str,
@@ -414,9 +422,21 @@ pub async fn set_password(
         return Err(invalid());
     }
     let token_hash = auth::token_hash(token);
-    let row = mail_store::live_token(db, &token_hash, now)
-        .await?
-        .ok_or_else(invalid)?;
+    // Unscoped: the database the link names, then — an account the operator moved since the
+    // link was sent (O03) — the others; no one is signed in.
+    let named = auth::home_of_token(token).ok_or_else(invalid)?;
+    let mut found = None;
+    for home in std::iter::once(named).chain((0..homes.count()).filter(|home| *home != named)) {
+        let Some(db) = homes.unscoped(home) else {
+            continue;
+        };
+        if let Some(row) = mail_store::live_token(&db, &token_hash, now).await? {
+            found = Some((db, row));
+            break;
+        }
+    }
+    let (db, row) = found.ok_or_else(invalid)?;
+    let db = &db;
     if let Some(why) = crate::passwords::problem(password, &row.name, &row.user_code) {
         return Err(ApiError::invalid(
             "password",
@@ -465,15 +485,26 @@ pub async fn set_password(
             ],
         },
     )?);
-    store::commit(db, statements)
+    let taken = |error| match error {
+        ApiError::Problem(problem) if problem.status == 404 => invalid(),
+        ApiError::Problem(problem) if problem.code == ProblemCode::AlreadyUsed.as_str() => {
+            address_taken()
+        }
+        other => other,
+    };
+    // The directory reserves the address first (R03 across every database, O03): a user of
+    // another account who proved it first keeps it, and nothing is stored.
+    let code = normalize_user_code(&row.user_code);
+    let reservation = crate::store::homes::reserve_code(&homes.directory(), &code, row.account_id)
         .await
-        .map_err(|error| match error {
-            ApiError::Problem(problem) if problem.status == 404 => invalid(),
-            ApiError::Problem(problem) if problem.code == ProblemCode::AlreadyUsed.as_str() => {
-                address_taken()
-            }
-            other => other,
-        })?;
+        .map_err(taken)?;
+    if let Err(error) = store::commit(db, statements).await {
+        if matches!(reservation, crate::store::homes::Reservation::Made) {
+            crate::store::homes::release_code(db, &code).await;
+        }
+        return Err(taken(error));
+    }
+    crate::store::homes::tell_proof(db, &code).await;
     Ok(Notice {
         message: "Your password is set. Sign in with it now.".to_string(),
     })

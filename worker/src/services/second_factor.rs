@@ -113,7 +113,8 @@ pub async fn verify(
     }
     check_code_shape(&input.code)?;
     let me = &ctx.who.session.real;
-    let attempt = Attempt::reserve(ctx.db, &me.user_code, client, ctx.now).await?;
+    let directory = ctx.db.homes().directory();
+    let attempt = Attempt::reserve(&directory, &me.user_code, client, ctx.now).await?;
     let row = mfa::of_user(ctx.db, me.user_id)
         .await?
         .filter(|row| row.confirmed_at.is_some())
@@ -159,19 +160,19 @@ pub async fn verify(
     } else {
         "Second factor entered (recovery code)"
     };
-    let token = auth::new_token(entropy)?;
+    let token = auth::homed_token(ctx.db.home(), entropy)?;
     let mut statements = vec![mfa::session_entered(
         ctx.db,
         (&ctx.who.session.token_hash, &auth::token_hash(&token)),
         ctx.now,
         None,
     )?];
-    statements.extend(attempt.succeeded(ctx.db)?);
     statements.push(store::insert_history(
         ctx.db,
         &own_entry(ctx, entered, summary),
     )?);
     store::commit(ctx.db, statements).await?;
+    attempt.succeeded(&directory).await?;
     Ok(token)
 }
 
@@ -246,7 +247,8 @@ pub async fn confirm_enrolment(
             ))
         }
     };
-    let attempt = Attempt::reserve(ctx.db, &me.user_code, client, ctx.now).await?;
+    let directory = ctx.db.homes().directory();
+    let attempt = Attempt::reserve(&directory, &me.user_code, client, ctx.now).await?;
     let secret = open_secret(secrets, &row.secret_sealed)?;
     let Some(step) = second_factor::matching_step(&secret, &me.user_code, &input.code, ctx.now)?
     else {
@@ -274,7 +276,7 @@ pub async fn confirm_enrolment(
         (me.user_id, sealed, ctx.now),
         &hashes,
     )?);
-    let token = auth::new_token(entropy)?;
+    let token = auth::homed_token(ctx.db.home(), entropy)?;
     statements.push(mfa::session_entered(
         ctx.db,
         (&ctx.who.session.token_hash, &auth::token_hash(&token)),
@@ -286,7 +288,6 @@ pub async fn confirm_enrolment(
         me.user_id,
         &auth::token_hash(&token),
     )?);
-    statements.extend(attempt.succeeded(ctx.db)?);
     statements.push(store::insert_history(
         ctx.db,
         &HistoryEntry {
@@ -310,6 +311,7 @@ pub async fn confirm_enrolment(
             "The set-up was started again elsewhere. Scan the new code.",
         ));
     }
+    attempt.succeeded(&directory).await?;
     Ok((
         RecoveryCodes {
             recovery_codes: codes,

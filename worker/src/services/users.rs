@@ -303,7 +303,14 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<User
         statements.push(store::guard_active_administrator(ctx.db)?);
         statements.extend(move_entries(ctx, id, &user_code, &from, to)?);
     }
-    committed(ctx, statements, users::WrittenUser::Id(id)).await
+    let user = committed(ctx, statements, users::WrittenUser::Id(id)).await?;
+    if code_changed {
+        // The old address is no longer this user's across the service (O03: the directory and
+        // the other databases forget it; this database's copy went with the batch).
+        let old = precinct_core::validate::normalize_user_code(&before.user_code);
+        store::homes::release_code(ctx.db, &old).await;
+    }
+    Ok(user)
 }
 
 /// What a group outside an area is called in that area's history.
@@ -453,6 +460,9 @@ pub async fn delete(ctx: &Ctx<'_>, id: i64, version: i64) -> ApiResult<()> {
         &changes,
     )?);
     store::commit(ctx.db, statements).await?;
+    // Their address is free again across the service (O03).
+    let code = precinct_core::validate::normalize_user_code(&before.user_code);
+    store::homes::release_code(ctx.db, &code).await;
     Ok(())
 }
 

@@ -77,6 +77,12 @@ pub trait Database: sealed::Connection {
     fn confirmation(&self) -> Option<&Confirmation> {
         None
     }
+
+    /// A statement every write batch through this handle ends with (`store::commit`,
+    /// `store::batch`): an account's writes are refused while the operator moves it (O03).
+    fn write_guard(&self) -> Option<worker::Result<D1PreparedStatement>> {
+        None
+    }
 }
 
 /// Issue 17's optimistic principal: a request started from the session row an earlier request
@@ -168,20 +174,94 @@ fn same_session(fresh: &SessionRow, remembered: &SessionRow) -> bool {
         } == *remembered
 }
 
+/// The databases accounts are spread over (O03): bindings `DB_0` … `DB_n`, found at start.
+/// Database 0 also holds the directory (which database holds each account; the proven user
+/// codes, R03), so a one-database service is database 0 alone.
+pub struct Homes {
+    /// Database 0, which also holds the directory.
+    directory: D1Database,
+    /// Databases 1 … n.
+    others: Vec<D1Database>,
+}
+
+impl Homes {
+    /// Every `DB_<n>` binding from 0 up to the first one missing.
+    pub fn of(env: &worker::Env) -> worker::Result<Homes> {
+        let directory = env.d1("DB_0")?;
+        let mut others = Vec::new();
+        while others.len() + 1 < crate::auth::MAX_HOMES {
+            match env.d1(&format!("DB_{}", others.len() + 1)) {
+                Ok(database) => others.push(database),
+                Err(_) => break,
+            }
+        }
+        Ok(Homes { directory, others })
+    }
+
+    /// The database numbered `home`, if there is one.
+    pub fn database(&self, home: usize) -> Option<&D1Database> {
+        match home.checked_sub(1) {
+            None => Some(&self.directory),
+            Some(other) => self.others.get(other),
+        }
+    }
+
+    /// How many databases there are.
+    pub fn count(&self) -> usize {
+        self.others.len() + 1
+    }
+
+    /// Database `home`'s primary, unscoped: every call names why, next to it.
+    pub fn unscoped(&self, home: usize) -> Option<SystemDb<'_>> {
+        Some(SystemDb {
+            d1: Link::Primary(self.database(home)?),
+            homes: self,
+            home,
+        })
+    }
+
+    /// The directory (database 0's primary): which database holds each account, and the user
+    /// codes proven across the service.
+    pub fn directory(&self) -> SystemDb<'_> {
+        SystemDb {
+            d1: Link::Primary(&self.directory),
+            homes: self,
+            home: 0,
+        }
+    }
+
+    /// Every database, with its number (housekeeping, health, a code proven or released).
+    pub fn each(&self) -> impl Iterator<Item = SystemDb<'_>> {
+        std::iter::once(&self.directory)
+            .chain(self.others.iter())
+            .enumerate()
+            .map(|(home, database)| SystemDb {
+                d1: Link::Primary(database),
+                homes: self,
+                home,
+            })
+    }
+}
+
 /// One account's data, for the principal of a live session.
 #[derive(Clone)]
 pub struct AccountDb<'a> {
     d1: Link<'a>,
+    homes: &'a Homes,
+    /// The number of the database `d1` is (O03): tokens given for this account carry it.
+    home: usize,
     account: i64,
     plans: Option<PlanSink>,
     confirmation: Option<Rc<Confirmation>>,
 }
 
 impl<'a> AccountDb<'a> {
-    /// The signed-in principal's account.
-    pub fn of(d1: impl Into<Link<'a>>, principal: &Principal) -> Self {
+    /// The signed-in principal's account, in the database its session was found in.
+    pub fn of(system: &SystemDb<'a>, principal: &Principal) -> Self {
         AccountDb {
-            d1: d1.into(),
+            d1: system.d1,
+            homes: system.homes,
+            home: system.home,
             account: principal.account(),
             plans: None,
             confirmation: None,
@@ -199,6 +279,16 @@ impl<'a> AccountDb<'a> {
     /// The account every statement through this handle is bound to.
     pub fn account(&self) -> i64 {
         self.account
+    }
+
+    /// The number of the account's database (O03).
+    pub fn home(&self) -> usize {
+        self.home
+    }
+
+    /// Every database: a user code proven or released here is told to the others (O03).
+    pub fn homes(&self) -> &'a Homes {
+        self.homes
     }
 
     /// The same handle, recording the plan of every list query it runs (test mode only).
@@ -224,6 +314,17 @@ impl Database for AccountDb<'_> {
     fn confirmation(&self) -> Option<&Confirmation> {
         self.confirmation.as_deref()
     }
+
+    fn write_guard(&self) -> Option<worker::Result<D1PreparedStatement>> {
+        Some(
+            self.d1
+                .prepare(
+                    "INSERT INTO batch_guard (account_moving) SELECT 1 FROM account_homes \
+                     WHERE account_id = ?1 AND moving = 1",
+                )
+                .bind(&[super::int(self.account)]),
+        )
+    }
 }
 
 /// The database without an account's boundary. Only sign-in, password links, sessions, the
@@ -231,12 +332,19 @@ impl Database for AccountDb<'_> {
 #[derive(Clone, Copy)]
 pub struct SystemDb<'a> {
     d1: Link<'a>,
+    homes: &'a Homes,
+    home: usize,
 }
 
 impl<'a> SystemDb<'a> {
-    /// Unscoped access: every call names why, next to it.
-    pub fn unscoped(d1: impl Into<Link<'a>>) -> Self {
-        SystemDb { d1: d1.into() }
+    /// Unscoped access to database `home` through `d1` (the request's D1 session): every call
+    /// names why, next to it.
+    pub fn unscoped(d1: impl Into<Link<'a>>, homes: &'a Homes, home: usize) -> Self {
+        SystemDb {
+            d1: d1.into(),
+            homes,
+            home,
+        }
     }
 
     /// The account of a user a system read found (the holder of a password link, a person
@@ -244,10 +352,22 @@ impl<'a> SystemDb<'a> {
     pub fn account_found(&self, account: i64) -> AccountDb<'a> {
         AccountDb {
             d1: self.d1,
+            homes: self.homes,
+            home: self.home,
             account,
             plans: None,
             confirmation: None,
         }
+    }
+
+    /// The number of this database (O03).
+    pub fn home(&self) -> usize {
+        self.home
+    }
+
+    /// Every database.
+    pub fn homes(&self) -> &'a Homes {
+        self.homes
     }
 }
 

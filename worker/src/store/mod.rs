@@ -28,7 +28,8 @@ mod sql;
 pub mod users;
 
 use db::sealed::Connection as _;
-pub use db::{AccountDb, Confirmation, Confirmed, Database, SystemDb};
+pub use db::{AccountDb, Confirmation, Confirmed, Database, Homes, SystemDb};
+pub mod homes;
 
 /// D1 numbers travel as JavaScript numbers: exact up to 2^53, which ids and UTC milliseconds fit.
 pub fn int(value: i64) -> JsValue {
@@ -137,7 +138,45 @@ pub async fn batch(
     statements: Vec<D1PreparedStatement>,
 ) -> ApiResult<Vec<worker::D1Result>> {
     confirm_before_writing(db).await?;
-    db.d1().batch(statements).await.map_err(ApiError::from)
+    match guarded_batch(db, statements).await {
+        Ok(results) => Ok(results),
+        Err(error) => Err(moving_error(&error.to_string()).unwrap_or_else(|| error.into())),
+    }
+}
+
+/// Sends a write batch with the handle's guard last (an account being moved refuses every
+/// write, O03); the guard's own result is not returned, so the callers' indexes stay theirs.
+async fn guarded_batch(
+    db: &impl Database,
+    mut statements: Vec<D1PreparedStatement>,
+) -> worker::Result<Vec<worker::D1Result>> {
+    let guarded = match db.write_guard() {
+        Some(guard) => {
+            statements.push(guard?);
+            true
+        }
+        None => false,
+    };
+    let mut results = db.d1().batch(statements).await?;
+    if guarded {
+        results.pop();
+    }
+    Ok(results)
+}
+
+/// O03: the refusal of a write while the operator moves the account.
+fn moving_error(message: &str) -> Option<ApiError> {
+    message
+        .contains("CHECK constraint failed: account_moving")
+        .then(|| {
+            ApiError::problem(
+                503,
+                ProblemCode::AccountMoving,
+                None,
+                "Your account is being moved to another database: changes resume in a few \
+                 minutes. Try again then.",
+            )
+        })
 }
 
 /// A write never runs on an unconfirmed optimistic principal: a check still owed goes first,
@@ -323,7 +362,7 @@ pub async fn commit(
     statements: Vec<D1PreparedStatement>,
 ) -> ApiResult<Vec<worker::D1Result>> {
     confirm_before_writing(db).await?;
-    match db.d1().batch(statements).await {
+    match guarded_batch(db, statements).await {
         Ok(results) => Ok(results),
         Err(error) => {
             Err(constraint_error(&error.to_string()).unwrap_or_else(|| ApiError::internal(error)))
@@ -357,6 +396,9 @@ pub fn returned_id(results: &[worker::D1Result], index: usize) -> ApiResult<i64>
 
 /// Maps a D1 constraint failure to the refusal it stands for.
 pub fn constraint_error(message: &str) -> Option<ApiError> {
+    if let Some(moving) = moving_error(message) {
+        return Some(moving);
+    }
     if message.contains("CHECK constraint failed: version_conflict") {
         return Some(ApiError::conflict(
             ProblemCode::VersionConflict,
@@ -434,29 +476,31 @@ pub struct SignInCandidate {
 /// once its owner proved the address (R03, R24: no squatting), so a code may have holders in
 /// several accounts while none of them has proven it: the proven holder signs in, else the one
 /// holder with a password (pending invitations have none); several such holders sign in as no
-/// one.
+/// one. Returns the holder and the number of their account's database (O03).
 pub async fn find_sign_in_candidate(
-    db: &SystemDb<'_>,
+    directory: &SystemDb<'_>,
     user_code_norm: &str,
-) -> ApiResult<Option<SignInCandidate>> {
-    address_holder(db, user_code_norm, true).await
+) -> ApiResult<Option<(SignInCandidate, usize)>> {
+    homes::address_holder(directory, user_code_norm, true).await
 }
 
 /// Whom "Forgot password" mails a link to: the proven holder, else the only holder, with or
 /// without a password yet (a link proves the address, R24).
 pub async fn forgot_password_holder(
-    db: &SystemDb<'_>,
+    directory: &SystemDb<'_>,
     user_code_norm: &str,
-) -> ApiResult<Option<SignInCandidate>> {
-    address_holder(db, user_code_norm, false).await
+) -> ApiResult<Option<(SignInCandidate, usize)>> {
+    homes::address_holder(directory, user_code_norm, false).await
 }
 
-async fn address_holder(
+/// The holders of a user code in one database, the proven one first (at most two: the rule
+/// needs no more).
+async fn address_holders(
     db: &SystemDb<'_>,
     user_code_norm: &str,
     with_password: bool,
-) -> ApiResult<Option<SignInCandidate>> {
-    let rows = statement(
+) -> ApiResult<Vec<SignInCandidate>> {
+    statement(
         db,
         "SELECT id, account_id, area_id, active, password_hash, address_proven, \
          (access_level IN ('administrator', 'local_administrator') OR EXISTS \
@@ -468,13 +512,7 @@ async fn address_holder(
         &[text(user_code_norm), int(i64::from(with_password))],
     )?
     .rows_in::<SignInCandidate>(db)
-    .await?;
-    let mut holders = rows.into_iter();
-    Ok(match (holders.next(), holders.next()) {
-        (Some(first), _) if first.address_proven == 1 => Some(first),
-        (Some(only), None) => Some(only),
-        _ => None,
-    })
+    .await
 }
 
 /// The stored password hash of a user (the current password of a password change).

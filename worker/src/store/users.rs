@@ -136,8 +136,8 @@ impl UserRow {
 const COLUMNS: &str = "u.id, u.user_code, u.name, u.name_norm, u.user_code_norm, \
     u.group_code_norm, u.group_id, g.code AS group_code, \
     g.access_level, g.area_id, a.code AS area_code, g.options, u.active, u.language, u.version, \
-    (u.address_proven = 0 AND EXISTS (SELECT 1 FROM users o WHERE o.user_code_norm = u.user_code_norm \
-      AND o.address_proven = 1)) AS address_taken, \
+    (u.address_proven = 0 AND EXISTS (SELECT 1 FROM proven_codes p \
+      WHERE p.user_code_norm = u.user_code_norm AND p.account_id <> u.account_id)) AS address_taken, \
     EXISTS (SELECT 1 FROM user_mfa m WHERE m.user_id = u.id AND m.confirmed_at IS NOT NULL) \
     AS mfa_enrolled";
 const FROM: &str =

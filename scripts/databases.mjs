@@ -1,0 +1,248 @@
+#!/usr/bin/env node
+// Operator command for the databases accounts are spread over (O03).
+//
+//   node scripts/databases.mjs migrate [--local | --remote] [--persist-to DIR] [--env E] [--config F]
+//     Applies the migrations to every DB_<n> the configuration binds, numbers each database's
+//     ids from its own n·2^40 (so an account keeps its ids when it moves) and gives a database
+//     added later the directory's proven user codes. Idempotent: `make migrate`, the tests and
+//     `make deploy` run it every time.
+//
+//   node scripts/databases.mjs move --account ID --to N [same target options]
+//     Moves one account to database N: the account turns read-only (every write is refused with
+//     503 account_moving; reads go on), its rows are copied in chunks, the counts compared, the
+//     directory switched, the old rows deleted and the account writable again. Sessions end (the
+//     people sign in again, now to database N); open invitation and reset links keep working.
+//     A failure leaves the account read-only and says where it stopped; running the same
+//     command again starts over from the copy (the target's partial rows are removed first).
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { bindings, d1, idsFrom, literal, migrate, quote, rows, wranglerTarget } from "./d1.mjs";
+
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    local: { type: "boolean", default: false },
+    remote: { type: "boolean", default: false },
+    "persist-to": { type: "string" },
+    env: { type: "string" },
+    config: { type: "string" },
+    account: { type: "string" },
+    to: { type: "string" },
+    quiet: { type: "boolean", default: false },
+  },
+});
+
+function fail(message) {
+  console.error(`databases: ${message}`);
+  process.exit(2);
+}
+
+const target = wranglerTarget({
+  remote: args.remote,
+  persistTo: args["persist-to"],
+  env: args.env,
+  config: args.config,
+});
+const homes = bindings({ config: args.config ?? undefined, env: args.env ?? null });
+const say = (line) => args.quiet || console.log(line);
+const scratch = mkdtempSync(join(tmpdir(), "precinct-databases-"));
+process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
+
+/** Runs statements on `binding` as one file: one transaction. */
+function runFile(binding, statements, name = "statements.sql") {
+  if (statements.length === 0) return;
+  const file = join(scratch, name);
+  writeFileSync(file, statements.join("\n"));
+  d1(binding, target, ["--file", file]);
+}
+
+
+function migrateAll() {
+  for (const binding of homes) migrate(binding, target);
+  const directoryCodes = () => rows("DB_0", target, "SELECT COUNT(*) AS n FROM proven_codes")[0].n;
+  for (const [home, binding] of homes.entries()) {
+    if (home === 0) continue;
+    const tables = rows(binding, target,
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%AUTOINCREMENT%' AND name <> 'd1_migrations'");
+    const from = idsFrom(home);
+    runFile(binding, tables.flatMap(({ name }) => [
+      `UPDATE sqlite_sequence SET seq = ${from} WHERE name = ${quote(name)} AND seq < ${from};`,
+      `INSERT INTO sqlite_sequence (name, seq) SELECT ${quote(name)}, ${from} ` +
+        `WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ${quote(name)});`,
+    ]), "number.sql");
+    // A database added to a running service learns every code proven so far.
+    const copies = rows(binding, target, "SELECT COUNT(*) AS n FROM proven_codes")[0].n;
+    if (copies < directoryCodes()) {
+      for (let after = ""; ;) {
+        const page = rows("DB_0", target,
+          `SELECT user_code_norm, account_id FROM proven_codes WHERE user_code_norm > ${quote(after)} ` +
+          `ORDER BY user_code_norm LIMIT 1000`);
+        if (page.length === 0) break;
+        runFile(binding, page.map((row) =>
+          `INSERT OR IGNORE INTO proven_codes (user_code_norm, account_id) VALUES (${quote(row.user_code_norm)}, ${row.account_id});`),
+          "codes.sql");
+        after = page.at(-1).user_code_norm;
+      }
+    }
+  }
+  say(`migrated: ${homes.join(", ")}`);
+}
+
+// What an account owns, in the order its rows can be written (each row's parents first). `key`
+// orders the copy in chunks; `where` selects the account's rows (`:a` its id).
+const OWNED = [
+  { table: "accounts", where: "id = :a", key: ["id"] },
+  { table: "areas", where: "account_id = :a", key: ["id"] },
+  { table: "directories", where: "account_id = :a", key: ["id"] },
+  { table: "user_groups", where: "account_id = :a", key: ["id"] },
+  { table: "users", where: "account_id = :a", key: ["id"] },
+  { table: "companies", where: "account_id = :a", key: ["id"] },
+  { table: "user_companies", where: "user_id IN (SELECT id FROM users WHERE account_id = :a)", key: ["user_id", "company_id"] },
+  { table: "reports", where: "account_id = :a", key: ["id"] },
+  { table: "projects", where: "account_id = :a", key: ["id"] },
+  { table: "employees", where: "account_id = :a", key: ["id"] },
+  { table: "mail_settings", where: "account_id = :a", key: ["account_id"] },
+  { table: "user_mfa", where: "account_id = :a", key: ["user_id"] },
+  { table: "user_recovery_codes", where: "user_id IN (SELECT id FROM users WHERE account_id = :a)", key: ["user_id", "code_hash"] },
+  { table: "password_tokens", where: "account_id = :a", key: ["token_hash"] },
+  { table: "history", where: "account_id = :a", key: ["id"] },
+  // Outbox rows take new ids where they arrive (the table numbers its rows per database).
+  { table: "outbox", where: "account_id = :a", key: ["id"], freshIds: true },
+];
+// Not moved: sessions (they end), the throttle (the directory's), the directory's own tables
+// (switched below), search indexes (kept by triggers), the guard table.
+const NOT_OWNED = new Set(["sessions", "sign_in_throttle", "account_homes", "proven_codes", "batch_guard",
+  "d1_migrations", "sqlite_sequence", "_cf_KV", "_cf_METADATA"]);
+const CHUNK = 500;
+
+function move() {
+  const account = Number(args.account);
+  const to = Number(args.to);
+  if (!Number.isSafeInteger(account) || account <= 0) fail("--account ID: the account's number");
+  if (!Number.isInteger(to) || to < 0 || to >= homes.length) fail(`--to N: one of 0…${homes.length - 1}`);
+  const [entry] = rows("DB_0", target, `SELECT home, moving FROM account_homes WHERE account_id = ${account}`);
+  if (!entry) fail(`the directory has no account ${account}`);
+  const from = entry.home;
+  if (from === to) fail(`account ${account} is in database ${to} already`);
+  const source = homes[from];
+  const destination = homes[to];
+  const where = (spec) => spec.where.replaceAll(":a", String(account));
+
+  // Every table that can hold an account's rows is either moved or known not to be.
+  const tables = rows(source, target,
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%search%'")
+    .map((row) => row.name);
+  const unknown = tables.filter((name) => !NOT_OWNED.has(name) && !OWNED.some((spec) => spec.table === name));
+  if (unknown.length) fail(`tables this command does not know how to move: ${unknown.join(", ")}`);
+
+  // Each database numbers its rows from its own n·2^40, and SQLite numbers a new row after the
+  // table's largest id: rows numbered by a higher database would make a lower one number its
+  // new rows in that database's range. So an account moves to databases at or above the
+  // highest one that numbered its rows (e.g. a full database's accounts move to a new one).
+  const ceiling = idsFrom(to + 1);
+  for (const spec of OWNED.filter((spec) => spec.key[0] === "id" && !spec.freshIds)) {
+    const [{ top }] = rows(source, target, `SELECT MAX(id) AS top FROM ${spec.table} WHERE ${where(spec)}`);
+    if (top !== null && top >= ceiling) {
+      fail(`account ${account}'s ${spec.table} were numbered by database ${Math.floor(top / idsFrom(1))}: it can move to that database or a higher one, not to ${to}`);
+    }
+  }
+
+  // 1. Read-only: the account's own database refuses its writes from now on (the guard every
+  //    write batch ends with), the directory says so too.
+  const movingRow = (home, moving) =>
+    `INSERT INTO account_homes (account_id, home, moving) VALUES (${account}, ${home}, ${moving}) ` +
+    `ON CONFLICT (account_id) DO UPDATE SET home = excluded.home, moving = excluded.moving;`;
+  runFile("DB_0", [movingRow(from, 1)]);
+  if (from !== 0) runFile(source, [movingRow(from, 1)]);
+  say(`account ${account}: read-only, moving from ${source} to ${destination}`);
+
+  // 2. A run that stopped half-way left rows in the destination: they go first.
+  removeAccount(destination, to, account, where);
+
+  // 3. Copy, chunk by chunk, each chunk one transaction.
+  const counts = {};
+  for (const spec of OWNED) {
+    counts[spec.table] = 0;
+    let after = null;
+    for (;;) {
+      const keyList = spec.key.join(", ");
+      const past = after === null ? "" : ` AND (${keyList}) > (${after.map(literal).join(", ")})`;
+      const page = rows(source, target,
+        `SELECT * FROM ${spec.table} WHERE ${where(spec)}${past} ORDER BY ${keyList} LIMIT ${CHUNK}`);
+      if (page.length === 0) break;
+      const inserts = page.map((row) => {
+        const columns = Object.keys(row).filter((column) => !(spec.freshIds && column === "id"));
+        return `INSERT INTO ${spec.table} (${columns.join(", ")}) VALUES (${columns.map((c) => literal(row[c])).join(", ")});`;
+      });
+      runFile(destination, inserts, "copy.sql");
+      counts[spec.table] += page.length;
+      after = spec.key.map((column) => page.at(-1)[column]);
+    }
+  }
+  const [{ name }] = rows(source, target, `SELECT name FROM accounts WHERE id = ${account}`);
+  runFile(destination, [
+    movingRow(to, 1),
+    `INSERT INTO history (account_id, at, actor_user_id, entity_kind, entity_id, area_id, action, subject, summary, changes) ` +
+      `VALUES (${account}, ${Date.now()}, NULL, 'account', ${account}, NULL, 'moved', ${quote(name)}, ` +
+      `${quote(`Account "${name}" moved from database ${from} to database ${to} by the operator`)}, ` +
+      `${quote(JSON.stringify([{ field: "database", before: String(from), after: String(to) }]))});`,
+  ]);
+
+  // 4. Verify: the destination holds as many rows of each table as the source.
+  for (const spec of OWNED) {
+    const count = (binding) => rows(binding, target, `SELECT COUNT(*) AS n FROM ${spec.table} WHERE ${where(spec)}`)[0].n;
+    const there = count(destination) - (spec.table === "history" ? 1 : 0);
+    const here = count(source);
+    if (there !== here || here !== counts[spec.table]) {
+      fail(`${spec.table}: ${here} rows in ${source}, ${there} copied to ${destination} — the account stays read-only; run the command again`);
+    }
+  }
+  say(`account ${account}: ${Object.entries(counts).map(([table, n]) => `${table} ${n}`).join(", ")} copied and verified`);
+
+  // 5. Switch: sign-in now finds the account in its new database.
+  runFile("DB_0", [movingRow(to, 1)]);
+
+  // 6. The old rows go (its sessions with them: their tokens name the old database), then the
+  //    account is writable again in its new home.
+  removeAccount(source, from, account, where);
+  runFile(destination, [movingRow(to, 0)]);
+  runFile("DB_0", [movingRow(to, 0)]);
+  say(`account ${account}: now in ${destination}; writable again`);
+}
+
+/** Removes every row of `account` from database `home` (chunked), keeping that database's
+ * copies of the account's proven codes (the codes stay proven, by an account elsewhere) and,
+ * in database 0, the directory's rows. */
+function removeAccount(binding, home, account, where) {
+  const proven = rows(binding, target,
+    `SELECT user_code_norm FROM users WHERE account_id = ${account} AND address_proven = 1`);
+  const keep = proven.map(({ user_code_norm: code }) =>
+    `INSERT OR IGNORE INTO proven_codes (user_code_norm, account_id) VALUES (${quote(code)}, ${account});`);
+  const chunked = (table, condition) => {
+    for (;;) {
+      const [{ n }] = rows(binding, target, `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${table} WHERE ${condition} LIMIT 1)`);
+      if (n === 0) return;
+      runFile(binding, [
+        `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${condition} LIMIT 5000);`,
+        ...(table === "users" ? keep : []),
+      ], "remove.sql");
+    }
+  };
+  chunked("sessions", `account_id = ${account}`);
+  for (const spec of [...OWNED].reverse()) {
+    if (spec.key.length > 1) {
+      // Tables without rowid: one statement (a user's ticks and recovery codes are few).
+      runFile(binding, [`DELETE FROM ${spec.table} WHERE ${where(spec)};`], "remove.sql");
+    } else {
+      chunked(spec.table, where(spec));
+    }
+  }
+  if (home !== 0) runFile(binding, [`DELETE FROM account_homes WHERE account_id = ${account};`]);
+}
+
+const command = positionals[0];
+if (command === "migrate") migrateAll();
+else if (command === "move") move();
+else fail("usage: databases.mjs migrate | move --account ID --to N  [--local|--remote] [--persist-to DIR] [--env E] [--config F]");
