@@ -19,7 +19,7 @@ openapi:
 help:
 	@echo "make dev        build, migrate, seed the demo account, serve http://localhost:$(PORT)"
 	@echo "make test       fmt, clippy, unit + policy tests, API tests on workerd + D1, browser tests"
-	@echo "make bootstrap ACCOUNT='Acme Group' EMAIL=admin@acme.example [NAME='Ana Silva'] [REMOTE=1]"
+	@echo "make bootstrap ACCOUNT='Acme Group' EMAIL=admin@acme.example [NAME='Ana Silva'] [DATABASE=1] [REMOTE=1]"
 	@echo "make sizes      built sizes of the console and the worker (raw and gzip)"
 	@echo "make seed-large 100,000 users, 10,000 companies, 1,000,000 history entries in .bench/ (SEED=42)"
 	@echo "make bench      load test (wrk) of the seeded data: p50/p99/rps, query plans, sizes"
@@ -64,7 +64,7 @@ dev: build seed
 
 bootstrap: migrate
 	@node scripts/bootstrap.mjs --account "$(ACCOUNT)" --email "$(EMAIL)" \
-	  $(if $(NAME),--name "$(NAME)") $(if $(REMOTE),--remote --env production)
+	  $(if $(NAME),--name "$(NAME)") $(if $(DATABASE),--database $(DATABASE)) $(if $(REMOTE),--remote --env production)
 
 lint: tools
 	cargo fmt --all -- --check

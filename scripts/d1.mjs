@@ -77,6 +77,12 @@ export function rows(binding, target, query) {
   return d1(binding, target, ["--command", query])[0].results;
 }
 
+/** The rows of several queries on `binding`, in one wrangler run (one array per query). */
+export function manyRows(binding, target, queries) {
+  if (queries.length === 0) return [];
+  return d1(binding, target, ["--command", queries.join(";\n")]).map((result) => result.results);
+}
+
 /** Applies the migrations to `binding`. */
 export function migrate(binding, target) {
   return wrangler(["d1", "migrations", "apply", binding, ...target]);

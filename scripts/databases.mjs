@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { bindings, d1, idsFrom, literal, migrate, quote, rows, wranglerTarget } from "./d1.mjs";
+import { bindings, d1, idsFrom, literal, manyRows, migrate, quote, rows, wranglerTarget } from "./d1.mjs";
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -61,11 +61,13 @@ function runFile(binding, statements, name = "statements.sql") {
 
 function migrateAll() {
   for (const binding of homes) migrate(binding, target);
-  const directoryCodes = () => rows("DB_0", target, "SELECT COUNT(*) AS n FROM proven_codes")[0].n;
+  const [directoryCodes] = homes.length > 1 ? rows("DB_0", target, "SELECT COUNT(*) AS n FROM proven_codes") : [{ n: 0 }];
   for (const [home, binding] of homes.entries()) {
     if (home === 0) continue;
-    const tables = rows(binding, target,
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%AUTOINCREMENT%' AND name <> 'd1_migrations'");
+    const [tables, [copies]] = manyRows(binding, target, [
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%AUTOINCREMENT%' AND name <> 'd1_migrations'",
+      "SELECT COUNT(*) AS n FROM proven_codes",
+    ]);
     const from = idsFrom(home);
     runFile(binding, tables.flatMap(({ name }) => [
       `UPDATE sqlite_sequence SET seq = ${from} WHERE name = ${quote(name)} AND seq < ${from};`,
@@ -73,8 +75,7 @@ function migrateAll() {
         `WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ${quote(name)});`,
     ]), "number.sql");
     // A database added to a running service learns every code proven so far.
-    const copies = rows(binding, target, "SELECT COUNT(*) AS n FROM proven_codes")[0].n;
-    if (copies < directoryCodes()) {
+    if (copies.n < directoryCodes.n) {
       for (let after = ""; ;) {
         const page = rows("DB_0", target,
           `SELECT user_code_norm, account_id FROM proven_codes WHERE user_code_norm > ${quote(after)} ` +
@@ -117,6 +118,19 @@ const NOT_OWNED = new Set(["sessions", "sign_in_throttle", "account_homes", "pro
   "d1_migrations", "sqlite_sequence", "_cf_KV", "_cf_METADATA"]);
 const CHUNK = 500;
 
+/** How many rows of `account` each table holds in `binding` (one wrangler run). */
+function countRows(binding, account) {
+  const where = (spec) => spec.where.replaceAll(":a", String(account));
+  const [counts] = manyRows(binding, target, [
+    `SELECT ${OWNED.map((spec) => `(SELECT COUNT(*) FROM ${spec.table} WHERE ${where(spec)}) AS ${spec.table}`).join(", ")}, ` +
+      `(SELECT COUNT(*) FROM sessions WHERE account_id = ${account}) AS sessions`,
+  ]);
+  return counts[0];
+}
+
+/** Rows a round of the copy reads at most (each table's pages go in one wrangler run). */
+const ROUND = 2000;
+
 function move() {
   const account = Number(args.account);
   const to = Number(args.to);
@@ -130,22 +144,23 @@ function move() {
   const destination = homes[to];
   const where = (spec) => spec.where.replaceAll(":a", String(account));
 
-  // Every table that can hold an account's rows is either moved or known not to be.
-  const tables = rows(source, target,
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%search%'")
-    .map((row) => row.name);
-  const unknown = tables.filter((name) => !NOT_OWNED.has(name) && !OWNED.some((spec) => spec.table === name));
+  // Every table that can hold an account's rows is either moved or known not to be; and each
+  // database numbers its rows from its own n·2^40 while SQLite numbers a new row after the
+  // table's largest id: rows numbered by a higher database would make a lower one number its new
+  // rows in that database's range. So an account moves to databases at or above the highest one
+  // that numbered its rows (e.g. a full database's accounts move to a new one).
+  const numbered = OWNED.filter((spec) => spec.key[0] === "id" && !spec.freshIds);
+  const [tableRows, [tops]] = manyRows(source, target, [
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%search%'",
+    `SELECT ${numbered.map((spec) => `(SELECT MAX(id) FROM ${spec.table} WHERE ${where(spec)}) AS ${spec.table}`).join(", ")}`,
+  ]);
+  const unknown = tableRows.map((row) => row.name)
+    .filter((name) => !NOT_OWNED.has(name) && !OWNED.some((spec) => spec.table === name));
   if (unknown.length) fail(`tables this command does not know how to move: ${unknown.join(", ")}`);
-
-  // Each database numbers its rows from its own n·2^40, and SQLite numbers a new row after the
-  // table's largest id: rows numbered by a higher database would make a lower one number its
-  // new rows in that database's range. So an account moves to databases at or above the
-  // highest one that numbered its rows (e.g. a full database's accounts move to a new one).
   const ceiling = idsFrom(to + 1);
-  for (const spec of OWNED.filter((spec) => spec.key[0] === "id" && !spec.freshIds)) {
-    const [{ top }] = rows(source, target, `SELECT MAX(id) AS top FROM ${spec.table} WHERE ${where(spec)}`);
+  for (const [table, top] of Object.entries(tops)) {
     if (top !== null && top >= ceiling) {
-      fail(`account ${account}'s ${spec.table} were numbered by database ${Math.floor(top / idsFrom(1))}: it can move to that database or a higher one, not to ${to}`);
+      fail(`account ${account}'s ${table} were numbered by database ${Math.floor(top / idsFrom(1))}: it can move to that database or a higher one, not to ${to}`);
     }
   }
 
@@ -159,27 +174,40 @@ function move() {
   say(`account ${account}: read-only, moving from ${source} to ${destination}`);
 
   // 2. A run that stopped half-way left rows in the destination: they go first.
-  removeAccount(destination, to, account, where);
+  removeAccount(destination, to, account);
 
-  // 3. Copy, chunk by chunk, each chunk one transaction.
-  const counts = {};
-  for (const spec of OWNED) {
-    counts[spec.table] = 0;
-    let after = null;
-    for (;;) {
+  // 3. Copy in rounds: each round reads the next pages of the tables in order (one wrangler
+  //    run) and writes them as one transaction; a table's parents are always written first.
+  const counts = countRows(source, account);
+  const cursors = new Map(OWNED.map((spec) => [spec.table, null]));
+  let next = 0;
+  while (next < OWNED.length) {
+    const round = [];
+    let budget = ROUND;
+    for (let i = next; i < OWNED.length && budget > 0; i++) {
+      const spec = OWNED[i];
+      const limit = Math.min(budget, CHUNK);
       const keyList = spec.key.join(", ");
+      const after = cursors.get(spec.table);
       const past = after === null ? "" : ` AND (${keyList}) > (${after.map(literal).join(", ")})`;
-      const page = rows(source, target,
-        `SELECT * FROM ${spec.table} WHERE ${where(spec)}${past} ORDER BY ${keyList} LIMIT ${CHUNK}`);
-      if (page.length === 0) break;
-      const inserts = page.map((row) => {
-        const columns = Object.keys(row).filter((column) => !(spec.freshIds && column === "id"));
-        return `INSERT INTO ${spec.table} (${columns.join(", ")}) VALUES (${columns.map((c) => literal(row[c])).join(", ")});`;
-      });
-      runFile(destination, inserts, "copy.sql");
-      counts[spec.table] += page.length;
-      after = spec.key.map((column) => page.at(-1)[column]);
+      round.push({ spec, limit, query: `SELECT * FROM ${spec.table} WHERE ${where(spec)}${past} ORDER BY ${keyList} LIMIT ${limit}` });
+      budget -= limit;
+      // A table with more rows than this page waits for the next round, and so do those after it.
+      if (counts[spec.table] > limit) break;
     }
+    const pages = manyRows(source, target, round.map((part) => part.query));
+    const inserts = [];
+    round.forEach(({ spec, limit }, i) => {
+      const page = pages[i];
+      for (const row of page) {
+        const columns = Object.keys(row).filter((column) => !(spec.freshIds && column === "id"));
+        inserts.push(`INSERT INTO ${spec.table} (${columns.join(", ")}) VALUES (${columns.map((c) => literal(row[c])).join(", ")});`);
+      }
+      if (page.length > 0) cursors.set(spec.table, spec.key.map((column) => page.at(-1)[column]));
+      counts[spec.table] -= page.length;
+      if (page.length < limit || counts[spec.table] <= 0) next = Math.max(next, OWNED.indexOf(spec) + 1);
+    });
+    runFile(destination, inserts, "copy.sql");
   }
   const [{ name }] = rows(source, target, `SELECT name FROM accounts WHERE id = ${account}`);
   runFile(destination, [
@@ -191,53 +219,58 @@ function move() {
   ]);
 
   // 4. Verify: the destination holds as many rows of each table as the source.
+  const here = countRows(source, account);
+  const there = countRows(destination, account);
+  there.history -= 1;
   for (const spec of OWNED) {
-    const count = (binding) => rows(binding, target, `SELECT COUNT(*) AS n FROM ${spec.table} WHERE ${where(spec)}`)[0].n;
-    const there = count(destination) - (spec.table === "history" ? 1 : 0);
-    const here = count(source);
-    if (there !== here || here !== counts[spec.table]) {
-      fail(`${spec.table}: ${here} rows in ${source}, ${there} copied to ${destination} — the account stays read-only; run the command again`);
+    if (there[spec.table] !== here[spec.table]) {
+      fail(`${spec.table}: ${here[spec.table]} rows in ${source}, ${there[spec.table]} copied to ${destination} — the account stays read-only; run the command again`);
     }
   }
-  say(`account ${account}: ${Object.entries(counts).map(([table, n]) => `${table} ${n}`).join(", ")} copied and verified`);
+  say(`account ${account}: ${OWNED.map((spec) => `${spec.table} ${here[spec.table]}`).join(", ")} copied and verified`);
 
   // 5. Switch: sign-in now finds the account in its new database.
   runFile("DB_0", [movingRow(to, 1)]);
 
   // 6. The old rows go (its sessions with them: their tokens name the old database), then the
   //    account is writable again in its new home.
-  removeAccount(source, from, account, where);
+  removeAccount(source, from, account);
   runFile(destination, [movingRow(to, 0)]);
   runFile("DB_0", [movingRow(to, 0)]);
   say(`account ${account}: now in ${destination}; writable again`);
 }
 
-/** Removes every row of `account` from database `home` (chunked), keeping that database's
- * copies of the account's proven codes (the codes stay proven, by an account elsewhere) and,
- * in database 0, the directory's rows. */
-function removeAccount(binding, home, account, where) {
-  const proven = rows(binding, target,
-    `SELECT user_code_norm FROM users WHERE account_id = ${account} AND address_proven = 1`);
-  const keep = proven.map(({ user_code_norm: code }) =>
-    `INSERT OR IGNORE INTO proven_codes (user_code_norm, account_id) VALUES (${quote(code)}, ${account});`);
-  const chunked = (table, condition) => {
-    for (;;) {
-      const [{ n }] = rows(binding, target, `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${table} WHERE ${condition} LIMIT 1)`);
-      if (n === 0) return;
-      runFile(binding, [
-        `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${condition} LIMIT 5000);`,
-        ...(table === "users" ? keep : []),
-      ], "remove.sql");
+/** Removes every row of `account` from database `home`, in rounds of at most 5,000 rows a
+ * table (children first), keeping that database's copies of the account's proven codes (the
+ * codes stay proven, by an account elsewhere) and, in database 0, the directory's rows. */
+function removeAccount(binding, home, account) {
+  const where = (spec) => spec.where.replaceAll(":a", String(account));
+  for (;;) {
+    const left = countRows(binding, account);
+    if (Object.values(left).every((n) => n === 0)) break;
+    const statements = [`DELETE FROM sessions WHERE account_id = ${account};`];
+    let emptied = true;
+    for (const spec of [...OWNED].reverse()) {
+      if (left[spec.table] === 0) continue;
+      statements.push(spec.key.length > 1
+        // Tables without rowid: at once (a user's ticks and recovery codes are few).
+        ? `DELETE FROM ${spec.table} WHERE ${where(spec)};`
+        : `DELETE FROM ${spec.table} WHERE rowid IN (SELECT rowid FROM ${spec.table} WHERE ${where(spec)} ORDER BY rowid LIMIT 5000);`);
+      if (spec.table === "users") {
+        // Deleting a proven user drops this database's copy of its code (a trigger): put it back.
+        const proven = rows(binding, target, `SELECT user_code_norm FROM users WHERE account_id = ${account} ` +
+          `AND address_proven = 1 AND rowid IN (SELECT rowid FROM users WHERE account_id = ${account} ORDER BY rowid LIMIT 5000)`);
+        statements.push(...proven.map(({ user_code_norm: code }) =>
+          `INSERT OR IGNORE INTO proven_codes (user_code_norm, account_id) VALUES (${quote(code)}, ${account});`));
+      }
+      // A table not emptied in this round keeps its parents (the tables after it) for the next.
+      if (left[spec.table] > 5000) {
+        emptied = false;
+        break;
+      }
     }
-  };
-  chunked("sessions", `account_id = ${account}`);
-  for (const spec of [...OWNED].reverse()) {
-    if (spec.key.length > 1) {
-      // Tables without rowid: one statement (a user's ticks and recovery codes are few).
-      runFile(binding, [`DELETE FROM ${spec.table} WHERE ${where(spec)};`], "remove.sql");
-    } else {
-      chunked(spec.table, where(spec));
-    }
+    runFile(binding, statements, "remove.sql");
+    if (emptied) break;
   }
   if (home !== 0) runFile(binding, [`DELETE FROM account_homes WHERE account_id = ${account};`]);
 }

@@ -1,8 +1,8 @@
 // Starts the real worker (workerd + local D1 via `wrangler dev`) on a free port with its own fresh
 // state folder, migrated and seeded with the demo account; stops it (whole process group) after.
 import { spawn, execFileSync } from "node:child_process";
-import { createHmac } from "node:crypto";
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createHash, createHmac } from "node:crypto";
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -59,10 +59,34 @@ function run(command, args) {
  */
 export async function startWorker({ vars = {} } = {}) {
   const state = mkdtempSync(join(tmpdir(), "precinct-test-"));
-  // Every database (O03: DB_0 and DB_1 locally), each numbering its ids from its own range.
-  run("node", [join(ROOT, "scripts/databases.mjs"), "migrate", "--local", "--persist-to", state, "--quiet"]);
-  run("node", [join(ROOT, "scripts/bootstrap.mjs"), "--demo", "--minimal", "--persist-to", state]);
+  cpSync(freshState(), state, { recursive: true });
   return startWorkerOn(state, { vars });
+}
+
+/**
+ * A state folder with every database migrated (O03: DB_0 and DB_1 locally, each numbering its ids
+ * from its own range) and the minimal demo account seeded — what every test worker starts from.
+ * Made once a day per version of what makes it (a dozen wrangler runs), then copied per worker.
+ */
+function freshState() {
+  const made = ["wrangler.toml", "scripts/databases.mjs", "scripts/bootstrap.mjs", "scripts/d1.mjs",
+    ...readdirSync(join(ROOT, "worker/migrations")).sort().map((file) => `worker/migrations/${file}`)];
+  const hash = createHash("sha256").update(new Date().toISOString().slice(0, 10));
+  for (const file of made) hash.update(file).update(readFileSync(join(ROOT, file)));
+  const states = join(ROOT, "target", "test-states");
+  const dir = join(states, hash.digest("hex").slice(0, 16));
+  if (existsSync(dir)) return dir;
+  mkdirSync(states, { recursive: true });
+  for (const old of readdirSync(states)) rmSync(join(states, old), { recursive: true, force: true });
+  const making = mkdtempSync(join(tmpdir(), "precinct-state-"));
+  run("node", [join(ROOT, "scripts/databases.mjs"), "migrate", "--local", "--persist-to", making, "--quiet"]);
+  run("node", [join(ROOT, "scripts/bootstrap.mjs"), "--demo", "--minimal", "--persist-to", making]);
+  // Complete or absent: copied beside it, then renamed into place.
+  const partial = `${dir}.${process.pid}`;
+  cpSync(making, partial, { recursive: true });
+  rmSync(making, { recursive: true, force: true });
+  renameSync(partial, dir);
+  return dir;
 }
 
 /** Starts the worker on an existing, migrated state folder (the benchmark's seeded data). */

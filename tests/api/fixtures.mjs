@@ -53,7 +53,7 @@ export function databaseFiles(worker) {
     execFileSync("sqlite3", ["-version"], { stdio: "ignore" });
     const dir = join(worker.state, "v3/d1/miniflare-D1DatabaseObject");
     const files = readdirSync(dir).filter((f) => /^[0-9a-f]{64}\.sqlite$/.test(f)).map((f) => join(dir, f));
-    const home = (file) => Number(execFileSync("sqlite3", ["-readonly", file,
+    const home = (file) => Number(execFileSync("sqlite3", ["-readonly", "-cmd", ".timeout 10000", file,
       "SELECT COALESCE(MAX(seq), 0) / 1099511627776 FROM sqlite_sequence WHERE seq >= 1099511627776"], { encoding: "utf8" }).trim());
     return files.map((file) => [home(file), file]).sort((a, b) => a[0] - b[0]).map(([, file]) => file);
   } catch {
@@ -70,7 +70,8 @@ export function sqlReader(worker) {
   const fast = files.length >= 2;
   const one = (home, query) => {
     if (!fast) return worker.sql(query, `DB_${home}`);
-    const out = execFileSync("sqlite3", ["-readonly", "-json", files[home], query], { encoding: "utf8" });
+    // The worker may be writing: wait for its lock rather than fail.
+    const out = execFileSync("sqlite3", ["-readonly", "-json", "-cmd", ".timeout 10000", files[home], query], { encoding: "utf8" });
     return out.trim() ? JSON.parse(out) : [];
   };
   const read = (query) => [...one(0, query), ...one(1, query)];

@@ -22,7 +22,7 @@ before(async () => {
   // As the first `make preview` of a branch: the preview's database migrated, the demo seeded.
   const state = mkdtempSync(join(tmpdir(), "precinct-preview-"));
   const target = ["--local", "--persist-to", state, "--env", "preview", "--config", config];
-  execFileSync(join(ROOT, "node_modules/.bin/wrangler"), ["d1", "migrations", "apply", "DB", ...target],
+  execFileSync("node", [join(ROOT, "scripts/databases.mjs"), "migrate", "--quiet", ...target],
     { cwd: ROOT, stdio: "ignore" });
   execFileSync("node", [join(ROOT, "scripts/bootstrap.mjs"), "--demo", ...target], { cwd: ROOT, stdio: "ignore" });
   // `make preview` names the preview after its branch; the mail key is the deployment's secret.
