@@ -16,8 +16,10 @@ for scale in ${SCALES:-small large}; do
   rm -rf "$state" && mkdir -p "$state"
   node scripts/databases.mjs migrate --local --persist-to "$state" --quiet
   # Database 0 (O03): the one whose ids start at 1 (database n numbers its rows from n·2^40).
-  db=$(for file in "$state"/v3/d1/miniflare-D1DatabaseObject/*.sqlite; do
-    [ "$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM sqlite_sequence WHERE seq >= 1099511627776").fetchone()[0])' "$file")" = 0 ] && echo "$file"
+  db=$(for file in $(ls "$state"/v3/d1/miniflare-D1DatabaseObject/*.sqlite | grep -v metadata); do
+    if [ "$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM sqlite_sequence WHERE seq >= 1099511627776").fetchone()[0])' "$file")" = 0 ]; then
+      echo "$file"
+    fi
   done)
   [ "$(wc -w <<< "$db")" = 1 ] || { echo "seed: database 0 not found among the local databases" >&2; exit 1; }
   python3 bench/seed_large.py --db "$db" --scale "$scale" --seed "$seed" --password-hash "$hash" --out "$state/accounts.json"
