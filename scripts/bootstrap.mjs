@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { argon2id } from "hash-wasm";
-import { bindings, d1 as run, quote, rows, wranglerTarget } from "./d1.mjs";
+import { WHERE_OPTIONS, d1 as run, databasesOf, quote, rows } from "./d1.mjs";
 
 export const DEMO = {
   account: "Demo Construction Group",
@@ -31,12 +31,7 @@ const { values: args } = parseArgs({
     demo: { type: "boolean", default: false },
     // With --demo: only the administrator, none of the sample areas, companies and users.
     minimal: { type: "boolean", default: false },
-    local: { type: "boolean", default: false },
-    remote: { type: "boolean", default: false },
-    "persist-to": { type: "string" },
-    env: { type: "string" },
-    // Another wrangler configuration (`make preview`'s copy of wrangler.toml).
-    config: { type: "string" },
+    ...WHERE_OPTIONS,
     database: { type: "string", default: "0" },
   },
 });
@@ -58,13 +53,7 @@ if (args.demo && (args.env === "production" || (args.remote && !args.config))) {
   fail("the demo account is never seeded into production (a preview's database is named by `make preview`)");
 }
 
-const target = wranglerTarget({
-  remote: args.remote,
-  persistTo: args["persist-to"],
-  env: args.env,
-  config: args.config,
-});
-const homes = bindings({ config: args.config ?? undefined, env: args.env ?? null });
+const { target, homes } = databasesOf(args);
 const home = Number(args.database);
 if (!Number.isInteger(home) || home < 0 || home >= homes.length) {
   fail(`--database N: one of 0…${homes.length - 1} (the configuration binds ${homes.join(", ")})`);

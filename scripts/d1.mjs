@@ -31,6 +31,24 @@ export function bindings({ config = join(ROOT, "wrangler.toml"), env = null } = 
   return list;
 }
 
+/** The command-line options naming where the databases are (`parseArgs` options). */
+export const WHERE_OPTIONS = {
+  local: { type: "boolean", default: false },
+  remote: { type: "boolean", default: false },
+  "persist-to": { type: "string" },
+  env: { type: "string" },
+  // Another wrangler configuration (`make preview`'s copy of wrangler.toml).
+  config: { type: "string" },
+};
+
+/** What those options name: wrangler's target arguments and the configuration's databases. */
+export function databasesOf(args) {
+  return {
+    target: wranglerTarget({ remote: args.remote, persistTo: args["persist-to"], env: args.env, config: args.config }),
+    homes: bindings({ config: args.config ?? undefined, env: args.env ?? null }),
+  };
+}
+
 /** wrangler's arguments naming where the databases are. */
 export function wranglerTarget({ remote = false, persistTo = null, env = null, config = null } = {}) {
   return [

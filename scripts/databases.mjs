@@ -18,16 +18,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { bindings, d1, idsFrom, literal, manyRows, migrate, quote, rows, wranglerTarget } from "./d1.mjs";
+import { WHERE_OPTIONS, d1, databasesOf, idsFrom, literal, manyRows, migrate, quote, rows } from "./d1.mjs";
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    local: { type: "boolean", default: false },
-    remote: { type: "boolean", default: false },
-    "persist-to": { type: "string" },
-    env: { type: "string" },
-    config: { type: "string" },
+    ...WHERE_OPTIONS,
     account: { type: "string" },
     to: { type: "string" },
     quiet: { type: "boolean", default: false },
@@ -39,13 +35,7 @@ function fail(message) {
   process.exit(2);
 }
 
-const target = wranglerTarget({
-  remote: args.remote,
-  persistTo: args["persist-to"],
-  env: args.env,
-  config: args.config,
-});
-const homes = bindings({ config: args.config ?? undefined, env: args.env ?? null });
+const { target, homes } = databasesOf(args);
 const say = (line) => args.quiet || console.log(line);
 const scratch = mkdtempSync(join(tmpdir(), "precinct-databases-"));
 process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
