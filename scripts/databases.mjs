@@ -163,8 +163,11 @@ function move() {
   if (from !== 0) runFile(source, [movingRow(from, 1)]);
   say(`account ${account}: read-only, moving from ${source} to ${destination}`);
 
-  // 2. A run that stopped half-way left rows in the destination: they go first.
+  // 2. A run that stopped half-way left rows in the destination: they go first. The
+  //    destination learns the account is moving (its triggers then take the users as they are),
+  //    still at home in the source (in database 0 that row is the directory's: unchanged).
   removeAccount(destination, to, account);
+  runFile(destination, [movingRow(from, 1)]);
 
   // 3. Copy in rounds: each round reads the next pages of the tables in order (one wrangler
   //    run) and writes them as one transaction; a table's parents are always written first.
@@ -201,7 +204,6 @@ function move() {
   }
   const [{ name }] = rows(source, target, `SELECT name FROM accounts WHERE id = ${account}`);
   runFile(destination, [
-    movingRow(to, 1),
     `INSERT INTO history (account_id, at, actor_user_id, entity_kind, entity_id, area_id, action, subject, summary, changes) ` +
       `VALUES (${account}, ${Date.now()}, NULL, 'account', ${account}, NULL, 'moved', ${quote(name)}, ` +
       `${quote(`Account "${name}" moved from database ${from} to database ${to} by the operator`)}, ` +

@@ -87,17 +87,31 @@ test("o03 an account being moved is read-only: its reads answer, its writes are 
 });
 
 test("o03 the operator moves an account to another database: ids kept, sessions end, links still work, moving back is refused", async () => {
+  for (const [client, sender] of [[fx.admin, "no-reply@demo.precinct.test"], [fx.otherAdmin, "no-reply@other.test"]]) {
+    const current = (await client.get("/api/settings/mail")).json;
+    expectStatus(await client.put("/api/settings/mail", {
+      provider: "outbox", sender_address: sender, sender_name: "Sender",
+      ...(current.configured ? { version: current.version } : {}),
+    }), 200);
+  }
+  const linkTo = async (client, address) => {
+    const outbox = expectStatus(await client.get("/api/outbox?limit=200"), 200).items;
+    return outbox.filter((m) => m.to_address === address)
+      .map((m) => /set-password\?token=([A-Za-z0-9_.-]+)/.exec(m.text_body)?.[1]).find(Boolean);
+  };
   // An invitation waiting when the move starts (its link names database 0).
-  const current = (await fx.admin.get("/api/settings/mail")).json;
-  expectStatus(await fx.admin.put("/api/settings/mail", {
-    provider: "outbox", sender_address: "no-reply@demo.precinct.test", sender_name: "Demo",
-    ...(current.configured ? { version: current.version } : {}),
-  }), 200);
   const invited = expectStatus(await fx.admin.post("/api/users", { user_code: "invited.before@o03.example", name: "Ivy Invited", group_id: fx.F.groupUserA.id }), 201);
-  const outbox = expectStatus(await fx.admin.get("/api/outbox?limit=200"), 200).items;
-  const link = outbox.map((m) => /set-password\?token=([A-Za-z0-9_.-]+)/.exec(m.text_body)?.[1])
-    .find((token, i) => token && outbox[i].to_address === "invited.before@o03.example");
+  const link = await linkTo(fx.admin, "invited.before@o03.example");
   assert.match(link ?? "", /^0\./);
+  // A pending user whose address a user of the other account has proved since (R24): it moves
+  // as it is, still saying so.
+  const contested = "contested.move@o03.example";
+  const pendingHere = expectStatus(await fx.admin.post("/api/users", { user_code: contested, name: "Pending Here", group_id: fx.F.groupUserA.id }), 201);
+  expectStatus(await fx.otherAdmin.post("/api/users", { user_code: contested, name: "Owner There", group_id: fx.F.otherGroup.id }), 201);
+  const ownerLink = await linkTo(fx.otherAdmin, contested);
+  assert.match(ownerLink ?? "", /^1\./);
+  expectStatus(await new Client(fx.worker.url).post("/api/password", { token: ownerLink, password: "Harbour-lantern-quartz-91" }), 200);
+  assert.equal(expectStatus(await fx.admin.get(`/api/users/${pendingHere.id}`), 200).address_taken, true);
   const rowsBefore = Object.fromEntries(["users", "companies", "history", "user_groups", "areas"].map((t) => [t, count(0, t, demo)]));
 
   const moved = move(demo, 1);
@@ -122,6 +136,7 @@ test("o03 the operator moves an account to another database: ids kept, sessions 
   assert.equal(expectStatus(await admin.get(`/api/companies/${fx.F.compA1.id}`), 200).code, "COMP-A1");
   const entries = expectStatus(await admin.get("/api/history?limit=200"), 200).items;
   assert.ok(entries.some((entry) => /moved from database 0 to database 1/.test(entry.summary)), "the move is in the account's history");
+  assert.equal(expectStatus(await admin.get(`/api/users/${pendingHere.id}`), 200).address_taken, true);
   // It writes again, in its new database's range.
   const area = expectStatus(await admin.post("/api/areas", { code: "AFTER-MOVE", description: "Written after the move" }), 201);
   assert.ok(area.id >= RANGE, `a new row is numbered by database 1 (${area.id})`);

@@ -63,11 +63,14 @@ END;
 
 -- A new user, or a new user code, may not take an address a user of another account proved,
 -- wherever that account lives (its proof is copied here): the same refusal as before (R24).
+-- (An account being moved here brings its users as they are: a pending user whose address
+-- another account proved since stays pending, as it was; the app's writes are refused meanwhile.)
 DROP TRIGGER users_code_reserved_on_insert;
 CREATE TRIGGER users_code_reserved_on_insert BEFORE INSERT ON users
-WHEN EXISTS (SELECT 1 FROM users WHERE user_code_norm = NEW.user_code_norm AND address_proven = 1)
-  OR EXISTS (SELECT 1 FROM proven_codes
-             WHERE user_code_norm = NEW.user_code_norm AND account_id <> NEW.account_id)
+WHEN NOT EXISTS (SELECT 1 FROM account_homes WHERE account_id = NEW.account_id AND moving = 1)
+  AND (EXISTS (SELECT 1 FROM users WHERE user_code_norm = NEW.user_code_norm AND address_proven = 1)
+    OR EXISTS (SELECT 1 FROM proven_codes
+               WHERE user_code_norm = NEW.user_code_norm AND account_id <> NEW.account_id))
 BEGIN
   SELECT RAISE(ABORT, 'UNIQUE constraint failed: users.user_code_norm');
 END;

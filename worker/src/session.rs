@@ -173,9 +173,10 @@ pub async fn sign_in(
     let (Some(user), Some(db)) = (signed_in, home) else {
         // The failure was counted when the attempt was reserved; a known user's history says so.
         if let (Some(known), Some(db)) = (&candidate, home) {
-            store::insert_history(
+            let account = db.account_found(known.account_id);
+            let entry = store::insert_history(
                 // The account of the person the code names: no one is signed in yet.
-                &db.account_found(known.account_id),
+                &account,
                 &HistoryEntry {
                     at: ctx.now,
                     actor: None,
@@ -187,9 +188,8 @@ pub async fn sign_in(
                     summary: "Sign-in failed: wrong password, or the user is disabled",
                     changes: &[],
                 },
-            )?
-            .run()
-            .await?;
+            )?;
+            store::record(&account, entry).await?;
         }
         return Err(ApiError::Problem(precinct_core::problem::Problem {
             status: 401,

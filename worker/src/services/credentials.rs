@@ -255,7 +255,7 @@ async fn send_password_link(
             "The {kind} email to {} was not delivered: {}",
             user.user_code, error.message
         );
-        store::insert_history(
+        let entry = store::insert_history(
             db,
             &HistoryEntry {
                 at: now,
@@ -268,9 +268,8 @@ async fn send_password_link(
                 summary: &summary,
                 changes: &[],
             },
-        )?
-        .run()
-        .await?;
+        )?;
+        store::record(db, entry).await?;
         return Err(mail::failure(error));
     }
     Ok(())
@@ -431,7 +430,14 @@ pub async fn set_password(
             continue;
         };
         if let Some(row) = mail_store::live_token(&db, &token_hash, now).await? {
-            found = Some((db, row));
+            // Elsewhere than it says only where its account lives now (not a half copy left by
+            // a move that stopped).
+            if home == named
+                || crate::store::homes::home_of_account(&homes.directory(), row.account_id).await?
+                    == Some(home)
+            {
+                found = Some((db, row));
+            }
             break;
         }
     }

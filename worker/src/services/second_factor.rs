@@ -143,16 +143,15 @@ pub async fn verify(
         None => 0,
     };
     if claimed != 1 {
-        store::insert_history(
+        let entry = store::insert_history(
             ctx.db,
             &own_entry(
                 ctx,
                 HistoryEvent::UserMfaFailed,
                 "Sign-in failed: wrong or already used second-factor code",
             ),
-        )?
-        .run()
-        .await?;
+        )?;
+        store::record(ctx.db, entry).await?;
         return Err(wrong_code());
     }
     let summary = if entered == HistoryEvent::UserMfaEntered {
@@ -252,16 +251,15 @@ pub async fn confirm_enrolment(
     let secret = open_secret(secrets, &row.secret_sealed)?;
     let Some(step) = second_factor::matching_step(&secret, &me.user_code, &input.code, ctx.now)?
     else {
-        store::insert_history(
+        let entry = store::insert_history(
             ctx.db,
             &own_entry(
                 ctx,
                 HistoryEvent::UserMfaFailed,
                 "Two-step sign-in set-up failed: wrong code",
             ),
-        )?
-        .run()
-        .await?;
+        )?;
+        store::record(ctx.db, entry).await?;
         return Err(wrong_code());
     };
     let codes = second_factor::new_recovery_codes(entropy)?;

@@ -74,6 +74,22 @@ pub async fn address_holder(
     })
 }
 
+/// The database the directory says `account` lives in.
+pub async fn home_of_account(directory: &SystemDb<'_>, account: i64) -> ApiResult<Option<usize>> {
+    #[derive(Deserialize)]
+    struct Home {
+        home: i64,
+    }
+    Ok(statement(
+        directory,
+        "SELECT home FROM account_homes WHERE account_id = ?1",
+        &[int(account)],
+    )?
+    .first_in::<Home>(directory)
+    .await?
+    .and_then(|row| usize::try_from(row.home).ok()))
+}
+
 /// The reservation of a code about to be proven by a user of `account`, made in the directory
 /// before the account's batch writes the proof.
 pub enum Reservation {
@@ -133,8 +149,10 @@ pub async fn reserve_code(
 /// their own users cannot take it and their pending holders say it is taken. A copy that cannot
 /// be written is logged; the directory, which decides, already holds the proof.
 pub async fn tell_proof(db: &AccountDb<'_>, user_code_norm: &str) {
+    // The directory too: a reservation another request of the same person released (its own
+    // batch failed, e.g. the same link sent twice) comes back.
     for other in db.homes().each() {
-        if other.home() == db.home() || other.home() == 0 {
+        if other.home() == db.home() {
             continue;
         }
         let told = statement(
@@ -156,6 +174,30 @@ pub async fn tell_proof(db: &AccountDb<'_>, user_code_norm: &str) {
 /// the account still holds it proven in that database (the account's own). Failures are logged:
 /// the caller's change is already stored.
 pub async fn release_code(db: &AccountDb<'_>, user_code_norm: &str) {
+    // The account's own database decides whether the code is still proven there (the others
+    // hold no users of this account, so their own check below would always let go).
+    #[derive(Deserialize)]
+    struct Held {
+        held: i64,
+    }
+    let held = statement(
+        db,
+        "SELECT EXISTS (SELECT 1 FROM users WHERE user_code_norm = ?1 AND account_id = ?2 \
+         AND address_proven = 1) AS held",
+        &[text(user_code_norm), int(db.account())],
+    );
+    let held = match held {
+        Ok(query) => super::first_row::<Held>(db, query).await,
+        Err(error) => Err(error),
+    };
+    match held {
+        Ok(Some(Held { held: 0 })) => {}
+        Ok(_) => return,
+        Err(error) => {
+            worker::console_error!("proven code not released: {error}");
+            return;
+        }
+    }
     for other in db.homes().each() {
         let released = statement(
             &other,

@@ -144,6 +144,19 @@ pub async fn batch(
     }
 }
 
+/// One statement recorded on the side of an answer (a failed attempt's history entry): written
+/// like any write of the account, and dropped while the operator moves the account (O03) — the
+/// answer stays the one the request asked for, and the move's copy stays exact.
+pub async fn record(db: &impl Database, statement: D1PreparedStatement) -> ApiResult<()> {
+    match batch(db, vec![statement]).await {
+        Ok(_) => Ok(()),
+        Err(ApiError::Problem(problem)) if problem.code == ProblemCode::AccountMoving.as_str() => {
+            Ok(())
+        }
+        Err(error) => Err(error),
+    }
+}
+
 /// Sends a write batch with the handle's guard last (an account being moved refuses every
 /// write, O03); the guard's own result is not returned, so the callers' indexes stay theirs.
 async fn guarded_batch(
