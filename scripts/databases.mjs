@@ -108,11 +108,13 @@ const NOT_OWNED = new Set(["sessions", "sign_in_throttle", "account_homes", "pro
   "d1_migrations", "sqlite_sequence", "_cf_KV", "_cf_METADATA"]);
 const CHUNK = 500;
 
+/** The condition selecting `account`'s rows of a table of OWNED. */
+const where = (spec, account) => spec.where.replaceAll(":a", String(account));
+
 /** How many rows of `account` each table holds in `binding` (one wrangler run). */
 function countRows(binding, account) {
-  const where = (spec) => spec.where.replaceAll(":a", String(account));
   const [counts] = manyRows(binding, target, [
-    `SELECT ${OWNED.map((spec) => `(SELECT COUNT(*) FROM ${spec.table} WHERE ${where(spec)}) AS ${spec.table}`).join(", ")}, ` +
+    `SELECT ${OWNED.map((spec) => `(SELECT COUNT(*) FROM ${spec.table} WHERE ${where(spec, account)}) AS ${spec.table}`).join(", ")}, ` +
       `(SELECT COUNT(*) FROM sessions WHERE account_id = ${account}) AS sessions`,
   ]);
   return counts[0];
@@ -132,7 +134,6 @@ function move() {
   if (from === to) fail(`account ${account} is in database ${to} already`);
   const source = homes[from];
   const destination = homes[to];
-  const where = (spec) => spec.where.replaceAll(":a", String(account));
 
   // Every table that can hold an account's rows is either moved or known not to be; and each
   // database numbers its rows from its own n·2^40 while SQLite numbers a new row after the
@@ -142,7 +143,7 @@ function move() {
   const numbered = OWNED.filter((spec) => spec.key[0] === "id" && !spec.freshIds);
   const [tableRows, [tops]] = manyRows(source, target, [
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%search%'",
-    `SELECT ${numbered.map((spec) => `(SELECT MAX(id) FROM ${spec.table} WHERE ${where(spec)}) AS ${spec.table}`).join(", ")}`,
+    `SELECT ${numbered.map((spec) => `(SELECT MAX(id) FROM ${spec.table} WHERE ${where(spec, account)}) AS ${spec.table}`).join(", ")}`,
   ]);
   const unknown = tableRows.map((row) => row.name)
     .filter((name) => !NOT_OWNED.has(name) && !OWNED.some((spec) => spec.table === name));
@@ -183,7 +184,7 @@ function move() {
       const keyList = spec.key.join(", ");
       const after = cursors.get(spec.table);
       const past = after === null ? "" : ` AND (${keyList}) > (${after.map(literal).join(", ")})`;
-      round.push({ spec, limit, query: `SELECT * FROM ${spec.table} WHERE ${where(spec)}${past} ORDER BY ${keyList} LIMIT ${limit}` });
+      round.push({ spec, limit, query: `SELECT * FROM ${spec.table} WHERE ${where(spec, account)}${past} ORDER BY ${keyList} LIMIT ${limit}` });
       budget -= limit;
       // A table with more rows than this page waits for the next round, and so do those after it.
       if (counts[spec.table] > limit) break;
@@ -236,7 +237,6 @@ function move() {
  * table (children first), keeping that database's copies of the account's proven codes (the
  * codes stay proven, by an account elsewhere) and, in database 0, the directory's rows. */
 function removeAccount(binding, home, account) {
-  const where = (spec) => spec.where.replaceAll(":a", String(account));
   for (;;) {
     const left = countRows(binding, account);
     if (Object.values(left).every((n) => n === 0)) break;
@@ -246,8 +246,8 @@ function removeAccount(binding, home, account) {
       if (left[spec.table] === 0) continue;
       statements.push(spec.key.length > 1
         // Tables without rowid: at once (a user's ticks and recovery codes are few).
-        ? `DELETE FROM ${spec.table} WHERE ${where(spec)};`
-        : `DELETE FROM ${spec.table} WHERE rowid IN (SELECT rowid FROM ${spec.table} WHERE ${where(spec)} ORDER BY rowid LIMIT 5000);`);
+        ? `DELETE FROM ${spec.table} WHERE ${where(spec, account)};`
+        : `DELETE FROM ${spec.table} WHERE rowid IN (SELECT rowid FROM ${spec.table} WHERE ${where(spec, account)} ORDER BY rowid LIMIT 5000);`);
       if (spec.table === "users") {
         // Deleting a proven user drops this database's copy of its code (a trigger): put it back.
         const proven = rows(binding, target, `SELECT user_code_norm FROM users WHERE account_id = ${account} ` +

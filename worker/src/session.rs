@@ -4,7 +4,7 @@ use precinct_core::api::SignIn;
 use precinct_core::history_text::HistoryEvent;
 use precinct_core::problem::ProblemCode;
 use precinct_core::validate::{normalize_user_code, MAX_PASSWORD_LEN, MAX_USER_CODE_LEN};
-use worker::Request;
+use worker::{D1PreparedStatement, Request};
 
 use crate::auth::{self, Entropy, CLIENT_THROTTLE, USER_CODE_THROTTLE};
 use crate::error::{ApiError, ApiResult};
@@ -88,28 +88,25 @@ impl Attempt {
     /// the directory's (O03: one count per user code, whichever database holds them), so this
     /// runs after the person's own batch, in the directory.
     pub async fn succeeded(&self, directory: &SystemDb<'_>) -> ApiResult<()> {
-        store::batch(
-            directory,
-            vec![
-                store::clear_failures(directory, &self.user_key)?,
-                store::refund_attempt(directory, &self.client_key)?,
-            ],
-        )
-        .await?;
-        Ok(())
+        let failures = store::clear_failures(directory, &self.user_key)?;
+        self.give_back(directory, failures).await
     }
 
     /// A right password from someone who still owes a second factor (R35): only this attempt
     /// is given back, so a known password cannot wipe the count between guesses of the code.
     pub async fn first_step_succeeded(&self, directory: &SystemDb<'_>) -> ApiResult<()> {
-        store::batch(
-            directory,
-            vec![
-                store::refund_attempt(directory, &self.user_key)?,
-                store::refund_attempt(directory, &self.client_key)?,
-            ],
-        )
-        .await?;
+        let attempt = store::refund_attempt(directory, &self.user_key)?;
+        self.give_back(directory, attempt).await
+    }
+
+    /// Runs what is given back under the person's key with the client's reservation refunded.
+    async fn give_back(
+        &self,
+        directory: &SystemDb<'_>,
+        person: D1PreparedStatement,
+    ) -> ApiResult<()> {
+        let client = store::refund_attempt(directory, &self.client_key)?;
+        store::batch(directory, vec![person, client]).await?;
         Ok(())
     }
 }
