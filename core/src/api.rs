@@ -786,6 +786,200 @@ pub struct Notice {
     pub message: String,
 }
 
+// ---------------------------------------------------------------------------------------------
+// B01 explain access, B02 what-if, B03 access review
+
+/// The kinds of record an explanation is about (B01).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    Company,
+    User,
+    Group,
+    Report,
+    History,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 5] = [
+        RecordKind::Company,
+        RecordKind::User,
+        RecordKind::Group,
+        RecordKind::Report,
+        RecordKind::History,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Company => "company",
+            RecordKind::User => "user",
+            RecordKind::Group => "group",
+            RecordKind::Report => "report",
+            RecordKind::History => "history",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<RecordKind> {
+        RecordKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+}
+
+/// An area named in an answer: its id and code.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaName {
+    pub id: AreaId,
+    pub code: String,
+}
+
+/// `GET /api/explain` (B01): may this person see, change, pick this record — and why.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessExplanation {
+    pub person: UserRef,
+    pub person_group_code: String,
+    pub person_level: AccessLevel,
+    pub person_area_id: Option<AreaId>,
+    pub person_active: bool,
+    pub kind: RecordKind,
+    pub record_id: i64,
+    /// The record as its screen names it ("N01 — Nord Bâtiment").
+    pub record_label: String,
+    pub see: crate::policy::Verdict,
+    pub change: Option<crate::policy::Verdict>,
+    pub pick: Option<crate::policy::Verdict>,
+    /// The codes of the areas the steps name.
+    pub areas: Vec<AreaName>,
+}
+
+/// One reason people can see a company, with a page of them (B01's reverse question).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeerGroup {
+    pub reason: crate::policy::SeerReason,
+    pub total: i64,
+    pub items: Vec<UserRef>,
+    pub next_cursor: Option<String>,
+}
+
+/// `GET /api/companies/{id}/seers`: who can see the company, grouped by why, among the people
+/// the reader may see.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanySeers {
+    pub company: CompanyRef,
+    pub area_code: Option<String>,
+    pub groups: Vec<SeerGroup>,
+}
+
+/// People or companies gaining or losing access in a what-if (B02): how many, and the first
+/// ones by name.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AccessShift {
+    /// People who gain (or lose) access to at least one company.
+    pub people: i64,
+    /// Companies someone gains (or loses) access to.
+    pub companies: i64,
+    pub first_people: Vec<UserRef>,
+    pub first_companies: Vec<CompanyRef>,
+}
+
+/// A what-if (B02): what a change would do to access, computed by the policy on the proposed
+/// state, counted within the reader's scope; nothing is written.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct WhatIf {
+    pub gain: AccessShift,
+    pub lose: AccessShift,
+    /// People whose level or options change, and how.
+    pub people_with_new_rights: i64,
+    pub level_before: Option<AccessLevel>,
+    pub level_after: Option<AccessLevel>,
+    pub options_gained: Vec<OptionCode>,
+    pub options_lost: Vec<OptionCode>,
+}
+
+/// A person in an access review (B03).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewPerson {
+    pub id: UserId,
+    pub user_code: String,
+    pub name: String,
+    pub group_code: String,
+    pub access_level: AccessLevel,
+    pub active: bool,
+    /// UTC milliseconds; `None` for never.
+    pub last_sign_in_at: Option<i64>,
+    /// When the pending invitation was sent; `None` once the person has a password.
+    pub invited_at: Option<i64>,
+    pub companies: i64,
+}
+
+/// One finding of a review: how many, and the first ones.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ReviewList {
+    pub total: i64,
+    pub items: Vec<ReviewPerson>,
+}
+
+/// A group whose stored options exceed what its level can use (R31: they come alive if the
+/// level rises).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewGroup {
+    pub id: GroupId,
+    pub code: String,
+    pub access_level: AccessLevel,
+    pub inert_options: Vec<OptionCode>,
+}
+
+/// Who marked the area reviewed, and when.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewMark {
+    pub at: i64,
+    /// `None` when the reader may not see who it was.
+    pub by: Option<String>,
+}
+
+/// `GET /api/reviews/{area}` (B03): an area's access review (`none`: the people of no area).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessReview {
+    pub area_id: Option<AreaId>,
+    pub area_code: Option<String>,
+    pub dormant_days: i64,
+    pub administrators: i64,
+    pub local_administrators: i64,
+    pub users: i64,
+    pub active: i64,
+    pub disabled: i64,
+    /// Everyone, least recently signed in first.
+    pub people: ReviewList,
+    /// Active people with no sign-in for `dormant_days` (or never, once invited that long ago).
+    pub dormant: ReviewList,
+    /// Active User-level people with no company ticked.
+    pub no_company: ReviewList,
+    /// Invitations still pending after 7 days.
+    pub old_invitations: ReviewList,
+    pub excess_groups: Vec<ReviewGroup>,
+    pub last_review: Option<ReviewMark>,
+}
+
+/// An area an actor may review, as the review screen lists them.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewArea {
+    /// `none` or the area's id, as the review's address says it.
+    pub key: String,
+    pub area_code: Option<String>,
+    pub last_review: Option<ReviewMark>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::PageBundle;

@@ -109,6 +109,8 @@ pub enum SignedOp {
     PostMfaEnrolment,
     PostMfaConfirmation,
     DeleteUsersIdMfa,
+    GetExplain,
+    GetCompaniesIdSeers,
 }
 
 impl SignedOp {
@@ -167,7 +169,9 @@ impl SignedOp {
             | GetUsersIdMail
             | GetPreferencesMail
             | GetOutbox
-            | GetSessions => true,
+            | GetSessions
+            | GetExplain
+            | GetCompaniesIdSeers => true,
         }
     }
 }
@@ -385,6 +389,8 @@ pub const ROUTES: &[Route] = &[
     post("/api/mfa/enrolment", Op::Signed(SignedOp::PostMfaEnrolment), "Start setting up the second factor (R35): a new secret as a QR code (SVG), an otpauth:// address and text; starting again replaces an unconfirmed one").json("MfaEnrolment"),
     post("/api/mfa/confirmation", Op::Signed(SignedOp::PostMfaConfirmation), "Confirm the second factor being set up with a code from it (R35); answers the ten single-use recovery codes, shown once, and ends the person's other sessions").body("MfaCode").json("RecoveryCodes"),
     delete("/api/users/{id}/mfa", Op::Signed(SignedOp::DeleteUsersIdMfa), "Reset a user's second factor within the administrator's scope (R35; never one's own): their sessions end, they set it up again at the next sign-in").no_content().id(),
+    get("/api/explain", Op::Signed(SignedOp::GetExplain), "B01 Explain access: may this person see, change, pick this record, and why (the chain of facts and rules of the decision itself); about people and records the asker may see").json("AccessExplanation").query(&[required("user_id", "integer"), required("kind", "enum:company|user|group|report|history"), required("id", "integer")]),
+    get("/api/companies/{id}/seers", Op::Signed(SignedOp::GetCompaniesIdSeers), "B01: who can see the company, grouped by why (regular administrators, local administrators of its area, users who ticked it), among the people the asker may see").json("CompanySeers").id().query(&[optional("reason", "enum:regular_administrator|local_administrator|ticked"), optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
 ];
 
 /// Why no route answers a request.
@@ -578,6 +584,11 @@ mod tests {
             SessionInfo,
             ChangePassword,
             Notice,
+            AccessExplanation,
+            CompanySeers,
+            WhatIf,
+            AccessReview,
+            ReviewArea,
             Page<CompanyRef>,
             Page<UserRef>,
             Page<Area>,

@@ -242,6 +242,7 @@ impl Query {
             area_id: self.int("area_id")?,
             active,
             exclude: None,
+            seers: None,
         })
     }
 
@@ -262,6 +263,56 @@ impl Query {
             directory_id: self.int("directory_id")?,
             user_in_charge_outside_area,
         })
+    }
+
+    fn required_int(&self, name: &str) -> ApiResult<i64> {
+        self.int(name)?.ok_or_else(|| {
+            ApiError::invalid(
+                name,
+                ProblemCode::MissingField,
+                format!("`{name}` is required."),
+            )
+        })
+    }
+
+    /// B01's question: `user_id`, `kind` and `id`.
+    fn explain_question(&self) -> ApiResult<services::explain::Question> {
+        let kind = self.text("kind");
+        let kind = kind
+            .as_deref()
+            .map(|text| {
+                precinct_core::api::RecordKind::parse(text).ok_or_else(|| {
+                    ApiError::invalid(
+                        "kind",
+                        ProblemCode::InvalidValue,
+                        "`kind` is company, user, group, report or history.",
+                    )
+                })
+            })
+            .transpose()?
+            .ok_or_else(|| {
+                ApiError::invalid("kind", ProblemCode::MissingField, "`kind` is required.")
+            })?;
+        Ok(services::explain::Question {
+            user_id: self.required_int("user_id")?,
+            kind,
+            id: self.required_int("id")?,
+        })
+    }
+
+    /// B01: one reason of who can see a company, or every one.
+    fn seer_reason(&self) -> ApiResult<Option<precinct_core::policy::SeerReason>> {
+        self.text("reason")
+            .map(|text| {
+                precinct_core::policy::SeerReason::parse(&text).ok_or_else(|| {
+                    ApiError::invalid(
+                        "reason",
+                        ProblemCode::InvalidValue,
+                        "`reason` is regular_administrator, local_administrator or ticked.",
+                    )
+                })
+            })
+            .transpose()
     }
 
     fn history_filter(&self) -> ApiResult<HistoryFilter> {
@@ -902,6 +953,18 @@ async fn signed_in(
         SignedOp::GetHistory => {
             ok(&history::list(ctx, &query.history_filter()?, &query.list()?).await?)
         }
+        SignedOp::GetExplain => ok(&services::explain::explain_access(
+            ctx,
+            &query.explain_question()?,
+        )
+        .await?),
+        SignedOp::GetCompaniesIdSeers => ok(&services::explain::company_seers_of(
+            ctx,
+            id()?,
+            query.seer_reason()?,
+            &query.list()?,
+        )
+        .await?),
         SignedOp::GetReports => ok(&services::reports::list(ctx, &query.list()?).await?),
     }
 }

@@ -198,16 +198,21 @@ pub async fn sign_in(
     };
 
     let token = auth::homed_token(db.home(), entropy)?;
+    // The account of the person who just proved who they are.
+    let account_db = db.account_found(user.account_id);
     store::batch(
         &db,
-        vec![store::insert_session(
-            // The account of the person who just proved who they are.
-            &db.account_found(user.account_id),
-            &auth::token_hash(&token),
-            user.id,
-            ctx.now,
-            &crate::http::header(req.headers(), "user-agent").unwrap_or_default(),
-        )?],
+        vec![
+            store::insert_session(
+                &account_db,
+                &auth::token_hash(&token),
+                user.id,
+                ctx.now,
+                &crate::http::header(req.headers(), "user-agent").unwrap_or_default(),
+            )?,
+            // B03: the last sign-in, with the session it opens.
+            store::users::signed_in(&account_db, user.id, ctx.now)?,
+        ],
     )
     .await?;
     // R35: a person who owes a second factor keeps their earlier failures until it is entered.

@@ -15,9 +15,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::derive::{
-    may_hold_user_in_charge, may_pick_user_in_charge, may_see_company, may_see_group,
-    may_see_report, may_see_user,
+    may_hold_user_in_charge, may_pick_user_in_charge, see_company, see_group, see_history_entry,
+    see_report, see_user,
 };
+use super::explain::{Fact, Trace};
 use super::model::{
     Actor, Company, CompanyRef, Directory, Group, GroupAccess, OptionCode, OptionSet, Report,
     Rights, User,
@@ -31,6 +32,7 @@ use crate::ids::{AreaId, DirectoryId};
 pub type Decision = Result<(), Denied>;
 
 /// Why an action was refused, stable for the console and the tests (`snake_case`).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DenyCode {
@@ -245,8 +247,27 @@ fn require_administrative_level(actor: &Actor, what: &str) -> Decision {
 /// What `reach` needs of the actor's rights (the same answer the console asks before offering
 /// it), with the refusal that names what is missing.
 fn require_reach(actor: &Actor, reach: Reach, what: &str) -> Decision {
+    require_reach_traced(actor, reach, what, &mut ())
+}
+
+/// [`require_reach`], saying why to `why`: the level first, then the option.
+fn require_reach_traced(
+    actor: &Actor,
+    reach: Reach,
+    what: &str,
+    why: &mut impl Trace,
+) -> Decision {
     let (needed, option) = reach.needs();
-    if !level_suffices(needed, actor.level()) {
+    let rule = match needed {
+        LevelNeeded::RegularAdministrator => "R11",
+        LevelNeeded::Administrative | LevelNeeded::Any => "R09",
+    };
+    if !why.holds(rule, level_suffices(needed, actor.level()), || {
+        Fact::LevelSuffices {
+            needed,
+            level: actor.level(),
+        }
+    }) {
         return match needed {
             LevelNeeded::RegularAdministrator => require_regular_administrator(actor, what),
             LevelNeeded::Administrative | LevelNeeded::Any => {
@@ -254,6 +275,7 @@ fn require_reach(actor: &Actor, reach: Reach, what: &str) -> Decision {
             }
         };
     }
+    why.holds("R09", actor.holds(option), || Fact::HoldsOption { option });
     require_option(actor, option)
 }
 
@@ -271,30 +293,35 @@ fn require_option(actor: &Actor, option: OptionCode) -> Decision {
     }
 }
 
-fn require_user_visible(actor: &Actor, target: &User, target_group: &Group) -> Decision {
+fn require_user_visible(
+    actor: &Actor,
+    target: &User,
+    target_group: &Group,
+    why: &mut impl Trace,
+) -> Decision {
     if target.group != target_group.id {
         return Err(Denied::new(
             DenyCode::GroupMismatch,
             "The group given is not the user's group.",
         ));
     }
-    if may_see_user(actor, target, target_group) {
+    if see_user(actor, target, target_group, why) {
         Ok(())
     } else {
         Err(not_visible("user"))
     }
 }
 
-fn require_group_visible(actor: &Actor, group: &Group) -> Decision {
-    if may_see_group(actor, group) {
+fn require_group_visible(actor: &Actor, group: &Group, why: &mut impl Trace) -> Decision {
+    if see_group(actor, group, why) {
         Ok(())
     } else {
         Err(not_visible("user group"))
     }
 }
 
-fn require_company_visible(actor: &Actor, company: CompanyRef) -> Decision {
-    if may_see_company(actor, company) {
+fn require_company_visible(actor: &Actor, company: CompanyRef, why: &mut impl Trace) -> Decision {
+    if see_company(actor, company, why) {
         Ok(())
     } else {
         Err(not_visible("company"))
@@ -364,16 +391,31 @@ pub fn within_own_rights(
 
 /// Gates every user-management action: an administrator with the Users option.
 fn user_management(actor: &Actor, target: &User, target_group: &Group) -> Decision {
-    require_reach(actor, Reach::ManageUsers, "manage users")?;
-    require_user_visible(actor, target, target_group)
+    user_management_traced(actor, target, target_group, &mut ())
+}
+
+fn user_management_traced(
+    actor: &Actor,
+    target: &User,
+    target_group: &Group,
+    why: &mut impl Trace,
+) -> Decision {
+    require_reach_traced(actor, Reach::ManageUsers, "manage users", why)?;
+    require_user_visible(actor, target, target_group, why)
 }
 
 /// Gates every group-management action on an existing group, R12's "not their own group"
 /// included.
 fn group_management(actor: &Actor, group: &Group) -> Decision {
-    require_reach(actor, Reach::ManageGroups, "manage user groups")?;
-    require_group_visible(actor, group)?;
-    if !actor.is_regular_administrator() && group.id == actor.group() {
+    group_management_traced(actor, group, &mut ())
+}
+
+fn group_management_traced(actor: &Actor, group: &Group, why: &mut impl Trace) -> Decision {
+    require_reach_traced(actor, Reach::ManageGroups, "manage user groups", why)?;
+    require_group_visible(actor, group, why)?;
+    if !actor.is_regular_administrator()
+        && !why.holds("R12", group.id != actor.group(), || Fact::NotOwnGroup)
+    {
         return Err(Denied::new(
             DenyCode::CannotEditOwnGroup,
             "A local administrator cannot change the user group they belong to; ask a regular \
@@ -541,8 +583,13 @@ pub fn create_company(
 
 /// Editing a company's own fields (code, name), not its area.
 pub fn edit_company(actor: &Actor, company: CompanyRef) -> Decision {
-    require_reach(actor, Reach::ManageCompanies, "edit companies")?;
-    require_company_visible(actor, company)
+    edit_company_traced(actor, company, &mut ())
+}
+
+/// [`edit_company`], saying why to `why` (B01).
+pub fn edit_company_traced(actor: &Actor, company: CompanyRef, why: &mut impl Trace) -> Decision {
+    require_reach_traced(actor, Reach::ManageCompanies, "edit companies", why)?;
+    require_company_visible(actor, company, why)
 }
 
 /// Choosing the company's user in charge (R19): the candidate must be in the actor's picker,
@@ -585,7 +632,7 @@ pub fn set_company_area(
     directory: &Directory,
 ) -> Result<CompanyAreaChange, Denied> {
     require_reach(actor, Reach::ManageCompanies, "change a company's area")?;
-    require_company_visible(actor, super::derive::company_ref(company, directory))?;
+    require_company_visible(actor, super::derive::company_ref(company, directory), &mut ())?;
     if !actor.is_regular_administrator() {
         return Err(Denied::new(
             DenyCode::CannotChangeCompanyArea,
@@ -658,6 +705,11 @@ pub fn create_group(
 /// Editing a group's own fields (code, description).
 pub fn edit_group(actor: &Actor, group: &Group) -> Decision {
     group_management(actor, group)
+}
+
+/// [`edit_group`], saying why to `why` (B01).
+pub fn edit_group_traced(actor: &Actor, group: &Group, why: &mut impl Trace) -> Decision {
+    group_management_traced(actor, group, why)
 }
 
 /// Changing a group's level and area together, returning the new access.
@@ -803,14 +855,31 @@ pub fn delete_group(actor: &Actor, group: &Group, members: u32) -> Decision {
 /// the new user's area (R10, R12).
 /// The new user may not be able to do more than the local administrator creating them (R31).
 pub fn create_user(actor: &Actor, group: &Group) -> Decision {
-    require_reach(actor, Reach::ManageUsers, "create users")?;
-    require_group_visible(actor, group)?;
-    within_own_rights(actor, None, Some(Rights::of_group(group)), "the new user")
+    create_user_traced(actor, group, &mut ())
+}
+
+/// [`create_user`], saying why to `why`: whether the actor may place people in `group` (B01).
+pub fn create_user_traced(actor: &Actor, group: &Group, why: &mut impl Trace) -> Decision {
+    require_reach_traced(actor, Reach::ManageUsers, "create users", why)?;
+    require_group_visible(actor, group, why)?;
+    let ceiling = within_own_rights(actor, None, Some(Rights::of_group(group)), "the new user");
+    why.holds("R31", ceiling.is_ok(), || Fact::WithinOwnRights);
+    ceiling
 }
 
 /// Editing a user's own fields (name, user code, mail password).
 pub fn edit_user(actor: &Actor, target: &User, target_group: &Group) -> Decision {
     user_management(actor, target, target_group)
+}
+
+/// [`edit_user`], saying why to `why` (B01).
+pub fn edit_user_traced(
+    actor: &Actor,
+    target: &User,
+    target_group: &Group,
+    why: &mut impl Trace,
+) -> Decision {
+    user_management_traced(actor, target, target_group, why)
 }
 
 /// R35: resetting a user's second factor (they enrol again at their next sign-in) is managing
@@ -929,7 +998,7 @@ pub fn move_user(
     other_active_administrators: u32,
 ) -> Result<MoveNotice, Denied> {
     user_management(actor, target, from_group)?;
-    require_group_visible(actor, to_group)?;
+    require_group_visible(actor, to_group, &mut ())?;
     let crosses_area = from_group.area() != to_group.area();
     if !actor.is_regular_administrator() {
         if target.id == actor.user() {
@@ -992,7 +1061,7 @@ pub fn set_ticked_companies(
         )),
         GroupAccess::User(boundary) => {
             for company in requested {
-                require_company_visible(actor, *company)?;
+                tick_company(actor, *company, &mut ())?;
                 if boundary.is_some_and(|area| company.area != Some(area)) {
                     return Err(Denied::new(
                         DenyCode::CompanyOutsideUserArea,
@@ -1049,7 +1118,7 @@ pub fn login_as(actor: &Actor, target: &User, target_group: &Group) -> Decision 
         ));
     }
     require_option(actor, Reach::LoginAsAnotherUser.needs().1)?;
-    require_user_visible(actor, target, target_group)?;
+    require_user_visible(actor, target, target_group, &mut ())?;
     if target.id == actor.user() {
         return Err(Denied::new(
             DenyCode::CannotImpersonate,
@@ -1073,20 +1142,37 @@ pub fn login_as(actor: &Actor, target: &User, target_group: &Group) -> Decision 
 
 /// Choosing the company to work in after sign-in (R04, R20).
 pub fn choose_company(actor: &Actor, company: CompanyRef) -> Decision {
-    require_company_visible(actor, company)
+    choose_company_traced(actor, company, &mut ())
+}
+
+/// [`choose_company`], saying why to `why` (B01: "may she see it").
+pub fn choose_company_traced(
+    actor: &Actor,
+    company: CompanyRef,
+    why: &mut impl Trace,
+) -> Decision {
+    require_company_visible(actor, company, why)
+}
+
+/// Ticking `company` in the Access to Companies of the users the actor manages (R14): an
+/// administrator with the Users option who sees the company. [`set_ticked_companies`] asks it
+/// of every company requested.
+pub fn tick_company(actor: &Actor, company: CompanyRef, why: &mut impl Trace) -> Decision {
+    require_reach_traced(actor, Reach::ManageUsers, "tick companies for users", why)?;
+    require_company_visible(actor, company, why)
 }
 
 /// Reading a company's projects (option ProjectsRead); a local administrator reaches those of
 /// every company of their area (R13).
 pub fn read_projects(actor: &Actor, company: CompanyRef) -> Decision {
     require_reach(actor, Reach::ReadProjects, "read projects")?;
-    require_company_visible(actor, company)
+    require_company_visible(actor, company, &mut ())
 }
 
 /// Reading a company's employees (option EmployeesRead), as for projects (R13).
 pub fn read_employees(actor: &Actor, company: CompanyRef) -> Decision {
     require_reach(actor, Reach::ReadEmployees, "read employees")?;
-    require_company_visible(actor, company)
+    require_company_visible(actor, company, &mut ())
 }
 
 /// Opening the History tab (option HistoryRead), returning which entries it shows (R21).
@@ -1103,11 +1189,54 @@ pub fn read_reports(actor: &Actor) -> Result<ReportScope, Denied> {
 
 /// Opening one report or document (R22).
 pub fn read_report(actor: &Actor, report: &Report) -> Decision {
-    require_reach(actor, Reach::ReadReports, "read reports")?;
-    if may_see_report(actor, report) {
+    read_report_traced(actor, report, &mut ())
+}
+
+/// [`read_report`], saying why to `why` (B01).
+pub fn read_report_traced(actor: &Actor, report: &Report, why: &mut impl Trace) -> Decision {
+    require_reach_traced(actor, Reach::ReadReports, "read reports", why)?;
+    if see_report(actor, report, why) {
         Ok(())
     } else {
         Err(not_visible("report"))
+    }
+}
+
+/// Reading one history entry, given the area its record had at the time of the change (R21):
+/// the History option, and an entry of the actor's area ([`read_history`]'s scope, row by row).
+pub fn read_history_entry(
+    actor: &Actor,
+    entry_area: Option<AreaId>,
+    why: &mut impl Trace,
+) -> Decision {
+    require_reach_traced(actor, Reach::ReadHistory, "read history", why)?;
+    if see_history_entry(actor, entry_area, why) {
+        Ok(())
+    } else {
+        Err(not_visible("history entry"))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// B01 explain access, B03 access review.
+
+/// B01: asking why a person may see a record is part of managing people: an administrator with
+/// the Users option. The worker reads both the person and the record through the asker's own
+/// scopes, so a local administrator asks only about people and records of their area (anything
+/// else is answered as missing).
+pub fn explain_access(actor: &Actor) -> Decision {
+    require_reach(actor, Reach::ManageUsers, "explain access")
+}
+
+/// B03: reviewing the people of `area` (`None`: the people of no area, regular administrators
+/// included). Regular administrators review every area; a local administrator only their own
+/// (another area is answered as missing, so its existence is not confirmed).
+pub fn review_area(actor: &Actor, area: Option<AreaId>) -> Decision {
+    require_reach(actor, Reach::ManageUsers, "review access")?;
+    match actor.access() {
+        GroupAccess::Administrator => Ok(()),
+        GroupAccess::LocalAdministrator(own) if area == Some(own) => Ok(()),
+        _ => Err(not_visible("area")),
     }
 }
 
@@ -1155,7 +1284,7 @@ pub fn read_company_access(
     target: &User,
     target_group: &Group,
 ) -> Result<CompanyAccessTab, Denied> {
-    require_user_visible(actor, target, target_group)?;
+    require_user_visible(actor, target, target_group, &mut ())?;
     Ok(CompanyAccessTab {
         locked: target_group.level() != AccessLevel::User,
         boundary: target_group.area(),

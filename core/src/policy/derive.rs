@@ -4,6 +4,7 @@
 //! function here answers for one row and has a SQL twin in [`super::scope`]; the two are
 //! written separately on purpose and the tests check that they agree.
 
+use super::explain::{Fact, Trace};
 use super::model::{Actor, Company, CompanyRef, Directory, Group, GroupAccess, Report, User};
 use super::AccessLevel;
 use crate::ids::AreaId;
@@ -37,12 +38,30 @@ pub fn user_area(group: &Group) -> Option<AreaId> {
 /// of them, local administrators every company of their area (never narrowed, R13), users the
 /// companies ticked for them, within their group's area when it has one (R14).
 pub fn may_see_company(actor: &Actor, company: CompanyRef) -> bool {
+    see_company(actor, company, &mut ())
+}
+
+/// [`may_see_company`], saying why to `why` (B01: the explanation is this very decision).
+pub fn see_company(actor: &Actor, company: CompanyRef, why: &mut impl Trace) -> bool {
     match actor.access() {
-        GroupAccess::Administrator => true,
-        GroupAccess::LocalAdministrator(area) => company.area == Some(area),
+        GroupAccess::Administrator => why.holds("R11", true, || Fact::RegularAdministratorSeesAll),
+        GroupAccess::LocalAdministrator(area) => {
+            why.holds("R12", company.area == Some(area), || Fact::RecordInOwnArea {
+                own_area: area,
+                record_area: company.area,
+            })
+        }
         GroupAccess::User(boundary) => {
-            actor.ticked().contains(&company.id)
-                && boundary.is_none_or(|area| company.area == Some(area))
+            why.holds("R14", actor.ticked().contains(&company.id), || {
+                Fact::CompanyTicked
+            }) && boundary.is_none_or(|area| {
+                why.holds("R14", company.area == Some(area), || {
+                    Fact::CompanyWithinBoundary {
+                        boundary: area,
+                        company_area: company.area,
+                    }
+                })
+            })
         }
     }
 }
@@ -63,12 +82,26 @@ pub fn accessible_companies(
 /// area, which never includes a regular administrator (who has no area). A User-level actor
 /// sees only themself: user lists are administration screens.
 pub fn may_see_user(actor: &Actor, user: &User, group: &Group) -> bool {
+    see_user(actor, user, group, &mut ())
+}
+
+/// [`may_see_user`], saying why to `why`.
+pub fn see_user(actor: &Actor, user: &User, group: &Group, why: &mut impl Trace) -> bool {
     match actor.access() {
-        GroupAccess::Administrator => true,
+        GroupAccess::Administrator => why.holds("R11", true, || Fact::RegularAdministratorSeesAll),
         GroupAccess::LocalAdministrator(area) => {
-            group.level() != AccessLevel::Administrator && user_area(group) == Some(area)
+            why.holds(
+                "R12",
+                group.level() != AccessLevel::Administrator,
+                || Fact::RecordNotRegularAdministrator,
+            ) && why.holds("R18", user_area(group) == Some(area), || {
+                Fact::RecordInOwnArea {
+                    own_area: area,
+                    record_area: user_area(group),
+                }
+            })
         }
-        GroupAccess::User(_) => user.id == actor.user(),
+        GroupAccess::User(_) => why.holds("R18", user.id == actor.user(), || Fact::OnlyThemself),
     }
 }
 
@@ -76,12 +109,24 @@ pub fn may_see_user(actor: &Actor, user: &User, group: &Group) -> bool {
 /// the users of the actor's area plus the regular administrators. A User-level actor edits no
 /// company, so is offered no one.
 pub fn may_pick_user_in_charge(actor: &Actor, group: &Group) -> bool {
+    pick_user_in_charge(actor, group, &mut ())
+}
+
+/// [`may_pick_user_in_charge`], saying why to `why`.
+pub fn pick_user_in_charge(actor: &Actor, group: &Group, why: &mut impl Trace) -> bool {
     match actor.access() {
-        GroupAccess::Administrator => true,
+        GroupAccess::Administrator => why.holds("R11", true, || Fact::RegularAdministratorSeesAll),
         GroupAccess::LocalAdministrator(area) => {
-            group.level() == AccessLevel::Administrator || user_area(group) == Some(area)
+            (group.level() == AccessLevel::Administrator
+                && why.holds("R19", true, || Fact::RegularAdministratorsArePickable))
+                || why.holds("R19", user_area(group) == Some(area), || {
+                    Fact::RecordInOwnArea {
+                        own_area: area,
+                        record_area: user_area(group),
+                    }
+                })
         }
-        GroupAccess::User(_) => false,
+        GroupAccess::User(_) => why.holds("R19", false, || Fact::UserLevelPicksNoOne),
     }
 }
 
@@ -108,19 +153,37 @@ pub fn may_hold_user_in_charge(company_area: Option<AreaId>, group: &Group) -> b
 /// Whether the actor may see a user group (R11, R12): local administrators the groups of their
 /// area (so never an Administrator group, which has no area); a User-level actor only their own.
 pub fn may_see_group(actor: &Actor, group: &Group) -> bool {
+    see_group(actor, group, &mut ())
+}
+
+/// [`may_see_group`], saying why to `why`.
+pub fn see_group(actor: &Actor, group: &Group, why: &mut impl Trace) -> bool {
     match actor.access() {
-        GroupAccess::Administrator => true,
-        GroupAccess::LocalAdministrator(area) => group.area() == Some(area),
-        GroupAccess::User(_) => group.id == actor.group(),
+        GroupAccess::Administrator => why.holds("R11", true, || Fact::RegularAdministratorSeesAll),
+        GroupAccess::LocalAdministrator(area) => {
+            why.holds("R12", group.area() == Some(area), || Fact::RecordInOwnArea {
+                own_area: area,
+                record_area: group.area(),
+            })
+        }
+        GroupAccess::User(_) => why.holds("R12", group.id == actor.group(), || Fact::OnlyOwnGroup),
     }
 }
 
 /// Whether the actor may see a report or document (R22): regular administrators all; everyone
 /// else those of their own area, where "no area" matches only "no area".
 pub fn may_see_report(actor: &Actor, report: &Report) -> bool {
+    see_report(actor, report, &mut ())
+}
+
+/// [`may_see_report`], saying why to `why`.
+pub fn see_report(actor: &Actor, report: &Report, why: &mut impl Trace) -> bool {
     match actor.access() {
-        GroupAccess::Administrator => true,
-        access => report.area == access.area(),
+        GroupAccess::Administrator => why.holds("R11", true, || Fact::RegularAdministratorSeesAll),
+        access => why.holds("R22", report.area == access.area(), || Fact::RecordOfOwnArea {
+            own_area: access.area(),
+            record_area: report.area,
+        }),
     }
 }
 
@@ -128,8 +191,20 @@ pub fn may_see_report(actor: &Actor, report: &Report) -> bool {
 /// time of the change. Entries of no area (account-wide records, and records that had no area)
 /// are for regular administrators only; everyone else sees the entries of their own area.
 pub fn may_see_history_entry(actor: &Actor, entry_area: Option<AreaId>) -> bool {
+    see_history_entry(actor, entry_area, &mut ())
+}
+
+/// [`may_see_history_entry`], saying why to `why`.
+pub fn see_history_entry(actor: &Actor, entry_area: Option<AreaId>, why: &mut impl Trace) -> bool {
     match actor.access() {
-        GroupAccess::Administrator => true,
-        access => entry_area.is_some() && entry_area == access.area(),
+        GroupAccess::Administrator => why.holds("R11", true, || Fact::RegularAdministratorSeesAll),
+        access => why.holds(
+            "R21",
+            entry_area.is_some() && entry_area == access.area(),
+            || Fact::RecordOfOwnArea {
+                own_area: access.area(),
+                record_area: entry_area,
+            },
+        ),
     }
 }

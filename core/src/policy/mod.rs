@@ -63,12 +63,14 @@ use serde::{Deserialize, Serialize};
 
 pub mod decide;
 pub mod derive;
+pub mod explain;
 pub mod model;
 pub mod reach;
 pub mod scope;
 
 pub use decide::*;
 pub use derive::*;
+pub use explain::*;
 pub use model::*;
 pub use reach::*;
 pub use scope::*;

@@ -7,7 +7,9 @@
 use super::{AccessLevel, OptionCode};
 
 /// The level a [`Reach`] needs, besides its option.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LevelNeeded {
     /// A regular administrator (areas, directories, the account's mail settings: they span
     /// every area).

@@ -5,6 +5,7 @@ pub mod areas;
 pub mod companies;
 pub mod credentials;
 pub mod directories;
+pub mod explain;
 pub mod groups;
 pub mod history;
 pub mod mail;

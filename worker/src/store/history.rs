@@ -172,3 +172,25 @@ pub async fn list(
         total,
     })
 }
+
+/// One history entry, as B01 names it: the area its record had at the time of the change.
+#[derive(Deserialize)]
+pub struct EntryOne {
+    pub id: i64,
+    pub area_id: Option<i64>,
+    pub area_code: Option<String>,
+    pub summary: String,
+}
+
+/// One entry the scope admits, else `None` as if it did not exist.
+pub async fn get(db: &AccountDb<'_>, scope: HistoryScope, id: i64) -> ApiResult<Option<EntryOne>> {
+    let mut sql = Sql::new(
+        "SELECT h.id, h.area_id, a.code AS area_code, h.summary FROM history h \
+         LEFT JOIN areas a ON a.id = h.area_id WHERE h.account_id = ",
+    );
+    sql.bind_int(db.account())
+        .append(scope::history(scope, "h"))
+        .push(" AND h.id = ")
+        .bind_int(id);
+    sql.prepare(db)?.first_in::<EntryOne>(db).await
+}

@@ -67,3 +67,31 @@ pub async fn list(
     )
     .await
 }
+
+/// One report or document, as B01 names it.
+#[derive(Deserialize)]
+pub struct ReportOne {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub area_id: Option<i64>,
+    pub area_code: Option<String>,
+}
+
+/// One report the scope admits, else `None` as if it did not exist.
+pub async fn get(
+    db: &AccountDb<'_>,
+    scope: ReportScope,
+    id: i64,
+) -> ApiResult<Option<ReportOne>> {
+    use super::Reading as _;
+    let mut sql = Sql::new(
+        "SELECT r.id, r.code, r.title, r.area_id, a.code AS area_code FROM reports r \
+         LEFT JOIN areas a ON a.id = r.area_id WHERE r.account_id = ",
+    );
+    sql.bind_int(db.account())
+        .append(scope::reports(scope, "r"))
+        .push(" AND r.id = ")
+        .bind_int(id);
+    sql.prepare(db)?.first_in::<ReportOne>(db).await
+}

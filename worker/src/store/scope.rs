@@ -153,3 +153,46 @@ pub fn directories(scope: precinct_core::policy::DirectoryScope, alias: &str) ->
     }
     sql
 }
+
+/// Who can see a company for one reason (alias of `users`, B01's reverse question): the SQL twin
+/// of `Seers::includes`, on the users' own level, area and active columns.
+pub fn seers(seers: precinct_core::policy::Seers, alias: &str) -> Sql {
+    use precinct_core::policy::Seers;
+    let mut sql = Sql::default();
+    match seers {
+        Seers::RegularAdministrators => {
+            sql.push(&format!(
+                " AND {alias}.access_level = 'administrator' AND {alias}.active = 1"
+            ));
+        }
+        Seers::LocalAdministratorsOf(area) => {
+            sql.push(&format!(
+                " AND {alias}.access_level = 'local_administrator' AND {alias}.active = 1"
+            ));
+            area_equals(&mut sql, alias, Some(area.0));
+        }
+        Seers::TickedWithin { company, area } => {
+            sql.push(&format!(
+                " AND {alias}.access_level = 'user' AND {alias}.active = 1 AND {alias}.id IN \
+                 (SELECT user_id FROM user_companies WHERE company_id = "
+            ))
+            .bind_int(company.0)
+            .push(")")
+            .prefer_sorting_matches();
+            match area {
+                Some(area) => {
+                    sql.push(&format!(" AND ({alias}.area_id IS NULL OR {alias}.area_id = "))
+                        .bind_int(area.0)
+                        .push(")");
+                }
+                None => {
+                    sql.push(&format!(" AND {alias}.area_id IS NULL"));
+                }
+            }
+        }
+        Seers::NoOne => {
+            sql.push(" AND 0");
+        }
+    }
+    sql
+}

@@ -157,6 +157,8 @@ pub struct UserFilter {
     pub active: Option<bool>,
     /// Pickers and the login-as list leave out disabled users and the actor.
     pub exclude: Option<i64>,
+    /// B01: only those who can see a company for one reason.
+    pub seers: Option<policy::Seers>,
 }
 
 /// Whom a users query may return: the users list's scope (R18) or the user-in-charge picker's
@@ -196,7 +198,10 @@ pub async fn list(
     filter: &UserFilter,
     params: &ListParams,
 ) -> ApiResult<Page<UserRow>> {
-    let scope = reach.into().sql(db.account());
+    let mut scope = reach.into().sql(db.account());
+    if let Some(seers) = filter.seers {
+        scope.append(scope::seers(seers, "u"));
+    }
     // A scope or a search that names its users through its own index lookups reads them by id.
     let mut from = Sql::new(if scope.sorts_matches() || params.q.is_some() {
         FROM_SCOPED_IDS
@@ -559,4 +564,31 @@ pub fn replace_ticks(
         &[int(user), text(&ids)],
     )?;
     Ok(vec![delete.prepare(db)?, insert])
+}
+
+/// Whether `company` is ticked for `user` (B01 asks it of the person explained).
+pub async fn has_ticked(db: &AccountDb<'_>, user: i64, company: i64) -> ApiResult<bool> {
+    #[derive(Deserialize)]
+    struct Found {
+        #[allow(dead_code)]
+        found: i64,
+    }
+    let found = statement(
+        db,
+        "SELECT 1 AS found FROM user_companies uc JOIN users u ON u.id = uc.user_id \
+         WHERE uc.user_id = ?1 AND uc.company_id = ?2 AND u.account_id = ?3",
+        &[int(user), int(company), int(db.account())],
+    )?
+    .first_in::<Found>(db)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Records a sign-in (B03), for the same batch as the session it opens.
+pub fn signed_in(db: &AccountDb<'_>, user: i64, now: i64) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE users SET last_sign_in_at = ?2 WHERE id = ?1 AND account_id = ?3",
+        &[int(user), int(now), int(db.account())],
+    )
 }
