@@ -821,7 +821,9 @@ impl RecordKind {
     }
 
     pub fn parse(text: &str) -> Option<RecordKind> {
-        RecordKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+        RecordKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
     }
 }
 
@@ -915,7 +917,9 @@ pub struct ReviewPerson {
     pub last_sign_in_at: Option<i64>,
     /// When the pending invitation was sent; `None` once the person has a password.
     pub invited_at: Option<i64>,
-    pub companies: i64,
+    /// Companies ticked within their group's area (User level); `None` for administrators, who
+    /// reach companies by their level (R11, R13).
+    pub companies: Option<i64>,
 }
 
 /// One finding of a review: how many, and the first ones.

@@ -19,4 +19,5 @@ pub mod history_text;
 pub mod ids;
 pub mod policy;
 pub mod problem;
+pub mod time;
 pub mod validate;

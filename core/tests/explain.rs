@@ -237,9 +237,7 @@ fn check_account(account: &Account) -> Result<(), TestCaseError> {
             let explained = explain(person, person_group, Record::HistoryEntry { area: *area });
             agrees(
                 &explained.see,
-                says(&|a| {
-                    read_history(a).is_ok() && may_see_history_entry(a, *area)
-                }),
+                says(&|a| read_history(a).is_ok() && may_see_history_entry(a, *area)),
             )?;
         }
     }
@@ -274,7 +272,10 @@ fn b01_explanation_agrees_with_the_decision_for_random_accounts_and_questions() 
     let allowed = ALLOWED.load(Ordering::Relaxed);
     println!("b01: {questions} questions, {allowed} allowed, explanation = decision in every one");
     assert!(questions >= 10_000, "only {questions} questions asked");
-    assert!(allowed * 10 >= questions, "too few allowed: {allowed} of {questions}");
+    assert!(
+        allowed * 10 >= questions,
+        "too few allowed: {allowed} of {questions}"
+    );
 }
 
 #[test]
@@ -326,7 +327,12 @@ fn b01_a_chain_names_the_facts_and_rules_that_decide() {
     let outside = explain(&ulla, &users_north, Record::Company(s01));
     assert!(!outside.see.allowed);
     let last = outside.see.steps.last().unwrap();
-    assert_eq!(last.fact, Fact::Refused { code: DenyCode::NotVisible });
+    assert_eq!(
+        last.fact,
+        Fact::Refused {
+            code: DenyCode::NotVisible
+        }
+    );
     assert!(outside.see.steps.iter().any(|step| !step.holds
         && step.fact
             == Fact::CompanyWithinBoundary {
@@ -341,4 +347,29 @@ fn b01_a_chain_names_the_facts_and_rules_that_decide() {
     let explained = explain(&disabled, &users_north, Record::Company(n01));
     assert!(!explained.see.allowed);
     assert_eq!(explained.see.steps[0].fact, Fact::PersonDisabled);
+}
+
+#[test]
+fn b02_the_reach_a_what_if_weighs_is_the_visibility_rule() {
+    let mut runner = TestRunner::new(Config {
+        cases: 128,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Off)),
+        ..Config::default()
+    });
+    runner
+        .run(&account_strategy(), |raw| {
+            let account = build(&raw);
+            for person in &account.users {
+                let group = group_of(&account, person);
+                let reach = CompanyReach::of(group.access, person.active);
+                let actor = Actor::new(person, group).ok();
+                for company in &account.companies {
+                    let may = actor.as_ref().is_some_and(|a| may_see_company(a, *company));
+                    let ticked = person.ticked.contains(&company.id);
+                    prop_assert_eq!(reach.allows(ticked, company.area), may);
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
 }

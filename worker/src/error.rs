@@ -15,6 +15,10 @@ pub enum ApiError {
     /// with it is thrown away and the request redone with the fresh one. Never sent.
     #[error("the session changed since it was remembered")]
     SessionChanged,
+    /// A rehearsed write (B02's dry run) reached its commit: every check passed, nothing was
+    /// written. Caught by the what-if; never sent.
+    #[error("a rehearsed write reached its commit")]
+    Rehearsed,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -165,7 +169,7 @@ impl ApiError {
     pub fn to_problem(&self) -> Problem {
         match self {
             ApiError::Problem(problem) => problem.clone(),
-            ApiError::Internal(_) | ApiError::SessionChanged => Problem {
+            ApiError::Internal(_) | ApiError::SessionChanged | ApiError::Rehearsed => Problem {
                 status: 500,
                 code: ProblemCode::InternalError.as_str().to_string(),
                 message: "Something went wrong on our side. Try again in a moment.".to_string(),

@@ -126,6 +126,23 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> ApiResult<Response> {
     Ok(respond(status, "application/json; charset=utf-8", bytes))
 }
 
+/// A CSV file to download (B03, B04), named `file_name` (ASCII letters, digits and `-._`).
+pub fn csv(file_name: &str, body: Vec<u8>) -> Response {
+    let headers = api_headers("text/csv; charset=utf-8");
+    let safe: String = file_name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+        .collect();
+    let _ = headers.set(
+        "content-disposition",
+        &format!("attachment; filename=\"{safe}\""),
+    );
+    ResponseBuilder::new()
+        .with_status(200)
+        .with_headers(headers)
+        .fixed(body)
+}
+
 pub fn no_content() -> Response {
     ResponseBuilder::new()
         .with_status(204)

@@ -111,6 +111,15 @@ pub enum SignedOp {
     DeleteUsersIdMfa,
     GetExplain,
     GetCompaniesIdSeers,
+    GetReviews,
+    GetReviewsId,
+    GetReviewsIdCsv,
+    PostReviewsIdReviewed,
+    PostGroupsIdWhatIf,
+    PostUsersIdWhatIf,
+    PostUsersIdCompaniesWhatIf,
+    PostCompaniesIdWhatIf,
+    PostDirectoriesIdWhatIf,
 }
 
 impl SignedOp {
@@ -123,10 +132,28 @@ impl SignedOp {
     pub fn may_start_remembered(self) -> bool {
         use SignedOp::*;
         match self {
-            PostAreas | PutAreasId | DeleteAreasId | PostDirectories | PutDirectoriesId
-            | PostCompanies | PutCompaniesId | PostGroups | PutGroupsId | DeleteGroupsId
-            | PostUsers | PutUsersId | DeleteUsersId | PostUsersIdDisable | PostUsersIdEnable
-            | PostUsersIdMove | PutUsersIdCompanies => true,
+            PostAreas
+            | PutAreasId
+            | DeleteAreasId
+            | PostDirectories
+            | PutDirectoriesId
+            | PostCompanies
+            | PutCompaniesId
+            | PostGroups
+            | PutGroupsId
+            | DeleteGroupsId
+            | PostUsers
+            | PutUsersId
+            | DeleteUsersId
+            | PostUsersIdDisable
+            | PostUsersIdEnable
+            | PostUsersIdMove
+            | PutUsersIdCompanies
+            | PostGroupsIdWhatIf
+            | PostUsersIdWhatIf
+            | PostUsersIdCompaniesWhatIf
+            | PostCompaniesIdWhatIf
+            | PostDirectoriesIdWhatIf => true,
             PutSessionCompany
             | PostSessionActAs
             | DeleteSessionActAs
@@ -141,7 +168,8 @@ impl SignedOp {
             | PostSessionMfa
             | PostMfaEnrolment
             | PostMfaConfirmation
-            | DeleteUsersIdMfa => false,
+            | DeleteUsersIdMfa
+            | PostReviewsIdReviewed => false,
             GetSession
             | GetApplications
             | GetSessionCompanies
@@ -171,7 +199,10 @@ impl SignedOp {
             | GetOutbox
             | GetSessions
             | GetExplain
-            | GetCompaniesIdSeers => true,
+            | GetCompaniesIdSeers
+            | GetReviews
+            | GetReviewsId
+            | GetReviewsIdCsv => true,
         }
     }
 }
@@ -391,6 +422,15 @@ pub const ROUTES: &[Route] = &[
     delete("/api/users/{id}/mfa", Op::Signed(SignedOp::DeleteUsersIdMfa), "Reset a user's second factor within the administrator's scope (R35; never one's own): their sessions end, they set it up again at the next sign-in").no_content().id(),
     get("/api/explain", Op::Signed(SignedOp::GetExplain), "B01 Explain access: may this person see, change, pick this record, and why (the chain of facts and rules of the decision itself); about people and records the asker may see").json("AccessExplanation").query(&[required("user_id", "integer"), required("kind", "enum:company|user|group|report|history"), required("id", "integer")]),
     get("/api/companies/{id}/seers", Op::Signed(SignedOp::GetCompaniesIdSeers), "B01: who can see the company, grouped by why (regular administrators, local administrators of its area, users who ticked it), among the people the asker may see").json("CompanySeers").id().query(&[optional("reason", "enum:regular_administrator|local_administrator|ticked"), optional("q", "string"), optional("cursor", "string"), optional("limit", "integer")]),
+    get("/api/reviews", Op::Signed(SignedOp::GetReviews), "B03: the areas the actor reviews (regular administrators: every area and `none`; local administrators: their own), each with its last review").json("ReviewArea[]"),
+    get("/api/reviews/{id}", Op::Signed(SignedOp::GetReviewsId), "B03 access review of an area (`none`: the people of no area): counts, people by last sign-in, dormant people, people reaching no company, old invitations, groups with options their level cannot use, last review").json("AccessReview").text_id().query(&[optional("dormant_days", "integer").noted("Days without a sign-in that make a person dormant: 90 unless given (1 to 3650).")]),
+    get("/api/reviews/{id}/csv", Op::Signed(SignedOp::GetReviewsIdCsv), "B03: the review as CSV (UTF-8 with BOM), one line per person; `separator=semicolon` for French spreadsheets").text_id().query(&[optional("dormant_days", "integer"), optional("separator", "enum:comma|semicolon")]),
+    post("/api/reviews/{id}/reviewed", Op::Signed(SignedOp::PostReviewsIdReviewed), "B03: mark the area reviewed (a history entry, R30)").json("ReviewMark").text_id(),
+    post("/api/groups/{id}/what-if", Op::Signed(SignedOp::PostGroupsIdWhatIf), "B02 what-if of a group's Save (level, area, options): the Save's own checks, nothing written; who would gain or lose access to which companies and options, within the asker's scope").body("GroupInput").json("WhatIf").id(),
+    post("/api/users/{id}/what-if", Op::Signed(SignedOp::PostUsersIdWhatIf), "B02 what-if of a user's Save with another group").body("UserUpdate").json("WhatIf").id(),
+    post("/api/users/{id}/companies/what-if", Op::Signed(SignedOp::PostUsersIdCompaniesWhatIf), "B02 what-if of a user's ticks (R14)").body("SetCompanyAccess").json("WhatIf").id(),
+    post("/api/companies/{id}/what-if", Op::Signed(SignedOp::PostCompaniesIdWhatIf), "B02 what-if of a company's Save: its area (R08: its multidimensional directory's)").body("CompanyInput").json("WhatIf").id(),
+    post("/api/directories/{id}/what-if", Op::Signed(SignedOp::PostDirectoriesIdWhatIf), "B02 what-if of a directory's Save: its multidimensional mode and area (R08)").body("DirectoryInput").json("WhatIf").id(),
 ];
 
 /// Why no route answers a request.
@@ -589,6 +629,7 @@ mod tests {
             WhatIf,
             AccessReview,
             ReviewArea,
+            ReviewMark,
             Page<CompanyRef>,
             Page<UserRef>,
             Page<Area>,

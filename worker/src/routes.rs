@@ -953,11 +953,9 @@ async fn signed_in(
         SignedOp::GetHistory => {
             ok(&history::list(ctx, &query.history_filter()?, &query.list()?).await?)
         }
-        SignedOp::GetExplain => ok(&services::explain::explain_access(
-            ctx,
-            &query.explain_question()?,
-        )
-        .await?),
+        SignedOp::GetExplain => {
+            ok(&services::explain::explain_access(ctx, &query.explain_question()?).await?)
+        }
         SignedOp::GetCompaniesIdSeers => ok(&services::explain::company_seers_of(
             ctx,
             id()?,
@@ -965,6 +963,53 @@ async fn signed_in(
             &query.list()?,
         )
         .await?),
+        SignedOp::PostGroupsIdWhatIf => {
+            ok(&services::what_if::group(ctx, id()?, read_body(req).await?).await?)
+        }
+        SignedOp::PostUsersIdWhatIf => {
+            ok(&services::what_if::user(ctx, id()?, read_body(req).await?).await?)
+        }
+        SignedOp::PostUsersIdCompaniesWhatIf => {
+            ok(&services::what_if::ticks(ctx, id()?, read_body(req).await?).await?)
+        }
+        SignedOp::PostCompaniesIdWhatIf => {
+            ok(&services::what_if::company(ctx, id()?, read_body(req).await?).await?)
+        }
+        SignedOp::PostDirectoriesIdWhatIf => {
+            ok(&services::what_if::directory(ctx, id()?, read_body(req).await?).await?)
+        }
+        SignedOp::GetReviews => ok(&services::review::areas(ctx).await?),
+        SignedOp::GetReviewsId => ok(&services::review::review(
+            ctx,
+            id_segment.unwrap_or_default(),
+            services::review::dormant_days(query.int("dormant_days")?)?,
+        )
+        .await?),
+        SignedOp::GetReviewsIdCsv => {
+            let semicolons = match query.text("separator").as_deref() {
+                None | Some("comma") => false,
+                Some("semicolon") => true,
+                Some(_) => {
+                    return Err(ApiError::invalid(
+                        "separator",
+                        ProblemCode::InvalidValue,
+                        "`separator` is comma or semicolon.",
+                    ))
+                }
+            };
+            let key = id_segment.unwrap_or_default();
+            let bytes = services::review::export(
+                ctx,
+                key,
+                services::review::dormant_days(query.int("dormant_days")?)?,
+                semicolons,
+            )
+            .await?;
+            Ok(http::csv(&format!("access-review-{key}.csv"), bytes))
+        }
+        SignedOp::PostReviewsIdReviewed => {
+            ok(&services::review::mark_reviewed(ctx, id_segment.unwrap_or_default()).await?)
+        }
         SignedOp::GetReports => ok(&services::reports::list(ctx, &query.list()?).await?),
     }
 }

@@ -251,12 +251,7 @@ fn require_reach(actor: &Actor, reach: Reach, what: &str) -> Decision {
 }
 
 /// [`require_reach`], saying why to `why`: the level first, then the option.
-fn require_reach_traced(
-    actor: &Actor,
-    reach: Reach,
-    what: &str,
-    why: &mut impl Trace,
-) -> Decision {
+fn require_reach_traced(actor: &Actor, reach: Reach, what: &str, why: &mut impl Trace) -> Decision {
     let (needed, option) = reach.needs();
     let rule = match needed {
         LevelNeeded::RegularAdministrator => "R11",
@@ -632,7 +627,11 @@ pub fn set_company_area(
     directory: &Directory,
 ) -> Result<CompanyAreaChange, Denied> {
     require_reach(actor, Reach::ManageCompanies, "change a company's area")?;
-    require_company_visible(actor, super::derive::company_ref(company, directory), &mut ())?;
+    require_company_visible(
+        actor,
+        super::derive::company_ref(company, directory),
+        &mut (),
+    )?;
     if !actor.is_regular_administrator() {
         return Err(Denied::new(
             DenyCode::CannotChangeCompanyArea,
@@ -1146,11 +1145,7 @@ pub fn choose_company(actor: &Actor, company: CompanyRef) -> Decision {
 }
 
 /// [`choose_company`], saying why to `why` (B01: "may she see it").
-pub fn choose_company_traced(
-    actor: &Actor,
-    company: CompanyRef,
-    why: &mut impl Trace,
-) -> Decision {
+pub fn choose_company_traced(actor: &Actor, company: CompanyRef, why: &mut impl Trace) -> Decision {
     require_company_visible(actor, company, why)
 }
 

@@ -46,9 +46,11 @@ pub fn see_company(actor: &Actor, company: CompanyRef, why: &mut impl Trace) -> 
     match actor.access() {
         GroupAccess::Administrator => why.holds("R11", true, || Fact::RegularAdministratorSeesAll),
         GroupAccess::LocalAdministrator(area) => {
-            why.holds("R12", company.area == Some(area), || Fact::RecordInOwnArea {
-                own_area: area,
-                record_area: company.area,
+            why.holds("R12", company.area == Some(area), || {
+                Fact::RecordInOwnArea {
+                    own_area: area,
+                    record_area: company.area,
+                }
             })
         }
         GroupAccess::User(boundary) => {
@@ -90,11 +92,9 @@ pub fn see_user(actor: &Actor, user: &User, group: &Group, why: &mut impl Trace)
     match actor.access() {
         GroupAccess::Administrator => why.holds("R11", true, || Fact::RegularAdministratorSeesAll),
         GroupAccess::LocalAdministrator(area) => {
-            why.holds(
-                "R12",
-                group.level() != AccessLevel::Administrator,
-                || Fact::RecordNotRegularAdministrator,
-            ) && why.holds("R18", user_area(group) == Some(area), || {
+            why.holds("R12", group.level() != AccessLevel::Administrator, || {
+                Fact::RecordNotRegularAdministrator
+            }) && why.holds("R18", user_area(group) == Some(area), || {
                 Fact::RecordInOwnArea {
                     own_area: area,
                     record_area: user_area(group),
@@ -161,9 +161,11 @@ pub fn see_group(actor: &Actor, group: &Group, why: &mut impl Trace) -> bool {
     match actor.access() {
         GroupAccess::Administrator => why.holds("R11", true, || Fact::RegularAdministratorSeesAll),
         GroupAccess::LocalAdministrator(area) => {
-            why.holds("R12", group.area() == Some(area), || Fact::RecordInOwnArea {
-                own_area: area,
-                record_area: group.area(),
+            why.holds("R12", group.area() == Some(area), || {
+                Fact::RecordInOwnArea {
+                    own_area: area,
+                    record_area: group.area(),
+                }
             })
         }
         GroupAccess::User(_) => why.holds("R12", group.id == actor.group(), || Fact::OnlyOwnGroup),
@@ -180,9 +182,11 @@ pub fn may_see_report(actor: &Actor, report: &Report) -> bool {
 pub fn see_report(actor: &Actor, report: &Report, why: &mut impl Trace) -> bool {
     match actor.access() {
         GroupAccess::Administrator => why.holds("R11", true, || Fact::RegularAdministratorSeesAll),
-        access => why.holds("R22", report.area == access.area(), || Fact::RecordOfOwnArea {
-            own_area: access.area(),
-            record_area: report.area,
+        access => why.holds("R22", report.area == access.area(), || {
+            Fact::RecordOfOwnArea {
+                own_area: access.area(),
+                record_area: report.area,
+            }
         }),
     }
 }
@@ -206,5 +210,49 @@ pub fn see_history_entry(actor: &Actor, entry_area: Option<AreaId>, why: &mut im
                 record_area: entry_area,
             },
         ),
+    }
+}
+
+/// The companies a person reaches, as one rule (B02's what-if weighs it before and after a
+/// change; the worker turns it into SQL). [`may_see_company`] is this rule for the actor: the
+/// property tests check that the two agree for every access, tick and area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompanyReach {
+    /// A disabled person reaches nothing.
+    Nothing,
+    /// R11: every company.
+    All,
+    /// R12, R13: every company of the area, never narrowed.
+    Area(AreaId),
+    /// R14: the ticked companies, within the area of the group when it has one.
+    Ticked { within: Option<AreaId> },
+}
+
+impl CompanyReach {
+    /// The reach of a member of a group with `access`, active or not.
+    pub fn of(access: GroupAccess, active: bool) -> CompanyReach {
+        if !active {
+            return CompanyReach::Nothing;
+        }
+        match access {
+            GroupAccess::Administrator => CompanyReach::All,
+            GroupAccess::LocalAdministrator(area) => CompanyReach::Area(area),
+            GroupAccess::User(within) => CompanyReach::Ticked { within },
+        }
+    }
+
+    /// Whether a company of `area`, `ticked` for the person or not, is reached.
+    pub fn allows(self, ticked: bool, area: Option<AreaId>) -> bool {
+        match self {
+            CompanyReach::Nothing => false,
+            CompanyReach::All => true,
+            CompanyReach::Area(own) => area == Some(own),
+            CompanyReach::Ticked { within } => ticked && within.is_none_or(|w| area == Some(w)),
+        }
+    }
+
+    /// Whether the rule depends on the person's ticks.
+    pub fn uses_ticks(self) -> bool {
+        matches!(self, CompanyReach::Ticked { .. })
     }
 }

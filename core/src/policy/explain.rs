@@ -127,11 +127,16 @@ pub struct Verdict {
 #[derive(Debug, Clone, Copy)]
 pub enum Record<'a> {
     Company(CompanyRef),
-    User { user: &'a User, group: &'a Group },
+    User {
+        user: &'a User,
+        group: &'a Group,
+    },
     Group(&'a Group),
     Report(&'a Report),
     /// A history entry, by the area its record had at the time of the change (R21).
-    HistoryEntry { area: Option<AreaId> },
+    HistoryEntry {
+        area: Option<AreaId>,
+    },
 }
 
 /// May the person see the record, change it, pick it — each with its reasons. `change` and

@@ -5,11 +5,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use precinct_core::api::{AccessExplanation, AreaName, CompanySeers, RecordKind, SeerGroup};
+use precinct_core::ids::ReportId;
 use precinct_core::ids::{AreaId, CompanyId};
 use precinct_core::policy::{
     self, company_seers, explain, report_scope, Record, Report, SeerReason,
 };
-use precinct_core::ids::ReportId;
 
 use super::Ctx;
 use crate::error::{ApiError, ApiResult};

@@ -10,9 +10,11 @@ pub mod groups;
 pub mod history;
 pub mod mail;
 pub mod reports;
+pub mod review;
 pub mod second_factor;
 pub mod session_choices;
 pub mod users;
+pub mod what_if;
 
 use precinct_core::api::FieldChange;
 use precinct_core::history_text::HistoryEvent;

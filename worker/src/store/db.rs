@@ -83,6 +83,12 @@ pub trait Database: sealed::Connection {
     fn write_guard(&self) -> Option<worker::Result<D1PreparedStatement>> {
         None
     }
+
+    /// B02's dry run: the request's writes are rehearsed, never sent (`store::commit` stops
+    /// with `ApiError::Rehearsed` once every check before it has passed).
+    fn rehearsing(&self) -> bool {
+        false
+    }
 }
 
 /// Issue 17's optimistic principal: a request started from the session row an earlier request
@@ -253,9 +259,16 @@ pub struct AccountDb<'a> {
     account: i64,
     plans: Option<PlanSink>,
     confirmation: Option<Rc<Confirmation>>,
+    rehearsal: std::cell::Cell<bool>,
 }
 
 impl<'a> AccountDb<'a> {
+    /// From now on this request's writes are only rehearsed (B02: a what-if runs the change's
+    /// own checks and writes nothing).
+    pub fn rehearse(&self) {
+        self.rehearsal.set(true);
+    }
+
     /// The signed-in principal's account, in the database its session was found in.
     pub fn of(system: &SystemDb<'a>, principal: &Principal) -> Self {
         AccountDb {
@@ -265,6 +278,7 @@ impl<'a> AccountDb<'a> {
             account: principal.account(),
             plans: None,
             confirmation: None,
+            rehearsal: std::cell::Cell::new(false),
         }
     }
 
@@ -315,6 +329,10 @@ impl Database for AccountDb<'_> {
         self.confirmation.as_deref()
     }
 
+    fn rehearsing(&self) -> bool {
+        self.rehearsal.get()
+    }
+
     fn write_guard(&self) -> Option<worker::Result<D1PreparedStatement>> {
         Some(
             self.d1
@@ -357,6 +375,7 @@ impl<'a> SystemDb<'a> {
             account,
             plans: None,
             confirmation: None,
+            rehearsal: std::cell::Cell::new(false),
         }
     }
 

@@ -23,9 +23,11 @@ pub mod mail;
 pub mod mfa;
 pub mod plans;
 pub mod reports;
+pub mod review;
 mod scope;
 mod sql;
 pub mod users;
+pub mod what_if;
 
 use db::sealed::Connection as _;
 pub use db::{AccountDb, Confirmation, Confirmed, Database, Homes, SystemDb};
@@ -138,6 +140,9 @@ pub async fn batch(
     statements: Vec<D1PreparedStatement>,
 ) -> ApiResult<Vec<worker::D1Result>> {
     confirm_before_writing(db).await?;
+    if db.rehearsing() {
+        return Err(ApiError::Rehearsed);
+    }
     match guarded_batch(db, statements).await {
         Ok(results) => Ok(results),
         Err(error) => Err(moving_error(&error.to_string()).unwrap_or_else(|| error.into())),
@@ -375,6 +380,9 @@ pub async fn commit(
     statements: Vec<D1PreparedStatement>,
 ) -> ApiResult<Vec<worker::D1Result>> {
     confirm_before_writing(db).await?;
+    if db.rehearsing() {
+        return Err(ApiError::Rehearsed);
+    }
     match guarded_batch(db, statements).await {
         Ok(results) => Ok(results),
         Err(error) => {

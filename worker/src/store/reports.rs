@@ -79,11 +79,7 @@ pub struct ReportOne {
 }
 
 /// One report the scope admits, else `None` as if it did not exist.
-pub async fn get(
-    db: &AccountDb<'_>,
-    scope: ReportScope,
-    id: i64,
-) -> ApiResult<Option<ReportOne>> {
+pub async fn get(db: &AccountDb<'_>, scope: ReportScope, id: i64) -> ApiResult<Option<ReportOne>> {
     use super::Reading as _;
     let mut sql = Sql::new(
         "SELECT r.id, r.code, r.title, r.area_id, a.code AS area_code FROM reports r \

@@ -181,9 +181,11 @@ pub fn seers(seers: precinct_core::policy::Seers, alias: &str) -> Sql {
             .prefer_sorting_matches();
             match area {
                 Some(area) => {
-                    sql.push(&format!(" AND ({alias}.area_id IS NULL OR {alias}.area_id = "))
-                        .bind_int(area.0)
-                        .push(")");
+                    sql.push(&format!(
+                        " AND ({alias}.area_id IS NULL OR {alias}.area_id = "
+                    ))
+                    .bind_int(area.0)
+                    .push(")");
                 }
                 None => {
                     sql.push(&format!(" AND {alias}.area_id IS NULL"));
