@@ -2,3 +2,8 @@
 -- sign-in opens), and the index a review's "least recently signed in first" walks per area.
 ALTER TABLE users ADD COLUMN last_sign_in_at INTEGER;
 CREATE INDEX users_by_area_last_sign_in ON users (account_id, area_id, last_sign_in_at, id);
+
+-- B02's what-if rehearses a Save: its batch is sent with every check of the real one and ends
+-- with a row this constraint refuses, so D1 rolls all of it back (nothing is ever written).
+ALTER TABLE batch_guard ADD COLUMN rehearsal INTEGER
+  CONSTRAINT rehearsal CHECK (rehearsal IS NULL);

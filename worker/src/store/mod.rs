@@ -380,10 +380,18 @@ pub async fn commit(
     statements: Vec<D1PreparedStatement>,
 ) -> ApiResult<Vec<worker::D1Result>> {
     confirm_before_writing(db).await?;
+    let mut statements = statements;
     if db.rehearsing() {
-        return Err(ApiError::Rehearsed);
+        // B02: every statement runs, with its checks; the last one fails on purpose and D1
+        // rolls the whole batch back.
+        statements.push(statement(
+            db,
+            "INSERT INTO batch_guard (rehearsal) VALUES (1)",
+            &[],
+        )?);
     }
     match guarded_batch(db, statements).await {
+        Ok(_) if db.rehearsing() => Err(ApiError::internal("a rehearsed batch was not refused")),
         Ok(results) => Ok(results),
         Err(error) => {
             Err(constraint_error(&error.to_string()).unwrap_or_else(|| ApiError::internal(error)))
@@ -419,6 +427,9 @@ pub fn returned_id(results: &[worker::D1Result], index: usize) -> ApiResult<i64>
 pub fn constraint_error(message: &str) -> Option<ApiError> {
     if let Some(moving) = moving_error(message) {
         return Some(moving);
+    }
+    if message.contains("CHECK constraint failed: rehearsal") {
+        return Some(ApiError::Rehearsed);
     }
     if message.contains("CHECK constraint failed: version_conflict") {
         return Some(ApiError::conflict(
