@@ -8,7 +8,7 @@ use precinct_core::api::{
     GroupInput, HistoryEntry, MailPasswordInput, MailSent, MailSettings, MailSettingsInput, Me,
     MfaCode, MfaEnrolment, Notice, OptionEntry, OutboxMessage, Page, Project, RecoveryCodes,
     Report, SessionInfo, SetCompanyAccess, SetPassword, SignIn, User, UserInput, UserMailConfig,
-    UserRef, UserUpdate, VersionOnly,
+    UserRef, UserUpdate, VersionOnly, WhatIf,
 };
 use precinct_core::decode::{Decode, Json};
 use precinct_core::encode::{to_json, Encode};
@@ -650,6 +650,34 @@ pub fn user_companies(id: i64, query: ListQuery) -> Call<CompanyAccess> {
 
 pub fn set_user_companies(id: i64, body: SetCompanyAccess) -> Call<CompanyAccess> {
     put(&format!("/api/users/{id}/companies"), &body)
+}
+
+/// B02: what the Save of `record` (`/api/groups/3`, `/api/users/4/companies`, ...) with `body`
+/// would do to access: the server runs the Save's own checks and writes nothing.
+pub fn what_if<B: Encode>(record: &str, body: &B) -> Call<WhatIf> {
+    post(&format!("{record}/what-if"), body)
+}
+
+// --- B01 explain access, B03 access review (the occasional screens) ------------------------
+
+pub fn explain(user: i64, kind: &str, id: i64) -> Call<precinct_core::api::AccessExplanation> {
+    get(&format!("/api/explain?user_id={user}&kind={kind}&id={id}"))
+}
+
+pub fn company_seers(company: i64, query: ListQuery) -> Call<precinct_core::api::CompanySeers> {
+    get(&query.url(&format!("/api/companies/{company}/seers")))
+}
+
+pub fn review_areas() -> Call<Vec<precinct_core::api::ReviewArea>> {
+    get("/api/reviews")
+}
+
+pub fn review(key: &str, dormant_days: i64) -> Call<precinct_core::api::AccessReview> {
+    get(&format!("/api/reviews/{key}?dormant_days={dormant_days}"))
+}
+
+pub fn mark_reviewed(key: &str) -> Call<precinct_core::api::ReviewMark> {
+    post(&format!("/api/reviews/{key}/reviewed"), &())
 }
 
 // --- Pickers (R18, R19), history (R21), reports (R22) --------------------------------------

@@ -339,6 +339,19 @@ strings! {
     CodeNoAt => "The user code must be an email address, such as name@example.com (no @ found).", "Le code utilisateur doit être une adresse e-mail, comme nom@exemple.com (il manque le @).";
     CodeNoDot => "The user code must be an email address with a full domain, such as name@example.com.", "Le code utilisateur doit être une adresse e-mail avec un domaine complet, comme nom@exemple.com.";
     CodeInvalid => "The user code is not a valid email address, such as name@example.com.", "Le code utilisateur n'est pas une adresse e-mail valide, comme nom@exemple.com.";
+    // B01–B03 in the everyday screens (their own screens carry their own table)
+    NavReview => "Access review", "Revue des accès";
+    NavExplain => "Explain access", "Expliquer un accès";
+    WhatIfTitle => "If you save", "Si vous enregistrez";
+    WhatIfGain => "Gain access", "Obtiennent l'accès";
+    WhatIfLose => "Lose access", "Perdent l'accès";
+    WhatIfPeople => "people", "personnes";
+    WhatIfCompanies => "companies", "sociétés";
+    WhatIfRights => "New level or options for", "Nouveau niveau ou options pour";
+    WhatIfOptionsGained => "Options gained", "Options obtenues";
+    WhatIfOptionsLost => "Options lost", "Options perdues";
+    WhatIfNothing => "No one gains or loses access to a company.", "Personne n'obtient ni ne perd l'accès à une société.";
+    WhatIfRefused => "This Save would be refused:", "Cet enregistrement serait refusé :";
 }
 
 impl K {

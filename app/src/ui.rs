@@ -1092,3 +1092,111 @@ pub fn SaveAndExit(exit: RwSignal<bool>, busy: Busy) -> impl IntoView {
             on:click=move |_| exit.set(true)>{i.s(K::SaveAndExit)}</button>
     }
 }
+
+/// A what-if the form asks (B02): the Save as it stands, sent to the server's dry run.
+pub type WhatIfQuestion =
+    std::pin::Pin<Box<dyn std::future::Future<Output = ApiResult<precinct_core::api::WhatIf>>>>;
+
+/// B02: what a Save would do to access, shown before it is saved. `ask` reads the form's
+/// signals and answers the what-if of the Save as it stands, or `None` while nothing that moves
+/// access differs from what is stored; each change asks again, and an earlier question's late
+/// answer is dropped. (Not generic: one copy serves every form, the console's size budget.)
+pub fn what_if_preview(ask: Box<dyn Fn() -> Option<WhatIfQuestion>>) -> AnyView {
+    let i = use_i18n();
+    let answer = RwSignal::new(None::<ApiResult<precinct_core::api::WhatIf>>);
+    let asked = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let question = ask();
+        let number = asked.get_value().wrapping_add(1);
+        asked.set_value(number);
+        match question {
+            None => answer.set(None),
+            Some(question) => leptos::task::spawn_local(async move {
+                let result = question.await;
+                if asked.try_get_value() == Some(number) {
+                    answer.try_set(Some(result));
+                }
+            }),
+        }
+    });
+    (move || answer.get().map(|result| what_if_view(i, result))).into_any()
+}
+
+/// The what-if in sentences, one per line: who gains, who loses, whose rights change.
+fn what_if_lines(i: I18n, what_if: precinct_core::api::WhatIf) -> Vec<(&'static str, String)> {
+    let shift = |key: K, test: &'static str, shift: precinct_core::api::AccessShift| {
+        let more = |shown: usize, total: i64| if (shown as i64) < total { ", …" } else { "" };
+        let people: Vec<String> = shift.first_people.into_iter().map(|p| p.name).collect();
+        let companies: Vec<String> = shift.first_companies.into_iter().map(|c| c.code).collect();
+        (shift.people > 0).then(|| {
+            (
+                test,
+                format!(
+                    "{}: {} {} ({}{}), {} {} ({}{})",
+                    i.t(key),
+                    shift.people,
+                    i.t(K::WhatIfPeople),
+                    people.join(", "),
+                    more(people.len(), shift.people),
+                    shift.companies,
+                    i.t(K::WhatIfCompanies),
+                    companies.join(", "),
+                    more(companies.len(), shift.companies),
+                ),
+            )
+        })
+    };
+    let nothing = what_if.gain.people == 0 && what_if.lose.people == 0;
+    let mut lines: Vec<(&'static str, String)> = [
+        shift(K::WhatIfGain, "what-if-gain", what_if.gain),
+        shift(K::WhatIfLose, "what-if-lose", what_if.lose),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if nothing {
+        lines.push(("what-if-nothing", i.t(K::WhatIfNothing).to_string()));
+    }
+    if what_if.people_with_new_rights > 0 {
+        let mut line = format!(
+            "{} {} {}",
+            i.t(K::WhatIfRights),
+            what_if.people_with_new_rights,
+            i.t(K::WhatIfPeople)
+        );
+        if let (Some(before), Some(after)) = (what_if.level_before, what_if.level_after) {
+            if before != after {
+                line += &format!(": {} → {}", i.t(K::level(before)), i.t(K::level(after)));
+            }
+        }
+        for (key, list) in [
+            (K::WhatIfOptionsGained, &what_if.options_gained),
+            (K::WhatIfOptionsLost, &what_if.options_lost),
+        ] {
+            if !list.is_empty() {
+                let names: Vec<&str> = list.iter().map(|o| i.t(K::option(*o))).collect();
+                line += &format!("; {}: {}", i.t(key), names.join(", "));
+            }
+        }
+        lines.push(("what-if-rights", line));
+    }
+    lines
+}
+
+fn what_if_view(i: I18n, result: ApiResult<precinct_core::api::WhatIf>) -> AnyView {
+    let (class, title, lines) = match result {
+        Ok(what_if) => ("what-if", K::WhatIfTitle, what_if_lines(i, what_if)),
+        Err(failure) => (
+            "what-if refused",
+            K::WhatIfRefused,
+            vec![("what-if-refused", i.failure(&failure))],
+        ),
+    };
+    view! {
+        <section class=class data-test="what-if" aria-live="polite">
+            <h3>{i.s(title)}</h3>
+            <ul>{lines.into_iter().map(|(test, line)| view! { <li data-test=test>{line}</li> }).collect_view()}</ul>
+        </section>
+    }
+    .into_any()
+}

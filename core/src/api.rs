@@ -28,8 +28,10 @@ pub const ACCOUNT_PAGES: [&str; 7] = [
 /// a third browser bundle, `occasional`, so the console's first load carries only the everyday
 /// screens (its size budget). The worker serves `occasional.html` at these addresses (`wrangler.toml` sends them to the worker first); each bundle reaches the
 /// other's screens by a full page load.
-pub const OCCASIONAL_SCREENS: [&str; 7] = [
+pub const OCCASIONAL_SCREENS: [&str; 9] = [
     "/console/areas",
+    "/console/explain",
+    "/console/review",
     "/console/directories",
     "/console/history",
     "/console/settings",

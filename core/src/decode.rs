@@ -8,14 +8,16 @@
 //! `tests` below check every type reads back exactly what serde wrote.
 
 use crate::api::{
-    Application, Applications, Area, Company, CompanyAccess, CompanyAccessRow, CompanyRef,
-    Directory, Employee, FieldChange, Group, HistoryEntry, InvitationOutcome, Language,
-    MailProvider, MailSent, MailSettings, Me, MfaEnrolment, MfaStep, Moved, Notice, OptionEntry,
-    OutboxMessage, Page, Project, RecoveryCodes, Report, SessionInfo, User, UserMailConfig,
-    UserRef,
+    AccessExplanation, AccessReview, AccessShift, Application, Applications, Area, AreaName,
+    Company, CompanyAccess, CompanyAccessRow, CompanyRef, CompanySeers, Directory, Employee,
+    FieldChange, Group, HistoryEntry, InvitationOutcome, Language, MailProvider, MailSent,
+    MailSettings, Me, MfaEnrolment, MfaStep, Moved, Notice, OptionEntry, OutboxMessage, Page,
+    Project, RecordKind, RecoveryCodes, Report, ReviewArea, ReviewGroup, ReviewList, ReviewMark,
+    ReviewPerson, SeerGroup, SessionInfo, User, UserMailConfig, UserRef, WhatIf,
 };
 use crate::ids::{AccountId, AreaId, CompanyId, DirectoryId, GroupId, ReportId, UserId};
 use crate::policy::{AccessLevel, OptionCode};
+use crate::policy::{DenyCode, Fact, LevelNeeded, SeerReason, Step, Verdict};
 use crate::problem::{FieldProblem, Problem};
 
 /// A parsed JSON value, as the console's JavaScript host (or a test) holds it.
@@ -150,7 +152,59 @@ macro_rules! decode_names {
     )*};
 }
 
-decode_names!(AccessLevel, OptionCode, Language, MailProvider, MfaStep);
+decode_names!(
+    AccessLevel,
+    OptionCode,
+    Language,
+    MailProvider,
+    MfaStep,
+    DenyCode,
+    LevelNeeded,
+    SeerReason,
+    RecordKind
+);
+
+/// B01's facts travel as an object tagged by `kind`, as serde writes them.
+impl Decode for Fact {
+    fn decode<J: Json>(json: &J) -> Decoded<Self> {
+        let kind: String = member(json, "kind")?;
+        Ok(match kind.as_str() {
+            "person_disabled" => Fact::PersonDisabled,
+            "regular_administrator_sees_all" => Fact::RegularAdministratorSeesAll,
+            "record_in_own_area" => Fact::RecordInOwnArea {
+                own_area: member(json, "own_area")?,
+                record_area: member(json, "record_area")?,
+            },
+            "record_of_own_area" => Fact::RecordOfOwnArea {
+                own_area: member(json, "own_area")?,
+                record_area: member(json, "record_area")?,
+            },
+            "record_not_regular_administrator" => Fact::RecordNotRegularAdministrator,
+            "company_ticked" => Fact::CompanyTicked,
+            "company_within_boundary" => Fact::CompanyWithinBoundary {
+                boundary: member(json, "boundary")?,
+                company_area: member(json, "company_area")?,
+            },
+            "only_themself" => Fact::OnlyThemself,
+            "only_own_group" => Fact::OnlyOwnGroup,
+            "regular_administrators_are_pickable" => Fact::RegularAdministratorsArePickable,
+            "user_level_picks_no_one" => Fact::UserLevelPicksNoOne,
+            "level_suffices" => Fact::LevelSuffices {
+                needed: member(json, "needed")?,
+                level: member(json, "level")?,
+            },
+            "holds_option" => Fact::HoldsOption {
+                option: member(json, "option")?,
+            },
+            "not_own_group" => Fact::NotOwnGroup,
+            "within_own_rights" => Fact::WithinOwnRights,
+            "refused" => Fact::Refused {
+                code: member(json, "code")?,
+            },
+            _ => return Err(DecodeError("kind".to_string())),
+        })
+    }
+}
 
 /// A struct read member by member; the struct literal makes the compiler check every field
 /// is listed.
@@ -209,6 +263,32 @@ decode_structs! {
     MfaEnrolment { secret, uri, qr_svg }
     RecoveryCodes { recovery_codes }
     SessionInfo { id, created_at, last_seen_at, browser, current }
+    AccessShift { people, companies, first_people, first_companies }
+    WhatIf {
+        gain, lose, people_with_new_rights, level_before, level_after, options_gained,
+        options_lost,
+    }
+    Step { rule, holds, fact }
+    Verdict { allowed, steps }
+    AreaName { id, code }
+    AccessExplanation {
+        person, person_group_code, person_level, person_area_id, person_active, kind, record_id,
+        record_label, see, change, pick, areas,
+    }
+    SeerGroup { reason, total, items, next_cursor }
+    CompanySeers { company, area_code, groups }
+    ReviewPerson {
+        id, user_code, name, group_code, access_level, active, last_sign_in_at, invited_at,
+        companies,
+    }
+    ReviewList { total, items }
+    ReviewGroup { id, code, access_level, inert_options }
+    ReviewMark { at, by }
+    AccessReview {
+        area_id, area_code, dormant_days, administrators, local_administrators, users, active,
+        disabled, people, dormant, no_company, old_invitations, excess_groups, last_review,
+    }
+    ReviewArea { key, area_code, last_review }
 }
 
 impl<T: Decode> Decode for Page<T> {
@@ -542,6 +622,156 @@ mod tests {
         });
         round_trip(RecoveryCodes {
             recovery_codes: vec!["abcdef-ghijkl".into(), "mnopqr-stuvwx".into()],
+        });
+    }
+
+    #[test]
+    fn b01_b03_answers_read_back_what_serde_wrote() {
+        use crate::policy::{
+            explain, Group, GroupAccess, OptionSet, Record, Report, User as PolicyUser,
+        };
+        let group = Group::new(
+            GroupId(2),
+            "U",
+            GroupAccess::User(Some(AreaId(1))),
+            OptionSet::empty(),
+        );
+        let local = Group::new(
+            GroupId(3),
+            "L",
+            GroupAccess::LocalAdministrator(AreaId(1)),
+            OptionSet::all(),
+        );
+        let person = |group: &Group, active| PolicyUser {
+            id: UserId(4),
+            group: group.id,
+            active,
+            ticked: [CompanyId(5)].into_iter().collect(),
+        };
+        let company = crate::policy::CompanyRef {
+            id: CompanyId(5),
+            area: Some(AreaId(1)),
+        };
+        let report = Report {
+            id: ReportId(1),
+            area: None,
+        };
+        let mut verdicts = Vec::new();
+        for (who, active) in [(&group, true), (&group, false), (&local, true)] {
+            let person = person(who, active);
+            for record in [
+                Record::Company(company),
+                Record::Group(&local),
+                Record::User {
+                    user: &person,
+                    group: who,
+                },
+                Record::Report(&report),
+                Record::HistoryEntry {
+                    area: Some(AreaId(1)),
+                },
+            ] {
+                let explained = explain(&person, who, record);
+                verdicts.extend(
+                    [Some(explained.see), explained.change, explained.pick]
+                        .into_iter()
+                        .flatten(),
+                );
+            }
+        }
+        let facts: std::collections::BTreeSet<String> = verdicts
+            .iter()
+            .flat_map(|verdict| verdict.steps.iter())
+            .map(|step| serde_json::to_value(&step.fact).unwrap()["kind"].to_string())
+            .collect();
+        assert!(facts.len() >= 10, "too few kinds of fact: {facts:?}");
+        for verdict in verdicts {
+            round_trip(AccessExplanation {
+                person: user_ref(),
+                person_group_code: "U".into(),
+                person_level: AccessLevel::User,
+                person_area_id: Some(AreaId(1)),
+                person_active: true,
+                kind: RecordKind::Company,
+                record_id: 5,
+                record_label: "N01 — Nord".into(),
+                see: verdict.clone(),
+                change: Some(verdict),
+                pick: None,
+                areas: vec![AreaName {
+                    id: AreaId(1),
+                    code: "NORTH".into(),
+                }],
+            });
+        }
+        round_trip(WhatIf {
+            gain: AccessShift {
+                people: 2,
+                companies: 3,
+                first_people: vec![user_ref()],
+                first_companies: vec![company_ref()],
+            },
+            lose: AccessShift::default(),
+            people_with_new_rights: 1,
+            level_before: Some(AccessLevel::User),
+            level_after: Some(AccessLevel::LocalAdministrator),
+            options_gained: vec![OptionCode::UsersManage],
+            options_lost: vec![],
+        });
+        round_trip(CompanySeers {
+            company: company_ref(),
+            area_code: Some("NORTH".into()),
+            groups: vec![SeerGroup {
+                reason: SeerReason::Ticked,
+                total: 1,
+                items: vec![user_ref()],
+                next_cursor: Some("abc".into()),
+            }],
+        });
+        let person = ReviewPerson {
+            id: UserId(1),
+            user_code: "a@b.test".into(),
+            name: "Ann".into(),
+            group_code: "U".into(),
+            access_level: AccessLevel::User,
+            active: true,
+            last_sign_in_at: None,
+            invited_at: Some(3),
+            companies: Some(0),
+        };
+        let list = ReviewList {
+            total: 1,
+            items: vec![person],
+        };
+        let mark = ReviewMark {
+            at: 9,
+            by: Some("a@b.test".into()),
+        };
+        round_trip(AccessReview {
+            area_id: Some(AreaId(1)),
+            area_code: Some("NORTH".into()),
+            dormant_days: 90,
+            administrators: 0,
+            local_administrators: 1,
+            users: 2,
+            active: 2,
+            disabled: 1,
+            people: list.clone(),
+            dormant: list.clone(),
+            no_company: list.clone(),
+            old_invitations: list,
+            excess_groups: vec![ReviewGroup {
+                id: GroupId(2),
+                code: "U".into(),
+                access_level: AccessLevel::User,
+                inert_options: vec![OptionCode::UsersManage],
+            }],
+            last_review: Some(mark.clone()),
+        });
+        round_trip(ReviewArea {
+            key: "none".into(),
+            area_code: None,
+            last_review: Some(mark),
         });
     }
 

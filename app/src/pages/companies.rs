@@ -128,6 +128,27 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
             });
         }
     });
+    // B02: a new area shows what it would do before it is saved (the whole directory's, R08).
+    let stored_area = RwSignal::new(area.get_untracked());
+    let what_if = id.filter(|_| admin).map(|id| {
+        crate::ui::what_if_preview(Box::new(move || {
+            let chosen = area.get();
+            (chosen != stored_area.get()).then(|| {
+                let input = CompanyInput {
+                    code: code.get_untracked(),
+                    name: name.get_untracked(),
+                    directory_id: DirectoryId(parse_id(&directory.get_untracked()).unwrap_or(0)),
+                    area_id: parse_id(&chosen).map(AreaId),
+                    user_in_charge_id: None,
+                    user_in_charge: None,
+                    version: version.get(),
+                    confirm_directory_area: true,
+                };
+                Box::pin(api::what_if(&format!("/api/companies/{id}"), &input).send())
+                    as crate::ui::WhatIfQuestion
+            })
+        }))
+    });
     let save = move |confirm_directory_area: bool| {
         moving.set(None);
         let area_id = if admin {
@@ -150,6 +171,7 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
         };
         let navigate = navigate.clone();
         busy.run(api::save_company(id, input), move |saved: Company| {
+            stored_area.set(saved.area_id.map(|a| a.to_string()).unwrap_or_default());
             edits.saved_now();
             if id.is_none() {
                 navigate(
@@ -206,6 +228,10 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
                 </p>
             })}
             <crate::ui::FieldError field="user_in_charge" failure/>
+            {what_if}
+            {id.map(|id| view! {
+                <p><a href=format!("/console/explain?kind=company&id={id}") data-test="explain-company">{i.s(K::NavExplain)}</a></p>
+            })}
             {
                 let save = save.clone();
                 move || moving.get().map(|count| {

@@ -53,6 +53,28 @@ fn DirectoryForm(directory: Option<Directory>, reload: Option<Callback<()>>) -> 
     let exit = RwSignal::new(false);
     let failure = busy.failure_signal();
     let navigate = use_navigate();
+    // B02: the mode and area as stored; the what-if shows once the form differs.
+    let stored = RwSignal::new((multidimensional.get_untracked(), area.get_untracked()));
+    let what_if = id.map(|id| {
+        crate::ui::what_if_preview(Box::new(move || {
+            let now = (multidimensional.get(), area.get());
+            (now != stored.get()).then(|| {
+                let input = DirectoryInput {
+                    code: code.get_untracked(),
+                    name: name.get_untracked(),
+                    multidimensional: now.0,
+                    area_id: if now.0 {
+                        parse_id(&now.1).map(AreaId)
+                    } else {
+                        None
+                    },
+                    version: version.get(),
+                };
+                Box::pin(api::what_if(&format!("/api/directories/{id}"), &input).send())
+                    as crate::ui::WhatIfQuestion
+            })
+        }))
+    });
     let save = move || {
         let md = multidimensional.get_untracked();
         let input = DirectoryInput {
@@ -68,6 +90,10 @@ fn DirectoryForm(directory: Option<Directory>, reload: Option<Callback<()>>) -> 
         };
         let navigate = navigate.clone();
         busy.run(api::save_directory(id, input), move |saved: Directory| {
+            stored.set((
+                saved.multidimensional,
+                saved.area_id.map(|a| a.to_string()).unwrap_or_default(),
+            ));
             edits.saved_now();
             if id.is_none() {
                 navigate(
@@ -98,6 +124,7 @@ fn DirectoryForm(directory: Option<Directory>, reload: Option<Callback<()>>) -> 
                 <LoadedSelect id="area_id" label=K::Area value=area choices=area_choices()
                     empty=K::NoArea failure/>
             })}
+            {what_if}
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.pending.get()
                     on:click=move |_| exit.set(false)>

@@ -92,29 +92,60 @@ fn GroupForm(group: Option<Group>, reload: Option<Callback<()>>) -> impl IntoVie
     };
     let is_admin_group = move || level.get() == AccessLevel::Administrator;
 
-    let save = move || {
-        let administrator = level.get_untracked() == AccessLevel::Administrator;
+    // The Save as the form stands (read tracked: the what-if asks again when it changes).
+    let input_now = move || {
+        let administrator = level.get() == AccessLevel::Administrator;
         let area_id = if !admin {
             own_area
         } else if administrator {
             None
         } else {
-            parse_id(&area.get_untracked()).map(AreaId)
+            parse_id(&area.get()).map(AreaId)
         };
-        let input = GroupInput {
+        GroupInput {
             code: code.get_untracked(),
             description: description.get_untracked(),
-            access_level: level.get_untracked(),
+            access_level: level.get(),
             area_id,
             options: if administrator {
                 OptionCode::ALL.to_vec()
             } else {
-                options.get_untracked().iter().collect()
+                options.get().iter().collect()
             },
-            version: version.get_untracked(),
-        };
+            version: version.get(),
+        }
+    };
+    // B02: what is stored of what moves access; the what-if shows once the form differs.
+    let stored = RwSignal::new(group.as_ref().map(|g| {
+        (
+            g.access_level,
+            g.area_id,
+            OptionSet::from(g.options.clone()),
+        )
+    }));
+    let what_if = id.map(|id| {
+        crate::ui::what_if_preview(Box::new(move || {
+            let input = input_now();
+            let now = (
+                input.access_level,
+                input.area_id,
+                input.options.iter().copied().collect::<OptionSet>(),
+            );
+            (stored.get() != Some(now)).then(|| {
+                Box::pin(api::what_if(&format!("/api/groups/{id}"), &input).send())
+                    as crate::ui::WhatIfQuestion
+            })
+        }))
+    });
+    let save = move || {
+        let input = untrack(input_now);
         let navigate = navigate.clone();
         busy.run(api::save_group(id, input), move |saved: Group| {
+            stored.set(Some((
+                saved.access_level,
+                saved.area_id,
+                OptionSet::from(saved.options.clone()),
+            )));
             edits.saved_now();
             if id.is_none() {
                 navigate(&format!("/console/groups/{}", saved.id), Default::default());
@@ -213,6 +244,7 @@ fn GroupForm(group: Option<Group>, reload: Option<Callback<()>>) -> impl IntoVie
                 }}
                 <crate::ui::FieldError field="options" failure/>
             </fieldset>
+            {what_if}
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.pending.get()
                     on:click=move |_| exit.set(false)>

@@ -13,10 +13,10 @@ use crate::ui::{day_start_ms, list_view, load, utc, ListState};
 /// A user chosen by typing: suggestions come from the picker endpoint (R18 or R19); what is
 /// typed is sent as typed, and the server resolves it.
 #[component]
-pub fn UserPicker(
+pub fn UserPicker<L: crate::i18n::Text>(
     id: &'static str,
-    label: K,
-    hint: K,
+    label: L,
+    hint: L,
     picker: Picker,
     value: RwSignal<String>,
     #[prop(optional)] on_change: Option<Callback<()>>,
@@ -258,6 +258,29 @@ pub fn HistoryPage() -> impl IntoView {
         <section class="page">
             <h1>{i.s(K::HistoryTitle)}</h1>
             <HistoryView/>
+        </section>
+    }
+}
+
+/// /console/history/user/<id>: a user's History tab. It lives with the History screen in the
+/// occasional bundle (the console's first load does not carry the history's sentences); the
+/// user's record links here and back.
+#[component]
+pub fn UserHistoryPage() -> impl IntoView {
+    let i = use_i18n();
+    let location = leptos_router::hooks::use_location();
+    let id = location.pathname.with_untracked(|path| {
+        path.rsplit('/')
+            .next()
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or_default()
+    });
+    let user = load(move || api::user(id));
+    view! {
+        <section class="page">
+            <h1>{move || user.get().and_then(Result::ok).map(|user| user.name)}" — "{i.s(K::TabHistory)}</h1>
+            <p><a href=format!("/console/users/{id}")>{i.s(K::TabDescription)}</a></p>
+            <HistoryView fixed=("user", id)/>
         </section>
     }
 }

@@ -8,6 +8,7 @@ mod console;
 mod directories;
 mod groups;
 mod history;
+mod insight;
 mod lists;
 pub use lists::send_first_reads;
 mod mail;
@@ -185,6 +186,16 @@ pub const NAV: &[NavItem] = &[
         path: "/console/directories",
         key: K::NavDirectories,
         show: |me| reaches(me, Reach::ManageDirectories),
+    },
+    NavItem {
+        path: "/console/review",
+        key: K::NavReview,
+        show: |me| reaches(me, Reach::ManageUsers),
+    },
+    NavItem {
+        path: "/console/explain",
+        key: K::NavExplain,
+        show: |me| reaches(me, Reach::ManageUsers),
     },
     NavItem {
         path: "/console/history",

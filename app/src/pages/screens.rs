@@ -42,6 +42,10 @@ pub enum ConsoleScreen {
     MailSettings,
     Outbox,
     Preferences,
+    UserHistory,
+    Explain,
+    Reviews,
+    Review,
     NotFound,
 }
 
@@ -74,6 +78,7 @@ fn console_screen_of(path: &str) -> ConsoleScreen {
         ["directories"] => Directories,
         ["directories", _] => Directory,
         ["history"] => History,
+        ["history", "user", _] => UserHistory,
         ["about", "companies"] => AboutCompanies,
         ["projects"] => Projects,
         ["employees"] => Employees,
@@ -81,6 +86,9 @@ fn console_screen_of(path: &str) -> ConsoleScreen {
         ["settings", "mail"] => MailSettings,
         ["outbox"] => Outbox,
         ["preferences"] => Preferences,
+        ["explain"] => Explain,
+        ["review"] => Reviews,
+        ["review", _] => Review,
         _ => NotFound,
     }
 }
@@ -219,7 +227,7 @@ pub fn console_screen(page: ConsoleScreen) -> AnyView {
         Reports => reports_page().into_any(),
         NotFound => view! { <super::NotFound/> }.into_any(),
         Areas | Area | Directories | Directory | History | MailSettings | Outbox | Preferences
-        | AboutCompanies => elsewhere(),
+        | AboutCompanies | UserHistory | Explain | Reviews | Review => elsewhere(),
     }
 }
 
@@ -232,10 +240,14 @@ pub fn occasional_screen(page: ConsoleScreen) -> AnyView {
         Directories => directories_page().into_any(),
         Directory => directory_form_page(),
         History => view! { <HistoryPage/> }.into_any(),
+        UserHistory => view! { <super::history::UserHistoryPage/> }.into_any(),
         MailSettings => view! { <MailSettingsPage/> }.into_any(),
         Outbox => view! { <OutboxPage/> }.into_any(),
         Preferences => view! { <PreferencesPage/> }.into_any(),
         AboutCompanies => about_companies_page().into_any(),
+        Explain => view! { <super::insight::ExplainPage/> }.into_any(),
+        Reviews => view! { <super::insight::ReviewsPage/> }.into_any(),
+        Review => view! { <super::insight::ReviewPage/> }.into_any(),
         NotFound => view! { <super::NotFound/> }.into_any(),
         _ => elsewhere(),
     }

@@ -11,7 +11,6 @@ use precinct_core::api::{
 };
 use precinct_core::ids::{CompanyId, GroupId};
 
-use super::history::HistoryView;
 use super::mail::UserMail;
 use super::use_record_id;
 use crate::api::{self, ApiResult, ListQuery};
@@ -82,10 +81,11 @@ fn UserRecord(id: i64) -> impl IntoView {
         notice.map(|(_, outcome)| outcome)
     }));
     let tab_link = move |key: &'static str, label: K| {
-        let href = if key.is_empty() {
-            format!("/console/users/{id}")
-        } else {
-            format!("/console/users/{id}?tab={key}")
+        let href = match key {
+            "" => format!("/console/users/{id}"),
+            // The History tab is the History screen's, in the occasional bundle.
+            "history" => format!("/console/history/user/{id}"),
+            _ => format!("/console/users/{id}?tab={key}"),
         };
         view! {
             <a href=href class="tab" aria-current=move || (tab.get() == key).then_some("page")>
@@ -105,7 +105,6 @@ fn UserRecord(id: i64) -> impl IntoView {
                 </nav>
                 {move || match tab.get().as_str() {
                     "access" => view! { <UserAccess id/> }.into_any(),
-                    "history" => view! { <HistoryView fixed=("user", id)/> }.into_any(),
                     _ => view! {
                         <UserDescription user=Some(user.clone()) reload created_notice=created_notice.get_value()/>
                     }.into_any(),
@@ -226,6 +225,24 @@ fn UserDescription(
             ),
         }
     };
+    // B02: a move shows what it would do before it is saved (R17's question comes at Save).
+    let what_if = id.map(|id| {
+        crate::ui::what_if_preview(Box::new(move || {
+            let chosen = group.get();
+            (chosen != saved_group.get() && !chosen.is_empty()).then(|| {
+                let input = UserUpdate {
+                    user_code: code.get_untracked(),
+                    name: name.get_untracked(),
+                    language: Some(language.get_untracked()),
+                    group_id: parse_id(&chosen).map(GroupId),
+                    confirm_move_across_areas: true,
+                    version: version.get(),
+                };
+                Box::pin(api::what_if(&format!("/api/users/{id}"), &input).send())
+                    as crate::ui::WhatIfQuestion
+            })
+        }))
+    });
     Effect::new(move |_| {
         if let Some(failure) = busy.failure.get() {
             if failure.code() == "confirm_move_across_areas" {
@@ -301,6 +318,10 @@ fn UserDescription(
                 <LoadedSelect id="group_id" label=K::Group value=group choices=group_choices()
                     empty=K::Choose failure/>
                 {move || area.get().map(|area| view! { <p class="hint" data-test="user-area">{i.s(K::Area)}": "{area}</p> })}
+                {what_if}
+                {id.map(|id| view! {
+                    <p><a href=format!("/console/explain?user={id}") data-test="explain-user">{i.s(K::NavExplain)}</a></p>
+                })}
                 <div class="field">
                     <label for="language">{i.s(K::Language)}</label>
                     <select id="language" on:change=move |event| {
@@ -445,6 +466,28 @@ fn UserAccess(id: i64) -> impl IntoView {
             },
         );
     };
+    // B02: the ticks changed here, and what saving them would do.
+    let what_if = crate::ui::what_if_preview(Box::new(move || {
+        let changes = changed.get();
+        let version = match access.get() {
+            Some(Ok(access)) => access.version,
+            _ => return None,
+        };
+        (!changes.is_empty()).then(|| {
+            Box::pin(async move {
+                let company_ids = ticks_to_save(id, changes).await?;
+                api::what_if(
+                    &format!("/api/users/{id}/companies"),
+                    &SetCompanyAccess {
+                        company_ids,
+                        version,
+                    },
+                )
+                .send()
+                .await
+            }) as crate::ui::WhatIfQuestion
+        })
+    }));
     view! {
         <div class="tab-panel">
             <SearchBox state id="access-search"/>
@@ -491,6 +534,7 @@ fn UserAccess(id: i64) -> impl IntoView {
                         }.into_any()
                     }
                 }}
+            {what_if}
             {busy.status(Some(reload))}
         </div>
     }

@@ -146,6 +146,13 @@ impl DenyCode {
         }
     }
 
+    pub fn parse(text: &str) -> Option<DenyCode> {
+        DenyCode::ALL
+            .iter()
+            .copied()
+            .find(|code| code.as_str() == text)
+    }
+
     /// The request field a refusal is about, where one is: shapes no one may save (422) always
     /// name theirs, so the console can show the refusal beside the field.
     pub fn field(self) -> Option<&'static str> {

@@ -20,6 +20,26 @@ pub enum LevelNeeded {
     Any,
 }
 
+impl LevelNeeded {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LevelNeeded::RegularAdministrator => "regular_administrator",
+            LevelNeeded::Administrative => "administrative",
+            LevelNeeded::Any => "any",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<LevelNeeded> {
+        [
+            LevelNeeded::RegularAdministrator,
+            LevelNeeded::Administrative,
+            LevelNeeded::Any,
+        ]
+        .into_iter()
+        .find(|level| level.as_str() == text)
+    }
+}
+
 /// One thing a person may reach by their rights.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reach {
