@@ -1194,7 +1194,7 @@ fn what_if_view(i: I18n, result: ApiResult<precinct_core::api::WhatIf>) -> AnyVi
     };
     view! {
         <section class=class data-test="what-if" aria-live="polite">
-            <h3>{i.s(title)}</h3>
+            <h2>{i.s(title)}</h2>
             <ul>{lines.into_iter().map(|(test, line)| view! { <li data-test=test>{line}</li> }).collect_view()}</ul>
         </section>
     }

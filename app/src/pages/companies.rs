@@ -230,7 +230,7 @@ fn CompanyForm(company: Option<Company>, reload: Option<Callback<()>>) -> impl I
             <crate::ui::FieldError field="user_in_charge" failure/>
             {what_if}
             {id.map(|id| view! {
-                <p><a href=format!("/console/explain?kind=company&id={id}") data-test="explain-company">{i.s(K::NavExplain)}</a></p>
+                <p><a href=format!("/console/explain?kind=company&id={id}") rel="external" data-test="explain-company">{i.s(K::NavExplain)}</a></p>
             })}
             {
                 let save = save.clone();

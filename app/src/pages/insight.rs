@@ -571,7 +571,7 @@ pub fn ExplainPage() -> impl IntoView {
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.pending.get()>{i.s(X::Explain)}</button>
             </div>
-            {busy.status(None)}
+            {move || busy.failure.get().map(|failure| failure_view(i, failure, None))}
         </form>
         {move || match explained.get() {
             None => loading_view(i),

@@ -49,7 +49,10 @@ pub enum ConsoleScreen {
     NotFound,
 }
 
+/// The segments of an address's path. The router's path can carry the query while it
+/// navigates to an address that has one: it is not part of the path.
 fn segments(path: &str) -> Vec<&str> {
+    let path = path.split('?').next().unwrap_or_default();
     path.split('/').filter(|part| !part.is_empty()).collect()
 }
 
@@ -178,7 +181,13 @@ pub fn bundle_screen(page: ConsoleScreen) -> AnyView {
 /// may or may not have written the address yet.
 fn elsewhere() -> AnyView {
     let location = use_location();
-    let target = location.pathname.get_untracked() + &location.search.get_untracked();
+    let path = location.pathname.get_untracked();
+    // The path may already carry the query (see `segments`).
+    let target = if path.contains('?') {
+        path
+    } else {
+        path + &location.search.get_untracked()
+    };
     let this = use_context::<Bundle>().map(|bundle| bundle.name);
     let page = target.split('?').next().unwrap_or_default().to_string();
     if this == Some(PageBundle::of(&page)) {
