@@ -17,9 +17,11 @@ import time
 
 SCALES = {
     "large": dict(users=100_000, companies=10_000, directories=300, multidimensional=30, areas=200,
-                  groups=2_000, history=1_000_000, reports=50_000, small_accounts=50),
+                  groups=2_000, history=1_000_000, reports=50_000, small_accounts=50,
+                  # B02's figures: an area of 2,000 companies and a user group of 5,000 members in it.
+                  big=(2_000, 5_000)),
     "small": dict(users=1_000, companies=100, directories=30, multidimensional=3, areas=20,
-                  groups=200, history=10_000, reports=500, small_accounts=5),
+                  groups=200, history=10_000, reports=500, small_accounts=5, big=(20, 50)),
 }
 LEVELS_ORDER = ("administrator", "local_administrator", "user")
 T0 = 1_767_225_600_000  # 2026-01-01 UTC, ms
@@ -70,9 +72,14 @@ def seed_account(db, rng, name, prefix, size, phc, now):
     words = ["Alpha", "Beta", "Civil", "Delta", "Earth", "Frame", "Granite", "Harbor", "Iron", "Joint", "Keystone",
              "Lumber", "Mason", "North", "Oak", "Pier", "Quarry", "Ridge", "Stone", "Timber", "Urban", "Vault", "West"]
     rows = []
+    big = size.get("big")
+    plain = next(d for d in dirs if not d[1])
     for i in range(1, size["companies"] + 1):
         directory, multi, darea = rng.choice(dirs)
         area = darea if multi else (None if rng.random() < 0.05 else rng.choice(areas))
+        if big and i <= big[0]:
+            # The big area is the last one (the bench's local administrator has the first).
+            directory, area = plain[0], areas[-1]
         name_ = f"{rng.choice(words)} {rng.choice(words)} {i}"
         rows.append((account, directory, f"C{i:05d}", name_, name_.lower(), area))
     db.executemany("INSERT INTO companies (account_id, directory_id, code, name, name_norm, area_id) VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -87,11 +94,14 @@ def seed_account(db, rng, name, prefix, size, phc, now):
     for i in range(len(groups), size["groups"]):
         area = None if rng.random() < 0.05 else rng.choice(areas)
         groups.append((account, f"G{i:04d}", f"Group {i}", "user", area, "projects_read employees_read reports_read history_read preferences"))
+    if big:
+        groups.append((account, "G_BIG", "The big group of the big area", "user", areas[-1], "projects_read employees_read reports_read history_read preferences"))
     db.executemany("INSERT INTO user_groups (account_id, code, description, access_level, area_id, options) VALUES (?, ?, ?, ?, ?, ?)", groups)
     group_rows = list(db.execute("SELECT id, access_level, area_id FROM user_groups WHERE account_id = ? ORDER BY id", (account,)))
     admin_group = group_rows[0]
     la_groups = [g for g in group_rows if g[1] == "local_administrator"]
-    user_groups = [g for g in group_rows if g[1] == "user"]
+    big_group = group_rows[-1] if big else None
+    user_groups = [g for g in group_rows if g[1] == "user" and g is not big_group]
     first = ["ana", "bruno", "carla", "david", "elena", "felix", "gina", "hugo", "ines", "jon", "karin", "luis", "mara",
              "nils", "olga", "paul", "rita", "sven", "tina", "ugo", "vera", "will", "xena", "yann", "zoe"]
     last = ["silva", "martin", "keller", "rossi", "dubois", "novak", "berg", "costa", "lind", "moreau", "weber", "ortiz"]
@@ -102,6 +112,8 @@ def seed_account(db, rng, name, prefix, size, phc, now):
                 group = admin_group
             elif i < 10 + len(la_groups):
                 group = la_groups[i - 10]
+            elif big_group and i < 10 + len(la_groups) + big[1]:
+                group = big_group
             else:
                 group = rng.choice(user_groups)
             who = f"{rng.choice(first)} {rng.choice(last)}"
@@ -169,11 +181,14 @@ def main():
     admin = next(u for u in users if u[3] == "administrator")
     local = next(u for u in users if u[3] == "local_administrator")
     user = next(u for u in users if u[3] == "user" and u[2] == local[2]) if any(u[3] == "user" and u[2] == local[2] for u in users) else next(u for u in users if u[3] == "user")
+    big_group = db.execute("SELECT id, area_id FROM user_groups WHERE account_id = ? AND code = 'G_BIG'", (account,)).fetchone()
+    big_company = db.execute("SELECT id FROM companies WHERE account_id = ? AND area_id = ? ORDER BY id LIMIT 1", (account, big_group[1])).fetchone()
     counts = {table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
               for table in ("accounts", "users", "companies", "directories", "areas", "user_groups", "history", "reports")}
     with open(args.out, "w") as out:
         json.dump({"account": account, "admin": admin[1], "local_admin": local[1], "local_area": local[2],
-                   "user": user[1], "user_id": user[0], "counts": counts}, out, indent=1)
+                   "user": user[1], "user_id": user[0], "big_group": big_group[0], "big_area": big_group[1],
+                   "big_company": big_company[0], "counts": counts}, out, indent=1)
     db.close()
     print(f"  seeded {args.scale} in {time.time() - started:.1f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
 
