@@ -211,10 +211,25 @@ fn check_account(account: &Account) -> Result<(), TestCaseError> {
                 explained.change.as_ref().unwrap(),
                 says(&|a| edit_user(a, user, group).is_ok()),
             )?;
+            // The server's check when a company's user in charge is set (R19): the Companies
+            // option and the picker; then, for a company the person edits whose area the
+            // candidate may hold, setting them is allowed.
+            let pick = explained.pick.as_ref().unwrap();
             agrees(
-                explained.pick.as_ref().unwrap(),
-                says(&|a| may_pick_user_in_charge(a, group)),
+                pick,
+                says(&|a| {
+                    Reach::ManageCompanies.allowed(a.level(), |o| a.holds(o))
+                        && may_pick_user_in_charge(a, group)
+                }),
             )?;
+            if let (true, Some(a)) = (pick.allowed, actor.as_ref()) {
+                for company in &account.companies {
+                    if may_see_company(a, *company) && may_hold_user_in_charge(company.area, group)
+                    {
+                        prop_assert!(set_user_in_charge(a, *company, user, group).is_ok());
+                    }
+                }
+            }
         }
         for group in &account.groups {
             let explained = explain(person, person_group, Record::Group(group));

@@ -133,6 +133,7 @@ test("b01_who_can_see_a_company_grouped_by_why_within_the_askers_scope", async (
   assertProblem(await laA.get(`/api/companies/${F.compB1.id}/seers`), 404);
   assertProblem(await uma.get(`/api/companies/${F.compA1.id}/seers`), 403);
   assertProblem(await fx.admin.get(`/api/companies/${F.compA1.id}/seers?reason=friends`), 422, "invalid_value", "reason");
+  assertProblem(await fx.admin.get(`/api/companies/${F.compA1.id}/seers?cursor=${page.groups[0].next_cursor ?? "abc"}`), 422, "invalid_cursor", "cursor");
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -235,6 +236,13 @@ test("b03_the_last_sign_in_is_stored_with_the_session_it_opens", async () => {
     FROM users u WHERE u.id = ${F.user_b.id}`);
   assert.ok(row.at > 0, "no last sign-in stored");
   assert.equal(row.at, row.session_at);
+  // A password alone is not a sign-in when a second factor is owed: Lara's stays as it was.
+  const lara = () => fx.read(`SELECT last_sign_in_at AS at FROM users WHERE id = ${F.la_a.id}`)[0].at;
+  const laraBefore = lara();
+  const halfway = await new (await import("../harness.mjs")).Client(fx.worker.url).signInPassword(CODES.la_a, "Precinct-demo-2026");
+  assert.equal(halfway.status, 200, halfway.text);
+  assert.equal(halfway.json.mfa_step, "verify");
+  assert.equal(lara(), laraBefore);
   // Its twin: a wrong password opens no session and stores no sign-in.
   const before = fx.read(`SELECT last_sign_in_at AS at FROM users WHERE id = ${F.user.id}`)[0].at;
   const refused = await new (await import("../harness.mjs")).Client(fx.worker.url).signInPassword(CODES.user, "not-the-password-1");
@@ -299,11 +307,19 @@ test("b03_a_local_administrator_reviews_their_own_area_only", async () => {
 test("b03_mark_reviewed_is_recorded_in_history_and_shown", async () => {
   const mark = expectStatus(await laA.post(`/api/reviews/${F.areaA.id}/reviewed`), 200);
   assert.equal(mark.by, CODES.la_a);
-  const rows = fx.read(`SELECT entity_kind, entity_id, area_id, action, actor_user_code FROM history WHERE action = 'reviewed'`);
+  const rows = fx.read(`SELECT entity_kind, entity_id, area_id, action, actor_user_code FROM history WHERE action = 'reviewed' AND area_id IS NOT NULL`);
   assert.deepEqual(rows, [{ entity_kind: "area", entity_id: F.areaA.id, area_id: F.areaA.id, action: "reviewed", actor_user_code: CODES.la_a }]);
   const review = expectStatus(await fx.admin.get(`/api/reviews/${F.areaA.id}`), 200);
   assert.equal(review.last_review.by, CODES.la_a);
   assert.equal(review.last_review.at, mark.at);
+  // The people of no area have their own mark (a regular administrator's).
+  expectStatus(await fx.admin.post(`/api/reviews/none/reviewed`), 200);
+  const none = expectStatus(await fx.admin.get(`/api/reviews/none`), 200);
+  assert.equal(none.last_review.by, "admin@demo.precinct.test");
+  const listed = expectStatus(await fx.admin.get(`/api/reviews`), 200);
+  assert.equal(listed.find((a) => a.key === "none").last_review.by, "admin@demo.precinct.test");
+  assert.equal(listed.find((a) => a.key === String(F.areaA.id)).last_review.by, CODES.la_a);
+  assert.equal(listed.find((a) => a.key === String(F.areaB.id)).last_review, null);
   // Area B was not reviewed; its local administrator does not learn about A's review.
   const b = expectStatus(await laB.get(`/api/reviews/${F.areaB.id}`), 200);
   assert.equal(b.last_review, null);
@@ -332,4 +348,9 @@ test("b03_the_review_exports_as_csv_with_bom_and_either_separator", async () => 
   assert.ok(french.text.replace(/^\uFEFF/, "").startsWith("area;user_code;name;"), french.text.slice(0, 40));
   assert.ok(french.text.includes(";Léa Late, A;"), "a comma needs no quotes between semicolons");
   assertProblem(await fx.admin.get(`/api/reviews/${F.areaA.id}/csv?separator=tab`), 422, "invalid_value", "separator");
+  // A name a spreadsheet would run as a formula is written as text.
+  const formula = expectStatus(await fx.admin.post("/api/users", { user_code: "formula.a@demo.precinct.test", name: "=HYPERLINK(1)", group_id: F.groupUserA.id }), 201);
+  const again = await fx.admin.get(`/api/reviews/${F.areaA.id}/csv`);
+  assert.ok(again.text.includes(",'=HYPERLINK(1),"), again.text);
+  await fx.admin.delete(`/api/users/${formula.id}?version=${formula.version}`);
 });

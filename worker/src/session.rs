@@ -200,21 +200,19 @@ pub async fn sign_in(
     let token = auth::homed_token(db.home(), entropy)?;
     // The account of the person who just proved who they are.
     let account_db = db.account_found(user.account_id);
-    store::batch(
-        &db,
-        vec![
-            store::insert_session(
-                &account_db,
-                &auth::token_hash(&token),
-                user.id,
-                ctx.now,
-                &crate::http::header(req.headers(), "user-agent").unwrap_or_default(),
-            )?,
-            // B03: the last sign-in, with the session it opens.
-            store::users::signed_in(&account_db, user.id, ctx.now)?,
-        ],
-    )
-    .await?;
+    let mut statements = vec![store::insert_session(
+        &account_db,
+        &auth::token_hash(&token),
+        user.id,
+        ctx.now,
+        &crate::http::header(req.headers(), "user-agent").unwrap_or_default(),
+    )?];
+    if user.owes_second_factor == 0 {
+        // B03: the last sign-in, with the session it opens (after the second factor when one
+        // is owed: a password alone is not a sign-in).
+        statements.push(store::users::signed_in(&account_db, user.id, ctx.now)?);
+    }
+    store::batch(&db, statements).await?;
     // R35: a person who owes a second factor keeps their earlier failures until it is entered.
     if user.owes_second_factor == 0 {
         attempt.succeeded(&directory).await?;

@@ -15,7 +15,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::derive::{
-    may_hold_user_in_charge, may_pick_user_in_charge, see_company, see_group, see_history_entry,
+    may_hold_user_in_charge, pick_user_in_charge, see_company, see_group, see_history_entry,
     see_report, see_user,
 };
 use super::explain::{Fact, Trace};
@@ -604,15 +604,34 @@ pub fn set_user_in_charge(
     candidate_group: &Group,
 ) -> Decision {
     edit_company(actor, company)?;
-    if candidate.group != candidate_group.id || !may_pick_user_in_charge(actor, candidate_group) {
-        return Err(not_visible("user"));
-    }
+    pick_in_charge(actor, candidate, candidate_group, &mut ())?;
     if !may_hold_user_in_charge(company.area, candidate_group) {
         return Err(Denied::new(
             DenyCode::UserInChargeOutsideArea,
             "The user in charge of a company must be a user of the company's area or a regular \
              administrator.",
         ));
+    }
+    Ok(())
+}
+
+/// Whether the actor may put `candidate` in charge of the companies they edit (R19): the
+/// Companies option, and the candidate in their user-in-charge picker. [`set_user_in_charge`]
+/// asks it; B01 explains it.
+pub fn pick_in_charge(
+    actor: &Actor,
+    candidate: &User,
+    candidate_group: &Group,
+    why: &mut impl Trace,
+) -> Decision {
+    require_reach_traced(
+        actor,
+        Reach::ManageCompanies,
+        "choose a user in charge",
+        why,
+    )?;
+    if candidate.group != candidate_group.id || !pick_user_in_charge(actor, candidate_group, why) {
+        return Err(not_visible("user"));
     }
     Ok(())
 }

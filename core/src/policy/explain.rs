@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use super::decide::{
     choose_company_traced, create_user_traced, edit_company_traced, edit_group_traced,
-    edit_user_traced, read_history_entry, read_report_traced, tick_company, Decision, Denied,
-    DenyCode,
+    edit_user_traced, pick_in_charge, read_history_entry, read_report_traced, tick_company,
+    Decision, Denied, DenyCode,
 };
-use super::derive::{pick_user_in_charge, see_group, see_user};
+use super::derive::{see_group, see_user};
 use super::model::{Actor, CompanyRef, Group, GroupAccess, OptionCode, Report, User};
 use super::reach::LevelNeeded;
 use super::AccessLevel;
@@ -242,9 +242,7 @@ pub fn explain(person: &User, person_group: &Group, record: Record<'_>) -> Expla
         Record::User { user, group } => Explanation {
             see: verdict(|why| visible(see_user(actor, user, group, why))),
             change: Some(verdict(|why| edit_user_traced(actor, user, group, why))),
-            pick: Some(verdict(|why| {
-                visible(user.group == group.id && pick_user_in_charge(actor, group, why))
-            })),
+            pick: Some(verdict(|why| pick_in_charge(actor, user, group, why))),
         },
         Record::Group(group) => Explanation {
             see: verdict(|why| visible(see_group(actor, group, why))),

@@ -7,14 +7,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use precinct_core::api::{AccessExplanation, AreaName, CompanySeers, RecordKind, SeerGroup};
 use precinct_core::ids::ReportId;
 use precinct_core::ids::{AreaId, CompanyId};
-use precinct_core::policy::{
-    self, company_seers, explain, report_scope, Record, Report, SeerReason,
-};
+use precinct_core::policy::{self, company_seers, explain, Record, Report, SeerReason};
 
 use super::Ctx;
 use crate::error::{ApiError, ApiResult};
 use crate::store::list::ListParams;
 use crate::store::{history, reports, users};
+use precinct_core::problem::ProblemCode;
 
 /// The question: a person, and a record of a kind.
 pub struct Question {
@@ -84,7 +83,9 @@ pub async fn explain_access(ctx: &Ctx<'_>, question: &Question) -> ApiResult<Acc
             (label(&group.code, &group.description), explained)
         }
         RecordKind::Report => {
-            let report = reports::get(ctx.db, report_scope(ctx.actor()), question.id)
+            // The asker reads the report only through their own Reports option and scope.
+            let scope = policy::read_reports(ctx.actor()).map_err(|_| ApiError::not_found())?;
+            let report = reports::get(ctx.db, scope, question.id)
                 .await?
                 .ok_or_else(ApiError::not_found)?;
             note_area(report.area_id, &report.area_code);
@@ -147,6 +148,14 @@ pub async fn company_seers_of(
     params: &ListParams,
 ) -> ApiResult<CompanySeers> {
     policy::explain_access(ctx.actor())?;
+    if only.is_none() && params.after.is_some() {
+        // A cursor is one reason's page.
+        return Err(ApiError::invalid(
+            "cursor",
+            ProblemCode::InvalidCursor,
+            "A `cursor` continues one reason's list: give its `reason` too.",
+        ));
+    }
     let company = super::companies::visible(ctx, company_id).await?;
     let reference = company.reference();
     let mut groups = Vec::new();

@@ -72,12 +72,20 @@ pub async fn areas(ctx: &Ctx<'_>) -> ApiResult<Vec<ReviewArea>> {
     for row in review::areas(ctx.db, own.map(|area| area.0)).await? {
         keys.push((Some(row.id), Some(row.code)));
     }
+    // Every area's last mark in one query (an account may have many areas).
+    let marks = review::last_marks(ctx.db, person_scope(actor), own.map(|area| area.0)).await?;
     let mut answer = Vec::with_capacity(keys.len());
     for (area, code) in keys {
+        let entity = area.unwrap_or(review::NO_AREA);
         answer.push(ReviewArea {
             key: key_of(area),
             area_code: code,
-            last_review: mark(review::last_mark(ctx.db, person_scope(actor), area).await?),
+            last_review: mark(marks.iter().find(|row| row.area == entity).map(|row| {
+                review::MarkRow {
+                    at: row.at,
+                    by: row.by.clone(),
+                }
+            })),
         });
     }
     Ok(answer)
@@ -222,7 +230,7 @@ pub async fn export(
         "old_invitation",
     ])
     .map_err(failed)?;
-    let area_text = area_code.unwrap_or_default();
+    let area_text = spreadsheet_safe(&area_code.unwrap_or_default());
     let yes_no = |yes: bool| if yes { "yes" } else { "no" };
     let mut after = 0;
     loop {
@@ -238,9 +246,9 @@ pub async fn export(
             let no_company = active && row.companies == Some(0);
             out.write_record([
                 area_text.as_str(),
-                &row.user_code,
-                &row.name,
-                &row.group_code,
+                &spreadsheet_safe(&row.user_code),
+                &spreadsheet_safe(&row.name),
+                &spreadsheet_safe(&row.group_code),
                 &row.access_level,
                 if active { "active" } else { "disabled" },
                 &row.last_sign_in_at
@@ -261,6 +269,16 @@ pub async fn export(
         .map_err(|error| ApiError::internal(error.into_error()))
 }
 
+/// A cell a spreadsheet program will not read as a formula: text starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return gets a leading `'` (OWASP's CSV injection advice).
+pub fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// "Mark reviewed": a history entry of the area (R30), which the review then shows as its last.
 pub async fn mark_reviewed(ctx: &Ctx<'_>, key: &str) -> ApiResult<ReviewMark> {
     let area = area_of_key(key)?;
@@ -271,7 +289,9 @@ pub async fn mark_reviewed(ctx: &Ctx<'_>, key: &str) -> ApiResult<ReviewMark> {
         ctx.db,
         vec![ctx.history(
             HistoryEvent::AreaReviewed,
-            area,
+            // The people of no area are reviewed as "area 0" (no entity would mean the row the
+            // batch just inserted).
+            Some(area.unwrap_or(review::NO_AREA)),
             area,
             (Some(subject), &summary),
             &[],

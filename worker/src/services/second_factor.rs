@@ -170,6 +170,8 @@ pub async fn verify(
         ctx.db,
         &own_entry(ctx, entered, summary),
     )?);
+    // B03: the sign-in is complete now; it is the last sign-in.
+    statements.push(store::users::signed_in(ctx.db, me.user_id, ctx.now)?);
     store::commit(ctx.db, statements).await?;
     attempt.succeeded(&directory).await?;
     Ok(token)
@@ -286,6 +288,8 @@ pub async fn confirm_enrolment(
         me.user_id,
         &auth::token_hash(&token),
     )?);
+    // B03: a first sign-in completed by setting up the factor is a sign-in.
+    statements.push(store::users::signed_in(ctx.db, me.user_id, ctx.now)?);
     statements.push(store::insert_history(
         ctx.db,
         &HistoryEntry {

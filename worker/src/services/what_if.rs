@@ -53,6 +53,7 @@ pub async fn group(ctx: &Ctx<'_>, id: i64, input: GroupInput) -> ApiResult<WhatI
     let members = format!("u.group_id = {id} AND u.active = 1");
     let change = Change {
         people: members.clone(),
+        people_unindexed: format!("+u.group_id = {id} AND u.active = 1"),
         companies: "1".to_string(),
         before: Side::fixed(CompanyReach::of(group.access, true)),
         after: Side::fixed(CompanyReach::of(access, true)),
@@ -86,6 +87,7 @@ pub async fn user(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<WhatIf
     let person = format!("u.id = {id} AND u.active = 1");
     let change = Change {
         people: person.clone(),
+        people_unindexed: format!("+u.id = {id} AND u.active = 1"),
         companies: "1".to_string(),
         before: Side::fixed(CompanyReach::of(from.access, true)),
         after: Side::fixed(CompanyReach::of(to.access, true)),
@@ -107,6 +109,7 @@ pub async fn ticks(ctx: &Ctx<'_>, id: i64, input: SetCompanyAccess) -> ApiResult
     let reach = CompanyReach::of(row.group()?.access, true);
     let change = Change {
         people: format!("u.id = {id} AND u.active = 1"),
+        people_unindexed: format!("+u.id = {id} AND u.active = 1"),
         companies: "1".to_string(),
         before: Side::fixed(reach),
         after: Side {
@@ -120,10 +123,12 @@ pub async fn ticks(ctx: &Ctx<'_>, id: i64, input: SetCompanyAccess) -> ApiResult
 /// People whose reach of the companies matching `companies` may depend on those companies'
 /// area: local administrators and those who ticked one of them (regular administrators reach
 /// everything whatever the area).
-fn area_dependent(companies_of: &str) -> String {
+fn area_dependent(account: i64, companies_of: &str) -> String {
+    // Through indexes (users_by_level, user_companies_by_company), not an OR over the account.
     format!(
-        "(u.access_level = 'local_administrator' OR u.id IN (SELECT uc.user_id FROM \
-         user_companies uc JOIN companies c2 ON c2.id = uc.company_id WHERE {companies_of}))"
+        "u.id IN (SELECT id FROM users WHERE account_id = {account} AND access_level = \
+         'local_administrator' UNION SELECT uc.user_id FROM user_companies uc JOIN companies c2 \
+         ON c2.id = uc.company_id WHERE {companies_of})"
     )
 }
 
@@ -151,7 +156,9 @@ pub async fn company(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<W
         (format!("c.id = {id}"), format!("c2.id = {id}"))
     };
     let change = Change {
-        people: area_dependent(&companies_of),
+        people: area_dependent(ctx.db.account(), &companies_of),
+        // Whoever the company's ticks or the local administrators' index find is one of them.
+        people_unindexed: "1".to_string(),
         companies,
         before: Side::stored(),
         after: Side {
@@ -172,7 +179,8 @@ pub async fn directory(ctx: &Ctx<'_>, id: i64, input: DirectoryInput) -> ApiResu
         return Ok(WhatIf::default());
     }
     let change = Change {
-        people: area_dependent(&format!("c2.directory_id = {id}")),
+        people: area_dependent(ctx.db.account(), &format!("c2.directory_id = {id}")),
+        people_unindexed: "1".to_string(),
         companies: format!("c.directory_id = {id}"),
         before: Side::stored(),
         after: Side {

@@ -175,6 +175,15 @@ async fn guarded_batch(
         }
         None => false,
     };
+    if db.rehearsing() {
+        // B02: every statement runs, with its checks (the account's guard included); this
+        // last one fails on purpose and D1 rolls the whole batch back.
+        statements.push(
+            db.d1()
+                .prepare("INSERT INTO batch_guard (rehearsal) VALUES (1)")
+                .bind(&[])?,
+        );
+    }
     let mut results = db.d1().batch(statements).await?;
     if guarded {
         results.pop();
@@ -380,16 +389,6 @@ pub async fn commit(
     statements: Vec<D1PreparedStatement>,
 ) -> ApiResult<Vec<worker::D1Result>> {
     confirm_before_writing(db).await?;
-    let mut statements = statements;
-    if db.rehearsing() {
-        // B02: every statement runs, with its checks; the last one fails on purpose and D1
-        // rolls the whole batch back.
-        statements.push(statement(
-            db,
-            "INSERT INTO batch_guard (rehearsal) VALUES (1)",
-            &[],
-        )?);
-    }
     match guarded_batch(db, statements).await {
         Ok(_) if db.rehearsing() => Err(ApiError::internal("a rehearsed batch was not refused")),
         Ok(results) => Ok(results),

@@ -13,6 +13,8 @@ use crate::error::ApiResult;
 pub const LISTED: i64 = 50;
 /// How many people the review's own list shows, least recently signed in first.
 pub const PEOPLE_LISTED: i64 = 100;
+/// The history entity of a review of the people of no area.
+pub const NO_AREA: i64 = 0;
 /// An invitation still pending after this long is a finding (7 days).
 pub const OLD_INVITATION_MS: i64 = 7 * 24 * 3600 * 1000;
 
@@ -246,7 +248,7 @@ pub async fn last_mark(
             sql.push(" AND h.entity_id = ").bind_int(area);
         }
         None => {
-            sql.push(" AND h.entity_id IS NULL");
+            sql.push(" AND h.entity_id = ").bind_int(NO_AREA);
         }
     }
     sql.push(" AND h.action = 'reviewed'");
@@ -269,4 +271,32 @@ pub async fn areas(db: &AccountDb<'_>, only: Option<i64>) -> ApiResult<Vec<AreaR
     }
     sql.push(" ORDER BY code LIMIT 1000");
     sql.prepare(db)?.rows_in::<AreaRow>(db).await
+}
+
+/// The last mark of each area (`NO_AREA` for the people of no area), or of `only`.
+#[derive(Debug, Deserialize)]
+pub struct AreaMarkRow {
+    pub area: i64,
+    pub at: i64,
+    pub by: Option<String>,
+}
+
+pub async fn last_marks(
+    db: &AccountDb<'_>,
+    readers: PersonScope,
+    only: Option<i64>,
+) -> ApiResult<Vec<AreaMarkRow>> {
+    let mut sql = Sql::new(
+        "SELECT h.entity_id AS area, h.at, au.user_code AS by FROM history h \
+         LEFT JOIN users au ON au.id = h.actor_user_id",
+    );
+    sql.append(scope::persons(readers, "au"))
+        .push(" WHERE h.id IN (SELECT MAX(id) FROM history WHERE account_id = ")
+        .bind_int(db.account())
+        .push(" AND entity_kind = 'area'");
+    if let Some(only) = only {
+        sql.push(" AND entity_id = ").bind_int(only);
+    }
+    sql.push(" AND action = 'reviewed' GROUP BY entity_id)");
+    sql.prepare(db)?.rows_in::<AreaMarkRow>(db).await
 }

@@ -156,19 +156,31 @@ pub fn directories(scope: precinct_core::policy::DirectoryScope, alias: &str) ->
 
 /// Who can see a company for one reason (alias of `users`, B01's reverse question): the SQL twin
 /// of `Seers::includes`, on the users' own level, area and active columns.
-pub fn seers(seers: precinct_core::policy::Seers, alias: &str) -> Sql {
+pub fn seers(seers: precinct_core::policy::Seers, account: i64, alias: &str) -> Sql {
     use precinct_core::policy::Seers;
     let mut sql = Sql::default();
     match seers {
+        // Each through its own index (users_by_level, users_by_area_name), its few matches then
+        // sorted: walking the account's users in name order to find them would read them all.
         Seers::RegularAdministrators => {
             sql.push(&format!(
-                " AND {alias}.access_level = 'administrator' AND {alias}.active = 1"
-            ));
+                " AND {alias}.access_level = 'administrator' AND {alias}.active = 1 AND {alias}.id IN \
+                 (SELECT id FROM users WHERE account_id = "
+            ))
+            .bind_int(account)
+            .push(" AND access_level = 'administrator' AND active = 1)")
+            .prefer_sorting_matches();
         }
         Seers::LocalAdministratorsOf(area) => {
             sql.push(&format!(
-                " AND {alias}.access_level = 'local_administrator' AND {alias}.active = 1"
-            ));
+                " AND {alias}.access_level = 'local_administrator' AND {alias}.active = 1 AND \
+                 {alias}.id IN (SELECT id FROM users WHERE account_id = "
+            ))
+            .bind_int(account)
+            .push(" AND area_id = ")
+            .bind_int(area.0)
+            .push(" AND access_level = 'local_administrator')")
+            .prefer_sorting_matches();
             area_equals(&mut sql, alias, Some(area.0));
         }
         Seers::TickedWithin { company, area } => {

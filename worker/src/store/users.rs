@@ -200,7 +200,7 @@ pub async fn list(
 ) -> ApiResult<Page<UserRow>> {
     let mut scope = reach.into().sql(db.account());
     if let Some(seers) = filter.seers {
-        scope.append(scope::seers(seers, "u"));
+        scope.append(scope::seers(seers, db.account(), "u"));
     }
     // A scope or a search that names its users through its own index lookups reads them by id.
     let mut from = Sql::new(if scope.sorts_matches() || params.q.is_some() {

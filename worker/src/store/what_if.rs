@@ -55,24 +55,19 @@ impl Side {
         }
     }
 
+    /// 1 when `c` is ticked for `u` on this side. Proposed ticks are bound once per use as a
+    /// JSON list ([`TICKS`] marks the place), so a long list never lengthens the statement.
     fn ticked(&self) -> String {
         match &self.ticks {
             Ticks::Stored => "EXISTS (SELECT 1 FROM user_companies t WHERE t.user_id = u.id \
                               AND t.company_id = c.id)"
                 .to_string(),
-            Ticks::Proposed(ids) if ids.is_empty() => "0".to_string(),
-            Ticks::Proposed(ids) => format!(
-                "c.id IN ({})",
-                ids.iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            Ticks::Proposed(_) => format!("c.id IN (SELECT value FROM json_each({TICKS}))"),
         }
     }
 
-    /// The SQL twin of `CompanyReach::allows`: 1 when person `u` reaches company `c`. Every
-    /// value in it is a number or a column, so nothing is bound.
+    /// The SQL twin of `CompanyReach::allows`: 1 when person `u` reaches company `c` (never
+    /// NULL: areas compare with `IS`). Every value in it is a number, a column or [`TICKS`].
     fn reaches(&self) -> String {
         let area = &self.company_area;
         let ticked = self.ticked();
@@ -100,23 +95,71 @@ impl Side {
         }
     }
 
-    /// A condition on `c` implied by `reaches` (never more), which lets D1 walk an index.
-    fn narrowing(&self) -> String {
+    /// A condition on `c` alone implied by `reaches` (never more), which lets D1 walk an index
+    /// of companies; empty when the side's areas are not the stored ones.
+    fn companies_narrowing(&self) -> String {
         if self.company_area != "c.area_id" {
             return String::new();
         }
         match (&self.reach, &self.ticks) {
             (Reach::Fixed(CompanyReach::Nothing), _) => " AND 0".to_string(),
             (Reach::Fixed(CompanyReach::Area(own)), _) => format!(" AND c.area_id = {}", own.0),
-            (Reach::Fixed(CompanyReach::Ticked { .. }), Ticks::Stored) => {
-                " AND c.id IN (SELECT company_id FROM user_companies WHERE user_id = u.id)"
-                    .to_string()
-            }
             (Reach::Fixed(CompanyReach::Ticked { .. }), Ticks::Proposed(_)) => {
                 format!(" AND {}", self.ticked())
             }
             _ => String::new(),
         }
+    }
+
+    /// Within one person (`u` given): the companies their stored ticks name, by index.
+    fn companies_of_person(&self) -> String {
+        match (&self.reach, &self.ticks) {
+            (Reach::Fixed(CompanyReach::Ticked { .. }), Ticks::Stored)
+                if self.company_area == "c.area_id" =>
+            {
+                " AND c.id IN (SELECT company_id FROM user_companies WHERE user_id = u.id)"
+                    .to_string()
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// Within one company (`c` given): the people whose stored ticks name it, by index.
+    fn people_of_company(&self) -> String {
+        match (&self.reach, &self.ticks) {
+            (Reach::Fixed(CompanyReach::Ticked { .. }), Ticks::Stored)
+                if self.company_area == "c.area_id" =>
+            {
+                " AND u.id IN (SELECT user_id FROM user_companies WHERE company_id = c.id)"
+                    .to_string()
+            }
+            _ => String::new(),
+        }
+    }
+
+    fn proposed_ticks(&self) -> Option<String> {
+        match &self.ticks {
+            Ticks::Proposed(ids) => Some(format!(
+                "[{}]",
+                ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+            )),
+            Ticks::Stored => None,
+        }
+    }
+}
+
+/// Where a side's proposed ticks are bound (as a JSON list).
+const TICKS: &str = "\u{1}ticks\u{1}";
+
+/// Appends `text`, binding `ticks` at each [`TICKS`] in it.
+fn push(sql: &mut Sql, text: &str, ticks: Option<&str>) {
+    let mut parts = text.split(TICKS);
+    if let Some(first) = parts.next() {
+        sql.push(first);
+    }
+    for part in parts {
+        sql.bind_text(ticks.unwrap_or("[]"));
+        sql.push(part);
     }
 }
 
@@ -124,6 +167,9 @@ impl Side {
 /// two sides.
 pub struct Change {
     pub people: String,
+    /// The same condition, written so that SQLite does not walk an index for it (`+column`):
+    /// used where another condition finds the people faster (a company's ticks).
+    pub people_unindexed: String,
     pub companies: String,
     pub before: Side,
     pub after: Side,
@@ -157,62 +203,150 @@ fn direction(
 ) -> Vec<Sql> {
     let users_in_scope = || scope::users(users, "u");
     let companies_in_scope = || scope::companies(companies, "c");
+    let ticks = to.proposed_ticks().or_else(|| from.proposed_ticks());
+    let ticks = ticks.as_deref();
     let moved = format!("{} AND NOT {}", to.reaches(), from.reaches());
     let per_person = to.per_person() || from.per_person();
 
-    let people_from = || {
-        let mut sql = Sql::new(&format!(
-            "FROM users u WHERE u.account_id = {account} AND {}",
-            change.people
-        ));
-        sql.append(users_in_scope());
-        sql.push(&format!(
-            " AND EXISTS (SELECT 1 FROM companies c WHERE c.account_id = {account} AND {}{}",
-            change.companies,
-            to.narrowing()
-        ));
+    // Indexes: the change names its people (a group, a user, an indexed set) and often its
+    // companies (a company, a directory); `+` keeps SQLite from walking the whole account
+    // through an account index instead.
+    let company_account = if change.companies == "1" { "" } else { "+" };
+    // A person whose reach is their stored one and who is at the User level reaches only what
+    // they ticked, on either side: their companies are found through their ticks.
+    let stored = matches!(to.reach, Reach::Stored) || matches!(from.reach, Reach::Stored);
+    let some_company = |sql: &mut Sql, extra: &str| {
+        let of_person = format!("{}{extra}", to.companies_of_person());
+        // A person's ticks are the shortest way to their companies: no account index then.
+        let account_index = if of_person.is_empty() {
+            company_account
+        } else {
+            "+"
+        };
+        push(
+            sql,
+            &format!(
+                "EXISTS (SELECT 1 FROM companies c WHERE {account_index}c.account_id = {account} \
+                 AND {}{}{of_person}",
+                change.companies,
+                to.companies_narrowing(),
+            ),
+            ticks,
+        );
         sql.append(companies_in_scope());
-        sql.push(&format!(" AND {moved})"));
+        push(sql, &format!(" AND {moved})"), ticks);
+    };
+    let some_person = |sql: &mut Sql, extra: &str| {
+        let of_company = format!("{}{extra}", to.people_of_company());
+        let people = if of_company.is_empty() {
+            &change.people
+        } else {
+            &change.people_unindexed
+        };
+        push(
+            sql,
+            &format!(
+                "EXISTS (SELECT 1 FROM users u WHERE +u.account_id = {account} AND {people}\
+                 {of_company}"
+            ),
+            ticks,
+        );
+        sql.append(users_in_scope());
+        push(sql, &format!(" AND {moved})"), ticks);
+    };
+
+    // Each person who moves: some company of the change moves for them.
+    let people_from = || {
+        let mut sql = Sql::new("");
+        push(
+            &mut sql,
+            &format!(
+                "FROM users u WHERE +u.account_id = {account} AND {}",
+                change.people
+            ),
+            ticks,
+        );
+        sql.append(users_in_scope());
+        if stored {
+            sql.push(" AND ((u.access_level = 'user' AND ");
+            some_company(
+                &mut sql,
+                " AND c.id IN (SELECT company_id FROM user_companies WHERE user_id = u.id)",
+            );
+            sql.push(") OR (u.access_level <> 'user' AND ");
+            some_company(&mut sql, "");
+            sql.push("))");
+        } else {
+            sql.push(" AND ");
+            some_company(&mut sql, "");
+        }
         sql
     };
+    // Each company that moves: for some person of the change.
     let companies_from = || {
-        let mut sql = Sql::new(&format!(
-            "FROM companies c WHERE c.account_id = {account} AND {}",
-            change.companies
-        ));
+        let mut sql = Sql::new("");
+        push(
+            &mut sql,
+            &format!(
+                "FROM companies c WHERE {company_account}c.account_id = {account} AND {}{}",
+                change.companies,
+                to.companies_narrowing()
+            ),
+            ticks,
+        );
         sql.append(companies_in_scope());
-        if per_person {
-            sql.push(&format!(
-                " AND EXISTS (SELECT 1 FROM users u WHERE u.account_id = {account} AND {}",
-                change.people
-            ));
-            sql.append(users_in_scope());
-            sql.push(&format!("{} AND {moved})", to.narrowing()));
+        if stored {
+            sql.push(" AND (");
+            some_person(
+                &mut sql,
+                " AND u.access_level = 'user' AND u.id IN (SELECT user_id FROM user_companies \
+                 WHERE company_id = c.id)",
+            );
+            sql.push(" OR ");
+            // Regular administrators reach every company whatever its area: only local
+            // administrators remain, through their index.
+            some_person(
+                &mut sql,
+                &format!(
+                    " AND u.id IN (SELECT id FROM users WHERE account_id = {account} \
+                     AND access_level = 'local_administrator')"
+                ),
+            );
+            sql.push(")");
+        } else if per_person {
+            sql.push(" AND ");
+            some_person(&mut sql, "");
         } else {
             // The same for every person: weigh the company once, then ask for anyone at all.
-            sql.push(&format!(
-                " AND {moved} AND EXISTS (SELECT 1 FROM users u WHERE u.account_id = {account} \
-                 AND {}",
-                change.people
-            ));
+            push(
+                &mut sql,
+                &format!(
+                    " AND {moved} AND EXISTS (SELECT 1 FROM users u WHERE +u.account_id = \
+                     {account} AND {}",
+                    change.people
+                ),
+                ticks,
+            );
             sql.append(users_in_scope());
             sql.push(")");
         }
         sql
     };
-    let mut count_people = Sql::new("SELECT COUNT(*) AS n ");
-    count_people.append(people_from());
-    let mut first_people = Sql::new("SELECT u.id, u.user_code, u.name ");
-    first_people
-        .append(people_from())
-        .push(&format!(" ORDER BY u.name_norm, u.id LIMIT {NAMED}"));
-    let mut count_companies = Sql::new("SELECT COUNT(*) AS n ");
-    count_companies.append(companies_from());
-    let mut first_companies = Sql::new("SELECT c.id, c.code, c.name ");
-    first_companies
-        .append(companies_from())
-        .push(&format!(" ORDER BY c.name_norm, c.id LIMIT {NAMED}"));
-    vec![count_people, first_people, count_companies, first_companies]
+    let select = |columns: &str, from: Sql| {
+        let mut sql = Sql::new(columns);
+        sql.append(from);
+        sql
+    };
+    let mut first_people = select("SELECT u.id, u.user_code, u.name ", people_from());
+    first_people.push(&format!(" ORDER BY u.name_norm, u.id LIMIT {NAMED}"));
+    let mut first_companies = select("SELECT c.id, c.code, c.name ", companies_from());
+    first_companies.push(&format!(" ORDER BY c.name_norm, c.id LIMIT {NAMED}"));
+    vec![
+        select("SELECT COUNT(*) AS n ", people_from()),
+        first_people,
+        select("SELECT COUNT(*) AS n ", companies_from()),
+        first_companies,
+    ]
 }
 
 fn shift(results: &mut impl Iterator<Item = worker::D1Result>) -> ApiResult<AccessShift> {
