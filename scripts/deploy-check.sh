@@ -5,8 +5,9 @@
 #     preview's (`make preview`'s copy of wrangler.toml), and measures the worker against the
 #     Workers size limits (3 MB compressed on the free plan, 10 MB on the paid one).
 #  2. Runs the migrations on a fresh local D1.
-#  3. Runs them as an upgrade: the previous schema (every migration but the newest) with the demo
-#     account in it, then the newest; the upgraded schema must be the fresh one, the data kept.
+#  3. Runs them as an upgrade: the last single-database schema (the migrations before 0014) with
+#     an account in it, then every later one; the upgraded schema must be the fresh one, the data
+#     kept, the directory filled (O03).
 # The preview configuration itself runs locally in tests/api/preview.test.mjs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,12 +56,13 @@ schema() {
 }
 schema "$out/fresh" > "$out/fresh-schema.json"
 
-# 3. The upgrade path: the previous schema, with data, then the newest migration.
+# 3. The upgrade path: the last single-database schema (before O03's 0014), with data, then every
+# later migration (0014 and all after it), as a production database of then would be upgraded.
 migrations=(worker/migrations/*.sql)
 newest=${migrations[-1]}
 mkdir -p "$out/previous/migrations"
 for migration in "${migrations[@]}"; do
-  [ "$migration" = "$newest" ] || cp "$migration" "$out/previous/migrations/"
+  if [[ "$(basename "$migration")" < "0014_" ]]; then cp "$migration" "$out/previous/migrations/"; fi
 done
 database_id=$(awk '/^\[\[d1_databases\]\]/ {top=1} top && /^database_id/ {gsub(/"/, "", $3); print $3; exit}' wrangler.toml)
 cat > "$out/previous/wrangler.toml" << EOF
@@ -90,7 +92,7 @@ count() {
 rows="SELECT (SELECT COUNT(*) FROM accounts) || '/' || (SELECT COUNT(*) FROM users) || '/' || (SELECT COUNT(*) FROM history) AS n"
 before=$(count "$rows")
 node scripts/databases.mjs migrate --local --persist-to "$out/upgrade" > "$out/upgrade.log" 2>&1 ||
-  { cat "$out/upgrade.log" >&2; fail "$(basename "$newest") fails on the previous schema with data"; }
+  { cat "$out/upgrade.log" >&2; fail "the migrations from 0014 to $(basename "$newest") fail on the previous schema with data"; }
 after=$(count "$rows")
 [ "$before" = "$after" ] || fail "the upgrade lost rows (accounts/users/history: $before before, $after after)"
 # O03: the one database of before is database 0; its account and its proven code are in the directory.
@@ -100,4 +102,4 @@ schema "$out/upgrade" > "$out/upgrade-schema.json"
 cmp -s "$out/fresh-schema.json" "$out/upgrade-schema.json" ||
   fail "the upgraded schema differs from a fresh one (compare $out/fresh-schema.json and $out/upgrade-schema.json)"
 echo "deploy-check: migrations run on a fresh database and upgrade the previous schema" \
-  "($(basename "$newest") over the $(( ${#migrations[@]} - 1 )) before it; accounts/users/history $after kept)"
+  "(0014 to $(basename "$newest") over the migrations before them; accounts/users/history $after kept)"
