@@ -28,10 +28,8 @@ pub const ACCOUNT_PAGES: [&str; 7] = [
 /// a third browser bundle, `occasional`, so the console's first load carries only the everyday
 /// screens (its size budget). The worker serves `occasional.html` at these addresses (`wrangler.toml` sends them to the worker first); each bundle reaches the
 /// other's screens by a full page load.
-pub const OCCASIONAL_SCREENS: [&str; 9] = [
+pub const OCCASIONAL_SCREENS: [&str; 7] = [
     "/console/areas",
-    "/console/explain",
-    "/console/review",
     "/console/directories",
     "/console/history",
     "/console/settings",
@@ -39,6 +37,10 @@ pub const OCCASIONAL_SCREENS: [&str; 9] = [
     "/console/preferences",
     "/console/about",
 ];
+
+/// The screens of B01 and B03 (explain access, access review): a fourth bundle, `insight`, held
+/// to the same budget as the others.
+pub const INSIGHT_SCREENS: [&str; 2] = ["/console/explain", "/console/review"];
 
 /// The browser bundle that shows a page of the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +51,8 @@ pub enum PageBundle {
     Account,
     /// `occasional.html`: [`OCCASIONAL_SCREENS`].
     Occasional,
+    /// `insight.html`: [`INSIGHT_SCREENS`].
+    Insight,
 }
 
 impl PageBundle {
@@ -56,13 +60,16 @@ impl PageBundle {
     pub fn of(path: &str) -> PageBundle {
         let trimmed = path.trim_end_matches('/');
         let path = if trimmed.is_empty() { "/" } else { trimmed };
+        let under = |screen: &&str| {
+            path.strip_prefix(*screen)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
         if ACCOUNT_PAGES.contains(&path) {
             PageBundle::Account
-        } else if OCCASIONAL_SCREENS.iter().any(|screen| {
-            path.strip_prefix(screen)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-        }) {
+        } else if OCCASIONAL_SCREENS.iter().any(under) {
             PageBundle::Occasional
+        } else if INSIGHT_SCREENS.iter().any(under) {
+            PageBundle::Insight
         } else {
             PageBundle::Console
         }
@@ -1009,6 +1016,8 @@ mod tests {
         // A longer word is another address, and the everyday screens stay in the console.
         assert_eq!(PageBundle::of("/console/historyx"), PageBundle::Console);
         assert_eq!(PageBundle::of("/console/users/7"), PageBundle::Console);
+        assert_eq!(PageBundle::of("/console/review/12"), PageBundle::Insight);
+        assert_eq!(PageBundle::of("/console/explain"), PageBundle::Insight);
         assert_eq!(PageBundle::of("/console"), PageBundle::Console);
     }
 }

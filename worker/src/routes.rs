@@ -43,6 +43,7 @@ pub async fn handle(
         // sends these addresses to the worker first).
         PageBundle::Account => Some("/account"),
         PageBundle::Occasional => Some("/occasional"),
+        PageBundle::Insight => Some("/insight"),
         // The console's own page (`index.html`, which the assets give at "/").
         PageBundle::Console if is_console_page(&path) => Some("/"),
         PageBundle::Console => None,

@@ -276,10 +276,16 @@ pub fn UserHistoryPage() -> impl IntoView {
             .unwrap_or_default()
     });
     let user = load(move || api::user(id));
+    // The same tabs as the user's record, History the one shown.
     view! {
         <section class="page">
-            <h1>{move || user.get().and_then(Result::ok).map(|user| user.name)}" — "{i.s(K::TabHistory)}</h1>
-            <p><a href=format!("/console/users/{id}")>{i.s(K::TabDescription)}</a></p>
+            <p><a href="/console/users">{i.s(K::Back)}</a></p>
+            <h1>{move || user.get().and_then(Result::ok).map(|user| user.name)}</h1>
+            <nav class="tabs" aria-label=i.s(K::TabsLabel)>
+                <a href=format!("/console/users/{id}") class="tab" rel="external">{i.s(K::TabDescription)}</a>
+                <a href=format!("/console/users/{id}?tab=access") class="tab" rel="external">{i.s(K::TabAccess)}</a>
+                <a href=format!("/console/history/user/{id}") class="tab" aria-current="page">{i.s(K::TabHistory)}</a>
+            </nav>
             <HistoryView fixed=("user", id)/>
         </section>
     }

@@ -32,7 +32,7 @@ pub use lists::{
 pub(crate) use mail::check_pair;
 pub use mail::{MailSettingsPage, OutboxPage, PreferencesPage};
 pub use not_found::NotFound;
-pub use screens::{screens, use_record_id, Bundle, ConsoleScreen, CONSOLE, OCCASIONAL};
+pub use screens::{screens, use_record_id, Bundle, ConsoleScreen, CONSOLE, INSIGHT, OCCASIONAL};
 pub use session::SelectCompanyPage;
 pub use sign_in::SignInPage;
 pub use users::UserFormPage;

@@ -254,6 +254,22 @@ pub fn occasional_screen(page: ConsoleScreen) -> AnyView {
         Outbox => view! { <OutboxPage/> }.into_any(),
         Preferences => view! { <PreferencesPage/> }.into_any(),
         AboutCompanies => about_companies_page().into_any(),
+        NotFound => view! { <super::NotFound/> }.into_any(),
+        _ => elsewhere(),
+    }
+}
+
+/// The bundle of B01 and B03's screens: `core::api::INSIGHT_SCREENS`.
+pub const INSIGHT: Bundle = Bundle {
+    name: PageBundle::Insight,
+    outside: |_| elsewhere(),
+    inside: insight_screen,
+};
+
+/// Explain access and the access review (`core::api::INSIGHT_SCREENS`).
+pub fn insight_screen(page: ConsoleScreen) -> AnyView {
+    use ConsoleScreen::*;
+    match page {
         Explain => view! { <super::insight::ExplainPage/> }.into_any(),
         Reviews => view! { <super::insight::ReviewsPage/> }.into_any(),
         Review => view! { <super::insight::ReviewPage/> }.into_any(),

@@ -105,6 +105,15 @@ fn UserRecord(id: i64) -> impl IntoView {
                 </nav>
                 {move || match tab.get().as_str() {
                     "access" => view! { <UserAccess id/> }.into_any(),
+                    // An address of before: the History tab is the History screen's now.
+                    "history" => {
+                        let navigate = use_navigate();
+                        navigate(
+                            &format!("/console/history/user/{id}"),
+                            leptos_router::NavigateOptions { replace: true, ..Default::default() },
+                        );
+                        loading_view(i)
+                    }
                     _ => view! {
                         <UserDescription user=Some(user.clone()) reload created_notice=created_notice.get_value()/>
                     }.into_any(),
