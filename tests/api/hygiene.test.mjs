@@ -136,9 +136,10 @@ test("every API route and every static file carries the security headers", async
   // Each bundle's page and the content-hashed files it names.
   const named = async (page) => [...(await (await fetch(worker.url + page)).text()).matchAll(/"(\/assets\/[^"]+)"/g)]
     .map((match) => match[1]);
-  const assets = [...new Set([...(await named("/console/users")), ...(await named("/")), ...(await named("/console/history"))])];
-  assert.equal(assets.length, 7, `three bundles' wasm and JS, and the CSS: ${assets}`);
-  for (const file of ["/index.html", ...assets, "/console/users/1", ...accountPages, ...occasionalScreens]) {
+  const insightScreens = ["/console/explain", "/console/review", "/console/review/none"];
+  const assets = [...new Set([...(await named("/console/users")), ...(await named("/")), ...(await named("/console/history")), ...(await named("/console/review"))])];
+  assert.equal(assets.length, 9, `four bundles' wasm and JS, and the CSS: ${assets}`);
+  for (const file of ["/index.html", ...assets, "/console/users/1", ...accountPages, ...occasionalScreens, ...insightScreens]) {
     const response = await fetch(worker.url + file);
     assert.equal(response.status, 200, file);
     assertSecure(`static ${file}`, response.headers);
@@ -152,6 +153,9 @@ test("every API route and every static file carries the security headers", async
   // The console's screens used less often are theirs, the everyday ones the console's.
   for (const screen of occasionalScreens) {
     assert.match(await (await fetch(worker.url + screen)).text(), /src="\/assets\/occasional\.[0-9a-f]{12}\.js"/, screen);
+  }
+  for (const screen of insightScreens) {
+    assert.match(await (await fetch(worker.url + screen)).text(), /src="\/assets\/insight\.[0-9a-f]{12}\.js"/, screen);
   }
   for (const screen of ["/console", "/console/users/1", "/applications", "/console/historyx"]) {
     assert.match(await (await fetch(worker.url + screen)).text(), /src="\/assets\/app\.[0-9a-f]{12}\.js"/, screen);
