@@ -2,7 +2,8 @@
 import { authenticatorCode, rememberAuthenticator, rememberRecoveryCodes, noteProxyFailure, DEMO } from "../harness.mjs";
 import { test as nodeTest } from "node:test";
 import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, existsSync } from "node:fs";
+import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ROOT } from "../harness.mjs";
 
@@ -180,4 +181,20 @@ export async function signInDemo(page, url, expected = /\/applications$/) {
   await page.getByLabel("Password").fill(DEMO.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await afterPassword(page, url, DEMO.user_code, expected);
+}
+
+// axe-core is pinned in package.json (`npm ci` installs it): a missing copy fails the tests.
+const AXE = join(ROOT, "node_modules/axe-core/axe.min.js");
+
+/** axe-core on the screen as it is now: no violation of any rule, touch target sizes (WCAG 2.2,
+ * off by default in axe) included. */
+export async function a11y(page, screen) {
+  assert.ok(existsSync(AXE), "axe-core is not installed (node_modules/axe-core): run npm ci");
+  // Evaluated through the devtools protocol, not as an inline <script> (the console's CSP
+  // refuses inline scripts, and a CSP violation fails the test).
+  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(readFileSync(AXE, "utf8"));
+  const options = { resultTypes: ["violations"], rules: { "target-size": { enabled: true } } };
+  const violations = await page.evaluate(async (options) => (await axe.run(document, options)).violations, options);
+  const found = violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+  assert.deepEqual(found, [], `accessibility violations on ${screen}`);
 }

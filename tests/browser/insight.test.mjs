@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startWorker, DEMO, ROOT } from "../harness.mjs";
-import { test, launch, newPage, shot, reportWorkerLog, afterPassword, assertNoHorizontalScroll } from "./browser.mjs";
+import { test, launch, newPage, shot, reportWorkerLog, afterPassword, assertNoHorizontalScroll, a11y } from "./browser.mjs";
 import { seed } from "./seed.mjs";
 
 const AXE = join(ROOT, "node_modules/axe-core/axe.min.js");
@@ -38,13 +38,6 @@ const T = {
 
 const settled = (page) => page.waitForFunction(() => !document.querySelector(".loading"));
 
-async function a11y(page, screen) {
-  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(readFileSync(AXE, "utf8"));
-  const options = { resultTypes: ["violations"], rules: { "target-size": { enabled: true } } };
-  const violations = await page.evaluate(async (options) => (await axe.run(document, options)).violations, options);
-  const found = violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
-  assert.deepEqual(found, [], `accessibility violations on ${screen}`);
-}
 
 async function screen(page, run, name) {
   await settled(page);

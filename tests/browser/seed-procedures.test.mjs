@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { startWorker, DEMO, ROOT } from "../harness.mjs";
-import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog, afterPassword } from "./browser.mjs";
+import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog, afterPassword, a11y } from "./browser.mjs";
 import { seed } from "./seed.mjs";
 
 // axe-core is pinned in package.json (`npm ci` installs it): a missing copy fails the tests.
@@ -67,17 +67,6 @@ const RUNS = [
 const heading = (page, name) => page.getByRole("heading", { level: 1, name, exact: true });
 const settled = (page) => page.waitForFunction(() => !document.querySelector(".loading"));
 
-/** axe-core on the screen as it is now: no violation of any rule, touch target sizes (WCAG 2.2,
- * off by default in axe) included. */
-async function a11y(page, screen) {
-  // Evaluated through the devtools protocol, not as an inline <script> (the console's CSP
-  // refuses inline scripts, and a CSP violation fails the test).
-  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(readFileSync(AXE, "utf8"));
-  const options = { resultTypes: ["violations"], rules: { "target-size": { enabled: true } } };
-  const violations = await page.evaluate(async (options) => (await axe.run(document, options)).violations, options);
-  const found = violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
-  assert.deepEqual(found, [], `accessibility violations on ${screen}`);
-}
 
 /** Screenshot, width check and accessibility check of one screen. */
 async function screen(page, run, name) {
