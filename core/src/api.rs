@@ -993,6 +993,162 @@ pub struct ReviewArea {
     pub last_review: Option<ReviewMark>,
 }
 
+// ---------------------------------------------------------------------------------------------
+// B04 import and export, B06 bulk actions
+
+/// What a file imports.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    Users,
+}
+
+/// `POST /api/imports`: a file read and planned line by line; nothing is written (the dry run).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRequest {
+    pub kind: ImportKind,
+    /// The file's text (CSV, UTF-8, with or without a byte-order mark).
+    pub file: String,
+    #[serde(default)]
+    pub separator: crate::bulk::Separator,
+    /// Queue an invitation for each user the import creates (sent a few at a time).
+    #[serde(default)]
+    pub invite: bool,
+}
+
+/// How many lines come to what.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunCounts {
+    pub create: u32,
+    pub change: u32,
+    pub unchanged: u32,
+    pub refused: u32,
+}
+
+/// A dry run (B04 import, B06 bulk action): every line's plan, kept under `token` until its
+/// person confirms it chunk by chunk (`POST /api/imports/{token}/confirm`).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DryRun {
+    pub token: String,
+    /// `users`, or `bulk` for a bulk action.
+    pub kind: String,
+    /// The bulk action, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    pub expires_at: i64,
+    pub counts: RunCounts,
+    /// How many chunks confirming writes (each one batch with its history).
+    pub chunks: u32,
+    pub lines: Vec<crate::bulk::LinePlan>,
+}
+
+/// `POST /api/imports/{token}/confirm`: write one chunk of the dry run.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmChunk {
+    pub chunk: u32,
+}
+
+/// One chunk of a dry run and whether it is written.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChunkProgress {
+    pub chunk: u32,
+    pub first_line: u32,
+    pub last_line: u32,
+    /// Lines the chunk writes.
+    pub lines: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_at: Option<i64>,
+}
+
+/// `GET /api/imports/{token}` and the answer of each confirmed chunk: which lines are written.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunReport {
+    pub token: String,
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub counts: RunCounts,
+    pub chunks: Vec<ChunkProgress>,
+    pub chunks_written: u32,
+    /// Lines written so far (those of the written chunks).
+    pub lines_written: u32,
+    /// Invitations queued and not sent yet, among the people the reader may see.
+    pub invitations_waiting: i64,
+}
+
+/// Which bulk action (B06).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BulkActionKind {
+    Disable,
+    Enable,
+    Move,
+    Invite,
+    Tick,
+    Untick,
+}
+
+/// "All N matching this search": the users list's search and filters.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSearch {
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub group_id: Option<GroupId>,
+    #[serde(default)]
+    pub area_id: Option<AreaId>,
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+/// `POST /api/bulk`: a bulk action's dry run, over the users picked or all those a search finds.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulkRequest {
+    pub action: BulkActionKind,
+    /// The group to move to (`move`).
+    #[serde(default)]
+    pub group_id: Option<GroupId>,
+    /// The company to tick or untick (`tick`, `untick`).
+    #[serde(default)]
+    pub company_id: Option<CompanyId>,
+    #[serde(default)]
+    pub user_ids: Option<Vec<UserId>>,
+    #[serde(default)]
+    pub all_matching: Option<UserSearch>,
+}
+
+/// `POST /api/invitations/queue/send`: a few queued invitations sent; how many still wait.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationsSent {
+    pub sent: u32,
+    pub failed: Vec<InvitationFailure>,
+    pub waiting: i64,
+}
+
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationFailure {
+    pub user_code: String,
+    pub reason: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::PageBundle;

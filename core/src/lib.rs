@@ -12,6 +12,7 @@
 )]
 
 pub mod api;
+pub mod bulk;
 pub mod decode;
 pub mod device;
 pub mod encode;

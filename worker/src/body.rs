@@ -14,8 +14,16 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Parses `bytes` as `T`, classifying every failure as the client's.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
-    if bytes.len() > MAX_BODY_BYTES {
-        return Err(ApiError::too_large(MAX_BODY_BYTES));
+    parse_json_within(bytes, MAX_BODY_BYTES)
+}
+
+/// Largest import body (B04): a file of 20,000 lines, as JSON text.
+pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
+
+/// [`parse_json`] with another size limit (an import's file).
+pub fn parse_json_within<T: DeserializeOwned>(bytes: &[u8], limit: usize) -> ApiResult<T> {
+    if bytes.len() > limit {
+        return Err(ApiError::too_large(limit));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request(

@@ -128,6 +128,13 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> ApiResult<Response> {
 
 /// A CSV file to download (B03, B04), named `file_name` (ASCII letters, digits and `-._`).
 pub fn csv(file_name: &str, body: Vec<u8>) -> Response {
+    ResponseBuilder::new()
+        .with_status(200)
+        .with_headers(csv_headers(file_name))
+        .fixed(body)
+}
+
+fn csv_headers(file_name: &str) -> Headers {
     let headers = api_headers("text/csv; charset=utf-8");
     let safe: String = file_name
         .chars()
@@ -137,10 +144,12 @@ pub fn csv(file_name: &str, body: Vec<u8>) -> Response {
         "content-disposition",
         &format!("attachment; filename=\"{safe}\""),
     );
-    ResponseBuilder::new()
-        .with_status(200)
-        .with_headers(headers)
-        .fixed(body)
+    headers
+}
+
+/// A streamed CSV answer (B04 export): the body comes a page at a time.
+pub fn csv_stream(response: Response, file_name: &str) -> crate::error::ApiResult<Response> {
+    Ok(response.with_headers(csv_headers(file_name)))
 }
 
 pub fn no_content() -> Response {

@@ -120,6 +120,13 @@ pub enum SignedOp {
     PostUsersIdCompaniesWhatIf,
     PostCompaniesIdWhatIf,
     PostDirectoriesIdWhatIf,
+    GetExportsId,
+    PostImports,
+    GetImportsId,
+    PostImportsIdConfirm,
+    PostBulk,
+    GetInvitationsQueue,
+    PostInvitationsQueueSend,
 }
 
 impl SignedOp {
@@ -153,7 +160,10 @@ impl SignedOp {
             | PostUsersIdWhatIf
             | PostUsersIdCompaniesWhatIf
             | PostCompaniesIdWhatIf
-            | PostDirectoriesIdWhatIf => true,
+            | PostDirectoriesIdWhatIf
+            | PostImports
+            | PostImportsIdConfirm
+            | PostBulk => true,
             PutSessionCompany
             | PostSessionActAs
             | DeleteSessionActAs
@@ -169,7 +179,9 @@ impl SignedOp {
             | PostMfaEnrolment
             | PostMfaConfirmation
             | DeleteUsersIdMfa
-            | PostReviewsIdReviewed => false,
+            | PostReviewsIdReviewed
+            | PostInvitationsQueueSend
+            | GetExportsId => false,
             GetSession
             | GetApplications
             | GetSessionCompanies
@@ -202,7 +214,9 @@ impl SignedOp {
             | GetCompaniesIdSeers
             | GetReviews
             | GetReviewsId
-            | GetReviewsIdCsv => true,
+            | GetReviewsIdCsv
+            | GetImportsId
+            | GetInvitationsQueue => true,
         }
     }
 }
@@ -426,6 +440,13 @@ pub const ROUTES: &[Route] = &[
     get("/api/reviews/{id}", Op::Signed(SignedOp::GetReviewsId), "B03 access review of an area (`none`: the people of no area): counts, people by last sign-in, dormant people, people reaching no company, old invitations, groups with options their level cannot use, last review").json("AccessReview").text_id().query(&[optional("dormant_days", "integer").noted("Days without a sign-in that make a person dormant: 90 unless given (1 to 3650).")]),
     get("/api/reviews/{id}/csv", Op::Signed(SignedOp::GetReviewsIdCsv), "B03: the review as CSV (UTF-8 with BOM), one line per person; `separator=semicolon` for French spreadsheets").text_id().query(&[optional("dormant_days", "integer"), optional("separator", "enum:comma|semicolon")]),
     post("/api/reviews/{id}/reviewed", Op::Signed(SignedOp::PostReviewsIdReviewed), "B03: mark the area reviewed (a history entry, R30)").json("ReviewMark").text_id(),
+    get("/api/exports/{id}", Op::Signed(SignedOp::GetExportsId), "B04: `users`, `groups` or `companies` the reader may see, as CSV (UTF-8 with BOM; columns in the README), streamed a page at a time; `separator=semicolon` for French spreadsheets").text_id().query(&[optional("separator", "enum:comma|semicolon")]),
+    post("/api/imports", Op::Signed(SignedOp::PostImports), "B04: the dry run of a users file: every line planned against what is stored and the policy (create, change with each field's before and after, unchanged, refused with line, field and reason); nothing written, kept under a token until confirmed").body("ImportRequest").json("DryRun"),
+    get("/api/imports/{id}", Op::Signed(SignedOp::GetImportsId), "B04, B06: a dry run's progress: which chunks (lines) are written").json("RunReport").text_id(),
+    post("/api/imports/{id}/confirm", Op::Signed(SignedOp::PostImportsIdConfirm), "B04, B06: write one chunk of the dry run as shown (one batch with its history entries and version guards); 409 `stale_dry_run` when the data changed since the dry run").body("ConfirmChunk").json("RunReport").text_id(),
+    post("/api/bulk", Op::Signed(SignedOp::PostBulk), "B06: the dry run of a bulk action (disable, enable, move, invite, tick, untick) over the users picked or all a search finds: who changes, who is refused and why; confirmed chunk by chunk like an import").body("BulkRequest").json("DryRun"),
+    get("/api/invitations/queue", Op::Signed(SignedOp::GetInvitationsQueue), "B04, B06: invitations queued and not sent yet, among the users the reader may see").json("InvitationsSent"),
+    post("/api/invitations/queue/send", Op::Signed(SignedOp::PostInvitationsQueueSend), "B04, B06: send the next queued invitations (at most 10 per request), each as a single invitation").json("InvitationsSent"),
     post("/api/groups/{id}/what-if", Op::Signed(SignedOp::PostGroupsIdWhatIf), "B02 what-if of a group's Save (level, area, options): the Save's own checks, nothing written; who would gain or lose access to which companies and options, within the asker's scope").body("GroupInput").json("WhatIf").id(),
     post("/api/users/{id}/what-if", Op::Signed(SignedOp::PostUsersIdWhatIf), "B02 what-if of a user's Save with another group").body("UserUpdate").json("WhatIf").id(),
     post("/api/users/{id}/companies/what-if", Op::Signed(SignedOp::PostUsersIdCompaniesWhatIf), "B02 what-if of a user's ticks (R14)").body("SetCompanyAccess").json("WhatIf").id(),
@@ -630,6 +651,12 @@ mod tests {
             AccessReview,
             ReviewArea,
             ReviewMark,
+            ImportRequest,
+            DryRun,
+            ConfirmChunk,
+            RunReport,
+            BulkRequest,
+            InvitationsSent,
             Page<CompanyRef>,
             Page<UserRef>,
             Page<Area>,

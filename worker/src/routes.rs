@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use worker::{Env, Method, Request, Response};
 
 use crate::auth::{self, SystemEntropy};
-use crate::body::{parse_json, MAX_BODY_BYTES};
+use crate::body::MAX_BODY_BYTES;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{self, RequestContext};
 use crate::mail::crypto::SecretBox;
@@ -139,6 +139,11 @@ impl RequestLog {
 }
 
 async fn read_body<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
+    read_body_within(req, MAX_BODY_BYTES).await
+}
+
+/// [`read_body`] with another size limit (an import's file, B04).
+async fn read_body_within<T: DeserializeOwned>(req: &mut Request, limit: usize) -> ApiResult<T> {
     // A body is JSON sent as JSON: a form post or a `text/plain` body is refused before it is
     // read (a cross-site form can send `text/plain` without a preflight).
     let media_type = http::header(req.headers(), "content-type").unwrap_or_default();
@@ -149,24 +154,24 @@ async fn read_body<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
     if let Some(length) =
         http::header(req.headers(), "content-length").and_then(|v| v.parse::<usize>().ok())
     {
-        if length > MAX_BODY_BYTES {
-            return Err(ApiError::too_large(MAX_BODY_BYTES));
+        if length > limit {
+            return Err(ApiError::too_large(limit));
         }
     }
     // Read with the limit applied as the bytes arrive: a chunked body has no length to check.
     let mut bytes = Vec::new();
     if req.inner().body().is_none() {
-        return parse_json(&bytes);
+        return crate::body::parse_json_within(&bytes, limit);
     }
     let mut stream = req.stream()?;
     while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
         let chunk = chunk?;
-        if bytes.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(ApiError::too_large(MAX_BODY_BYTES));
+        if bytes.len() + chunk.len() > limit {
+            return Err(ApiError::too_large(limit));
         }
         bytes.extend_from_slice(&chunk);
     }
-    parse_json(&bytes)
+    crate::body::parse_json_within(&bytes, limit)
 }
 
 /// A path segment naming a record: a positive integer, else nothing is there.
@@ -692,7 +697,7 @@ async fn as_principal(
     signed_in(
         req,
         (&ctx, system, asked.client),
-        &mail,
+        (&mail, env),
         (op, asked.id),
         &query,
     )
@@ -728,7 +733,7 @@ async fn signed_in(
     // The session lookup after a change that gives a new token, and the client's address for
     // the password-change lock-out, counted like sign-in's.
     (ctx, system, client): (&Ctx<'_>, &SystemDb<'_>, &str),
-    mail_env: &MailEnv,
+    (mail_env, env): (&MailEnv, &Env),
     // The operation and the `{id}` segment of its path.
     (op, id_segment): (SignedOp, Option<&str>),
     query: &Query,
@@ -1012,6 +1017,33 @@ async fn signed_in(
             ok(&services::review::mark_reviewed(ctx, id_segment.unwrap_or_default()).await?)
         }
         SignedOp::GetReports => ok(&services::reports::list(ctx, &query.list()?).await?),
+        SignedOp::GetExportsId => services::export::respond(
+            ctx,
+            env,
+            id_segment.unwrap_or_default(),
+            services::export::separator(query.text("separator").as_deref())?,
+        ),
+        SignedOp::PostImports => {
+            let body = read_body_within(req, crate::body::MAX_IMPORT_BYTES).await?;
+            ok(&services::import::dry_run(ctx, body).await?)
+        }
+        SignedOp::GetImportsId => {
+            ok(&services::import::report(ctx, id_segment.unwrap_or_default()).await?)
+        }
+        SignedOp::PostImportsIdConfirm => ok(&services::import::confirm(
+            ctx,
+            id_segment.unwrap_or_default(),
+            read_body(req).await?,
+        )
+        .await?),
+        SignedOp::PostBulk => {
+            let body = read_body_within(req, crate::body::MAX_IMPORT_BYTES).await?;
+            ok(&services::import::bulk_dry_run(ctx, body).await?)
+        }
+        SignedOp::GetInvitationsQueue => ok(&services::import::waiting(ctx).await?),
+        SignedOp::PostInvitationsQueueSend => {
+            ok(&services::import::send_queued(ctx, mail_env).await?)
+        }
     }
 }
 

@@ -879,6 +879,12 @@ pub fn delete_group(actor: &Actor, group: &Group, members: u32) -> Decision {
 /// Creating a user in `group`: a local administrator only in a group of their area, which is
 /// the new user's area (R10, R12).
 /// The new user may not be able to do more than the local administrator creating them (R31).
+/// B04, B06: importing users from a file, or acting on many at once, is managing users (R09);
+/// each line or person is then decided as its single edit would be.
+pub fn manage_users_in_bulk(actor: &Actor) -> Decision {
+    require_reach(actor, Reach::ManageUsers, "manage users")
+}
+
 pub fn create_user(actor: &Actor, group: &Group) -> Decision {
     create_user_traced(actor, group, &mut ())
 }

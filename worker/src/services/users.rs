@@ -319,7 +319,7 @@ const ANOTHER_AREA: &str = "(another area)";
 /// The history of a move (R21, R30): one entry in the area the user leaves and, across areas,
 /// one in the area they join, each naming only what belongs to its area, so neither area's
 /// readers learn the other's group (regular administrators read both).
-fn move_entries(
+pub(crate) fn move_entries(
     ctx: &Ctx<'_>,
     id: i64,
     user_code: &str,

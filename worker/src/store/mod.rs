@@ -16,6 +16,7 @@ pub mod areas;
 pub mod companies;
 mod db;
 pub mod directories;
+pub mod export;
 pub mod groups;
 pub mod history;
 pub mod list;
@@ -32,6 +33,7 @@ pub mod what_if;
 use db::sealed::Connection as _;
 pub use db::{AccountDb, Confirmation, Confirmed, Database, Homes, SystemDb};
 pub mod homes;
+pub mod import;
 
 /// D1 numbers travel as JavaScript numbers: exact up to 2^53, which ids and UTC milliseconds fit.
 pub fn int(value: i64) -> JsValue {
@@ -646,7 +648,7 @@ pub async fn housekeeping(db: &SystemDb<'_>, now: i64) -> ApiResult<Vec<(&'stati
     const DAY_MS: i64 = 24 * 60 * 60 * 1000;
     const LONGEST_THROTTLE_WINDOW_MS: i64 = 60 * 60 * 1000;
     const OUTBOX_KEPT_MS: i64 = 30 * DAY_MS;
-    let jobs: [(&'static str, &str, Vec<JsValue>); 4] = [
+    let jobs: [(&'static str, &str, Vec<JsValue>); 7] = [
         (
             "sessions",
             "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?2",
@@ -666,6 +668,22 @@ pub async fn housekeeping(db: &SystemDb<'_>, now: i64) -> ApiResult<Vec<(&'stati
         (
             "outbox",
             "DELETE FROM outbox WHERE at <= ?1",
+            vec![int(now - OUTBOX_KEPT_MS)],
+        ),
+        // B04, B06: dry runs nobody confirmed in time, and invitations sent long ago.
+        (
+            "import_chunks",
+            "DELETE FROM import_chunks WHERE run_id IN (SELECT id FROM import_runs WHERE expires_at <= ?1)",
+            vec![int(now)],
+        ),
+        (
+            "import_runs",
+            "DELETE FROM import_runs WHERE expires_at <= ?1",
+            vec![int(now)],
+        ),
+        (
+            "invitation_queue",
+            "DELETE FROM invitation_queue WHERE sent_at <= ?1",
             vec![int(now - OUTBOX_KEPT_MS)],
         ),
     ];

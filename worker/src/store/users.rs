@@ -487,6 +487,7 @@ pub fn delete_dependents(db: &AccountDb<'_>, id: i64) -> ApiResult<Vec<D1Prepare
         statement(db, "DELETE FROM password_tokens WHERE user_id = ?1", &[int(id)])?,
         statement(db, "DELETE FROM user_recovery_codes WHERE user_id = ?1", &[int(id)])?,
         statement(db, "DELETE FROM user_mfa WHERE user_id = ?1", &[int(id)])?,
+        statement(db, "DELETE FROM invitation_queue WHERE user_id = ?1", &[int(id)])?,
         statement(db, "UPDATE companies SET user_in_charge_id = NULL, version = version + 1 WHERE user_in_charge_id = ?1 AND account_id = ?2", &[int(id), int(db.account())])?,
     ])
 }
