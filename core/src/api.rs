@@ -993,6 +993,20 @@ pub struct ReviewArea {
     pub last_review: Option<ReviewMark>,
 }
 
+/// `POST /api/users/{id}/copy-security` (B05): the group and the ticked companies of another user
+/// the actor may see, copied in one Save (a move and the ticks, one batch); ticks the actor may
+/// not see are not copied, nor the target's hidden ones touched.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CopySecurity {
+    pub from_user_id: UserId,
+    pub version: i64,
+    /// R17's answer, as for a move.
+    #[serde(default)]
+    pub confirm_move_across_areas: bool,
+}
+
 // ---------------------------------------------------------------------------------------------
 // B04 import and export, B06 bulk actions
 

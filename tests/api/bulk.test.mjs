@@ -276,3 +276,37 @@ test("b06_bulk_requests_name_the_field_at_fault", async () => {
   assertProblem(await fx.admin.post("/api/bulk", { action: "explode", user_ids: [F.user.id] }), 422, null, "action");
   assertProblem(await fx.admin.post("/api/imports/nope/confirm", { chunk: 0 }), 404);
 });
+
+// ---------------------------------------------------------------------------------------------
+// B05 copy security
+
+test("b05_copies_the_group_and_the_visible_ticks_of_another_user_as_one_save_after_its_what_if", async () => {
+  const created = expectStatus(await fx.admin.post("/api/users", { user_code: "copy.target@demo.precinct.test", name: "Copy Target", group_id: F.groupUserB.id }), 201);
+  // Uma (area A) also keeps an inert tick of area B, stored from before (R14: it grants nothing).
+  fx.worker.sql(`INSERT OR IGNORE INTO user_companies (user_id, company_id) VALUES (${F.user.id}, ${F.compB1.id})`);
+  const body = { from_user_id: F.user.id, version: created.version };
+  // The what-if first: she would gain COMP-A1 and lose COMP-B... nothing written.
+  const before = snapshot(fx.read);
+  const whatIf = expectStatus(await fx.admin.post(`/api/users/${created.id}/copy-security/what-if`, { ...body, confirm_move_across_areas: true }), 200);
+  assert.deepEqual(snapshot(fx.read), before, "a what-if wrote");
+  assert.equal(whatIf.gain.people, 1);
+  assert.deepEqual(whatIf.gain.first_companies.map((c) => c.code), ["COMP-A1"]);
+  // Across areas, R17 asks first (as for a move); the what-if says so too.
+  assertProblem(await fx.admin.post(`/api/users/${created.id}/copy-security`, body), 409, "confirm_move_across_areas", "group_id");
+  assertProblem(await fx.admin.post(`/api/users/${created.id}/copy-security/what-if`, body), 409, "confirm_move_across_areas", "group_id");
+  const copied = expectStatus(await fx.admin.post(`/api/users/${created.id}/copy-security`, { ...body, confirm_move_across_areas: true }), 200);
+  assert.equal(copied.group_code, "USER-GROUP-A");
+  const ticks = fx.read(`SELECT c.code FROM user_companies uc JOIN companies c ON c.id = uc.company_id WHERE uc.user_id = ${created.id}`);
+  assert.deepEqual(ticks.map((t) => t.code), ["COMP-A1"], "only the ticks that grant something within the new area");
+  const entries = fx.read(`SELECT action, summary FROM history WHERE entity_id = ${created.id} AND action IN ('moved', 'access_changed') ORDER BY id`);
+  assert.deepEqual(entries.map((e) => e.action), ["moved", "moved", "access_changed"]);
+  assert.match(entries[2].summary, /copied from user\.a@demo\.precinct\.test/);
+  // The local administrator of A: a person of area B is not there to copy from (or onto).
+  const ours = expectStatus(await laA.get(`/api/users/${created.id}`), 200);
+  assertProblem(await laA.post(`/api/users/${created.id}/copy-security`, { from_user_id: F.user_b.id, version: ours.version }), 422, "unknown_user", "from_user_id");
+  assertProblem(await laA.post(`/api/users/${F.user_b.id}/copy-security`, { from_user_id: F.user.id, version: 1 }), 404);
+  // Copying from someone with the same security again changes nothing.
+  const same = expectStatus(await laA.post(`/api/users/${created.id}/copy-security`, { from_user_id: F.user.id, version: ours.version }), 200);
+  assert.equal(same.version, ours.version);
+  fx.worker.sql(`DELETE FROM user_companies WHERE user_id = ${F.user.id} AND company_id = ${F.compB1.id}`);
+});

@@ -120,6 +120,8 @@ pub enum SignedOp {
     PostUsersIdCompaniesWhatIf,
     PostCompaniesIdWhatIf,
     PostDirectoriesIdWhatIf,
+    PostUsersIdCopySecurity,
+    PostUsersIdCopySecurityWhatIf,
     GetExportsId,
     PostImports,
     GetImportsId,
@@ -161,6 +163,8 @@ impl SignedOp {
             | PostUsersIdCompaniesWhatIf
             | PostCompaniesIdWhatIf
             | PostDirectoriesIdWhatIf
+            | PostUsersIdCopySecurity
+            | PostUsersIdCopySecurityWhatIf
             | PostImports
             | PostImportsIdConfirm
             | PostBulk => true,
@@ -440,6 +444,8 @@ pub const ROUTES: &[Route] = &[
     get("/api/reviews/{id}", Op::Signed(SignedOp::GetReviewsId), "B03 access review of an area (`none`: the people of no area): counts, people by last sign-in, dormant people, people reaching no company, old invitations, groups with options their level cannot use, last review").json("AccessReview").text_id().query(&[optional("dormant_days", "integer").noted("Days without a sign-in that make a person dormant: 90 unless given (1 to 3650).")]),
     get("/api/reviews/{id}/csv", Op::Signed(SignedOp::GetReviewsIdCsv), "B03: the review as CSV (UTF-8 with BOM), one line per person; `separator=semicolon` for French spreadsheets").text_id().query(&[optional("dormant_days", "integer"), optional("separator", "enum:comma|semicolon")]),
     post("/api/reviews/{id}/reviewed", Op::Signed(SignedOp::PostReviewsIdReviewed), "B03: mark the area reviewed (a history entry, R30)").json("ReviewMark").text_id(),
+    post("/api/users/{id}/copy-security", Op::Signed(SignedOp::PostUsersIdCopySecurity), "B05: copy the group and the ticked companies of another user the actor may see, in one Save (a move, R17 confirmation, and the ticks the actor may see)").body("CopySecurity").json("User").id(),
+    post("/api/users/{id}/copy-security/what-if", Op::Signed(SignedOp::PostUsersIdCopySecurityWhatIf), "B05 what-if of copying another user's security: the Save's own checks, nothing written").body("CopySecurity").json("WhatIf").id(),
     get("/api/exports/{id}", Op::Signed(SignedOp::GetExportsId), "B04: `users`, `groups` or `companies` the reader may see, as CSV (UTF-8 with BOM; columns in the README), streamed a page at a time; `separator=semicolon` for French spreadsheets").text_id().query(&[optional("separator", "enum:comma|semicolon")]),
     post("/api/imports", Op::Signed(SignedOp::PostImports), "B04: the dry run of a users file: every line planned against what is stored and the policy (create, change with each field's before and after, unchanged, refused with line, field and reason); nothing written, kept under a token until confirmed").body("ImportRequest").json("DryRun"),
     get("/api/imports/{id}", Op::Signed(SignedOp::GetImportsId), "B04, B06: a dry run's progress: which chunks (lines) are written").json("RunReport").text_id(),
@@ -651,6 +657,7 @@ mod tests {
             AccessReview,
             ReviewArea,
             ReviewMark,
+            CopySecurity,
             ImportRequest,
             DryRun,
             ConfirmChunk,

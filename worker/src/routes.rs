@@ -1017,6 +1017,12 @@ async fn signed_in(
             ok(&services::review::mark_reviewed(ctx, id_segment.unwrap_or_default()).await?)
         }
         SignedOp::GetReports => ok(&services::reports::list(ctx, &query.list()?).await?),
+        SignedOp::PostUsersIdCopySecurity => {
+            ok(&users::copy_security(ctx, id()?, read_body(req).await?).await?)
+        }
+        SignedOp::PostUsersIdCopySecurityWhatIf => {
+            ok(&services::what_if::copy(ctx, id()?, read_body(req).await?).await?)
+        }
         SignedOp::GetExportsId => services::export::respond(
             ctx,
             env,

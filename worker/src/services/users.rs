@@ -623,3 +623,144 @@ pub async fn set_company_access(
     )
     .await
 }
+
+/// What copying another user's security (B05) would give the target: the source's group and
+/// their ticks among the companies the editor may see (only those their group's area admits:
+/// the ticks that grant something). `None` for the ticks when the group has none (R13).
+pub struct CopiedSecurity {
+    pub target: UserRow,
+    pub from: policy::Group,
+    pub to: policy::Group,
+    pub source_code: String,
+    pub ticks: Option<Vec<CompanyRef>>,
+    pub codes: Vec<String>,
+}
+
+pub async fn copied_security(ctx: &Ctx<'_>, id: i64, from_user: i64) -> ApiResult<CopiedSecurity> {
+    let target = visible(ctx, id).await?;
+    let source = users::get(ctx.db, user_scope(ctx.actor()), from_user)
+        .await?
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "from_user_id",
+                ProblemCode::UnknownUser,
+                "There is no such user.",
+            )
+        })?;
+    let from = target.group()?;
+    let to = chosen_group(ctx, source.group_id).await.map_err(|_| {
+        ApiError::invalid(
+            "from_user_id",
+            ProblemCode::UnknownGroup,
+            "That user's group is not one you may give.",
+        )
+    })?;
+    let (ticks, codes) = match to.access {
+        policy::GroupAccess::User(boundary) => {
+            let editor = company_scope(ctx.actor());
+            let theirs = users::ticked_in_scope(ctx.db, source.id, editor).await?;
+            let ids: Vec<i64> = theirs.iter().map(|(id, _)| *id).collect();
+            let found = companies::references(ctx.db, &ids).await?;
+            let mut refs = Vec::new();
+            let mut codes = Vec::new();
+            for (id, code, area) in found {
+                let company = CompanyRef {
+                    id: CompanyId(id),
+                    area: area.map(AreaId),
+                };
+                if boundary.is_none_or(|area| company.area == Some(area)) {
+                    refs.push(company);
+                    codes.push(code);
+                }
+            }
+            codes.sort();
+            (Some(refs), codes)
+        }
+        _ => (None, Vec::new()),
+    };
+    Ok(CopiedSecurity {
+        target,
+        from,
+        to,
+        source_code: source.user_code,
+        ticks,
+        codes,
+    })
+}
+
+/// B05 "Copy security from another user": the source's group and ticks in one Save (R32), each
+/// part decided as its manual edit is (R15, R17 with its confirmation, R16, R14).
+pub async fn copy_security(
+    ctx: &Ctx<'_>,
+    id: i64,
+    input: precinct_core::api::CopySecurity,
+) -> ApiResult<User> {
+    let copied = copied_security(ctx, id, input.from_user_id.0).await?;
+    let CopiedSecurity {
+        target,
+        from,
+        to,
+        source_code,
+        ticks,
+        codes,
+    } = copied;
+    let person = target.policy(BTreeSet::new());
+    policy::edit_user(ctx.actor(), &person, &from)?;
+    let mut statements = Vec::new();
+    let mut version = input.version;
+    if to.id != from.id {
+        let others = users::other_active_administrators(ctx.db, Some(id)).await?;
+        let notice = policy::move_user(ctx.actor(), &person, &from, &to, others)?;
+        confirmed(notice, input.confirm_move_across_areas)?;
+        statements.push(users::set_group(ctx.db, id, version, &to)?);
+        statements.push(store::guard_previous_changed(ctx.db)?);
+        statements.push(store::guard_active_administrator(ctx.db)?);
+        statements.extend(move_entries(ctx, id, &target.user_code, &from, &to)?);
+        version += 1;
+    }
+    if let Some(refs) = ticks {
+        let moved = policy::User {
+            group: to.id,
+            ..person.clone()
+        };
+        policy::set_ticked_companies(ctx.actor(), &moved, &to, &refs)?;
+        let editor = company_scope(ctx.actor());
+        let before: Vec<String> = users::ticked_in_scope(ctx.db, id, editor)
+            .await?
+            .into_iter()
+            .map(|(_, code)| code)
+            .collect();
+        if before != codes {
+            let ids: Vec<i64> = refs.iter().map(|company| company.id.0).collect();
+            statements.push(users::bump_version(ctx.db, id, version)?);
+            statements.push(store::guard_previous_changed(ctx.db)?);
+            statements.extend(users::replace_ticks(ctx.db, id, editor, &ids)?);
+            statements.push(ctx.history(
+                HistoryEvent::UserAccessChanged,
+                Some(id),
+                to.area().map(|area| area.0),
+                (
+                    Some(&target.user_code),
+                    &format!(
+                        "Access to companies of {} copied from {source_code}",
+                        target.user_code
+                    ),
+                ),
+                &[change(
+                    "companies",
+                    Some(before.join(", ")),
+                    Some(codes.join(", ")),
+                )],
+            )?);
+        }
+    }
+    if statements.is_empty() {
+        // Already the same security: nothing to write (still the version the form holds).
+        if target.version != input.version {
+            return Err(store::constraint_error("CHECK constraint failed: version_conflict")
+                .unwrap_or_else(ApiError::not_found));
+        }
+        return target.api();
+    }
+    committed(ctx, statements, users::WrittenUser::Id(id)).await
+}

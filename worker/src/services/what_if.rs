@@ -5,7 +5,7 @@
 //! ([`CompanyReach`]) becomes SQL that D1 counts.
 
 use precinct_core::api::{
-    CompanyInput, DirectoryInput, GroupInput, SetCompanyAccess, UserUpdate, WhatIf,
+    CompanyInput, CopySecurity, DirectoryInput, GroupInput, SetCompanyAccess, UserUpdate, WhatIf,
 };
 use precinct_core::policy::{
     self, company_scope, user_scope, CompanyReach, GroupAccess, OptionSet, Rights,
@@ -189,4 +189,37 @@ pub async fn directory(ctx: &Ctx<'_>, id: i64, input: DirectoryInput) -> ApiResu
         },
     };
     crate::store::what_if::weigh(ctx.db, scopes(ctx), &change, None).await
+}
+
+/// B05: copying another user's group and ticks (a move and the ticks, one Save).
+pub async fn copy(ctx: &Ctx<'_>, id: i64, input: CopySecurity) -> ApiResult<WhatIf> {
+    let copied = super::users::copied_security(ctx, id, input.from_user_id.0).await?;
+    rehearse(ctx, super::users::copy_security(ctx, id, input)).await?;
+    let person = format!("u.id = {id} AND u.active = 1");
+    let ticks = match &copied.ticks {
+        Some(refs) => Ticks::Proposed(refs.iter().map(|company| company.id.0).collect()),
+        None => Ticks::Stored,
+    };
+    let change = Change {
+        people: person.clone(),
+        people_unindexed: format!("+u.id = {id} AND u.active = 1"),
+        companies: "1".to_string(),
+        before: Side::fixed(CompanyReach::of(copied.from.access, true)),
+        after: Side {
+            ticks,
+            ..Side::fixed(CompanyReach::of(copied.to.access, true))
+        },
+    };
+    let moving = copied.to.id != copied.from.id;
+    crate::store::what_if::weigh(
+        ctx.db,
+        scopes(ctx),
+        &change,
+        moving.then_some((
+            Rights::of_group(&copied.from),
+            Rights::of_group(&copied.to),
+            person.as_str(),
+        )),
+    )
+    .await
 }
