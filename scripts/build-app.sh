@@ -14,7 +14,7 @@ rm -rf dist && mkdir -p dist/assets
 content_hash() { sha256sum "$1" | cut -c1-12; }
 declare -A JS_OF WASM_OF
 # bundle name : the binary it is built from
-for pair in app:precinct-app occasional:occasional insight:insight account:account; do
+for pair in app:precinct-app occasional:occasional insight:insight bulk:bulk account:account; do
   bundle=${pair%%:*}; binary=${pair##*:}
   wasm-bindgen --target web --no-typescript --out-dir dist --out-name "$bundle" \
     "target/wasm32-unknown-unknown/release/$binary.wasm"
@@ -48,8 +48,9 @@ css="assets/precinct.$(content_hash dist/precinct.css).css"
 mv dist/precinct.css "dist/$css"
 cp app/_headers dist/
 # Each bundle's page names its hashed files: index.html (the console), occasional.html,
-# insight.html (explain access, access review), account.html.
-for bundle in app occasional insight account; do
+# insight.html (explain access, access review), bulk.html (import, bulk actions, copy security),
+# account.html.
+for bundle in app occasional insight bulk account; do
   page=$([ "$bundle" = app ] && echo index || echo "$bundle")
   sed -e "s|/precinct.css|/$css|" -e "s|/app_bg.wasm|/${WASM_OF[$bundle]}|" -e "s|/app.js|/${JS_OF[$bundle]}|" \
     app/index.html > "dist/$page.html"

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 total_raw=0; total_gz=0
 row() { printf '%-34s %9s bytes raw %9s bytes gzip\n' "$1" "$2" "$3"; }
-for bundle in "console app index" "occasional occasional occasional" "insight insight insight" "account account account"; do
+for bundle in "console app index" "occasional occasional occasional" "insight insight insight" "bulk bulk bulk" "account account account"; do
   set -- $bundle
   total_raw=0; total_gz=0
   # The bundle's page and the content-hashed files it names (scripts/build-app.sh).

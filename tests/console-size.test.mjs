@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 
 const BUDGET = 250_000;
-const BUNDLES = { console: "index.html", occasional: "occasional.html", insight: "insight.html", account: "account.html" };
+const BUNDLES = { console: "index.html", occasional: "occasional.html", insight: "insight.html", bulk: "bulk.html", account: "account.html" };
 
 /** A bundle's page and every file it names (content-hashed, under assets/). */
 function filesOf(page) {

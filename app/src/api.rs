@@ -680,6 +680,38 @@ pub fn mark_reviewed(key: &str) -> Call<precinct_core::api::ReviewMark> {
     post(&format!("/api/reviews/{key}/reviewed"), &())
 }
 
+// --- B04 import and export, B05 copy security, B06 bulk actions (the insight screens) --------
+
+pub fn import_dry_run(
+    body: &precinct_core::api::ImportRequest,
+) -> Call<precinct_core::api::DryRun> {
+    post("/api/imports", body)
+}
+
+pub fn bulk_dry_run(body: &precinct_core::api::BulkRequest) -> Call<precinct_core::api::DryRun> {
+    post("/api/bulk", body)
+}
+
+/// Writes chunk `chunk` of the dry run `token`.
+pub fn confirm_chunk(token: &str, chunk: u32) -> Call<precinct_core::api::RunReport> {
+    post(
+        &format!("/api/imports/{token}/confirm"),
+        &precinct_core::api::ConfirmChunk { chunk },
+    )
+}
+
+pub fn send_invitations() -> Call<precinct_core::api::InvitationsSent> {
+    post("/api/invitations/queue/send", &())
+}
+
+pub fn waiting_invitations() -> Call<precinct_core::api::InvitationsSent> {
+    get("/api/invitations/queue")
+}
+
+pub fn copy_security(id: i64, body: &precinct_core::api::CopySecurity) -> Call<User> {
+    post(&format!("/api/users/{id}/copy-security"), body)
+}
+
 // --- Pickers (R18, R19), history (R21), reports (R22) --------------------------------------
 
 /// Which user picker: every list of users (R18) or the user in charge of a company (R19).

@@ -342,6 +342,9 @@ strings! {
     // B01–B03 in the everyday screens (their own screens carry their own table)
     NavReview => "Access review", "Revue des accès";
     NavExplain => "Explain access", "Expliquer un accès";
+    NavImport => "Import and export", "Importer et exporter";
+    NavBulk => "Bulk actions", "Actions groupées";
+    CopySecurity => "Copy security from another user", "Copier la sécurité d'un autre utilisateur";
     WhatIfTitle => "If you save", "Si vous enregistrez";
     WhatIfGain => "Gain access", "Obtiennent l'accès";
     WhatIfLose => "Lose access", "Perdent l'accès";

@@ -42,6 +42,10 @@ pub const OCCASIONAL_SCREENS: [&str; 7] = [
 /// to the same budget as the others.
 pub const INSIGHT_SCREENS: [&str; 2] = ["/console/explain", "/console/review"];
 
+/// The screens of B04–B06 (import and export, bulk actions, copy security): a fifth bundle,
+/// `bulk`, held to the same budget.
+pub const BULK_SCREENS: [&str; 3] = ["/console/import", "/console/bulk", "/console/copy"];
+
 /// The browser bundle that shows a page of the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageBundle {
@@ -53,6 +57,8 @@ pub enum PageBundle {
     Occasional,
     /// `insight.html`: [`INSIGHT_SCREENS`].
     Insight,
+    /// `bulk.html`: [`BULK_SCREENS`].
+    Bulk,
 }
 
 impl PageBundle {
@@ -70,6 +76,8 @@ impl PageBundle {
             PageBundle::Occasional
         } else if INSIGHT_SCREENS.iter().any(under) {
             PageBundle::Insight
+        } else if BULK_SCREENS.iter().any(under) {
+            PageBundle::Bulk
         } else {
             PageBundle::Console
         }
@@ -1018,6 +1026,12 @@ pub enum ImportKind {
     Users,
 }
 
+impl ImportKind {
+    pub fn as_str(self) -> &'static str {
+        "users"
+    }
+}
+
 /// `POST /api/imports`: a file read and planned line by line; nothing is written (the dry run).
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -1114,6 +1128,32 @@ pub enum BulkActionKind {
     Untick,
 }
 
+impl BulkActionKind {
+    pub const ALL: [BulkActionKind; 6] = [
+        BulkActionKind::Disable,
+        BulkActionKind::Enable,
+        BulkActionKind::Move,
+        BulkActionKind::Invite,
+        BulkActionKind::Tick,
+        BulkActionKind::Untick,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BulkActionKind::Disable => "disable",
+            BulkActionKind::Enable => "enable",
+            BulkActionKind::Move => "move",
+            BulkActionKind::Invite => "invite",
+            BulkActionKind::Tick => "tick",
+            BulkActionKind::Untick => "untick",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+}
+
 /// "All N matching this search": the users list's search and filters.
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -1188,6 +1228,9 @@ mod tests {
         assert_eq!(PageBundle::of("/console/users/7"), PageBundle::Console);
         assert_eq!(PageBundle::of("/console/review/12"), PageBundle::Insight);
         assert_eq!(PageBundle::of("/console/explain"), PageBundle::Insight);
+        assert_eq!(PageBundle::of("/console/copy/12"), PageBundle::Bulk);
+        assert_eq!(PageBundle::of("/console/import"), PageBundle::Bulk);
+        assert_eq!(PageBundle::of("/console/bulky"), PageBundle::Console);
         assert_eq!(PageBundle::of("/console"), PageBundle::Console);
     }
 }

@@ -34,6 +34,16 @@ pub enum Separator {
     Semicolon,
 }
 
+impl Separator {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Separator::Auto => "auto",
+            Separator::Comma => "comma",
+            Separator::Semicolon => "semicolon",
+        }
+    }
+}
+
 /// A refusal of a whole file (no line can be read): named by the request's field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileProblem(pub String);

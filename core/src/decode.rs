@@ -15,6 +15,8 @@ use crate::api::{
     Project, RecordKind, RecoveryCodes, Report, ReviewArea, ReviewGroup, ReviewList, ReviewMark,
     ReviewPerson, SeerGroup, SessionInfo, User, UserMailConfig, UserRef, WhatIf,
 };
+use crate::api::{ChunkProgress, DryRun, InvitationFailure, InvitationsSent, RunCounts, RunReport};
+use crate::bulk::{LinePlan, Outcome, Set};
 use crate::ids::{AccountId, AreaId, CompanyId, DirectoryId, GroupId, ReportId, UserId};
 use crate::policy::{AccessLevel, OptionCode};
 use crate::policy::{DenyCode, Fact, LevelNeeded, SeerReason, Step, Verdict};
@@ -289,6 +291,85 @@ decode_structs! {
         disabled, people, dormant, no_company, old_invitations, excess_groups, last_review,
     }
     ReviewArea { key, area_code, last_review }
+    RunCounts { create, change, unchanged, refused }
+    DryRun { token, kind, action, expires_at, counts, chunks, lines }
+    ChunkProgress { chunk, first_line, last_line, lines, written_at }
+    RunReport {
+        token, kind, action, created_at, expires_at, counts, chunks, chunks_written,
+        lines_written, invitations_waiting,
+    }
+    InvitationFailure { user_code, reason }
+    InvitationsSent { sent, failed, waiting }
+}
+
+/// What a change writes: `invite` is left out when false (serde's `skip_serializing_if`).
+impl Decode for Set {
+    fn decode<J: Json>(json: &J) -> Decoded<Self> {
+        Ok(Set {
+            name: member(json, "name")?,
+            language: member(json, "language")?,
+            group_id: member(json, "group_id")?,
+            company_ids: member(json, "company_ids")?,
+            active: member(json, "active")?,
+            invite: member::<Option<bool>, J>(json, "invite")?.unwrap_or(false),
+        })
+    }
+}
+
+impl Decode for u32 {
+    fn decode<J: Json>(json: &J) -> Decoded<Self> {
+        json.whole()
+            .and_then(|whole| u32::try_from(whole).ok())
+            .map_or_else(unexpected, Ok)
+    }
+}
+
+/// A company of a line to create: `[id, code]`, as serde writes a pair.
+impl Decode for (i64, String) {
+    fn decode<J: Json>(json: &J) -> Decoded<Self> {
+        let elements = json.elements().unwrap_or_default();
+        match elements.as_slice() {
+            [id, code] => Ok((i64::decode(id)?, String::decode(code)?)),
+            _ => unexpected(),
+        }
+    }
+}
+
+/// A line of a dry run: its outcome's members beside its own, tagged by `outcome` (serde's
+/// flattened, internally tagged enum).
+impl Decode for LinePlan {
+    fn decode<J: Json>(json: &J) -> Decoded<Self> {
+        let tag: String = member(json, "outcome")?;
+        let outcome = match tag.as_str() {
+            "create" => Outcome::Create {
+                name: member(json, "name")?,
+                group_id: member(json, "group_id")?,
+                group: member(json, "group")?,
+                language: member(json, "language")?,
+                companies: member(json, "companies")?,
+            },
+            "change" => Outcome::Change {
+                user_id: member(json, "user_id")?,
+                version: member(json, "version")?,
+                changes: member(json, "changes")?,
+                set: member(json, "set")?,
+                warning: member(json, "warning")?,
+            },
+            "unchanged" => Outcome::Unchanged {
+                user_id: member(json, "user_id")?,
+            },
+            "refused" => Outcome::Refused {
+                field: member(json, "field")?,
+                reason: member(json, "reason")?,
+            },
+            _ => return Err(DecodeError("outcome".to_string())),
+        };
+        Ok(LinePlan {
+            line: member(json, "line")?,
+            user_code: member(json, "user_code")?,
+            outcome,
+        })
+    }
 }
 
 impl<T: Decode> Decode for Page<T> {
@@ -772,6 +853,115 @@ mod tests {
             key: "none".into(),
             area_code: None,
             last_review: Some(mark),
+        });
+    }
+
+    #[test]
+    fn b04_b06_answers_read_back_what_serde_wrote() {
+        use crate::api::{
+            ChunkProgress, DryRun, InvitationFailure, InvitationsSent, RunCounts, RunReport,
+        };
+        use crate::bulk::{LinePlan, Outcome, Set};
+        let counts = RunCounts {
+            create: 1,
+            change: 2,
+            unchanged: 3,
+            refused: 4,
+        };
+        let lines = vec![
+            LinePlan {
+                line: 2,
+                user_code: "zoé@x.test".into(),
+                outcome: Outcome::Create {
+                    name: "Zoé; \"Z\"".into(),
+                    group_id: 4,
+                    group: "USERS".into(),
+                    language: Language::Fr,
+                    companies: vec![(1, "N01".into())],
+                },
+            },
+            LinePlan {
+                line: 3,
+                user_code: "a@x.test".into(),
+                outcome: Outcome::Change {
+                    user_id: 7,
+                    version: 2,
+                    changes: vec![FieldChange {
+                        field: "name".into(),
+                        before: Some("A".into()),
+                        after: Some("B".into()),
+                    }],
+                    set: Some(Set {
+                        name: Some("B".into()),
+                        company_ids: Some(vec![]),
+                        ..Set::default()
+                    }),
+                    warning: Some("moves".into()),
+                },
+            },
+            LinePlan {
+                line: 4,
+                user_code: "b@x.test".into(),
+                outcome: Outcome::Change {
+                    user_id: 8,
+                    version: 1,
+                    changes: vec![],
+                    set: Some(Set {
+                        invite: true,
+                        active: Some(false),
+                        ..Set::default()
+                    }),
+                    warning: None,
+                },
+            },
+            LinePlan {
+                line: 5,
+                user_code: "c@x.test".into(),
+                outcome: Outcome::Unchanged { user_id: 9 },
+            },
+            LinePlan {
+                line: 6,
+                user_code: String::new(),
+                outcome: Outcome::Refused {
+                    field: "group".into(),
+                    reason: "There is no user group X.".into(),
+                },
+            },
+        ];
+        round_trip(DryRun {
+            token: "ab12".into(),
+            kind: "users".into(),
+            action: None,
+            expires_at: 5,
+            counts: counts.clone(),
+            chunks: 1,
+            lines,
+        });
+        round_trip(RunReport {
+            token: "ab12".into(),
+            kind: "bulk".into(),
+            action: Some("disable".into()),
+            created_at: 1,
+            expires_at: 2,
+            counts,
+            chunks: vec![ChunkProgress {
+                chunk: 0,
+                first_line: 2,
+                last_line: 201,
+                lines: 200,
+                written_at: Some(3),
+            }],
+            chunks_written: 1,
+            lines_written: 200,
+            invitations_waiting: 7,
+        });
+        round_trip(InvitationsSent {
+            sent: 1,
+            failed: vec![InvitationFailure {
+                user_code: "a@x.test".into(),
+                reason: "no".into(),
+            }],
+            waiting: 0,
         });
     }
 

@@ -3,10 +3,12 @@
 //! reads back exactly what is written here, for every body, strange characters included.
 
 use crate::api::{
-    ActAs, AreaInput, ChangePassword, ChooseCompany, CompanyInput, DirectoryInput, ForgotPassword,
-    GroupInput, Language, MailPasswordInput, MailProvider, MailSettingsInput, MfaCode, MoveUser,
-    SetCompanyAccess, SetPassword, SignIn, UserInput, UserUpdate, VersionOnly,
+    ActAs, AreaInput, BulkActionKind, BulkRequest, ChangePassword, ChooseCompany, CompanyInput,
+    ConfirmChunk, CopySecurity, DirectoryInput, ForgotPassword, GroupInput, ImportKind,
+    ImportRequest, Language, MailPasswordInput, MailProvider, MailSettingsInput, MfaCode, MoveUser,
+    SetCompanyAccess, SetPassword, SignIn, UserInput, UserSearch, UserUpdate, VersionOnly,
 };
+use crate::bulk::Separator;
 use crate::ids::{AreaId, CompanyId, DirectoryId, GroupId, UserId};
 use crate::policy::{AccessLevel, OptionCode};
 
@@ -115,7 +117,21 @@ macro_rules! encode_names {
     )*};
 }
 
-encode_names!(AccessLevel, OptionCode, Language, MailProvider);
+encode_names!(
+    AccessLevel,
+    OptionCode,
+    Language,
+    MailProvider,
+    ImportKind,
+    Separator,
+    BulkActionKind
+);
+
+impl Encode for u32 {
+    fn encode(&self, out: &mut String) {
+        i64::from(*self).encode(out);
+    }
+}
 
 /// Writes one member: `"name":value`, after a comma unless it is the first.
 fn member<T: Encode>(out: &mut String, first: bool, name: &str, value: &T) {
@@ -161,6 +177,11 @@ encode_structs! {
     ChangePassword { current_password, new_password }
     SetPassword { token, password }
     MfaCode { code }
+    ImportRequest { kind, file, separator, invite }
+    ConfirmChunk { chunk }
+    UserSearch { q, group_id, area_id, active }
+    BulkRequest { action, group_id, company_id, user_ids, all_matching }
+    CopySecurity { from_user_id, version, confirm_move_across_areas }
 }
 
 #[cfg(test)]
@@ -263,6 +284,31 @@ mod tests {
         });
         round_trip(ChooseCompany {
             company_id: CompanyId(3),
+        });
+        round_trip(ImportRequest {
+            kind: ImportKind::Users,
+            file: STRANGE.into(),
+            separator: Separator::Semicolon,
+            invite: true,
+        });
+        round_trip(ConfirmChunk { chunk: 3 });
+        for action in BulkActionKind::ALL {
+            round_trip(BulkRequest {
+                action,
+                group_id: Some(GroupId(2)),
+                company_id: None,
+                user_ids: Some(vec![UserId(1)]),
+                all_matching: Some(UserSearch {
+                    q: Some(STRANGE.into()),
+                    active: Some(true),
+                    ..UserSearch::default()
+                }),
+            });
+        }
+        round_trip(CopySecurity {
+            from_user_id: UserId(4),
+            version: 2,
+            confirm_move_across_areas: false,
         });
         round_trip(ActAs { user_id: UserId(7) });
         round_trip(MailPasswordInput {

@@ -309,7 +309,13 @@ fn b06_a_local_administrator_bulk_reaches_their_area_only_and_ticks_follow_r14()
     let action = BulkAction::Move {
         group_id: G_USER_B.0,
     };
-    let plans = plan_bulk(&acc.actor(LA_A), &action, std::slice::from_ref(&user_a), &to_b, 2);
+    let plans = plan_bulk(
+        &acc.actor(LA_A),
+        &action,
+        std::slice::from_ref(&user_a),
+        &to_b,
+        2,
+    );
     assert_eq!(refused_field(&plans[0].outcome), "group");
     let plans = plan_bulk(&acc.actor(ADMIN), &action, &[user_a], &to_b, 2);
     assert!(matches!(

@@ -137,9 +137,10 @@ test("every API route and every static file carries the security headers", async
   const named = async (page) => [...(await (await fetch(worker.url + page)).text()).matchAll(/"(\/assets\/[^"]+)"/g)]
     .map((match) => match[1]);
   const insightScreens = ["/console/explain", "/console/review", "/console/review/none"];
-  const assets = [...new Set([...(await named("/console/users")), ...(await named("/")), ...(await named("/console/history")), ...(await named("/console/review"))])];
-  assert.equal(assets.length, 9, `four bundles' wasm and JS, and the CSS: ${assets}`);
-  for (const file of ["/index.html", ...assets, "/console/users/1", ...accountPages, ...occasionalScreens, ...insightScreens]) {
+  const bulkScreens = ["/console/import", "/console/bulk", "/console/copy/1"];
+  const assets = [...new Set([...(await named("/console/users")), ...(await named("/")), ...(await named("/console/history")), ...(await named("/console/review")), ...(await named("/console/import"))])];
+  assert.equal(assets.length, 11, `five bundles' wasm and JS, and the CSS: ${assets}`);
+  for (const file of ["/index.html", ...assets, "/console/users/1", ...accountPages, ...occasionalScreens, ...insightScreens, ...bulkScreens]) {
     const response = await fetch(worker.url + file);
     assert.equal(response.status, 200, file);
     assertSecure(`static ${file}`, response.headers);
@@ -156,6 +157,9 @@ test("every API route and every static file carries the security headers", async
   }
   for (const screen of insightScreens) {
     assert.match(await (await fetch(worker.url + screen)).text(), /src="\/assets\/insight\.[0-9a-f]{12}\.js"/, screen);
+  }
+  for (const screen of bulkScreens) {
+    assert.match(await (await fetch(worker.url + screen)).text(), /src="\/assets\/bulk\.[0-9a-f]{12}\.js"/, screen);
   }
   for (const screen of ["/console", "/console/users/1", "/applications", "/console/historyx"]) {
     assert.match(await (await fetch(worker.url + screen)).text(), /src="\/assets\/app\.[0-9a-f]{12}\.js"/, screen);

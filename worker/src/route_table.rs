@@ -767,7 +767,7 @@ mod tests {
 
 #[cfg(test)]
 mod bundle_pages {
-    use precinct_core::api::{ACCOUNT_PAGES, INSIGHT_SCREENS, OCCASIONAL_SCREENS};
+    use precinct_core::api::{ACCOUNT_PAGES, BULK_SCREENS, INSIGHT_SCREENS, OCCASIONAL_SCREENS};
 
     /// The addresses wrangler sends to the worker before its static files, as written in
     /// wrangler.toml (the `run_worker_first` list).
@@ -801,7 +801,11 @@ mod bundle_pages {
                 "{page} does not reach the worker"
             );
         }
-        for screen in OCCASIONAL_SCREENS.iter().chain(INSIGHT_SCREENS.iter()) {
+        for screen in OCCASIONAL_SCREENS
+            .iter()
+            .chain(INSIGHT_SCREENS.iter())
+            .chain(BULK_SCREENS.iter())
+        {
             for address in [screen.to_string(), format!("{screen}/7")] {
                 assert!(
                     reaches_worker(&first, &address),

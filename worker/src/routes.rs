@@ -44,6 +44,7 @@ pub async fn handle(
         PageBundle::Account => Some("/account"),
         PageBundle::Occasional => Some("/occasional"),
         PageBundle::Insight => Some("/insight"),
+        PageBundle::Bulk => Some("/bulk"),
         // The console's own page (`index.html`, which the assets give at "/").
         PageBundle::Console if is_console_page(&path) => Some("/"),
         PageBundle::Console => None,

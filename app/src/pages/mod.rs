@@ -3,6 +3,7 @@
 
 mod applications;
 mod areas;
+mod bulk;
 mod companies;
 mod console;
 mod directories;
@@ -32,7 +33,9 @@ pub use lists::{
 pub(crate) use mail::check_pair;
 pub use mail::{MailSettingsPage, OutboxPage, PreferencesPage};
 pub use not_found::NotFound;
-pub use screens::{screens, use_record_id, Bundle, ConsoleScreen, CONSOLE, INSIGHT, OCCASIONAL};
+pub use screens::{
+    screens, use_record_id, Bundle, ConsoleScreen, BULK, CONSOLE, INSIGHT, OCCASIONAL,
+};
 pub use session::SelectCompanyPage;
 pub use sign_in::SignInPage;
 pub use users::UserFormPage;
@@ -195,6 +198,16 @@ pub const NAV: &[NavItem] = &[
     NavItem {
         path: "/console/explain",
         key: K::NavExplain,
+        show: |me| reaches(me, Reach::ManageUsers),
+    },
+    NavItem {
+        path: "/console/import",
+        key: K::NavImport,
+        show: |me| reaches(me, Reach::ManageUsers),
+    },
+    NavItem {
+        path: "/console/bulk",
+        key: K::NavBulk,
         show: |me| reaches(me, Reach::ManageUsers),
     },
     NavItem {

@@ -46,6 +46,9 @@ pub enum ConsoleScreen {
     Explain,
     Reviews,
     Review,
+    Import,
+    Bulk,
+    Copy,
     NotFound,
 }
 
@@ -92,6 +95,9 @@ fn console_screen_of(path: &str) -> ConsoleScreen {
         ["explain"] => Explain,
         ["review"] => Reviews,
         ["review", _] => Review,
+        ["import"] => Import,
+        ["bulk"] => Bulk,
+        ["copy", _] => Copy,
         _ => NotFound,
     }
 }
@@ -236,7 +242,9 @@ pub fn console_screen(page: ConsoleScreen) -> AnyView {
         Reports => reports_page().into_any(),
         NotFound => view! { <super::NotFound/> }.into_any(),
         Areas | Area | Directories | Directory | History | MailSettings | Outbox | Preferences
-        | AboutCompanies | UserHistory | Explain | Reviews | Review => elsewhere(),
+        | AboutCompanies | UserHistory | Explain | Reviews | Review | Import | Bulk | Copy => {
+            elsewhere()
+        }
     }
 }
 
@@ -273,6 +281,25 @@ pub fn insight_screen(page: ConsoleScreen) -> AnyView {
         Explain => view! { <super::insight::ExplainPage/> }.into_any(),
         Reviews => view! { <super::insight::ReviewsPage/> }.into_any(),
         Review => view! { <super::insight::ReviewPage/> }.into_any(),
+        NotFound => view! { <super::NotFound/> }.into_any(),
+        _ => elsewhere(),
+    }
+}
+
+/// The bundle of B04–B06's screens: `core::api::BULK_SCREENS`.
+pub const BULK: Bundle = Bundle {
+    name: PageBundle::Bulk,
+    outside: |_| elsewhere(),
+    inside: bulk_screen,
+};
+
+/// Import and export, bulk actions, copy security (`core::api::BULK_SCREENS`).
+pub fn bulk_screen(page: ConsoleScreen) -> AnyView {
+    use ConsoleScreen::*;
+    match page {
+        Import => view! { <super::bulk::ImportPage/> }.into_any(),
+        Bulk => view! { <super::bulk::BulkPage/> }.into_any(),
+        Copy => view! { <super::bulk::CopyPage/> }.into_any(),
         NotFound => view! { <super::NotFound/> }.into_any(),
         _ => elsewhere(),
     }

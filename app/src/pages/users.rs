@@ -329,7 +329,8 @@ fn UserDescription(
                 {move || area.get().map(|area| view! { <p class="hint" data-test="user-area">{i.s(K::Area)}": "{area}</p> })}
                 {what_if}
                 {id.map(|id| view! {
-                    <p><a href=format!("/console/explain?user={id}") rel="external" data-test="explain-user">{i.s(K::NavExplain)}</a></p>
+                    <p><a href=format!("/console/explain?user={id}") rel="external" data-test="explain-user">{i.s(K::NavExplain)}</a>" · "
+                        <a href=format!("/console/copy/{id}") rel="external" data-test="copy-security">{i.s(K::CopySecurity)}</a></p>
                 })}
                 <div class="field">
                     <label for="language">{i.s(K::Language)}</label>

@@ -757,8 +757,10 @@ pub async fn copy_security(
     if statements.is_empty() {
         // Already the same security: nothing to write (still the version the form holds).
         if target.version != input.version {
-            return Err(store::constraint_error("CHECK constraint failed: version_conflict")
-                .unwrap_or_else(ApiError::not_found));
+            return Err(
+                store::constraint_error("CHECK constraint failed: version_conflict")
+                    .unwrap_or_else(ApiError::not_found),
+            );
         }
         return target.api();
     }
