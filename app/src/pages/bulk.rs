@@ -52,7 +52,7 @@ strings! {
     OutcomeChange => "Change", "Modifier";
     OutcomeRefused => "Refused", "Refusé";
     InGroup => "group", "groupe";
-    MoreLines => "more lines are not shown (all are written).", "autres lignes ne sont pas affichées (toutes sont enregistrées).";
+    MoreLines => "more lines are not shown; confirming writes them too.", "autres lignes ne sont pas affichées ; la confirmation les enregistre aussi.";
     Confirm => "Confirm and write", "Confirmer et enregistrer";
     NothingToWrite => "Nothing to write: every line is unchanged or refused.", "Rien à enregistrer : chaque ligne est inchangée ou refusée.";
     Progress => "Written", "Enregistré";
@@ -98,7 +98,7 @@ strings! {
 }
 
 /// Lines shown in a dry run's table (the counts say how many there are in all).
-const SHOWN_LINES: usize = 200;
+const SHOWN_LINES: usize = 50;
 
 fn details(i: I18n, outcome: &Outcome) -> String {
     match outcome {
@@ -145,25 +145,29 @@ fn outcome_key(outcome: &Outcome) -> (Y, &'static str) {
 /// The dry run: the counts, and the lines that write or are refused (the first few hundred).
 fn dry_run_view(i: I18n, run: &DryRun, line_label: Y) -> AnyView {
     let counts = run.counts.clone();
-    let shown: Vec<LinePlan> = run
-        .lines
-        .iter()
-        .filter(|line| !matches!(line.outcome, Outcome::Unchanged { .. }))
-        .take(SHOWN_LINES)
-        .cloned()
-        .collect();
+    // What needs the person first: the refusals, then the changes, then the creations.
+    let rank = |line: &&LinePlan| match line.outcome {
+        Outcome::Refused { .. } => 0,
+        Outcome::Change { .. } => 1,
+        Outcome::Create { .. } => 2,
+        Outcome::Unchanged { .. } => 3,
+    };
+    let mut shown: Vec<&LinePlan> = run.lines.iter().filter(|line| rank(line) < 3).collect();
+    shown.sort_by_key(|line| (rank(line), line.line));
+    let shown: Vec<LinePlan> = shown.into_iter().take(SHOWN_LINES).cloned().collect();
     let hidden = (counts.create + counts.change + counts.refused) as usize - shown.len();
     view! {
         <section class="dry-run" data-test="dry-run">
-            <p class="counts" data-test="dry-run-counts">
-                <strong>{counts.create}</strong>" "{i.s(Y::ToCreate)}" · "
-                <strong>{counts.change}</strong>" "{i.s(Y::ToChange)}" · "
-                <strong>{counts.unchanged}</strong>" "{i.s(Y::Unchanged)}" · "
-                <strong>{counts.refused}</strong>" "{i.s(Y::Refused)}
+            <p class="run-counts" data-test="dry-run-counts">
+                <span><strong>{counts.create}</strong>" "{i.s(Y::ToCreate)}</span>
+                <span><strong>{counts.change}</strong>" "{i.s(Y::ToChange)}</span>
+                <span><strong>{counts.unchanged}</strong>" "{i.s(Y::Unchanged)}</span>
+                <span><strong>{counts.refused}</strong>" "{i.s(Y::Refused)}</span>
             </p>
             <p class="hint">{i.s(Y::DryRunHint)}</p>
             {(!shown.is_empty()).then(|| view! {
-                <div class="table-scroll">
+                // Scrolls sideways on a phone: reachable and named for the keyboard.
+                <div class="table-scroll" tabindex="0" role="region" aria-label=i.t(Y::Details)>
                     <table>
                         <thead><tr>
                             <th scope="col">{i.s(line_label)}</th>
@@ -442,11 +446,11 @@ pub fn ImportPage() -> impl IntoView {
             <h2>{i.s(Y::ExportTitle)}</h2>
             <p class="hint">{i.s(Y::ExportHint)}</p>
             {separator_choices(i, export_separator, false, "export-separator")}
-            <ul class="links">
-                <li><a href=export_link("users") download="users.csv" data-test="export-users">{i.s(Y::ExportUsers)}</a></li>
-                <li><a href=export_link("groups") download="groups.csv" data-test="export-groups">{i.s(Y::ExportGroups)}</a></li>
-                <li><a href=export_link("companies") download="companies.csv" data-test="export-companies">{i.s(Y::ExportCompanies)}</a></li>
-            </ul>
+            <div class="actions">
+                <a class="button" href=export_link("users") download="users.csv" data-test="export-users">{i.s(Y::ExportUsers)}</a>
+                <a class="button" href=export_link("groups") download="groups.csv" data-test="export-groups">{i.s(Y::ExportGroups)}</a>
+                <a class="button" href=export_link("companies") download="companies.csv" data-test="export-companies">{i.s(Y::ExportCompanies)}</a>
+            </div>
         </section>
         <section class="import" data-test="import">
             <h2>{i.s(Y::ImportUsersTitle)}</h2>
@@ -467,7 +471,7 @@ pub fn ImportPage() -> impl IntoView {
                     {move || missing_file.get().then(|| view! { <p class="error" role="alert">{i.s(Y::ChooseFile)}</p> })}
                 </div>
                 {separator_choices(i, separator, true, "import-separator")}
-                <div class="field checkbox">
+                <div class="field check">
                     <input id="import-invite" type="checkbox" prop:checked=move || invite.get()
                         on:change=move |event| invite.set(event_target_checked(&event))/>
                     <label for="import-invite">{i.s(Y::Invite)}</label>
@@ -561,12 +565,12 @@ pub fn BulkPage() -> impl IntoView {
                 let total = page.total;
                 let ids: Vec<i64> = page.items.iter().map(|user| user.id.0).collect();
                 view! {
-                    <div class="field checkbox">
+                    <div class="field check">
                         <input id="bulk-all" type="checkbox" data-test="bulk-all-matching" prop:checked=move || all_matching.get()
                             on:change=move |event| { all_matching.set(event_target_checked(&event)); run.set(None); }/>
                         <label for="bulk-all">{i.s(Y::AllMatching)}" ("{total}")"</label>
                     </div>
-                    <div class="field checkbox">
+                    <div class="field check">
                         <input id="bulk-page" type="checkbox" disabled=move || all_matching.get()
                             prop:checked={ let ids = ids.clone(); move || !ids.is_empty() && picked.with(|picked| ids.iter().all(|id| picked.contains(id))) }
                             on:change=move |event| {
@@ -575,10 +579,10 @@ pub fn BulkPage() -> impl IntoView {
                             }/>
                         <label for="bulk-page">{i.s(Y::PageAll)}</label>
                     </div>
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label=i.t(Y::Search)>
                         <table data-test="bulk-users">
                             <thead><tr>
-                                <th scope="col"><span class="visually-hidden">{i.s(Y::Picked)}</span></th>
+                                <th scope="col">{i.s(Y::Picked)}</th>
                                 <th scope="col">{i.s(Y::Name)}</th>
                                 <th scope="col">{i.s(Y::UserCode)}</th>
                                 <th scope="col">{i.s(Y::GroupLabel)}</th>
