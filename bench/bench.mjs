@@ -52,6 +52,69 @@ async function signIn(url, user_code) {
   return client;
 }
 
+/** The resident memory of the workerd processes (the worker's isolate runs in one), in KiB. */
+function workerdMemory() {
+  const run = spawnSync("ps", ["-C", "workerd", "-o", "rss="], { encoding: "utf8" });
+  return run.stdout.split("\n").map(Number).filter((kib) => kib > 0).reduce((a, b) => a + b, 0);
+}
+
+/** Runs `work` while sampling workerd's memory every 20 ms: its answer, seconds, and the peak
+ * growth over the memory before it (MiB). */
+async function measured(work) {
+  const baseline = workerdMemory();
+  let peak = baseline;
+  const timer = setInterval(() => { peak = Math.max(peak, workerdMemory()); }, 20);
+  const start = performance.now();
+  try {
+    const answer = await work();
+    return { answer, seconds: (performance.now() - start) / 1000, growthMiB: (Math.max(peak, workerdMemory()) - baseline) / 1024, peakMiB: peak / 1024 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** B04 at scale: 10,000 users imported (dry run, then confirmed chunk by chunk, then the same file
+ * again: all unchanged) and every user exported (100,000 and more, streamed), with the time and
+ * workerd's peak memory of each. The imported users are removed afterwards (same data each run). */
+async function benchImportExport(url, admin, accounts, scale) {
+  const groupOf = (await admin.get(`/api/groups?limit=50`)).json.items.find((g) => g.access_level === "user" && g.area_id === accounts.local_area)
+    ?? (await admin.get(`/api/groups?limit=50`)).json.items.find((g) => g.access_level === "user");
+  const companies = (await admin.get(`/api/companies?area_id=${groupOf.area_id ?? ""}&limit=3`)).json.items.map((c) => c.code);
+  const rows = Array.from({ length: 10_000 }, (_, i) =>
+    `imp.${String(i).padStart(5, "0")}@bench.precinct.test;Importé Personne ${i};${groupOf.code};fr;${companies.slice(0, 1 + (i % 3)).join(" ")}`);
+  const file = "\uFEFFuser_code;name;group;language;companies\r\n" + rows.join("\r\n") + "\r\n";
+  const figure = (name, m, extra = "") => {
+    console.log(`bench ${name}: ${m.seconds.toFixed(2)} s, workerd peak ${m.peakMiB.toFixed(0)} MiB (+${m.growthMiB.toFixed(1)} MiB)${extra}`);
+    results.import_export = { ...(results.import_export ?? {}), [name]: { seconds: m.seconds, peak_mib: m.peakMiB, growth_mib: m.growthMiB } };
+  };
+  const dry = await measured(() => admin.post("/api/imports", { kind: "users", file, invite: true }));
+  if (dry.answer.status !== 200) throw new Error(`import dry run: ${dry.answer.status} ${dry.answer.text.slice(0, 300)}`);
+  const run = dry.answer.json;
+  figure("import.dry-run-10000", dry, ` (${run.counts.create} to create in ${run.chunks} chunks, ${(file.length / 1e6).toFixed(2)} MB)`);
+  const confirmed = await measured(async () => {
+    for (let chunk = 0; chunk < run.chunks; chunk++) {
+      const answer = await admin.post(`/api/imports/${run.token}/confirm`, { chunk });
+      if (answer.status !== 200) throw new Error(`chunk ${chunk}: ${answer.status} ${answer.text}`);
+    }
+  });
+  figure("import.confirmed-10000", confirmed, ` (${(confirmed.seconds / run.chunks * 1000).toFixed(0)} ms per chunk of 200, each one batch with its history)`);
+  const again = await measured(() => admin.post("/api/imports", { kind: "users", file }));
+  figure("import.rerun-10000", again, ` (${again.answer.json.counts.unchanged} unchanged)`);
+  const exported = await measured(async () => {
+    const response = await fetch(`${url}/api/exports/users`, { headers: { cookie: admin.cookie } });
+    let bytes = 0, lines = 0, first = null;
+    const start = performance.now();
+    for await (const part of response.body) {
+      if (first === null) first = performance.now() - start;
+      bytes += part.length;
+      for (const byte of part) if (byte === 10) lines++;
+    }
+    return { bytes, lines, first };
+  });
+  figure("export.users-all", exported, ` (${exported.answer.lines - 1} users, ${(exported.answer.bytes / 1e6).toFixed(1)} MB, first bytes after ${exported.answer.first.toFixed(0)} ms)`);
+  results.import_export.rows = { imported: run.counts.create, exported: exported.answer.lines - 1 };
+}
+
 const baseHeaders = (url, client) => ({ cookie: client.cookie, origin: url, "x-precinct-csrf": "1" });
 
 async function benchDataset(scale, { full }) {
@@ -163,6 +226,7 @@ async function benchDataset(scale, { full }) {
       results.ratios[`${name} p50/health`] = r.p50 / health[1].p50;
       console.log(`bench ${name} p50/health c=1: ${(r.p50 / health[1].p50).toFixed(2)}x`);
     }
+    if (full) await benchImportExport(url, admin, accounts, scale);
     // Writes: create users (a local administrator in its area, an administrator), edit users.
     for (const actor of ["admin", "local-admin"]) {
       for (const c of concurrency) {
@@ -200,6 +264,14 @@ async function benchDataset(scale, { full }) {
     results.ratios["full scans"] = scans;
   } finally {
     await worker.stop({ keepState: true });
+    // The users B04's bench imported go again, so every run imports the same 10,000.
+    execFileSync(join(ROOT, "node_modules/.bin/wrangler"),
+      ["d1", "execute", "DB_0", "--local", "--persist-to", state, "--command",
+        "DELETE FROM user_companies WHERE user_id IN (SELECT id FROM users WHERE user_code_norm LIKE 'imp.%@bench.precinct.test'); " +
+        "DELETE FROM invitation_queue; DELETE FROM import_chunks; DELETE FROM import_runs; " +
+        "DELETE FROM history WHERE subject LIKE 'imp.%@bench.precinct.test'; " +
+        "DELETE FROM users WHERE user_code_norm LIKE 'imp.%@bench.precinct.test';"],
+      { cwd: ROOT, stdio: "ignore", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
   }
 }
 
