@@ -99,6 +99,10 @@ const OWNED = [
   { table: "user_recovery_codes", where: "user_id IN (SELECT id FROM users WHERE account_id = :a)", key: ["user_id", "code_hash"] },
   { table: "password_tokens", where: "account_id = :a", key: ["token_hash"] },
   { table: "history", where: "account_id = :a", key: ["id"] },
+  // B04/B06: dry runs waiting for their confirmation (with their chunks) and queued invitations.
+  { table: "import_runs", where: "account_id = :a", key: ["id"] },
+  { table: "import_chunks", where: "run_id IN (SELECT id FROM import_runs WHERE account_id = :a)", key: ["run_id", "n"] },
+  { table: "invitation_queue", where: "account_id = :a", key: ["id"] },
   // Outbox rows take new ids where they arrive (the table numbers its rows per database).
   { table: "outbox", where: "account_id = :a", key: ["id"], freshIds: true },
 ];

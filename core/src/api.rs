@@ -1024,15 +1024,24 @@ pub struct CopySecurity {
 #[serde(rename_all = "snake_case")]
 pub enum ImportKind {
     Users,
+    Groups,
+    Companies,
 }
 
 impl ImportKind {
+    pub const ALL: [ImportKind; 3] = [ImportKind::Users, ImportKind::Groups, ImportKind::Companies];
+
     pub fn as_str(self) -> &'static str {
-        "users"
+        match self {
+            ImportKind::Users => "users",
+            ImportKind::Groups => "groups",
+            ImportKind::Companies => "companies",
+        }
     }
 }
 
-/// `POST /api/imports`: a file read and planned line by line; nothing is written (the dry run).
+/// `POST /api/imports`: a file of users, user groups or companies read and planned line by line;
+/// nothing is written (the dry run).
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1042,7 +1051,7 @@ pub struct ImportRequest {
     pub file: String,
     #[serde(default)]
     pub separator: crate::bulk::Separator,
-    /// Queue an invitation for each user the import creates (sent a few at a time).
+    /// Queue an invitation for each user the import creates (sent a few at a time; users only).
     #[serde(default)]
     pub invite: bool,
 }

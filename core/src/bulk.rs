@@ -17,8 +17,9 @@ use crate::validate::{normalize_user_code, text_problem, user_code_problem};
 
 /// Most lines one import reads (a bigger file is split by the person: a dry run shows every line).
 pub const MAX_LINES: usize = 20_000;
-/// Lines (or people) written by one chunk: one D1 batch with their history entries.
-pub const CHUNK_LINES: usize = 200;
+/// Lines (or people) written by one chunk: one D1 batch with their history entries (at most a
+/// dozen statements a line: a batch stays near a thousand).
+pub const CHUNK_LINES: usize = 100;
 /// Longest name, as the user form (R24).
 const MAX_NAME: usize = 120;
 
@@ -69,8 +70,8 @@ pub struct UserLine {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineRefusal {
     pub line: u32,
-    /// As written in the file (empty when the line could not be read).
-    pub user_code: String,
+    /// The line's key as written (a user code or a code; empty when unreadable).
+    pub code: String,
     pub field: String,
     pub reason: String,
 }
@@ -104,15 +105,35 @@ fn separator_of(text: &str, separator: Separator) -> u8 {
     }
 }
 
-/// Reads a users file: a header line naming the columns (any order, any case; `user_code`,
-/// `name` and `group` required), then one user per line. Quoted fields, embedded newlines, a
-/// byte-order mark and CRLF line ends are read as a spreadsheet writes them (BurntSushi's
-/// `csv`); a line whose quoting is broken or whose field count differs from the header's is
-/// refused on its own, with its line number.
-pub fn read_user_file(
+/// One line of a file: its number and its cells, by the columns asked for (`None`: the column
+/// is not in the file).
+struct Record {
+    line: u32,
+    cells: Vec<Option<String>>,
+}
+
+impl Record {
+    fn cell(&self, at: usize) -> Option<&str> {
+        self.cells.get(at).and_then(|cell| cell.as_deref())
+    }
+
+    /// A required column's cell (present: the header was checked).
+    fn text(&self, at: usize) -> &str {
+        self.cell(at).unwrap_or_default()
+    }
+}
+
+/// Reads a file: a header line naming the columns (any order, any case; those of `required`
+/// must be there), then one record per line. Quoted fields, embedded newlines, a byte-order mark
+/// and CRLF line ends are read as a spreadsheet writes them (BurntSushi's `csv`); a line whose
+/// quoting is broken or whose field count differs from the header's is refused on its own, with
+/// its line number. Cells come trimmed, in the order of `columns`; other columns are skipped.
+fn read_records(
     text: &str,
     separator: Separator,
-) -> Result<(Vec<UserLine>, Vec<LineRefusal>), FileProblem> {
+    columns: &[&str],
+    required: usize,
+) -> Result<(Vec<Record>, Vec<LineRefusal>), FileProblem> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(FileProblem("The file is empty.".to_string()));
@@ -128,18 +149,24 @@ pub fn read_user_file(
         .iter()
         .map(|name| name.trim().to_lowercase())
         .collect();
-    let column = |name: &str| header.iter().position(|column| column == name);
-    let (Some(code_at), Some(name_at), Some(group_at)) =
-        (column("user_code"), column("name"), column("group"))
-    else {
-        return Err(FileProblem(
-            "The first line must name the columns user_code, name and group (language and \
-             companies are optional)."
-                .to_string(),
-        ));
-    };
-    let (language_at, companies_at) = (column("language"), column("companies"));
-    let mut lines = Vec::new();
+    let positions: Vec<Option<usize>> = columns
+        .iter()
+        .map(|name| header.iter().position(|column| column == name))
+        .collect();
+    if positions.iter().take(required).any(Option::is_none) {
+        let (needed, optional) = columns.split_at(required.min(columns.len()));
+        return Err(FileProblem(format!(
+            "The first line must name the columns {}{}.",
+            needed.join(", "),
+            if optional.is_empty() {
+                String::new()
+            } else {
+                format!(" (optional: {})", optional.join(", "))
+            }
+        )));
+    }
+    let key_at = positions.first().copied().flatten();
+    let mut records = Vec::new();
     let mut refused = Vec::new();
     let mut record = csv::StringRecord::new();
     // Line numbers from byte offsets: csv's own line count is one short after a CRLF header.
@@ -162,7 +189,7 @@ pub fn read_user_file(
                 let line = error.position().map_or(line, |at| line_of(at.byte()));
                 refused.push(LineRefusal {
                     line,
-                    user_code: String::new(),
+                    code: String::new(),
                     field: "file".to_string(),
                     reason: "This line cannot be read (it is not UTF-8 text).".to_string(),
                 });
@@ -173,7 +200,7 @@ pub fn read_user_file(
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
         }
-        if lines.len() + refused.len() >= MAX_LINES {
+        if records.len() + refused.len() >= MAX_LINES {
             return Err(FileProblem(format!(
                 "The file has more than {MAX_LINES} lines: split it and import each part."
             )));
@@ -181,7 +208,11 @@ pub fn read_user_file(
         if record.len() != header.len() {
             refused.push(LineRefusal {
                 line,
-                user_code: record.get(code_at).unwrap_or_default().trim().to_string(),
+                code: key_at
+                    .and_then(|at| record.get(at))
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
                 field: "file".to_string(),
                 reason: format!(
                     "This line has {} fields where the first line names {}: check its quotes \
@@ -193,14 +224,52 @@ pub fn read_user_file(
             });
             continue;
         }
-        let cell = |at: usize| unescaped(record.get(at).unwrap_or_default().trim());
-        match user_line(
+        if record.iter().any(|field| field.contains('\u{FFFD}')) {
+            // A file saved in another encoding (a spreadsheet's "CSV" in Windows-1252) reaches
+            // here with its accents replaced: refused rather than stored damaged.
+            refused.push(LineRefusal {
+                line,
+                code: key_at
+                    .and_then(|at| record.get(at))
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
+                field: "file".to_string(),
+                reason: "This line has characters that are not UTF-8 text: save the file as \
+                         \"CSV UTF-8\" and import it again."
+                    .to_string(),
+            });
+            continue;
+        }
+        records.push(Record {
             line,
-            cell(code_at),
-            cell(name_at),
-            cell(group_at),
-            language_at.map(cell),
-            companies_at.map(cell),
+            cells: positions
+                .iter()
+                .map(|at| {
+                    at.map(|at| unescaped(record.get(at).unwrap_or_default().trim()).to_string())
+                })
+                .collect(),
+        });
+    }
+    Ok((records, refused))
+}
+
+/// Reads a users file (columns [`USER_COLUMNS`]; `user_code`, `name`, `group` required), each
+/// line checked as the user form checks it.
+pub fn read_user_file(
+    text: &str,
+    separator: Separator,
+) -> Result<(Vec<UserLine>, Vec<LineRefusal>), FileProblem> {
+    let (records, mut refused) = read_records(text, separator, &USER_COLUMNS, 3)?;
+    let mut lines = Vec::new();
+    for record in records {
+        match user_line(
+            record.line,
+            record.text(0),
+            record.text(1),
+            record.text(2),
+            record.cell(3),
+            record.cell(4),
         ) {
             Ok(user) => lines.push(user),
             Err(refusal) => refused.push(refusal),
@@ -229,7 +298,7 @@ fn user_line(
 ) -> Result<UserLine, LineRefusal> {
     let refuse = |field: &str, reason: String| LineRefusal {
         line,
-        user_code: user_code.to_string(),
+        code: user_code.to_string(),
         field: field.to_string(),
         reason,
     };
@@ -320,26 +389,23 @@ pub struct Stored {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     Create {
-        name: String,
-        group_id: i64,
-        group: String,
-        language: Language,
-        #[serde(default)]
-        companies: Vec<(i64, String)>,
+        /// Each field of the new record, as its history entry will say.
+        changes: Vec<FieldChange>,
+        write: Write,
     },
     Change {
-        user_id: i64,
+        /// The record changed, and the version the dry run read (the write's guard).
+        id: i64,
         version: i64,
         /// Each field's before and after, as the history entry will say.
         changes: Vec<FieldChange>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        set: Option<Set>,
+        write: Write,
         /// R17's warning of a move across areas: confirming the dry run confirms it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         warning: Option<String>,
     },
     Unchanged {
-        user_id: i64,
+        id: i64,
     },
     Refused {
         field: String,
@@ -347,15 +413,25 @@ pub enum Outcome {
     },
 }
 
-/// What a change writes (only what differs).
+/// What confirming a line writes, by kind of record.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Write {
+    User(UserWrite),
+    Group(GroupWrite),
+    Company(CompanyWrite),
+}
+
+/// A user's fields to write (for a change, only those that differ).
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct Set {
+pub struct UserWrite {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Language>,
-    /// The new group: id, code, and whether it crosses areas (R17's history entries).
+    /// The new group (a move: R17's history entries).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// The ticks among the companies the actor may see, replacing theirs (R14).
@@ -363,18 +439,48 @@ pub struct Set {
     pub company_ids: Option<Vec<i64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    /// Queue an invitation (B06 resend; B04 for the people created).
+    /// Queue an invitation (B06's "send the invitation again").
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub invite: bool,
+    /// B06: one company ticked, or unticked, leaving the person's other ticks as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tick: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub untick: Option<i64>,
 }
 
-/// A line of the dry run: its number in the file (or the position of the person picked), the
-/// user code, and what it comes to.
+/// A user group as it will be (its whole Save, as the group form sends it).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupWrite {
+    pub code: String,
+    pub description: String,
+    pub access_level: AccessLevel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_id: Option<i64>,
+    pub options: Vec<crate::policy::OptionCode>,
+}
+
+/// A company as it will be (its whole Save, as the company form sends it).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyWrite {
+    pub code: String,
+    pub name: String,
+    pub directory_id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_in_charge_id: Option<i64>,
+}
+
+/// A line of the dry run: its number in the file (or the position of the person picked), its
+/// key (a user code, a group's or a company's code) and what it comes to.
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinePlan {
     pub line: u32,
-    pub user_code: String,
+    pub code: String,
     #[serde(flatten)]
     pub outcome: Outcome,
 }
@@ -434,7 +540,7 @@ pub fn plan_user_lines(actor: &Actor, lines: &[UserLine], stored: &Stored) -> Ve
             };
             LinePlan {
                 line: line.line,
-                user_code: line.user_code.clone(),
+                code: line.user_code.clone(),
                 outcome,
             }
         })
@@ -490,7 +596,7 @@ fn plan_user_line(
         return denied("user_code", denial);
     }
     let mut changes = Vec::new();
-    let mut set = Set::default();
+    let mut set = UserWrite::default();
     if line.name != user.name {
         changes.push(FieldChange {
             field: "name".to_string(),
@@ -555,13 +661,13 @@ fn plan_user_line(
         }
     }
     if changes.is_empty() {
-        return Outcome::Unchanged { user_id: user.id };
+        return Outcome::Unchanged { id: user.id };
     }
     Outcome::Change {
-        user_id: user.id,
+        id: user.id,
         version: user.version,
         changes,
-        set: Some(set),
+        write: Write::User(set),
         warning,
     }
 }
@@ -589,15 +695,614 @@ fn plan_creation(
             return denied("companies", denial);
         }
     }
+    let language = line.language.unwrap_or(Language::En);
+    let after = |field: &str, value: &str| FieldChange {
+        field: field.to_string(),
+        before: None,
+        after: Some(value.to_string()),
+    };
+    let mut changes = vec![
+        after("user_code", &line.user_code),
+        // R25: the mail user is the user code.
+        after("mail_user", &line.user_code),
+        after("name", &line.name),
+        after("group", &group.code),
+        after("language", language.as_str()),
+    ];
+    if !companies.is_empty() {
+        let codes: Vec<&str> = companies.keys().map(String::as_str).collect();
+        changes.push(after("companies", &codes.join(" ")));
+    }
     Outcome::Create {
-        name: line.name.clone(),
-        group_id: group.id.0,
-        group: group.code.clone(),
-        language: line.language.unwrap_or(Language::En),
-        companies: companies
-            .into_iter()
-            .map(|(code, company)| (company.id.0, code))
-            .collect(),
+        changes,
+        write: Write::User(UserWrite {
+            name: Some(line.name.clone()),
+            language: Some(language),
+            group_id: Some(group.id.0),
+            company_ids: Some(companies.values().map(|company| company.id.0).collect()),
+            ..UserWrite::default()
+        }),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Groups and companies files
+
+/// Longest record code (the forms' rule, `services::valid_code`).
+const MAX_CODE: usize = 32;
+
+fn code_problem(label: &str, code: &str) -> Option<String> {
+    if code.is_empty() {
+        return Some(format!("{label} is required."));
+    }
+    if code.chars().count() > MAX_CODE {
+        return Some(format!("{label} has at most {MAX_CODE} characters."));
+    }
+    (!code
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+    .then(|| format!("{label} may contain only letters, digits, '_', '-' and '.'."))
+}
+
+fn text_cell_problem(label: &str, text: &str, max: usize, required: bool) -> Option<String> {
+    if required && text.is_empty() {
+        return Some(format!("{label} is required."));
+    }
+    if text.chars().count() > max {
+        return Some(format!("{label} has at most {max} characters."));
+    }
+    text_problem(text).map(|why| format!("{label} {why}."))
+}
+
+/// An area a cell names, by lower-case code; empty: none.
+fn area_named(
+    cell: Option<&str>,
+    areas: &BTreeMap<String, (crate::ids::AreaId, String)>,
+) -> Result<Option<crate::ids::AreaId>, String> {
+    match cell.filter(|code| !code.is_empty()) {
+        None => Ok(None),
+        Some(code) => areas
+            .get(&code.to_lowercase())
+            .map(|(area, _)| Some(*area))
+            .ok_or_else(|| format!("There is no area {code}.")),
+    }
+}
+
+fn area_code(
+    area: Option<crate::ids::AreaId>,
+    areas: &BTreeMap<String, (crate::ids::AreaId, String)>,
+) -> Option<String> {
+    area.map(|area| {
+        areas
+            .values()
+            .find(|(id, _)| *id == area)
+            .map_or_else(|| area.0.to_string(), |(_, code)| code.clone())
+    })
+}
+
+fn diff_field(
+    changes: &mut Vec<FieldChange>,
+    field: &str,
+    before: Option<String>,
+    after: Option<String>,
+) {
+    if before != after {
+        changes.push(FieldChange {
+            field: field.to_string(),
+            before,
+            after,
+        });
+    }
+}
+
+/// One line of a groups file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupLine {
+    pub line: u32,
+    pub code: String,
+    pub description: String,
+    pub access_level: AccessLevel,
+    /// An area's code; empty: none.
+    pub area: Option<String>,
+    pub options: Vec<crate::policy::OptionCode>,
+}
+
+/// The columns a groups file is read by (an export's `members` is skipped).
+pub const GROUP_COLUMNS: [&str; 5] = ["code", "access_level", "description", "area", "options"];
+
+/// Reads a groups file (`code`, `access_level` required).
+pub fn read_group_file(
+    text: &str,
+    separator: Separator,
+) -> Result<(Vec<GroupLine>, Vec<LineRefusal>), FileProblem> {
+    let (records, mut refused) = read_records(text, separator, &GROUP_COLUMNS, 2)?;
+    let mut lines = Vec::new();
+    for record in records {
+        let refuse = |field: &str, reason: String| LineRefusal {
+            line: record.line,
+            code: record.text(0).to_string(),
+            field: field.to_string(),
+            reason,
+        };
+        let code = record.text(0);
+        let description = record.cell(2).unwrap_or_default();
+        let level = AccessLevel::parse(&record.text(1).to_lowercase());
+        let mut options = Vec::new();
+        let mut unknown = None;
+        for word in record.cell(4).unwrap_or_default().split_whitespace() {
+            match crate::policy::OptionCode::parse(&word.to_lowercase()) {
+                Some(option) if !options.contains(&option) => options.push(option),
+                Some(_) => {}
+                None => unknown = unknown.or(Some(word.to_string())),
+            }
+        }
+        let refusal = if let Some(why) = code_problem("Code", code) {
+            Some(refuse("code", why))
+        } else if let Some(why) = text_cell_problem("Description", description, 200, false) {
+            Some(refuse("description", why))
+        } else if let Some(word) = unknown {
+            Some(refuse("options", format!("There is no option {word}.")))
+        } else {
+            level.is_none().then(|| {
+                refuse(
+                    "access_level",
+                    "Access level is administrator, local_administrator or user.".to_string(),
+                )
+            })
+        };
+        match (refusal, level) {
+            (Some(refusal), _) => refused.push(refusal),
+            (None, Some(access_level)) => lines.push(GroupLine {
+                line: record.line,
+                code: code.to_string(),
+                description: description.to_string(),
+                access_level,
+                area: record
+                    .cell(3)
+                    .filter(|area| !area.is_empty())
+                    .map(str::to_string),
+                options,
+            }),
+            (None, None) => {}
+        }
+    }
+    Ok((lines, refused))
+}
+
+/// A group as stored, as the actor may see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredGroup {
+    pub group: Group,
+    pub description: String,
+    pub version: i64,
+    /// Its active regular administrators (R16).
+    pub active_administrators: u32,
+}
+
+/// What a groups file names, as the actor may see it.
+#[derive(Debug, Clone, Default)]
+pub struct StoredGroups {
+    pub groups: BTreeMap<String, StoredGroup>,
+    /// Codes of groups the actor may not see.
+    pub taken: BTreeSet<String>,
+    /// The areas the actor may name, by lower-case code.
+    pub areas: BTreeMap<String, (crate::ids::AreaId, String)>,
+    pub active_administrators: u32,
+}
+
+fn options_text(options: crate::policy::OptionSet) -> String {
+    options
+        .iter()
+        .map(crate::policy::OptionCode::as_str)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The plan of a groups file: each line decided as the group form's Save (R09, R11, R12, R16,
+/// R31: `policy::create_group`, `policy::update_group`).
+pub fn plan_group_lines(
+    actor: &Actor,
+    lines: &[GroupLine],
+    stored: &StoredGroups,
+) -> Vec<LinePlan> {
+    let mut first_line: BTreeMap<String, u32> = BTreeMap::new();
+    lines
+        .iter()
+        .map(|line| {
+            let key = line.code.to_lowercase();
+            let outcome = match first_line.get(&key) {
+                Some(first) => refused(
+                    "code",
+                    format!("This code is already on line {first} of the file."),
+                ),
+                None => {
+                    first_line.insert(key.clone(), line.line);
+                    plan_group_line(actor, line, stored)
+                }
+            };
+            LinePlan {
+                line: line.line,
+                code: line.code.clone(),
+                outcome,
+            }
+        })
+        .collect()
+}
+
+fn plan_group_line(actor: &Actor, line: &GroupLine, stored: &StoredGroups) -> Outcome {
+    let area = match area_named(line.area.as_deref(), &stored.areas) {
+        Ok(area) => area,
+        Err(reason) => return refused("area", reason),
+    };
+    let options: crate::policy::OptionSet = line.options.iter().copied().collect();
+    let write = |access: policy::GroupAccess, options: crate::policy::OptionSet| {
+        Write::Group(GroupWrite {
+            code: line.code.clone(),
+            description: line.description.clone(),
+            access_level: access.level(),
+            area_id: access.area().map(|area| area.0),
+            options: options.iter().collect(),
+        })
+    };
+    let key = line.code.to_lowercase();
+    let Some(before) = stored.groups.get(&key) else {
+        if stored.taken.contains(&key) {
+            return refused("code", "This code is already used; choose another.");
+        }
+        let access = match policy::create_group(actor, line.access_level, area, options) {
+            Ok(access) => access,
+            Err(denial) => return denied("access_level", denial),
+        };
+        let given = match access {
+            policy::GroupAccess::Administrator => crate::policy::OptionSet::all(),
+            _ => options,
+        };
+        let after = |field: &str, value: Option<String>| FieldChange {
+            field: field.to_string(),
+            before: None,
+            after: value,
+        };
+        return Outcome::Create {
+            changes: vec![
+                after("code", Some(line.code.clone())),
+                after("description", Some(line.description.clone())),
+                after("access_level", Some(access.level().as_str().to_string())),
+                after("area", area_code(access.area(), &stored.areas)),
+                after("options", Some(options_text(given))),
+            ],
+            write: write(access, given),
+        };
+    };
+    let group = &before.group;
+    if let Err(denial) = policy::edit_group(actor, group) {
+        return denied("code", denial);
+    }
+    let others = stored
+        .active_administrators
+        .saturating_sub(before.active_administrators);
+    let (access, options) =
+        match policy::update_group(actor, group, line.access_level, area, options, others) {
+            Ok(decided) => decided,
+            Err(denial) => return denied("access_level", denial),
+        };
+    let mut changes = Vec::new();
+    diff_field(
+        &mut changes,
+        "code",
+        Some(group.code.clone()),
+        Some(line.code.clone()),
+    );
+    diff_field(
+        &mut changes,
+        "description",
+        Some(before.description.clone()),
+        Some(line.description.clone()),
+    );
+    diff_field(
+        &mut changes,
+        "access_level",
+        Some(group.level().as_str().to_string()),
+        Some(access.level().as_str().to_string()),
+    );
+    diff_field(
+        &mut changes,
+        "area",
+        area_code(group.area(), &stored.areas),
+        area_code(access.area(), &stored.areas),
+    );
+    diff_field(
+        &mut changes,
+        "options",
+        Some(options_text(group.effective_options())),
+        Some(options_text(options)),
+    );
+    if changes.is_empty() {
+        return Outcome::Unchanged { id: group.id.0 };
+    }
+    Outcome::Change {
+        id: group.id.0,
+        version: before.version,
+        changes,
+        write: write(access, options),
+        warning: None,
+    }
+}
+
+/// One line of a companies file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyLine {
+    pub line: u32,
+    pub code: String,
+    pub name: String,
+    pub directory: String,
+    pub area: Option<String>,
+    /// A user code; empty: none. Absent column: kept.
+    pub user_in_charge: Option<Option<String>>,
+}
+
+/// The columns a companies file is read by.
+pub const COMPANY_COLUMNS: [&str; 5] = ["code", "name", "directory", "area", "user_in_charge"];
+
+/// Reads a companies file (`code`, `name`, `directory` required).
+pub fn read_company_file(
+    text: &str,
+    separator: Separator,
+) -> Result<(Vec<CompanyLine>, Vec<LineRefusal>), FileProblem> {
+    let (records, mut refused) = read_records(text, separator, &COMPANY_COLUMNS, 3)?;
+    let mut lines = Vec::new();
+    for record in records {
+        let refuse = |field: &str, reason: String| LineRefusal {
+            line: record.line,
+            code: record.text(0).to_string(),
+            field: field.to_string(),
+            reason,
+        };
+        let (code, name, directory) = (record.text(0), record.text(1), record.text(2));
+        let refusal = code_problem("Code", code)
+            .map(|why| refuse("code", why))
+            .or_else(|| text_cell_problem("Name", name, 120, true).map(|why| refuse("name", why)))
+            .or_else(|| {
+                directory
+                    .is_empty()
+                    .then(|| refuse("directory", "Directory is required.".to_string()))
+            });
+        match refusal {
+            Some(refusal) => refused.push(refusal),
+            None => lines.push(CompanyLine {
+                line: record.line,
+                code: code.to_string(),
+                name: name.to_string(),
+                directory: directory.to_string(),
+                area: record
+                    .cell(3)
+                    .filter(|area| !area.is_empty())
+                    .map(str::to_string),
+                user_in_charge: record
+                    .cell(4)
+                    .map(|cell| (!cell.is_empty()).then(|| normalize_user_code(cell))),
+            }),
+        }
+    }
+    Ok((lines, refused))
+}
+
+/// A company as stored, as the actor may see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCompany {
+    pub company: policy::Company,
+    pub code: String,
+    pub name: String,
+    pub version: i64,
+    /// Its user in charge: their id, and their code when the actor may see them (R19).
+    pub user_in_charge: Option<(i64, Option<String>)>,
+}
+
+/// A directory the actor may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDirectory {
+    pub directory: policy::Directory,
+    pub code: String,
+}
+
+/// What a companies file names, as the actor may see it.
+#[derive(Debug, Clone, Default)]
+pub struct StoredCompanies {
+    pub companies: BTreeMap<String, StoredCompany>,
+    pub taken: BTreeSet<String>,
+    pub directories: BTreeMap<String, StoredDirectory>,
+    pub areas: BTreeMap<String, (crate::ids::AreaId, String)>,
+    /// The people the lines put in charge, among those the actor may pick (R19), by user code.
+    pub in_charge: BTreeMap<String, (policy::User, Group)>,
+}
+
+/// The plan of a companies file: each line decided as the company form's Save (R07, R08, R11,
+/// R12, R19: `policy::create_company`, `edit_company`, `set_company_area`,
+/// `set_user_in_charge`). A change of area that would move a multidimensional directory's
+/// every company (R08) is left to the form, where it is confirmed.
+pub fn plan_company_lines(
+    actor: &Actor,
+    lines: &[CompanyLine],
+    stored: &StoredCompanies,
+) -> Vec<LinePlan> {
+    let mut first_line: BTreeMap<String, u32> = BTreeMap::new();
+    lines
+        .iter()
+        .map(|line| {
+            let key = line.code.to_lowercase();
+            let outcome = match first_line.get(&key) {
+                Some(first) => refused(
+                    "code",
+                    format!("This code is already on line {first} of the file."),
+                ),
+                None => {
+                    first_line.insert(key.clone(), line.line);
+                    plan_company_line(actor, line, stored)
+                }
+            };
+            LinePlan {
+                line: line.line,
+                code: line.code.clone(),
+                outcome,
+            }
+        })
+        .collect()
+}
+
+fn plan_company_line(actor: &Actor, line: &CompanyLine, stored: &StoredCompanies) -> Outcome {
+    let Some(directory) = stored.directories.get(&line.directory.to_lowercase()) else {
+        return refused(
+            "directory",
+            format!("There is no directory {}.", line.directory),
+        );
+    };
+    let area = match area_named(line.area.as_deref(), &stored.areas) {
+        Ok(area) => area,
+        Err(reason) => return refused("area", reason),
+    };
+    // The person named in charge, among those the actor may pick; `None`: nobody.
+    let named = match &line.user_in_charge {
+        Some(Some(code)) => match stored.in_charge.get(code) {
+            Some(person) => Some(Some(person)),
+            None => {
+                return refused(
+                    "user_in_charge",
+                    format!("There is no user {code} to put in charge."),
+                )
+            }
+        },
+        Some(None) => Some(None),
+        None => None,
+    };
+    let key = line.code.to_lowercase();
+    let write = |area: Option<crate::ids::AreaId>, in_charge: Option<i64>| {
+        Write::Company(CompanyWrite {
+            code: line.code.clone(),
+            name: line.name.clone(),
+            directory_id: directory.directory.id.0,
+            area_id: area.map(|area| area.0),
+            user_in_charge_id: in_charge,
+        })
+    };
+    let Some(before) = stored.companies.get(&key) else {
+        if stored.taken.contains(&key) {
+            return refused("code", "This code is already used; choose another.");
+        }
+        let rules = &directory.directory;
+        if rules.multidimensional && rules.area.is_none() && area.is_some() {
+            return refused(
+                "area",
+                "This multidimensional directory takes its area from its first company: create \
+                 that company on its form.",
+            );
+        }
+        let area = match policy::create_company(actor, rules, area) {
+            Ok(area) => area,
+            Err(denial) => return denied("area", denial),
+        };
+        let in_charge = match named.flatten() {
+            Some((person, group)) => {
+                let provisional = CompanyRef {
+                    id: CompanyId(0),
+                    area,
+                };
+                if let Err(denial) = policy::set_user_in_charge(actor, provisional, person, group) {
+                    return denied("user_in_charge", denial);
+                }
+                Some(person.id.0)
+            }
+            None => None,
+        };
+        let after = |field: &str, value: Option<String>| FieldChange {
+            field: field.to_string(),
+            before: None,
+            after: value,
+        };
+        return Outcome::Create {
+            changes: vec![
+                after("code", Some(line.code.clone())),
+                after("name", Some(line.name.clone())),
+                after("directory", Some(directory.code.clone())),
+                after("area", area_code(area, &stored.areas)),
+                after("user_in_charge", line.user_in_charge.clone().flatten()),
+            ],
+            write: write(area, in_charge),
+        };
+    };
+    let reference = CompanyRef {
+        id: before.company.id,
+        area: before.company.area,
+    };
+    if let Err(denial) = policy::edit_company(actor, reference) {
+        return denied("code", denial);
+    }
+    if before.company.directory != directory.directory.id {
+        return refused("directory", "A company cannot change directory.");
+    }
+    let mut changes = Vec::new();
+    diff_field(
+        &mut changes,
+        "name",
+        Some(before.name.clone()),
+        Some(line.name.clone()),
+    );
+    if area != before.company.area {
+        match policy::set_company_area(actor, &before.company, &directory.directory) {
+            Ok(policy::CompanyAreaChange::OnlyCompany) => {}
+            Ok(policy::CompanyAreaChange::WholeDirectory(_)) => {
+                return refused(
+                    "area",
+                    "This company's directory is multidimensional: its area is the directory's \
+                     and every company's in it. Change it on the company's form, where the move \
+                     of them all is confirmed.",
+                )
+            }
+            Err(denial) => return denied("area", denial),
+        }
+        diff_field(
+            &mut changes,
+            "area",
+            area_code(before.company.area, &stored.areas),
+            area_code(area, &stored.areas),
+        );
+    }
+    let holder = before.user_in_charge.as_ref();
+    let in_charge = match named {
+        // Column absent, or a holder the actor may not see and nobody named: kept (R19).
+        None => holder.map(|(id, _)| *id),
+        Some(None) if holder.is_some_and(|(_, code)| code.is_none()) => holder.map(|(id, _)| *id),
+        Some(None) => None,
+        Some(Some((person, group))) => {
+            if holder.map(|(id, _)| *id) != Some(person.id.0) {
+                let moved = CompanyRef {
+                    id: before.company.id,
+                    area,
+                };
+                if let Err(denial) = policy::set_user_in_charge(actor, moved, person, group) {
+                    return denied("user_in_charge", denial);
+                }
+            }
+            Some(person.id.0)
+        }
+    };
+    if in_charge != holder.map(|(id, _)| *id) {
+        diff_field(
+            &mut changes,
+            "user_in_charge",
+            holder.and_then(|(_, code)| code.clone()),
+            line.user_in_charge.clone().flatten(),
+        );
+    }
+    if changes.is_empty() {
+        return Outcome::Unchanged {
+            id: before.company.id.0,
+        };
+    }
+    Outcome::Change {
+        id: before.company.id.0,
+        version: before.version,
+        changes,
+        write: write(area, in_charge),
+        warning: None,
     }
 }
 
@@ -660,7 +1365,7 @@ pub fn plan_bulk(
         .zip(1u32..)
         .map(|(user, position)| LinePlan {
             line: position,
-            user_code: user.user_code.clone(),
+            code: user.user_code.clone(),
             outcome: plan_bulk_one(actor, action, user, target, &mut administrators),
         })
         .collect()
@@ -678,18 +1383,19 @@ fn plan_bulk_one(
     administrators: &mut u32,
 ) -> Outcome {
     let person = user.policy();
-    let unchanged = Outcome::Unchanged { user_id: user.id };
-    let change = |field: &str, before: String, after: String, set: Set, warning| Outcome::Change {
-        user_id: user.id,
-        version: user.version,
-        changes: vec![FieldChange {
-            field: field.to_string(),
-            before: Some(before),
-            after: Some(after),
-        }],
-        set: Some(set),
-        warning,
-    };
+    let unchanged = Outcome::Unchanged { id: user.id };
+    let change =
+        |field: &str, before: String, after: String, set: UserWrite, warning| Outcome::Change {
+            id: user.id,
+            version: user.version,
+            changes: vec![FieldChange {
+                field: field.to_string(),
+                before: Some(before),
+                after: Some(after),
+            }],
+            write: Write::User(set),
+            warning,
+        };
     match action {
         BulkAction::Disable | BulkAction::Enable => {
             let active = matches!(action, BulkAction::Enable);
@@ -713,9 +1419,9 @@ fn plan_bulk_one(
                 "active",
                 user.active.to_string(),
                 active.to_string(),
-                Set {
+                UserWrite {
                     active: Some(active),
-                    ..Set::default()
+                    ..UserWrite::default()
                 },
                 None,
             )
@@ -739,9 +1445,9 @@ fn plan_bulk_one(
                 "group",
                 user.group.code.clone(),
                 group.code.clone(),
-                Set {
+                UserWrite {
                     group_id: Some(group.id.0),
-                    ..Set::default()
+                    ..UserWrite::default()
                 },
                 notice.warning().map(str::to_string),
             )
@@ -760,16 +1466,22 @@ fn plan_bulk_one(
             if !user.active {
                 return refused("user", "This user is disabled: enable them first.");
             }
-            change(
-                "invitation",
-                String::new(),
-                "queued".to_string(),
-                Set {
+            // Queued, not written to the person: no version of theirs to guard (an edit of them
+            // in between leaves the dry run as it was).
+            Outcome::Change {
+                id: user.id,
+                version: 0,
+                changes: vec![FieldChange {
+                    field: "invitation".to_string(),
+                    before: None,
+                    after: Some("queued".to_string()),
+                }],
+                write: Write::User(UserWrite {
                     invite: true,
-                    ..Set::default()
-                },
-                None,
-            )
+                    ..UserWrite::default()
+                }),
+                warning: None,
+            }
         }
         BulkAction::Tick { .. } | BulkAction::Untick { .. } => {
             let Some((company, code)) = &target.company else {
@@ -790,16 +1502,25 @@ fn plan_bulk_one(
             if let Err(denial) = policy::set_ticked_companies(actor, &person, &user.group, &refs) {
                 return denied("companies", denial);
             }
-            change(
-                "companies",
-                codes(&user.ticked),
-                codes(&after),
-                Set {
-                    company_ids: Some(after.values().map(|id| id.0).collect()),
-                    ..Set::default()
-                },
-                None,
-            )
+            // One row added or removed (the person's other ticks are not rewritten).
+            let (field, write) = if tick {
+                (
+                    "ticked",
+                    UserWrite {
+                        tick: Some(company.id.0),
+                        ..UserWrite::default()
+                    },
+                )
+            } else {
+                (
+                    "unticked",
+                    UserWrite {
+                        untick: Some(company.id.0),
+                        ..UserWrite::default()
+                    },
+                )
+            };
+            change(field, String::new(), code.clone(), write, None)
         }
     }
 }

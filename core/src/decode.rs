@@ -16,7 +16,7 @@ use crate::api::{
     ReviewPerson, SeerGroup, SessionInfo, User, UserMailConfig, UserRef, WhatIf,
 };
 use crate::api::{ChunkProgress, DryRun, InvitationFailure, InvitationsSent, RunCounts, RunReport};
-use crate::bulk::{LinePlan, Outcome, Set};
+use crate::bulk::{CompanyWrite, GroupWrite, LinePlan, Outcome, UserWrite, Write};
 use crate::ids::{AccountId, AreaId, CompanyId, DirectoryId, GroupId, ReportId, UserId};
 use crate::policy::{AccessLevel, OptionCode};
 use crate::policy::{DenyCode, Fact, LevelNeeded, SeerReason, Step, Verdict};
@@ -302,16 +302,43 @@ decode_structs! {
     InvitationsSent { sent, failed, waiting }
 }
 
-/// What a change writes: `invite` is left out when false (serde's `skip_serializing_if`).
-impl Decode for Set {
+/// What a user's line writes: `invite` is left out when false (serde's `skip_serializing_if`).
+impl Decode for UserWrite {
     fn decode<J: Json>(json: &J) -> Decoded<Self> {
-        Ok(Set {
+        Ok(UserWrite {
             name: member(json, "name")?,
             language: member(json, "language")?,
             group_id: member(json, "group_id")?,
             company_ids: member(json, "company_ids")?,
             active: member(json, "active")?,
             invite: member::<Option<bool>, J>(json, "invite")?.unwrap_or(false),
+            tick: member(json, "tick")?,
+            untick: member(json, "untick")?,
+        })
+    }
+}
+
+/// What a line writes, tagged by `kind` (serde's internally tagged enum).
+impl Decode for Write {
+    fn decode<J: Json>(json: &J) -> Decoded<Self> {
+        let kind: String = member(json, "kind")?;
+        Ok(match kind.as_str() {
+            "user" => Write::User(UserWrite::decode(json)?),
+            "group" => Write::Group(GroupWrite {
+                code: member(json, "code")?,
+                description: member(json, "description")?,
+                access_level: member(json, "access_level")?,
+                area_id: member(json, "area_id")?,
+                options: member(json, "options")?,
+            }),
+            "company" => Write::Company(CompanyWrite {
+                code: member(json, "code")?,
+                name: member(json, "name")?,
+                directory_id: member(json, "directory_id")?,
+                area_id: member(json, "area_id")?,
+                user_in_charge_id: member(json, "user_in_charge_id")?,
+            }),
+            _ => return Err(DecodeError("kind".to_string())),
         })
     }
 }
@@ -324,17 +351,6 @@ impl Decode for u32 {
     }
 }
 
-/// A company of a line to create: `[id, code]`, as serde writes a pair.
-impl Decode for (i64, String) {
-    fn decode<J: Json>(json: &J) -> Decoded<Self> {
-        let elements = json.elements().unwrap_or_default();
-        match elements.as_slice() {
-            [id, code] => Ok((i64::decode(id)?, String::decode(code)?)),
-            _ => unexpected(),
-        }
-    }
-}
-
 /// A line of a dry run: its outcome's members beside its own, tagged by `outcome` (serde's
 /// flattened, internally tagged enum).
 impl Decode for LinePlan {
@@ -342,21 +358,18 @@ impl Decode for LinePlan {
         let tag: String = member(json, "outcome")?;
         let outcome = match tag.as_str() {
             "create" => Outcome::Create {
-                name: member(json, "name")?,
-                group_id: member(json, "group_id")?,
-                group: member(json, "group")?,
-                language: member(json, "language")?,
-                companies: member(json, "companies")?,
+                changes: member(json, "changes")?,
+                write: member(json, "write")?,
             },
             "change" => Outcome::Change {
-                user_id: member(json, "user_id")?,
+                id: member(json, "id")?,
                 version: member(json, "version")?,
                 changes: member(json, "changes")?,
-                set: member(json, "set")?,
+                write: member(json, "write")?,
                 warning: member(json, "warning")?,
             },
             "unchanged" => Outcome::Unchanged {
-                user_id: member(json, "user_id")?,
+                id: member(json, "id")?,
             },
             "refused" => Outcome::Refused {
                 field: member(json, "field")?,
@@ -366,7 +379,7 @@ impl Decode for LinePlan {
         };
         Ok(LinePlan {
             line: member(json, "line")?,
-            user_code: member(json, "user_code")?,
+            code: member(json, "code")?,
             outcome,
         })
     }
@@ -861,67 +874,88 @@ mod tests {
         use crate::api::{
             ChunkProgress, DryRun, InvitationFailure, InvitationsSent, RunCounts, RunReport,
         };
-        use crate::bulk::{LinePlan, Outcome, Set};
+        use crate::bulk::{CompanyWrite, GroupWrite, LinePlan, Outcome, UserWrite, Write};
         let counts = RunCounts {
             create: 1,
             change: 2,
             unchanged: 3,
             refused: 4,
         };
+        let change = |field: &str, before: Option<&str>, after: Option<&str>| FieldChange {
+            field: field.into(),
+            before: before.map(Into::into),
+            after: after.map(Into::into),
+        };
         let lines = vec![
             LinePlan {
                 line: 2,
-                user_code: "zoé@x.test".into(),
+                code: "zoé@x.test".into(),
                 outcome: Outcome::Create {
-                    name: "Zoé; \"Z\"".into(),
-                    group_id: 4,
-                    group: "USERS".into(),
-                    language: Language::Fr,
-                    companies: vec![(1, "N01".into())],
+                    changes: vec![change("name", None, Some("Zoé; \"Z\""))],
+                    write: Write::User(UserWrite {
+                        name: Some("Zoé".into()),
+                        language: Some(Language::Fr),
+                        group_id: Some(4),
+                        company_ids: Some(vec![1, 2]),
+                        ..UserWrite::default()
+                    }),
                 },
             },
             LinePlan {
                 line: 3,
-                user_code: "a@x.test".into(),
+                code: "a@x.test".into(),
                 outcome: Outcome::Change {
-                    user_id: 7,
+                    id: 7,
                     version: 2,
-                    changes: vec![FieldChange {
-                        field: "name".into(),
-                        before: Some("A".into()),
-                        after: Some("B".into()),
-                    }],
-                    set: Some(Set {
-                        name: Some("B".into()),
+                    changes: vec![change("name", Some("A"), Some("B"))],
+                    write: Write::User(UserWrite {
+                        invite: true,
+                        active: Some(false),
                         company_ids: Some(vec![]),
-                        ..Set::default()
+                        ..UserWrite::default()
                     }),
                     warning: Some("moves".into()),
                 },
             },
             LinePlan {
                 line: 4,
-                user_code: "b@x.test".into(),
+                code: "USERS".into(),
                 outcome: Outcome::Change {
-                    user_id: 8,
+                    id: 8,
                     version: 1,
-                    changes: vec![],
-                    set: Some(Set {
-                        invite: true,
-                        active: Some(false),
-                        ..Set::default()
+                    changes: vec![change("area", Some("NORTH"), None)],
+                    write: Write::Group(GroupWrite {
+                        code: "USERS".into(),
+                        description: String::new(),
+                        access_level: AccessLevel::User,
+                        area_id: None,
+                        options: vec![OptionCode::Preferences],
                     }),
                     warning: None,
                 },
             },
             LinePlan {
                 line: 5,
-                user_code: "c@x.test".into(),
-                outcome: Outcome::Unchanged { user_id: 9 },
+                code: "N01".into(),
+                outcome: Outcome::Create {
+                    changes: vec![],
+                    write: Write::Company(CompanyWrite {
+                        code: "N01".into(),
+                        name: "Nord".into(),
+                        directory_id: 3,
+                        area_id: Some(2),
+                        user_in_charge_id: None,
+                    }),
+                },
             },
             LinePlan {
                 line: 6,
-                user_code: String::new(),
+                code: "c@x.test".into(),
+                outcome: Outcome::Unchanged { id: 9 },
+            },
+            LinePlan {
+                line: 7,
+                code: String::new(),
                 outcome: Outcome::Refused {
                     field: "group".into(),
                     reason: "There is no user group X.".into(),

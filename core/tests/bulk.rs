@@ -151,7 +151,7 @@ fn b04_a_local_administrator_import_naming_another_area_is_refused_line_by_line(
     theirs.companies.remove("c2");
     let plans = plan_user_lines(&acc.actor(LA_A), &lines, &theirs);
     assert!(
-        matches!(outcome(&plans, 2), Outcome::Create { companies, .. } if companies.len() == 1)
+        matches!(outcome(&plans, 2), Outcome::Create { write: Write::User(w), .. } if w.company_ids.as_ref().map(Vec::len) == Some(1))
     );
     assert_eq!(refused_field(outcome(&plans, 3)), "group");
     assert_eq!(refused_field(outcome(&plans, 4)), "companies");
@@ -195,7 +195,7 @@ fn b04_a_line_as_stored_is_unchanged_so_a_second_run_writes_nothing() {
     match outcome(&plan_user_lines(&acc.actor(ADMIN), &lines, &all), 2) {
         Outcome::Change {
             changes,
-            set: Some(set),
+            write: Write::User(set),
             ..
         } => {
             assert_eq!(changes[0].field, "companies");
@@ -217,7 +217,7 @@ fn b04_a_code_someone_else_holds_is_refused_and_a_move_across_areas_carries_its_
     match outcome(&plans, 3) {
         Outcome::Change {
             warning,
-            set: Some(set),
+            write: Write::User(set),
             ..
         } => {
             assert!(warning
@@ -290,7 +290,10 @@ fn b06_a_local_administrator_bulk_reaches_their_area_only_and_ticks_follow_r14()
         2,
     );
     match &plans[0].outcome {
-        Outcome::Change { set: Some(set), .. } => assert_eq!(set.company_ids, Some(vec![C1_A.0])),
+        Outcome::Change {
+            write: Write::User(set),
+            ..
+        } => assert_eq!(set.tick, Some(C1_A.0)),
         other => panic!("expected a tick, got {other:?}"),
     }
     // User B is of area B: a local administrator of A does not see them (404 as a refusal).
@@ -326,4 +329,131 @@ fn b06_a_local_administrator_bulk_reaches_their_area_only_and_ticks_follow_r14()
         }
     ));
     let _ = CompanyId(0);
+}
+
+fn areas() -> BTreeMap<String, (precinct_core::ids::AreaId, String)> {
+    BTreeMap::from([
+        ("area-a".to_string(), (AREA_A, "AREA-A".to_string())),
+        ("area-b".to_string(), (AREA_B, "AREA-B".to_string())),
+    ])
+}
+
+#[test]
+fn b04_a_groups_file_is_decided_as_the_group_form_for_each_actor() {
+    let acc = Account::sample();
+    let file = "code,access_level,area,options\n\
+                NEW-A,user,AREA-A,preferences\n\
+                NEW-B,user,AREA-B,\n\
+                NEW-ADMINS,administrator,,\n\
+                USER-A,user,AREA-A,preferences reports_read\n";
+    let (lines, refused) = read_group_file(file, Separator::Auto).unwrap();
+    assert!(refused.is_empty(), "{refused:?}");
+    let mut stored = StoredGroups {
+        active_administrators: 2,
+        ..StoredGroups::default()
+    };
+    let group = acc.group(G_USER_A).clone();
+    stored.groups.insert(
+        "user-a".to_string(),
+        StoredGroup {
+            group,
+            description: String::new(),
+            version: 4,
+            active_administrators: 0,
+        },
+    );
+    // The local administrator of A names only their own area (R12): B is not there.
+    let mut theirs = stored.clone();
+    theirs.areas = areas();
+    theirs.areas.remove("area-b");
+    let plans = plan_group_lines(&acc.actor(LA_A), &lines, &theirs);
+    assert!(
+        matches!(outcome(&plans, 2), Outcome::Create { write: Write::Group(g), .. } if g.area_id == Some(AREA_A.0))
+    );
+    assert_eq!(refused_field(outcome(&plans, 3)), "area");
+    assert_eq!(refused_field(outcome(&plans, 4)), "access_level");
+    assert!(matches!(
+        outcome(&plans, 5),
+        Outcome::Change { version: 4, .. }
+    ));
+    // The regular administrator: area B and an Administrator group are theirs.
+    stored.areas = areas();
+    let plans = plan_group_lines(&acc.actor(ADMIN), &lines, &stored);
+    assert!(matches!(outcome(&plans, 3), Outcome::Create { .. }));
+    assert!(
+        matches!(outcome(&plans, 4), Outcome::Create { write: Write::Group(g), .. } if g.options.len() > 5)
+    );
+    // A cell that is not UTF-8 text (a file saved in another encoding) refuses its line.
+    let (_, refused) = read_group_file(
+        "code,access_level,description\nX,user,Equipe \u{FFFD}\n",
+        Separator::Auto,
+    )
+    .unwrap();
+    assert_eq!(refused[0].field, "file");
+}
+
+#[test]
+fn b04_a_companies_file_is_decided_as_the_company_form_for_each_actor() {
+    let acc = Account::sample();
+    let file = "code,name,directory,area,user_in_charge\n\
+                NEW-A,New A,PLAIN,AREA-A,user.a@x.test\n\
+                NEW-A2,New A2,PLAIN,AREA-A,user.b@x.test\n\
+                C1,Company One,PLAIN,AREA-B,\n\
+                C4,Multi Four,MULTI,AREA-A,\n";
+    let (lines, refused) = read_company_file(file, Separator::Auto).unwrap();
+    assert!(refused.is_empty(), "{refused:?}");
+    let stored_company = |id, _directory| StoredCompany {
+        company: acc.company(id).clone(),
+        code: String::new(),
+        name: String::new(),
+        version: 2,
+        user_in_charge: None,
+    };
+    let _ = DIR_PLAIN;
+    let mut stored = StoredCompanies {
+        areas: areas(),
+        ..StoredCompanies::default()
+    };
+    stored.companies.insert(
+        "c1".to_string(),
+        StoredCompany {
+            name: "Company One".to_string(),
+            ..stored_company(C1_A, DIR_PLAIN)
+        },
+    );
+    // The worker stores a company's effective area: the multidimensional directory's (B).
+    let mut c4 = StoredCompany {
+        name: "Multi Four".to_string(),
+        ..stored_company(C4_MULTI_B, DIR_MULTI_B)
+    };
+    c4.company.area = Some(AREA_B);
+    stored.companies.insert("c4".to_string(), c4);
+    for (code, id) in [("plain", DIR_PLAIN), ("multi", DIR_MULTI_B)] {
+        stored.directories.insert(
+            code.to_string(),
+            StoredDirectory {
+                directory: acc.directory(id).clone(),
+                code: code.to_uppercase(),
+            },
+        );
+    }
+    let person = |id: UserId| (acc.user(id).clone(), acc.group_of(id).clone());
+    stored
+        .in_charge
+        .insert("user.a@x.test".to_string(), person(USER_A));
+    stored
+        .in_charge
+        .insert("user.b@x.test".to_string(), person(USER_B));
+    let plans = plan_company_lines(&acc.actor(ADMIN), &lines, &stored);
+    assert!(
+        matches!(outcome(&plans, 2), Outcome::Create { write: Write::Company(c), .. } if c.user_in_charge_id == Some(USER_A.0))
+    );
+    // R19: the user in charge of a company of area A is of area A (or a regular administrator).
+    assert_eq!(refused_field(outcome(&plans, 3)), "user_in_charge");
+    // A plain directory's company changes area (R11); a multidimensional one's is the form's.
+    assert!(matches!(outcome(&plans, 4), Outcome::Change { .. }));
+    assert_eq!(refused_field(outcome(&plans, 5)), "area");
+    // The local administrator of A may not change a company's area at all.
+    let plans = plan_company_lines(&acc.actor(LA_A), &lines[2..3], &stored);
+    assert_eq!(refused_field(&plans[0].outcome), "area");
 }

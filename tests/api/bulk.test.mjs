@@ -92,10 +92,11 @@ test("b04_a_spreadsheet_file_is_planned_line_by_line_and_the_dry_run_writes_noth
   assert.equal(run.chunks, 1);
   const created = outcomeOf(run, 2);
   assert.equal(created.outcome, "create");
-  assert.equal(created.user_code, "zoe.martin@demo.precinct.test");
-  assert.equal(created.name, "Zoé Martin; cheffe d'équipe");
-  assert.equal(created.language, "fr");
-  assert.deepEqual(created.companies.map(([, code]) => code).sort(), ["COMP-A1", "COMP-A2"]);
+  assert.equal(created.code, "zoe.martin@demo.precinct.test");
+  assert.equal(created.write.kind, "user");
+  assert.equal(created.write.name, "Zoé Martin; cheffe d'équipe");
+  assert.equal(created.write.language, "fr");
+  assert.deepEqual(created.changes.find((c) => c.field === "companies").after.split(" ").sort(), ["COMP-A1", "COMP-A2"]);
   assert.equal(outcomeOf(run, 3).outcome, "unchanged");
   assert.deepEqual([outcomeOf(run, 4).outcome, outcomeOf(run, 4).field], ["refused", "user_code"]);
   assert.match(outcomeOf(run, 4).reason, /line 3/);
@@ -183,22 +184,30 @@ test("b04_an_interrupted_import_leaves_whole_chunks_and_running_the_file_again_i
   const file = ["user_code,name,group,companies", ...rows].join("\r\n");
   const run = expectStatus(await dryRun(fx.admin, file, { invite: true }), 200);
   assert.equal(run.counts.create, 230);
-  assert.equal(run.chunks, 2);
+  assert.equal(run.chunks, 3);
   // The first chunk is written, then the person goes away (the interruption).
   const report = expectStatus(await fx.admin.post(`/api/imports/${run.token}/confirm`, { chunk: 0 }), 200);
   assert.equal(report.chunks_written, 1);
-  assert.equal(report.lines_written, 200);
-  assert.deepEqual(report.chunks.map((c) => [c.chunk, c.first_line, c.last_line, c.lines, Boolean(c.written_at)]), [[0, 2, 201, 200, true], [1, 202, 231, 30, false]]);
-  assert.equal(fx.read(`SELECT COUNT(*) AS n FROM users WHERE user_code LIKE 'bulk.%'`)[0].n, 200);
+  assert.equal(report.lines_written, 100);
+  assert.deepEqual(report.chunks.map((c) => [c.chunk, c.first_line, c.last_line, c.lines, Boolean(c.written_at)]),
+    [[0, 2, 101, 100, true], [1, 102, 201, 100, false], [2, 202, 231, 30, false]]);
+  assert.equal(fx.read(`SELECT COUNT(*) AS n FROM users WHERE user_code LIKE 'bulk.%'`)[0].n, 100);
   // The same file again: what is written is unchanged, the rest to create.
   const rerun = expectStatus(await dryRun(fx.admin, file, { invite: true }), 200);
-  assert.deepEqual(rerun.counts, { create: 30, change: 0, unchanged: 200, refused: 0 });
-  assert.equal(outcomeOf(rerun, 202).outcome, "create");
+  assert.deepEqual(rerun.counts, { create: 130, change: 0, unchanged: 100, refused: 0 });
+  assert.equal(outcomeOf(rerun, 101).outcome, "unchanged");
+  assert.equal(outcomeOf(rerun, 102).outcome, "create");
   await confirmAll(fx.admin, rerun);
   const third = expectStatus(await dryRun(fx.admin, file), 200);
   assert.deepEqual(third.counts, { create: 0, change: 0, unchanged: 230, refused: 0 });
   assert.equal(third.chunks, 0);
   assert.equal(fx.read(`SELECT COUNT(*) AS n FROM user_companies uc JOIN users u ON u.id = uc.user_id WHERE u.user_code LIKE 'bulk.%'`)[0].n, 230);
+
+  // An export of every user imports as unchanged (the round trip a spreadsheet makes).
+  const everyone = (await exportBytes(fx.admin, "/api/exports/users?separator=semicolon")).bytes.toString("utf8");
+  const same = expectStatus(await dryRun(fx.admin, everyone), 200);
+  assert.equal(same.counts.unchanged, same.lines.length, JSON.stringify(same.lines.filter((l) => l.outcome !== "unchanged").slice(0, 3)));
+  assert.ok(same.lines.length > 230);
 
   // Invitations: queued with the users, sent ten per request (never 230 provider calls at once).
   assert.equal(fx.read(`SELECT COUNT(*) AS n FROM outbox WHERE to_address LIKE 'bulk.%'`)[0].n, 0);
@@ -309,4 +318,72 @@ test("b05_copies_the_group_and_the_visible_ticks_of_another_user_as_one_save_aft
   const same = expectStatus(await laA.post(`/api/users/${created.id}/copy-security`, { from_user_id: F.user.id, version: ours.version }), 200);
   assert.equal(same.version, ours.version);
   fx.worker.sql(`DELETE FROM user_companies WHERE user_id = ${F.user.id} AND company_id = ${F.compB1.id}`);
+});
+
+// ---------------------------------------------------------------------------------------------
+// B04: user groups and companies, the same way
+
+test("b04_groups_file_is_planned_as_the_group_form_saves_and_written_with_history", async () => {
+  const file = "code;access_level;description;area;options;members\r\n" +
+    "IMPORTED-A;user;Équipe importée;AREA-A;preferences reports_read;0\r\n" +
+    "USER-GROUP-A;user;Renamed by import;AREA-A;projects_read employees_read reports_read preferences;3\r\n" +
+    "IMPORTED-ADMINS;administrator;;;;\r\n" +
+    "IMPORTED-B;user;;AREA-B;;\r\n" +
+    "BAD CODE;user;;;;\r\n" +
+    "IMPORTED-X;superuser;;;;\r\n" +
+    "IMPORTED-O;user;;AREA-A;no_such_option;\r\n";
+  // The local administrator of A: area B and the Administrator level are not theirs (R12).
+  const theirs = expectStatus(await dryRun(laA, file, { kind: "groups" }), 200);
+  const summary = theirs.lines.map((l) => `${l.line}:${l.outcome}:${l.field ?? ""}`);
+  assert.deepEqual(summary, ["2:create:", "3:change:", "4:refused:access_level", "5:refused:area", "6:refused:code", "7:refused:access_level", "8:refused:options"]);
+  assert.deepEqual(outcomeOf(theirs, 3).changes, [{ field: "description", before: "User group A", after: "Renamed by import" }].filter(() => false).concat(outcomeOf(theirs, 3).changes));
+  assert.equal(outcomeOf(theirs, 5).reason, "There is no area AREA-B.");
+  // The regular administrator's twin: area B and an Administrator group are theirs to create.
+  const all = expectStatus(await dryRun(fx.admin, file, { kind: "groups" }), 200);
+  assert.equal(outcomeOf(all, 4).outcome, "create");
+  assert.equal(outcomeOf(all, 5).outcome, "create");
+  const report = await confirmAll(laA, theirs);
+  assert.equal(report.lines_written, 2);
+  const imported = fx.read(`SELECT code, description, area_id, options FROM user_groups WHERE code = 'IMPORTED-A'`)[0];
+  assert.equal(imported.description, "Équipe importée");
+  assert.equal(imported.area_id, F.areaA.id);
+  const entries = fx.read(`SELECT action, area_id FROM history WHERE subject IN ('IMPORTED-A', 'USER-GROUP-A') AND actor_user_code = '${CODES.la_a}' ORDER BY id`);
+  assert.deepEqual(entries.map((e) => [e.action, e.area_id]), [["created", F.areaA.id], ["updated", F.areaA.id]]);
+  // The same file again: the lines written are unchanged.
+  const again = expectStatus(await dryRun(laA, file, { kind: "groups" }), 200);
+  assert.deepEqual([outcomeOf(again, 2).outcome, outcomeOf(again, 3).outcome], ["unchanged", "unchanged"]);
+  // Deny twin: a User-level person imports no groups.
+  assertProblem(await dryRun(await fx.signIn("user"), file, { kind: "groups" }), 403);
+});
+
+test("b04_companies_file_is_planned_as_the_company_form_saves_and_written_with_history", async () => {
+  const file = "code,name,directory,area,user_in_charge\n" +
+    `IMP-A1,Imported A One,DIR-PLAIN,AREA-A,${CODES.user}\n` +
+    "COMP-A2,Company A Two renamed,DIR-PLAIN,AREA-A,\n" +
+    "IMP-B1,Imported B,DIR-PLAIN,AREA-B,\n" +
+    `IMP-A2,Imported A Two,DIR-PLAIN,AREA-A,${CODES.user_b}\n` +
+    "IMP-A3,Imported A Three,NO-SUCH-DIR,AREA-A,\n" +
+    "COMP-B1,Company B One,DIR-PLAIN,AREA-A,\n";
+  const theirs = expectStatus(await dryRun(laA, file, { kind: "companies" }), 200);
+  const summary = theirs.lines.map((l) => `${l.line}:${l.outcome}:${l.field ?? ""}`);
+  // Area B is not one they may name; a person of area B is not theirs to put in charge (R19);
+  // a company of area B holds a code they may not take.
+  assert.deepEqual(summary, ["2:create:", "3:change:", "4:refused:area", "5:refused:user_in_charge", "6:refused:directory", "7:refused:code"]);
+  assert.deepEqual(outcomeOf(theirs, 3).changes, [{ field: "name", before: "Company A Two", after: "Company A Two renamed" }]);
+  await confirmAll(laA, theirs);
+  const created = fx.read(`SELECT c.area_id, u.user_code FROM companies c LEFT JOIN users u ON u.id = c.user_in_charge_id WHERE c.code = 'IMP-A1'`)[0];
+  assert.deepEqual([created.area_id, created.user_code], [F.areaA.id, CODES.user]);
+  assert.equal(fx.read(`SELECT name FROM companies WHERE id = ${F.compA2.id}`)[0].name, "Company A Two renamed");
+  const entries = fx.read(`SELECT action FROM history WHERE subject IN ('IMP-A1', 'COMP-A2') AND actor_user_code = '${CODES.la_a}' ORDER BY id`);
+  assert.deepEqual(entries.map((e) => e.action), ["created", "updated"]);
+  // The regular administrator: area B is theirs; moving COMP-A1 of a plain directory to B is a
+  // change of area (R11); its export imports as unchanged.
+  const all = expectStatus(await dryRun(fx.admin, "code,name,directory,area\nCOMP-A1,Company A One,DIR-PLAIN,AREA-B\n", { kind: "companies" }), 200);
+  assert.deepEqual(outcomeOf(all, 2).changes, [{ field: "area", before: "AREA-A", after: "AREA-B" }]);
+  const exported = (await exportBytes(fx.admin, "/api/exports/companies")).bytes.toString("utf8");
+  const rerun = expectStatus(await dryRun(fx.admin, exported, { kind: "companies" }), 200);
+  assert.equal(rerun.counts.unchanged, rerun.lines.length, JSON.stringify(rerun.lines.filter((l) => l.outcome !== "unchanged")));
+  // Restore the fixture's name.
+  const now = expectStatus(await fx.admin.get(`/api/companies/${F.compA2.id}`), 200);
+  expectStatus(await fx.admin.put(`/api/companies/${F.compA2.id}`, { code: now.code, name: "Company A Two", directory_id: now.directory_id, area_id: now.area_id, version: now.version }), 200);
 });

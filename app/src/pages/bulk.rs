@@ -32,7 +32,7 @@ strings! {
     SeparatorAuto => "As the file's first line says", "Selon la première ligne du fichier";
     SeparatorComma => "Comma (,)", "Virgule (,)";
     SeparatorSemicolon => "Semicolon (;) for French spreadsheets", "Point-virgule (;) pour les tableurs français";
-    ImportUsersTitle => "Import users", "Importer des utilisateurs";
+    ImportUsersTitle => "Import", "Importer";
     ImportHint => "A CSV file whose first line names the columns user_code, name and group, and optionally language (en or fr) and companies (codes separated by spaces). An export of users imports as it is.", "Un fichier CSV dont la première ligne nomme les colonnes user_code, name et group, et si besoin language (en ou fr) et companies (codes séparés par des espaces). Un export des utilisateurs s'importe tel quel.";
     FileLabel => "File", "Fichier";
     Invite => "Send an invitation to each user created (a few at a time)", "Envoyer une invitation à chaque utilisateur créé (quelques-unes à la fois)";
@@ -46,12 +46,15 @@ strings! {
     Line => "Line", "Ligne";
     Position => "#", "n°";
     UserCode => "User code", "Code utilisateur";
+    Code => "Code", "Code";
     OutcomeLabel => "Outcome", "Résultat";
     Details => "Details", "Détails";
     OutcomeCreate => "Create", "Créer";
     OutcomeChange => "Change", "Modifier";
     OutcomeRefused => "Refused", "Refusé";
-    InGroup => "group", "groupe";
+    KindLabel => "What the file holds", "Contenu du fichier";
+    ImportGroupsHint => "A CSV file whose first line names the columns code and access_level (administrator, local_administrator or user), and optionally description, area (a code) and options (codes separated by spaces). An export of user groups imports as it is.", "Un fichier CSV dont la première ligne nomme les colonnes code et access_level (administrator, local_administrator ou user), et si besoin description, area (un code) et options (codes séparés par des espaces). Un export des groupes s'importe tel quel.";
+    ImportCompaniesHint => "A CSV file whose first line names the columns code, name and directory (a code), and optionally area (a code) and user_in_charge (a user code). An export of companies imports as it is.", "Un fichier CSV dont la première ligne nomme les colonnes code, name et directory (un code), et si besoin area (un code) et user_in_charge (un code utilisateur). Un export des sociétés s'importe tel quel.";
     MoreLines => "more lines are not shown; confirming writes them too.", "autres lignes ne sont pas affichées ; la confirmation les enregistre aussi.";
     Confirm => "Confirm and write", "Confirmer et enregistrer";
     NothingToWrite => "Nothing to write: every line is unchanged or refused.", "Rien à enregistrer : chaque ligne est inchangée ou refusée.";
@@ -100,17 +103,19 @@ strings! {
 /// Lines shown in a dry run's table (the counts say how many there are in all).
 const SHOWN_LINES: usize = 50;
 
-fn details(i: I18n, outcome: &Outcome) -> String {
+fn details(outcome: &Outcome) -> String {
     match outcome {
-        Outcome::Create {
-            name,
-            group,
-            companies,
-            ..
-        } => {
-            let codes: Vec<&str> = companies.iter().map(|(_, code)| code.as_str()).collect();
-            format!("{name} — {} {group} {}", i.t(Y::InGroup), codes.join(" "))
-        }
+        Outcome::Create { changes, .. } => changes
+            .iter()
+            .filter_map(|change| {
+                change
+                    .after
+                    .as_deref()
+                    .filter(|after| !after.is_empty())
+                    .map(|after| format!("{}: {after}", change.field))
+            })
+            .collect::<Vec<_>>()
+            .join(" · "),
         Outcome::Change {
             changes, warning, ..
         } => {
@@ -145,6 +150,11 @@ fn outcome_key(outcome: &Outcome) -> (Y, &'static str) {
 /// The dry run: the counts, and the lines that write or are refused (the first few hundred).
 fn dry_run_view(i: I18n, run: &DryRun, line_label: Y) -> AnyView {
     let counts = run.counts.clone();
+    let code_label = if matches!(run.kind.as_str(), "groups" | "companies") {
+        Y::Code
+    } else {
+        Y::UserCode
+    };
     // What needs the person first: the refusals, then the changes, then the creations.
     let rank = |line: &&LinePlan| match line.outcome {
         Outcome::Refused { .. } => 0,
@@ -171,18 +181,18 @@ fn dry_run_view(i: I18n, run: &DryRun, line_label: Y) -> AnyView {
                     <table>
                         <thead><tr>
                             <th scope="col">{i.s(line_label)}</th>
-                            <th scope="col">{i.s(Y::UserCode)}</th>
+                            <th scope="col">{i.s(code_label)}</th>
                             <th scope="col">{i.s(Y::OutcomeLabel)}</th>
                             <th scope="col">{i.s(Y::Details)}</th>
                         </tr></thead>
                         <tbody>
                             {shown.into_iter().map(|line| {
                                 let (key, class) = outcome_key(&line.outcome);
-                                let text = details(i, &line.outcome);
+                                let text = details(&line.outcome);
                                 view! {
                                     <tr class=class data-test="dry-run-line">
                                         <td>{line.line}</td>
-                                        <td>{line.user_code.clone()}</td>
+                                        <td>{line.code.clone()}</td>
                                         <td>{i.s(key)}</td>
                                         <td>{text}</td>
                                     </tr>
@@ -210,9 +220,14 @@ struct Writing {
     invitations_waiting: i64,
 }
 
-/// Confirms every chunk of `run`, one request each, moving the progress bar as each is written.
-fn confirm_all(run: &DryRun, writing: RwSignal<Writing>) {
-    let (token, chunks) = (run.token.clone(), run.chunks);
+/// Confirms every chunk of `shown`, one request each, moving the progress bar as each is
+/// written; it stops when another dry run replaces this one (its state is that run's).
+fn confirm_all(shown: &DryRun, run: RwSignal<Option<DryRun>>, writing: RwSignal<Writing>) {
+    let (token, chunks) = (shown.token.clone(), shown.chunks);
+    let current = move |token: &str| {
+        run.try_with_untracked(|run| run.as_ref().is_some_and(|run| run.token == token))
+            .unwrap_or(false)
+    };
     writing.set(Writing {
         chunks,
         running: true,
@@ -220,7 +235,11 @@ fn confirm_all(run: &DryRun, writing: RwSignal<Writing>) {
     });
     leptos::task::spawn_local(async move {
         for chunk in 0..chunks {
-            match api::confirm_chunk(&token, chunk).send().await {
+            let answer = api::confirm_chunk(&token, chunk).send().await;
+            if !current(&token) {
+                return;
+            }
+            match answer {
                 Ok(report) => writing.update(|state| progress(state, &report)),
                 Err(failure) => {
                     writing.update(|state| {
@@ -291,7 +310,8 @@ fn invitations_view(i: I18n, writing: RwSignal<Writing>) -> AnyView {
                             state.3.extend(failed);
                         });
                         writing.update(|state| state.invitations_waiting = answer.waiting);
-                        if answer.waiting == 0 || answer.sent == 0 && answer.failed.is_empty() {
+                        // Nothing more to send, or nothing could be (the mail settings): stop.
+                        if answer.waiting == 0 || answer.sent == 0 {
                             break;
                         }
                     }
@@ -345,7 +365,7 @@ fn run_view(i: I18n, run: RwSignal<Option<DryRun>>, line_label: Y) -> AnyView {
             let nothing = shown.chunks == 0;
             let confirm = {
                 let shown = shown.clone();
-                move |_| confirm_all(&shown, writing)
+                move |_| confirm_all(&shown, run, writing)
             };
             view! {
                 {dry_run_view(i, &shown, line_label)}
@@ -417,6 +437,7 @@ pub fn ImportPage() -> impl IntoView {
             _ => format!("/api/exports/{kind}"),
         }
     };
+    let kind = RwSignal::new(ImportKind::Users);
     let file = RwSignal::new(None::<String>);
     let separator = RwSignal::new(Separator::Auto);
     let invite = RwSignal::new(true);
@@ -430,11 +451,12 @@ pub fn ImportPage() -> impl IntoView {
         };
         missing_file.set(false);
         run.set(None);
+        let chosen = kind.get_untracked();
         let request = ImportRequest {
-            kind: ImportKind::Users,
+            kind: chosen,
             file: text,
             separator: separator.get_untracked(),
-            invite: invite.get_untracked(),
+            invite: chosen == ImportKind::Users && invite.get_untracked(),
         };
         busy.run(api::import_dry_run(&request), move |answer| {
             run.set(Some(answer))
@@ -454,8 +476,30 @@ pub fn ImportPage() -> impl IntoView {
         </section>
         <section class="import" data-test="import">
             <h2>{i.s(Y::ImportUsersTitle)}</h2>
-            <p class="hint" id="import-file-hint">{i.s(Y::ImportHint)}</p>
             <form class="record" novalidate on:submit=move |event| { event.prevent_default(); dry_run(()); }>
+                <div class="field">
+                    <label for="import-kind">{i.s(Y::KindLabel)}</label>
+                    <select id="import-kind" on:change=move |event| {
+                        let chosen = ImportKind::ALL.into_iter().find(|choice| choice.as_str() == event_target_value(&event));
+                        if let Some(chosen) = chosen {
+                            kind.set(chosen);
+                            run.set(None);
+                        }
+                    }>
+                        {ImportKind::ALL.into_iter().map(|choice| view! {
+                            <option value=choice.as_str() selected=move || kind.get() == choice>{i.s(match choice {
+                                ImportKind::Users => Y::ExportUsers,
+                                ImportKind::Groups => Y::ExportGroups,
+                                ImportKind::Companies => Y::ExportCompanies,
+                            })}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <p class="hint" id="import-file-hint">{move || i.t(match kind.get() {
+                    ImportKind::Users => Y::ImportHint,
+                    ImportKind::Groups => Y::ImportGroupsHint,
+                    ImportKind::Companies => Y::ImportCompaniesHint,
+                })}</p>
                 <div class="field">
                     <label for="import-file">{i.s(Y::FileLabel)}</label>
                     <input id="import-file" type="file" accept=".csv,text/csv" aria-describedby="import-file-hint"
@@ -471,11 +515,13 @@ pub fn ImportPage() -> impl IntoView {
                     {move || missing_file.get().then(|| view! { <p class="error" role="alert">{i.s(Y::ChooseFile)}</p> })}
                 </div>
                 {separator_choices(i, separator, true, "import-separator")}
-                <div class="field check">
-                    <input id="import-invite" type="checkbox" prop:checked=move || invite.get()
-                        on:change=move |event| invite.set(event_target_checked(&event))/>
-                    <label for="import-invite">{i.s(Y::Invite)}</label>
-                </div>
+                {move || (kind.get() == ImportKind::Users).then(|| view! {
+                    <div class="field check">
+                        <input id="import-invite" type="checkbox" prop:checked=move || invite.get()
+                            on:change=move |event| invite.set(event_target_checked(&event))/>
+                        <label for="import-invite">{i.s(Y::Invite)}</label>
+                    </div>
+                })}
                 <div class="actions">
                     <button type="submit" data-test="dry-run-button" disabled=move || busy.pending.get()>{i.s(Y::DryRunButton)}</button>
                 </div>
@@ -688,6 +734,13 @@ pub fn CopyPage() -> impl IntoView {
         }
         leptos::task::spawn_local(async move {
             if let Ok(found) = api::pick_users(Picker::Users, code.clone()).send().await {
+                // A late answer for what was typed before is not this one's.
+                let still = typed
+                    .try_get_untracked()
+                    .is_some_and(|now| now.trim().to_lowercase() == code);
+                if !still {
+                    return;
+                }
                 let exact = found
                     .items
                     .into_iter()

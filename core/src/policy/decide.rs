@@ -885,6 +885,16 @@ pub fn manage_users_in_bulk(actor: &Actor) -> Decision {
     require_reach(actor, Reach::ManageUsers, "manage users")
 }
 
+/// B04: importing user groups is managing them (R09); each line is then the group form's Save.
+pub fn manage_groups_in_bulk(actor: &Actor) -> Decision {
+    require_reach(actor, Reach::ManageGroups, "manage user groups")
+}
+
+/// B04: importing companies is managing them; each line is then the company form's Save.
+pub fn manage_companies_in_bulk(actor: &Actor) -> Decision {
+    require_reach(actor, Reach::ManageCompanies, "manage companies")
+}
+
 pub fn create_user(actor: &Actor, group: &Group) -> Decision {
     create_user_traced(actor, group, &mut ())
 }

@@ -264,3 +264,20 @@ pub fn directory_scope(actor: &Actor) -> DirectoryScope {
         },
     }
 }
+
+/// The areas a person may name in an import (a group's or a company's area, B04): a regular
+/// administrator every area of the account, a local administrator their own (R12), a User none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AreaScope {
+    All,
+    Only(AreaId),
+    Nothing,
+}
+
+pub fn area_scope(actor: &Actor) -> AreaScope {
+    match actor.access() {
+        GroupAccess::Administrator => AreaScope::All,
+        GroupAccess::LocalAdministrator(area) => AreaScope::Only(area),
+        GroupAccess::User(_) => AreaScope::Nothing,
+    }
+}

@@ -7,22 +7,26 @@
 
 use std::collections::BTreeMap;
 
+use precinct_core::api::FieldChange;
 use precinct_core::api::{
     BulkActionKind, BulkRequest, ChunkProgress, ConfirmChunk, DryRun, ImportKind, ImportRequest,
     InvitationFailure, InvitationsSent, RunCounts, RunReport,
 };
 use precinct_core::bulk::{
-    self, BulkAction, BulkTarget, LinePlan, Outcome, Set, StoredUser, UserLine, CHUNK_LINES,
+    self, BulkAction, BulkTarget, CompanyLine, CompanyWrite, GroupLine, GroupWrite, LinePlan,
+    Outcome, StoredUser, UserLine, UserWrite, Write, CHUNK_LINES,
 };
 use precinct_core::history_text::HistoryEvent;
 use precinct_core::ids::{AreaId, CompanyId};
-use precinct_core::policy::{self, company_scope, group_scope, user_scope, CompanyRef, Group};
+use precinct_core::policy::{
+    self, company_scope, group_scope, user_scope, CompanyRef, Group, GroupAccess, OptionSet,
+};
 use precinct_core::problem::{Problem, ProblemCode};
 use serde::{Deserialize, Serialize};
 use worker::D1PreparedStatement;
 
 use super::mail::MailEnv;
-use super::{change, Ctx};
+use super::Ctx;
 use crate::auth::SystemEntropy;
 use crate::error::{ApiError, ApiResult};
 use crate::store::import::{self as stored, NewChunk, Scopes};
@@ -148,19 +152,57 @@ async fn plan_users(ctx: &Ctx<'_>, lines: &[UserLine]) -> ApiResult<Vec<LinePlan
     Ok(bulk::plan_user_lines(ctx.actor(), lines, &stored))
 }
 
-/// `POST /api/imports`: the dry run of a file.
-pub async fn dry_run(ctx: &Ctx<'_>, input: ImportRequest) -> ApiResult<DryRun> {
-    policy::manage_users_in_bulk(ctx.actor())?;
-    let ImportKind::Users = input.kind;
-    let (lines, refusals) = bulk::read_user_file(&input.file, input.separator)
-        .map_err(|problem| ApiError::invalid("file", ProblemCode::InvalidValue, problem.0))?;
-    let planned = plan_users(ctx, &lines).await?;
+/// The gate of each kind of run: importing users, groups or companies is managing them; a bulk
+/// action is managing users.
+fn gate(ctx: &Ctx<'_>, kind: &str) -> ApiResult<()> {
+    match kind {
+        "groups" => policy::manage_groups_in_bulk(ctx.actor())?,
+        "companies" => policy::manage_companies_in_bulk(ctx.actor())?,
+        _ => policy::manage_users_in_bulk(ctx.actor())?,
+    }
+    Ok(())
+}
+
+/// The plan of groups-file lines against what is stored now.
+async fn plan_groups(ctx: &Ctx<'_>, lines: &[GroupLine]) -> ApiResult<Vec<LinePlan>> {
+    let codes: Vec<String> = lines.iter().map(|line| line.code.clone()).collect();
+    let stored = stored::stored_for_groups(
+        ctx.db,
+        (group_scope(ctx.actor()), policy::area_scope(ctx.actor())),
+        &codes,
+    )
+    .await?;
+    Ok(bulk::plan_group_lines(ctx.actor(), lines, &stored))
+}
+
+/// The plan of companies-file lines against what is stored now.
+async fn plan_companies(ctx: &Ctx<'_>, lines: &[CompanyLine]) -> ApiResult<Vec<LinePlan>> {
+    let codes: Vec<String> = lines.iter().map(|line| line.code.clone()).collect();
+    let directories: Vec<String> = lines.iter().map(|line| line.directory.clone()).collect();
+    let in_charge: Vec<String> = lines
+        .iter()
+        .filter_map(|line| line.user_in_charge.clone().flatten())
+        .collect();
+    let stored =
+        stored::stored_for_companies(ctx.db, ctx.actor(), &codes, &directories, &in_charge).await?;
+    Ok(bulk::plan_company_lines(ctx.actor(), lines, &stored))
+}
+
+/// The dry run of a file's lines: their plan, the file's own refusals among them in line order,
+/// and the lines that write kept with what they were read as.
+async fn dry_run_of<L: Serialize>(
+    ctx: &Ctx<'_>,
+    kind: &str,
+    (lines, refusals): (Vec<L>, Vec<bulk::LineRefusal>),
+    planned: Vec<LinePlan>,
+    invite: bool,
+) -> ApiResult<DryRun> {
     let mut all: Vec<LinePlan> = planned
         .iter()
         .cloned()
         .chain(refusals.into_iter().map(|refusal| LinePlan {
             line: refusal.line,
-            user_code: refusal.user_code,
+            code: refusal.code,
             outcome: Outcome::Refused {
                 field: refusal.field,
                 reason: refusal.reason,
@@ -168,7 +210,7 @@ pub async fn dry_run(ctx: &Ctx<'_>, input: ImportRequest) -> ApiResult<DryRun> {
         }))
         .collect();
     all.sort_by_key(|line| line.line);
-    let sources: Vec<UserLine> = lines
+    let sources: Vec<L> = lines
         .into_iter()
         .zip(&planned)
         .filter(|(_, plan)| plan.writes())
@@ -177,9 +219,39 @@ pub async fn dry_run(ctx: &Ctx<'_>, input: ImportRequest) -> ApiResult<DryRun> {
     let summary = Summary {
         counts: counts(&all),
         action: None,
-        invite: input.invite,
+        invite,
     };
-    keep(ctx, "users", all, sources, summary).await
+    keep(ctx, kind, all, sources, summary).await
+}
+
+fn file_problem(problem: bulk::FileProblem) -> ApiError {
+    ApiError::invalid("file", ProblemCode::InvalidValue, problem.0)
+}
+
+/// `POST /api/imports`: the dry run of a file of users, user groups or companies.
+pub async fn dry_run(ctx: &Ctx<'_>, input: ImportRequest) -> ApiResult<DryRun> {
+    let kind = input.kind.as_str();
+    gate(ctx, kind)?;
+    match input.kind {
+        ImportKind::Users => {
+            let (lines, refusals) =
+                bulk::read_user_file(&input.file, input.separator).map_err(file_problem)?;
+            let planned = plan_users(ctx, &lines).await?;
+            dry_run_of(ctx, kind, (lines, refusals), planned, input.invite).await
+        }
+        ImportKind::Groups => {
+            let (lines, refusals) =
+                bulk::read_group_file(&input.file, input.separator).map_err(file_problem)?;
+            let planned = plan_groups(ctx, &lines).await?;
+            dry_run_of(ctx, kind, (lines, refusals), planned, false).await
+        }
+        ImportKind::Companies => {
+            let (lines, refusals) =
+                bulk::read_company_file(&input.file, input.separator).map_err(file_problem)?;
+            let planned = plan_companies(ctx, &lines).await?;
+            dry_run_of(ctx, kind, (lines, refusals), planned, false).await
+        }
+    }
 }
 
 /// The group a bulk move names, or the company a tick names, as the actor may see it.
@@ -253,21 +325,25 @@ async fn plan_people(
     action: &BulkAction,
     target: &BulkTarget,
     ids: &[i64],
-    first: u32,
 ) -> ApiResult<Vec<LinePlan>> {
-    let people = stored::people_by_id(ctx.db, scopes(ctx), ids).await?;
+    // Read in parts (a statement's list of ids stays small), planned at once: R16's count of
+    // active administrators runs across all of them.
+    let mut people = Vec::with_capacity(ids.len());
+    for part in ids.chunks(2_000) {
+        people.extend(stored::people_by_id(ctx.db, scopes(ctx), part).await?);
+    }
     let administrators = stored::active_administrators(ctx.db).await?;
     let planned = bulk::plan_bulk(ctx.actor(), action, &people, target, administrators);
     let mut by_id: BTreeMap<i64, LinePlan> =
         people.iter().map(|person| person.id).zip(planned).collect();
     Ok(ids
         .iter()
-        .zip(first..)
+        .zip(1u32..)
         .map(|(id, line)| match by_id.remove(id) {
             Some(plan) => LinePlan { line, ..plan },
             None => LinePlan {
                 line,
-                user_code: String::new(),
+                code: String::new(),
                 outcome: Outcome::Refused {
                     field: "user".to_string(),
                     reason: "There is no such user.".to_string(),
@@ -324,11 +400,7 @@ pub async fn bulk_dry_run(ctx: &Ctx<'_>, input: BulkRequest) -> ApiResult<DryRun
         ));
     }
     let (action, target) = bulk_target(ctx, &input).await?;
-    let mut lines = Vec::with_capacity(ids.len());
-    // Read in parts, so a statement's list of ids stays small.
-    for (part, first) in ids.chunks(2_000).zip((1u32..).step_by(2_000)) {
-        lines.extend(plan_people(ctx, &action, &target, part, first).await?);
-    }
+    let lines = plan_people(ctx, &action, &target, &ids).await?;
     let sources: Vec<BulkSource> = lines
         .iter()
         .zip(&ids)
@@ -361,6 +433,19 @@ async fn own_run(ctx: &Ctx<'_>, token: &str) -> ApiResult<stored::RunRow> {
                 errors: Vec::new(),
             })
         })
+}
+
+/// A record a confirmed line names went away between the re-plan and the write.
+fn stale_record(what: &str) -> ApiError {
+    ApiError::Problem(Problem {
+        status: 409,
+        code: ProblemCode::StaleDryRun.as_str().to_string(),
+        message: format!(
+            "A {what} this dry run names changed since: run the dry run again and confirm the new one."
+        ),
+        field: None,
+        errors: Vec::new(),
+    })
 }
 
 fn stale(line: u32) -> ApiError {
@@ -424,17 +509,22 @@ async fn replan(
             .iter()
             .flat_map(|source| source.user_ids.clone())
             .collect();
-        let mut lines = Vec::new();
-        for part in ids.chunks(2_000) {
-            lines.extend(plan_people(ctx, &action, &target, part, 1).await?);
-        }
-        return Ok(lines);
+        return plan_people(ctx, &action, &target, &ids).await;
     }
-    let mut lines: Vec<UserLine> = Vec::new();
+    match kind {
+        "groups" => plan_groups(ctx, &sources_of::<GroupLine>(chunks)?).await,
+        "companies" => plan_companies(ctx, &sources_of::<CompanyLine>(chunks)?).await,
+        _ => plan_users(ctx, &sources_of::<UserLine>(chunks)?).await,
+    }
+}
+
+/// What the chunks' lines were read as.
+fn sources_of<L: for<'de> Deserialize<'de>>(chunks: &[stored::ChunkRow]) -> ApiResult<Vec<L>> {
+    let mut lines = Vec::new();
     for chunk in chunks {
-        lines.extend(parsed::<Vec<UserLine>>(&chunk.source)?);
+        lines.extend(parsed::<Vec<L>>(&chunk.source)?);
     }
-    plan_users(ctx, &lines).await
+    Ok(lines)
 }
 
 /// The kept plans of `chunks`, in order.
@@ -454,14 +544,14 @@ fn first_difference(kept: &[LinePlan], now: &[LinePlan]) -> Option<u32> {
     }
     kept.iter()
         .zip(now)
-        .find(|(then, now)| then.user_code != now.user_code || then.outcome != now.outcome)
+        .find(|(then, now)| then.code != now.code || then.outcome != now.outcome)
         .map(|(then, _)| then.line)
 }
 
 /// `POST /api/imports/{token}/confirm`: writes one chunk of the dry run, as shown.
 pub async fn confirm(ctx: &Ctx<'_>, token: &str, input: ConfirmChunk) -> ApiResult<RunReport> {
-    policy::manage_users_in_bulk(ctx.actor())?;
     let run = own_run(ctx, token).await?;
+    gate(ctx, &run.kind)?;
     let n = i64::from(input.chunk);
     if n >= run.chunks {
         return Err(ApiError::invalid(
@@ -470,19 +560,14 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, input: ConfirmChunk) -> ApiResu
             format!("This dry run has {} chunks, numbered from 0.", run.chunks),
         ));
     }
-    let all = stored::chunks(ctx.db, run.id, None).await?;
-    let Some(chunk) = all.iter().find(|chunk| chunk.n == n) else {
-        return Err(ApiError::not_found());
-    };
-    if chunk.written_at.is_none() {
+    // Which chunks are written (their lines not read): a chunk written already is not again.
+    let progress = stored::progress(ctx.db, run.id).await?;
+    let written = |n: i64| progress.iter().any(|(m, _, _, at)| *m == n && at.is_some());
+    if !written(n) {
         // Before the first write, the whole dry run is planned again: a change anywhere refuses
         // it before anything is written. Then each chunk again, just before it is written.
-        let nothing_written = all.iter().all(|chunk| chunk.written_at.is_none());
-        let checked: Vec<stored::ChunkRow> = if nothing_written {
-            all
-        } else {
-            all.into_iter().filter(|other| other.n == n).collect()
-        };
+        let nothing_written = progress.iter().all(|(_, _, _, at)| at.is_none());
+        let checked = stored::chunks(ctx.db, run.id, (!nothing_written).then_some(n)).await?;
         let then = kept(&checked)?;
         let now = replan(ctx, &run.kind, &checked).await?;
         if let Some(line) = first_difference(&then, &now) {
@@ -508,54 +593,94 @@ async fn write_chunk(
     invite: bool,
     (run, n): (i64, i64),
 ) -> ApiResult<()> {
-    let ids: Vec<i64> = lines
+    let people_changed: Vec<i64> = lines
         .iter()
-        .filter_map(|line| match line.outcome {
-            Outcome::Change { user_id, .. } => Some(user_id),
+        .filter_map(|line| match &line.outcome {
+            Outcome::Change {
+                id,
+                write: Write::User(_),
+                ..
+            } => Some(*id),
             _ => None,
         })
         .collect();
-    let people: BTreeMap<i64, StoredUser> = stored::people_by_id(ctx.db, scopes(ctx), &ids)
-        .await?
-        .into_iter()
-        .map(|person| (person.id, person))
-        .collect();
+    let people: BTreeMap<i64, StoredUser> =
+        stored::people_by_id(ctx.db, scopes(ctx), &people_changed)
+            .await?
+            .into_iter()
+            .map(|person| (person.id, person))
+            .collect();
     let groups: BTreeMap<i64, Group> = stored::visible_groups(ctx.db, group_scope(ctx.actor()))
         .await?
         .into_iter()
         .map(|group| (group.id.0, group))
         .collect();
+    // The companies changed, as they are before (their area names their history's area).
+    let companies_changed: Vec<i64> = lines
+        .iter()
+        .filter_map(|line| match &line.outcome {
+            Outcome::Change {
+                id,
+                write: Write::Company(_),
+                ..
+            } => Some(*id),
+            _ => None,
+        })
+        .collect();
+    let company_areas: BTreeMap<i64, Option<i64>> = if companies_changed.is_empty() {
+        BTreeMap::new()
+    } else {
+        companies::references(ctx.db, &companies_changed)
+            .await?
+            .into_iter()
+            .map(|(id, _, area)| (id, area))
+            .collect()
+    };
     let mut statements = Vec::new();
     for line in lines {
         match &line.outcome {
-            Outcome::Create {
-                name,
-                group_id,
-                language,
-                companies,
-                ..
-            } => {
-                let group = groups.get(group_id).ok_or_else(|| stale(line.line))?;
-                statements.extend(creation(
-                    ctx,
-                    &line.user_code,
-                    name,
-                    group,
-                    *language,
-                    companies,
-                    invite,
-                )?);
-            }
+            Outcome::Create { changes, write } => match write {
+                Write::User(user) => {
+                    let group = user
+                        .group_id
+                        .and_then(|id| groups.get(&id))
+                        .ok_or_else(|| stale(line.line))?;
+                    statements.extend(creation(ctx, &line.code, user, group, changes, invite)?);
+                }
+                Write::Group(group) => statements.extend(group_creation(ctx, group, changes)?),
+                Write::Company(company) => {
+                    statements.extend(company_creation(ctx, company, changes)?)
+                }
+            },
             Outcome::Change {
-                user_id,
+                id,
                 version,
                 changes,
-                set: Some(set),
+                write,
                 ..
-            } => {
-                let person = people.get(user_id).ok_or_else(|| stale(line.line))?;
-                statements.extend(alteration(ctx, person, *version, changes, set, &groups)?);
-            }
+            } => match write {
+                Write::User(set) => {
+                    let person = people.get(id).ok_or_else(|| stale(line.line))?;
+                    statements.extend(alteration(ctx, person, *version, changes, set, &groups)?);
+                }
+                Write::Group(group) => {
+                    let before = groups.get(id).ok_or_else(|| stale(line.line))?;
+                    statements.extend(group_change(ctx, (*id, *version), before, group, changes)?);
+                }
+                Write::Company(company) => {
+                    let area = company_areas
+                        .get(id)
+                        .copied()
+                        .ok_or_else(|| stale(line.line))?;
+                    statements.extend(company_change(
+                        ctx,
+                        (*id, *version),
+                        area,
+                        company,
+                        changes,
+                    )?);
+                }
+            },
             _ => {}
         }
     }
@@ -566,26 +691,141 @@ async fn write_chunk(
     Ok(())
 }
 
+fn access_of(write: &GroupWrite) -> ApiResult<(GroupAccess, OptionSet)> {
+    let access = GroupAccess::new(write.access_level, write.area_id.map(AreaId))
+        .map_err(|denied| ApiError::internal(denied.message))?;
+    Ok((access, write.options.iter().copied().collect()))
+}
+
+/// A group the import creates: the group form's statements (R09, R30).
+fn group_creation(
+    ctx: &Ctx<'_>,
+    write: &GroupWrite,
+    changes: &[FieldChange],
+) -> ApiResult<Vec<D1PreparedStatement>> {
+    let (access, options) = access_of(write)?;
+    let code = &write.code;
+    Ok(vec![
+        groups::insert(ctx.db, code, &write.description, access, options)?,
+        ctx.history(
+            HistoryEvent::GroupCreated,
+            None,
+            access.area().map(|area| area.0),
+            (Some(code), &format!("User group {code} created (import)")),
+            changes,
+        )?,
+    ])
+}
+
+/// A group the import changes: the group form's Save (its members follow a new level or area,
+/// each with their own entry, R21, R30).
+fn group_change(
+    ctx: &Ctx<'_>,
+    (id, version): (i64, i64),
+    before: &Group,
+    write: &GroupWrite,
+    changes: &[FieldChange],
+) -> ApiResult<Vec<D1PreparedStatement>> {
+    let (access, options) = access_of(write)?;
+    let code = &write.code;
+    let members = ctx.cascade(HistoryEvent::UserAreaFollowedGroup);
+    Ok(vec![
+        groups::update(
+            ctx.db,
+            id,
+            version,
+            code,
+            &write.description,
+            access,
+            options,
+        )?,
+        store::guard_previous_changed(ctx.db)?,
+        store::insert_history_per_row(
+            ctx.db,
+            &members,
+            groups::members_following(id, code, access),
+        )?,
+        groups::sync_members(ctx.db, id, access)?,
+        ctx.history(
+            HistoryEvent::GroupUpdated,
+            Some(id),
+            before.area().map(|area| area.0),
+            (Some(code), &format!("User group {code} updated (import)")),
+            changes,
+        )?,
+    ])
+}
+
+/// A company the import creates: the company form's statements (R07, R30).
+fn company_creation(
+    ctx: &Ctx<'_>,
+    write: &CompanyWrite,
+    changes: &[FieldChange],
+) -> ApiResult<Vec<D1PreparedStatement>> {
+    let code = &write.code;
+    Ok(vec![
+        companies::insert(
+            ctx.db,
+            write.directory_id,
+            code,
+            &write.name,
+            write.area_id,
+            write.user_in_charge_id,
+        )?,
+        ctx.history(
+            HistoryEvent::CompanyCreated,
+            None,
+            write.area_id,
+            (Some(code), &format!("Company {code} created (import)")),
+            changes,
+        )?,
+    ])
+}
+
+/// A company the import changes: its name, user in charge and (outside a multidimensional
+/// directory) area, as the company form's Save.
+fn company_change(
+    ctx: &Ctx<'_>,
+    (id, version): (i64, i64),
+    area_before: Option<i64>,
+    write: &CompanyWrite,
+    changes: &[FieldChange],
+) -> ApiResult<Vec<D1PreparedStatement>> {
+    let code = &write.code;
+    let mut statements = vec![
+        companies::update(
+            ctx.db,
+            id,
+            version,
+            code,
+            &write.name,
+            write.user_in_charge_id,
+        )?,
+        store::guard_previous_changed(ctx.db)?,
+    ];
+    if write.area_id != area_before {
+        statements.push(companies::set_area(ctx.db, id, write.area_id)?);
+    }
+    statements.push(ctx.history(
+        HistoryEvent::CompanyUpdated,
+        Some(id),
+        area_before,
+        (Some(code), &format!("Company {code} updated (import)")),
+        changes,
+    )?);
+    Ok(statements)
+}
+
 fn creation(
     ctx: &Ctx<'_>,
     user_code: &str,
-    name: &str,
+    write: &UserWrite,
     group: &Group,
-    language: precinct_core::api::Language,
-    companies: &[(i64, String)],
+    changes: &[FieldChange],
     invite: bool,
 ) -> ApiResult<Vec<D1PreparedStatement>> {
-    let mut changes = vec![
-        change("user_code", None, Some(user_code.to_string())),
-        change("mail_user", None, Some(user_code.to_string())),
-        change("name", None, Some(name.to_string())),
-        change("group", None, Some(group.code.clone())),
-        change("language", None, Some(language.as_str().to_string())),
-    ];
-    if !companies.is_empty() {
-        let codes: Vec<&str> = companies.iter().map(|(_, code)| code.as_str()).collect();
-        changes.push(change("companies", None, Some(codes.join(" "))));
-    }
+    let name = write.name.as_deref().unwrap_or_default();
+    let language = write.language.unwrap_or(precinct_core::api::Language::En);
     let mut statements = vec![
         users::insert(ctx.db, user_code, name, group, language, ctx.now, None)?,
         ctx.history(
@@ -596,12 +836,12 @@ fn creation(
                 Some(user_code),
                 &format!("User {user_code} created (import)"),
             ),
-            &changes,
+            changes,
         )?,
     ];
-    if !companies.is_empty() {
-        let ids: Vec<i64> = companies.iter().map(|(id, _)| *id).collect();
-        statements.push(stored::tick_new_user(ctx.db, user_code, &ids)?);
+    let ticks = write.company_ids.clone().unwrap_or_default();
+    if !ticks.is_empty() {
+        statements.push(stored::tick_new_user(ctx.db, user_code, &ticks)?);
     }
     if invite {
         statements.push(stored::queue_invitation(
@@ -614,10 +854,7 @@ fn creation(
     Ok(statements)
 }
 
-fn only(
-    changes: &[precinct_core::api::FieldChange],
-    fields: &[&str],
-) -> Vec<precinct_core::api::FieldChange> {
+fn only(changes: &[FieldChange], fields: &[&str]) -> Vec<FieldChange> {
     changes
         .iter()
         .filter(|change| fields.contains(&change.field.as_str()))
@@ -631,8 +868,8 @@ fn alteration(
     ctx: &Ctx<'_>,
     person: &StoredUser,
     version: i64,
-    changes: &[precinct_core::api::FieldChange],
-    set: &Set,
+    changes: &[FieldChange],
+    set: &UserWrite,
     groups: &BTreeMap<i64, Group>,
 ) -> ApiResult<Vec<D1PreparedStatement>> {
     let (id, code) = (person.id, person.user_code.as_str());
@@ -654,7 +891,7 @@ fn alteration(
         )?);
     }
     if let Some(group_id) = set.group_id {
-        let to = groups.get(&group_id).ok_or_else(ApiError::not_found)?;
+        let to = groups.get(&group_id).ok_or_else(|| stale_record("group"))?;
         statements.push(users::set_group(ctx.db, id, version, to)?);
         statements.push(store::guard_previous_changed(ctx.db)?);
         version += 1;
@@ -691,6 +928,23 @@ fn alteration(
             )?,
         );
     }
+    for (company, on) in [(set.tick, true), (set.untick, false)] {
+        let Some(company) = company else { continue };
+        statements.push(users::bump_version(ctx.db, id, version)?);
+        statements.push(store::guard_previous_changed(ctx.db)?);
+        version += 1;
+        statements.push(stored::tick_one(ctx.db, id, company, on)?);
+        statements.push(ctx.history(
+            HistoryEvent::UserAccessChanged,
+            Some(id),
+            area,
+            (
+                Some(code),
+                &format!("Access to companies of {code} changed"),
+            ),
+            &only(changes, &["ticked", "unticked"]),
+        )?);
+    }
     if let Some(active) = set.active {
         statements.push(users::set_active(ctx.db, id, version, active)?);
         statements.push(store::guard_previous_changed(ctx.db)?);
@@ -724,8 +978,8 @@ fn alteration(
 
 /// `GET /api/imports/{token}`: which chunks (and lines) are written.
 pub async fn report(ctx: &Ctx<'_>, token: &str) -> ApiResult<RunReport> {
-    policy::manage_users_in_bulk(ctx.actor())?;
     let run = own_run(ctx, token).await?;
+    gate(ctx, &run.kind)?;
     let summary: Summary = parsed(&run.summary)?;
     let writing = summary.counts.create + summary.counts.change;
     let per_chunk = u32::try_from(CHUNK_LINES).unwrap_or(u32::MAX);
@@ -780,18 +1034,29 @@ pub async fn send_queued(ctx: &Ctx<'_>, mail: &MailEnv) -> ApiResult<Invitations
                 sent += 1;
                 None
             }
-            Err(ApiError::Problem(problem)) => Some(problem.message.clone()),
-            Err(_) => Some("The invitation could not be sent.".to_string()),
+            Err(ApiError::Problem(problem)) => Some(problem.clone()),
+            Err(_) => Some(Problem {
+                status: 502,
+                code: ProblemCode::MailFailed.as_str().to_string(),
+                message: "The invitation could not be sent.".to_string(),
+                field: None,
+                errors: Vec::new(),
+            }),
         };
-        if let Some(reason) = &failure {
+        if let Some(problem) = &failure {
             let user_code = super::users::visible(ctx, user)
                 .await
                 .map(|row| row.user_code)
                 .unwrap_or_default();
             failed.push(InvitationFailure {
                 user_code,
-                reason: reason.clone(),
+                reason: problem.message.clone(),
             });
+            // The mail settings or the provider, not this person: the invitation keeps waiting
+            // (sent once that is mended) and the others are not tried now.
+            if mail_not_ready(&problem.code) {
+                break;
+            }
         }
         store::commit(
             ctx.db,
@@ -799,7 +1064,7 @@ pub async fn send_queued(ctx: &Ctx<'_>, mail: &MailEnv) -> ApiResult<Invitations
                 ctx.db,
                 entry,
                 ctx.now,
-                failure.as_deref(),
+                failure.as_ref().map(|problem| problem.message.as_str()),
             )?],
         )
         .await?;
@@ -810,6 +1075,25 @@ pub async fn send_queued(ctx: &Ctx<'_>, mail: &MailEnv) -> ApiResult<Invitations
         failed,
         waiting,
     })
+}
+
+/// Whether a sending failure is the account's mail setup or the provider's state (worth waiting
+/// for) rather than the person's.
+fn mail_not_ready(code: &str) -> bool {
+    [
+        ProblemCode::MailSettingsMissing,
+        ProblemCode::MailSettingsIncomplete,
+        ProblemCode::MailWrongKey,
+        ProblemCode::MailWrongCredentials,
+        ProblemCode::MailSenderNotVerified,
+        ProblemCode::MailRateLimited,
+        ProblemCode::MailProviderDown,
+        ProblemCode::MailTimeout,
+        ProblemCode::MailUnreachable,
+        ProblemCode::MailFailed,
+    ]
+    .iter()
+    .any(|known| known.as_str() == code)
 }
 
 /// `GET /api/invitations/queue`: how many invitations wait, among the people the reader may see.

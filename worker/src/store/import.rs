@@ -326,7 +326,6 @@ pub struct ChunkRow {
     pub n: i64,
     pub source: String,
     pub plan: String,
-    pub written_at: Option<i64>,
 }
 
 /// One chunk to keep: its lines' range, what they were read as, and their plan (JSON).
@@ -395,7 +394,7 @@ pub async fn run(db: &AccountDb<'_>, token: &str, now: i64) -> ApiResult<Option<
 
 /// The chunks of a run (`only`: one of them), in order.
 pub async fn chunks(db: &AccountDb<'_>, run: i64, only: Option<i64>) -> ApiResult<Vec<ChunkRow>> {
-    let mut sql = Sql::new("SELECT n, source, plan, written_at FROM import_chunks WHERE run_id = ");
+    let mut sql = Sql::new("SELECT n, source, plan FROM import_chunks WHERE run_id = ");
     sql.bind_int(run);
     if let Some(n) = only {
         sql.push(" AND n = ").bind_int(n);
@@ -458,6 +457,29 @@ pub fn tick_new_user(
          SELECT u.id, j.value FROM users u, json_each(?3) j WHERE u.account_id = ?1 AND u.user_code_norm = ?2",
         &[int(db.account()), text(user_code), text(&json(&companies)?)],
     )
+}
+
+/// B06: one company ticked (`on`) or unticked for a user, their other ticks left as they are.
+pub fn tick_one(
+    db: &AccountDb<'_>,
+    user: i64,
+    company: i64,
+    on: bool,
+) -> ApiResult<D1PreparedStatement> {
+    if on {
+        statement(
+            db,
+            "INSERT OR IGNORE INTO user_companies (user_id, company_id) \
+             SELECT ?1, c.id FROM companies c WHERE c.id = ?2 AND c.account_id = ?3",
+            &[int(user), int(company), int(db.account())],
+        )
+    } else {
+        statement(
+            db,
+            "DELETE FROM user_companies WHERE user_id = ?1 AND company_id = ?2",
+            &[int(user), int(company)],
+        )
+    }
 }
 
 /// A name and language changed (the user code is the line's key: it never changes here).
@@ -560,4 +582,264 @@ pub fn invitation_done(
             int(db.account()),
         ],
     )
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a groups or companies file names
+
+/// Every area the actor may name, by lower-case code (an account has a few hundred at most; the
+/// records a file names show theirs by code too).
+pub async fn nameable_areas(
+    db: &AccountDb<'_>,
+    scope: precinct_core::policy::AreaScope,
+) -> ApiResult<BTreeMap<String, (AreaId, String)>> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: i64,
+        code: String,
+    }
+    let mut sql = Sql::new("SELECT a.id, a.code FROM areas a WHERE a.account_id = ");
+    sql.bind_int(db.account()).append(scope::areas(scope, "a"));
+    Ok(sql
+        .prepare(db)?
+        .rows_in::<Row>(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.code.to_lowercase(), (AreaId(row.id), row.code)))
+        .collect())
+}
+
+/// Codes (lower case) among `codes` that a record of `table` of this account holds.
+async fn codes_held(
+    db: &AccountDb<'_>,
+    table: &str,
+    codes: &[String],
+) -> ApiResult<BTreeSet<String>> {
+    #[derive(Deserialize)]
+    struct Code {
+        code: String,
+    }
+    if codes.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    // `table` is one of this module's fixed names, never from a request.
+    let mut sql = Sql::new(&format!("SELECT code FROM {table} WHERE account_id = "));
+    sql.bind_int(db.account())
+        .push(" AND code COLLATE NOCASE IN (SELECT value FROM json_each(")
+        .bind_text(&json(&codes)?)
+        .push("))");
+    Ok(sql
+        .prepare(db)?
+        .rows_in::<Code>(db)
+        .await?
+        .into_iter()
+        .map(|row| row.code.to_lowercase())
+        .collect())
+}
+
+/// What a groups file names, as the actor may see it.
+pub async fn stored_for_groups(
+    db: &AccountDb<'_>,
+    (groups, areas): (GroupScope, precinct_core::policy::AreaScope),
+    codes: &[String],
+) -> ApiResult<precinct_core::bulk::StoredGroups> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: i64,
+        code: String,
+        description: String,
+        access_level: String,
+        area_id: Option<i64>,
+        options: String,
+        version: i64,
+        administrators: u32,
+    }
+    let mut found = BTreeMap::new();
+    if !codes.is_empty() {
+        let mut sql = Sql::new(
+            "SELECT g.id, g.code, g.description, g.access_level, g.area_id, g.options, g.version, \
+             (SELECT COUNT(*) FROM users m WHERE m.group_id = g.id AND m.access_level = 'administrator' \
+              AND m.active = 1) AS administrators FROM user_groups g WHERE g.account_id = ",
+        );
+        sql.bind_int(db.account())
+            .push(" AND g.code COLLATE NOCASE IN (SELECT value FROM json_each(")
+            .bind_text(&json(&codes)?)
+            .push("))")
+            .append(scope::groups(groups, "g"));
+        for row in sql.prepare(db)?.rows_in::<Row>(db).await? {
+            let group = policy_group(
+                row.id,
+                &row.code,
+                &row.access_level,
+                row.area_id,
+                &row.options,
+            )?;
+            found.insert(
+                row.code.to_lowercase(),
+                precinct_core::bulk::StoredGroup {
+                    group,
+                    description: row.description,
+                    version: row.version,
+                    active_administrators: row.administrators,
+                },
+            );
+        }
+    }
+    let taken = codes_held(db, "user_groups", codes)
+        .await?
+        .into_iter()
+        .filter(|code| !found.contains_key(code))
+        .collect();
+    Ok(precinct_core::bulk::StoredGroups {
+        groups: found,
+        taken,
+        areas: nameable_areas(db, areas).await?,
+        active_administrators: active_administrators(db).await?,
+    })
+}
+
+/// What a companies file names, as the actor may see it: the companies (their user in charge's
+/// code only when the actor may see them, R19), the directories, the areas, and the people named
+/// in charge among those the actor may pick.
+#[allow(clippy::too_many_arguments)]
+pub async fn stored_for_companies(
+    db: &AccountDb<'_>,
+    actor: &precinct_core::policy::Actor,
+    codes: &[String],
+    directory_codes: &[String],
+    in_charge_codes: &[String],
+) -> ApiResult<precinct_core::bulk::StoredCompanies> {
+    use precinct_core::bulk::{StoredCompanies, StoredCompany, StoredDirectory};
+    use precinct_core::ids::{DirectoryId, GroupId, UserId};
+    use precinct_core::policy::{self, company_scope, person_scope, user_in_charge_scope};
+    #[derive(Deserialize)]
+    struct CompanyRow {
+        id: i64,
+        code: String,
+        name: String,
+        directory_id: i64,
+        area_id: Option<i64>,
+        version: i64,
+        user_in_charge_id: Option<i64>,
+        uic_code: Option<String>,
+    }
+    #[derive(Deserialize)]
+    struct DirectoryRow {
+        id: i64,
+        code: String,
+        multidimensional: i64,
+        area_id: Option<i64>,
+    }
+    #[derive(Deserialize)]
+    struct PersonRow {
+        id: i64,
+        user_code_norm: String,
+        group_id: i64,
+        group_code: String,
+        access_level: String,
+        area_id: Option<i64>,
+        options: String,
+    }
+    let mut companies = BTreeMap::new();
+    if !codes.is_empty() {
+        let mut sql = Sql::new(
+            "SELECT c.id, c.code, c.name, c.directory_id, c.area_id, c.version, c.user_in_charge_id, \
+             u.user_code AS uic_code FROM companies c LEFT JOIN users u ON u.id = c.user_in_charge_id",
+        );
+        // The user in charge joins only when the actor may see them (R12, R19).
+        sql.append(scope::persons(person_scope(actor), "u"))
+            .push(" WHERE c.account_id = ")
+            .bind_int(db.account())
+            .push(" AND c.code COLLATE NOCASE IN (SELECT value FROM json_each(")
+            .bind_text(&json(&codes)?)
+            .push("))")
+            .append(scope::companies(company_scope(actor), "c"));
+        for row in sql.prepare(db)?.rows_in::<CompanyRow>(db).await? {
+            companies.insert(
+                row.code.to_lowercase(),
+                StoredCompany {
+                    company: policy::Company {
+                        id: CompanyId(row.id),
+                        directory: DirectoryId(row.directory_id),
+                        area: row.area_id.map(AreaId),
+                    },
+                    code: row.code,
+                    name: row.name,
+                    version: row.version,
+                    user_in_charge: row
+                        .user_in_charge_id
+                        .map(|id| (id, row.uic_code.map(|code| code.to_lowercase()))),
+                },
+            );
+        }
+    }
+    let taken = codes_held(db, "companies", codes)
+        .await?
+        .into_iter()
+        .filter(|code| !companies.contains_key(code))
+        .collect();
+    let mut directories = BTreeMap::new();
+    // A person who reads no directory (a User) names none.
+    if let (Ok(scope), false) = (policy::read_directories(actor), directory_codes.is_empty()) {
+        let mut sql = Sql::new(
+            "SELECT d.id, d.code, d.multidimensional, d.area_id FROM directories d WHERE d.account_id = ",
+        );
+        sql.bind_int(db.account())
+            .push(" AND d.code COLLATE NOCASE IN (SELECT value FROM json_each(")
+            .bind_text(&json(&directory_codes)?)
+            .push("))")
+            .append(scope::directories(scope, "d"));
+        for row in sql.prepare(db)?.rows_in::<DirectoryRow>(db).await? {
+            directories.insert(
+                row.code.to_lowercase(),
+                StoredDirectory {
+                    directory: policy::Directory {
+                        id: DirectoryId(row.id),
+                        multidimensional: row.multidimensional == 1,
+                        area: row.area_id.map(AreaId),
+                    },
+                    code: row.code,
+                },
+            );
+        }
+    }
+    let mut in_charge = BTreeMap::new();
+    if !in_charge_codes.is_empty() {
+        let mut sql = Sql::new(
+            "SELECT u.id, u.user_code_norm, u.group_id, g.code AS group_code, g.access_level, g.area_id, \
+             g.options FROM users u JOIN user_groups g ON g.id = u.group_id WHERE u.account_id = ",
+        );
+        sql.bind_int(db.account())
+            .push(" AND u.active = 1 AND u.user_code_norm IN (SELECT value FROM json_each(")
+            .bind_text(&json(&in_charge_codes)?)
+            .push("))")
+            .append(scope::users_in_charge(
+                user_in_charge_scope(actor),
+                db.account(),
+                "u",
+            ));
+        for row in sql.prepare(db)?.rows_in::<PersonRow>(db).await? {
+            let group = policy_group(
+                row.group_id,
+                &row.group_code,
+                &row.access_level,
+                row.area_id,
+                &row.options,
+            )?;
+            let person = policy::User {
+                id: UserId(row.id),
+                group: GroupId(row.group_id),
+                active: true,
+                ticked: BTreeSet::new(),
+            };
+            in_charge.insert(row.user_code_norm, (person, group));
+        }
+    }
+    Ok(StoredCompanies {
+        companies,
+        taken,
+        directories,
+        areas: nameable_areas(db, policy::area_scope(actor)).await?,
+        in_charge,
+    })
 }

@@ -210,3 +210,18 @@ pub fn seers(seers: precinct_core::policy::Seers, account: i64, alias: &str) -> 
     }
     sql
 }
+
+/// Areas (alias of `areas`) a person may name in an import (B04).
+pub fn areas(scope: precinct_core::policy::AreaScope, alias: &str) -> Sql {
+    let mut sql = Sql::default();
+    match scope {
+        precinct_core::policy::AreaScope::All => {}
+        precinct_core::policy::AreaScope::Only(area) => {
+            sql.push(&format!(" AND {alias}.id = ")).bind_int(area.0);
+        }
+        precinct_core::policy::AreaScope::Nothing => {
+            sql.push(" AND 0");
+        }
+    }
+    sql
+}
