@@ -97,7 +97,7 @@ async function benchImportExport(url, admin, accounts, scale) {
       if (answer.status !== 200) throw new Error(`chunk ${chunk}: ${answer.status} ${answer.text}`);
     }
   });
-  figure("import.confirmed-10000", confirmed, ` (${(confirmed.seconds / run.chunks * 1000).toFixed(0)} ms per chunk of 200, each one batch with its history)`);
+  figure("import.confirmed-10000", confirmed, ` (${(confirmed.seconds / run.chunks * 1000).toFixed(0)} ms per chunk of ${Math.ceil(run.counts.create / run.chunks)} lines, each one batch with its history)`);
   const again = await measured(() => admin.post("/api/imports", { kind: "users", file }));
   figure("import.rerun-10000", again, ` (${again.answer.json.counts.unchanged} unchanged)`);
   const exported = await measured(async () => {

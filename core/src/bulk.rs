@@ -507,7 +507,8 @@ fn denied(field: &str, denial: Denied) -> Outcome {
     let reason = if denial.is_not_visible() {
         match field {
             "group" => "There is no such user group.".to_string(),
-            _ => "There is no such user.".to_string(),
+            "user" | "user_code" | "user_in_charge" => "There is no such user.".to_string(),
+            _ => "There is no such record.".to_string(),
         }
     } else {
         denial.message
@@ -800,11 +801,14 @@ fn diff_field(
 pub struct GroupLine {
     pub line: u32,
     pub code: String,
-    pub description: String,
     pub access_level: AccessLevel,
-    /// An area's code; empty: none.
-    pub area: Option<String>,
-    pub options: Vec<crate::policy::OptionCode>,
+    /// `None`: the column is absent (kept; empty for a new group).
+    pub description: Option<String>,
+    /// `None`: the column is absent (kept; none for a new group). `Some(None)`: an empty cell,
+    /// no area.
+    pub area: Option<Option<String>>,
+    /// `None`: the column is absent (kept; none for a new group).
+    pub options: Option<Vec<crate::policy::OptionCode>>,
 }
 
 /// The columns a groups file is read by (an export's `members` is skipped).
@@ -825,23 +829,34 @@ pub fn read_group_file(
             reason,
         };
         let code = record.text(0);
-        let description = record.cell(2).unwrap_or_default();
+        let description = record.cell(2);
         let level = AccessLevel::parse(&record.text(1).to_lowercase());
-        let mut options = Vec::new();
         let mut unknown = None;
-        for word in record.cell(4).unwrap_or_default().split_whitespace() {
-            match crate::policy::OptionCode::parse(&word.to_lowercase()) {
-                Some(option) if !options.contains(&option) => options.push(option),
-                Some(_) => {}
-                None => unknown = unknown.or(Some(word.to_string())),
+        let options = record.cell(4).map(|cell| {
+            let mut options = Vec::new();
+            for word in cell.split_whitespace() {
+                match crate::policy::OptionCode::parse(&word.to_lowercase()) {
+                    Some(option) if !options.contains(&option) => options.push(option),
+                    Some(_) => {}
+                    None => unknown = unknown.clone().or(Some(word.to_string())),
+                }
             }
-        }
+            options
+        });
         let refusal = if let Some(why) = code_problem("Code", code) {
             Some(refuse("code", why))
-        } else if let Some(why) = text_cell_problem("Description", description, 200, false) {
+        } else if let Some(why) =
+            description.and_then(|text| text_cell_problem("Description", text, 200, false))
+        {
             Some(refuse("description", why))
         } else if let Some(word) = unknown {
             Some(refuse("options", format!("There is no option {word}.")))
+        } else if let Some(why) = record
+            .cell(3)
+            .filter(|area| !area.is_empty())
+            .and_then(|area| code_problem("Area", area))
+        {
+            Some(refuse("area", why))
         } else {
             level.is_none().then(|| {
                 refuse(
@@ -855,12 +870,11 @@ pub fn read_group_file(
             (None, Some(access_level)) => lines.push(GroupLine {
                 line: record.line,
                 code: code.to_string(),
-                description: description.to_string(),
                 access_level,
+                description: description.map(str::to_string),
                 area: record
                     .cell(3)
-                    .filter(|area| !area.is_empty())
-                    .map(str::to_string),
+                    .map(|area| (!area.is_empty()).then(|| area.to_string())),
                 options,
             }),
             (None, None) => {}
@@ -906,6 +920,9 @@ pub fn plan_group_lines(
     stored: &StoredGroups,
 ) -> Vec<LinePlan> {
     let mut first_line: BTreeMap<String, u32> = BTreeMap::new();
+    // R16 across the file: each demoted Administrator group takes its active administrators
+    // from the count the next lines are decided with.
+    let mut administrators = stored.active_administrators;
     lines
         .iter()
         .map(|line| {
@@ -917,7 +934,7 @@ pub fn plan_group_lines(
                 ),
                 None => {
                     first_line.insert(key.clone(), line.line);
-                    plan_group_line(actor, line, stored)
+                    plan_group_line(actor, line, stored, &mut administrators)
                 }
             };
             LinePlan {
@@ -929,27 +946,27 @@ pub fn plan_group_lines(
         .collect()
 }
 
-fn plan_group_line(actor: &Actor, line: &GroupLine, stored: &StoredGroups) -> Outcome {
-    let area = match area_named(line.area.as_deref(), &stored.areas) {
-        Ok(area) => area,
-        Err(reason) => return refused("area", reason),
-    };
-    let options: crate::policy::OptionSet = line.options.iter().copied().collect();
-    let write = |access: policy::GroupAccess, options: crate::policy::OptionSet| {
-        Write::Group(GroupWrite {
-            code: line.code.clone(),
-            description: line.description.clone(),
-            access_level: access.level(),
-            area_id: access.area().map(|area| area.0),
-            options: options.iter().collect(),
-        })
+fn plan_group_line(
+    actor: &Actor,
+    line: &GroupLine,
+    stored: &StoredGroups,
+    administrators: &mut u32,
+) -> Outcome {
+    let area = match line.area.as_ref() {
+        None => None,
+        Some(cell) => match area_named(cell.as_deref(), &stored.areas) {
+            Ok(area) => Some(area),
+            Err(reason) => return refused("area", reason),
+        },
     };
     let key = line.code.to_lowercase();
     let Some(before) = stored.groups.get(&key) else {
         if stored.taken.contains(&key) {
             return refused("code", "This code is already used; choose another.");
         }
-        let access = match policy::create_group(actor, line.access_level, area, options) {
+        let options: crate::policy::OptionSet = line.options.iter().flatten().copied().collect();
+        let description = line.description.clone().unwrap_or_default();
+        let access = match policy::create_group(actor, line.access_level, area.flatten(), options) {
             Ok(access) => access,
             Err(denial) => return denied("access_level", denial),
         };
@@ -965,26 +982,57 @@ fn plan_group_line(actor: &Actor, line: &GroupLine, stored: &StoredGroups) -> Ou
         return Outcome::Create {
             changes: vec![
                 after("code", Some(line.code.clone())),
-                after("description", Some(line.description.clone())),
+                after("description", Some(description.clone())),
                 after("access_level", Some(access.level().as_str().to_string())),
                 after("area", area_code(access.area(), &stored.areas)),
                 after("options", Some(options_text(given))),
             ],
-            write: write(access, given),
+            write: Write::Group(GroupWrite {
+                code: line.code.clone(),
+                description,
+                access_level: access.level(),
+                area_id: access.area().map(|area| area.0),
+                options: given.iter().collect(),
+            }),
         };
     };
     let group = &before.group;
+    // What the line asks, an absent column keeping what is stored.
+    let description = line
+        .description
+        .clone()
+        .unwrap_or_else(|| before.description.clone());
+    let area = area.unwrap_or_else(|| group.area());
+    let options: crate::policy::OptionSet = match &line.options {
+        Some(options) => options.iter().copied().collect(),
+        None => group.effective_options(),
+    };
+    let asked_options = match line.access_level {
+        AccessLevel::Administrator => crate::policy::OptionSet::all(),
+        _ => options,
+    };
+    // A line as stored is unchanged before any rule is asked: a local administrator's own
+    // group (which they may not edit, R12) is in their export too, and imports back unchanged.
+    if line.code == group.code
+        && description == before.description
+        && line.access_level == group.level()
+        && area == group.area()
+        && asked_options == group.effective_options()
+    {
+        return Outcome::Unchanged { id: group.id.0 };
+    }
     if let Err(denial) = policy::edit_group(actor, group) {
         return denied("code", denial);
     }
-    let others = stored
-        .active_administrators
-        .saturating_sub(before.active_administrators);
+    let others = administrators.saturating_sub(before.active_administrators);
     let (access, options) =
         match policy::update_group(actor, group, line.access_level, area, options, others) {
             Ok(decided) => decided,
             Err(denial) => return denied("access_level", denial),
         };
+    if group.level() == AccessLevel::Administrator && access.level() != AccessLevel::Administrator {
+        *administrators = administrators.saturating_sub(before.active_administrators);
+    }
     let mut changes = Vec::new();
     diff_field(
         &mut changes,
@@ -996,7 +1044,7 @@ fn plan_group_line(actor: &Actor, line: &GroupLine, stored: &StoredGroups) -> Ou
         &mut changes,
         "description",
         Some(before.description.clone()),
-        Some(line.description.clone()),
+        Some(description.clone()),
     );
     diff_field(
         &mut changes,
@@ -1023,7 +1071,13 @@ fn plan_group_line(actor: &Actor, line: &GroupLine, stored: &StoredGroups) -> Ou
         id: group.id.0,
         version: before.version,
         changes,
-        write: write(access, options),
+        write: Write::Group(GroupWrite {
+            code: line.code.clone(),
+            description,
+            access_level: access.level(),
+            area_id: access.area().map(|area| area.0),
+            options: options.iter().collect(),
+        }),
         warning: None,
     }
 }
@@ -1035,8 +1089,9 @@ pub struct CompanyLine {
     pub code: String,
     pub name: String,
     pub directory: String,
-    pub area: Option<String>,
-    /// A user code; empty: none. Absent column: kept.
+    /// An area's code; `Some(None)`: an empty cell, no area; `None`: the column is absent (kept).
+    pub area: Option<Option<String>>,
+    /// A user code; `Some(None)`: an empty cell, none; `None`: the column is absent (kept).
     pub user_in_charge: Option<Option<String>>,
 }
 
@@ -1058,13 +1113,20 @@ pub fn read_company_file(
             reason,
         };
         let (code, name, directory) = (record.text(0), record.text(1), record.text(2));
+        let area = record.cell(3).filter(|area| !area.is_empty());
+        let in_charge = record.cell(4).filter(|code| !code.is_empty());
         let refusal = code_problem("Code", code)
             .map(|why| refuse("code", why))
             .or_else(|| text_cell_problem("Name", name, 120, true).map(|why| refuse("name", why)))
+            .or_else(|| code_problem("Directory", directory).map(|why| refuse("directory", why)))
             .or_else(|| {
-                directory
-                    .is_empty()
-                    .then(|| refuse("directory", "Directory is required.".to_string()))
+                area.and_then(|area| code_problem("Area", area))
+                    .map(|why| refuse("area", why))
+            })
+            .or_else(|| {
+                in_charge
+                    .and_then(user_code_problem)
+                    .map(|why| refuse("user_in_charge", why.to_string()))
             });
         match refusal {
             Some(refusal) => refused.push(refusal),
@@ -1075,8 +1137,7 @@ pub fn read_company_file(
                 directory: directory.to_string(),
                 area: record
                     .cell(3)
-                    .filter(|area| !area.is_empty())
-                    .map(str::to_string),
+                    .map(|cell| (!cell.is_empty()).then(|| cell.to_string())),
                 user_in_charge: record
                     .cell(4)
                     .map(|cell| (!cell.is_empty()).then(|| normalize_user_code(cell))),
@@ -1148,6 +1209,15 @@ pub fn plan_company_lines(
         .collect()
 }
 
+/// What a line says of the user in charge: nobody, someone the actor may pick (R19), or the
+/// holder as stored (named as the export wrote them, whether or not they may be picked now).
+enum InCharge<'a> {
+    Kept,
+    Nobody,
+    Holder,
+    Person(&'a (policy::User, Group)),
+}
+
 fn plan_company_line(actor: &Actor, line: &CompanyLine, stored: &StoredCompanies) -> Outcome {
     let Some(directory) = stored.directories.get(&line.directory.to_lowercase()) else {
         return refused(
@@ -1155,14 +1225,26 @@ fn plan_company_line(actor: &Actor, line: &CompanyLine, stored: &StoredCompanies
             format!("There is no directory {}.", line.directory),
         );
     };
-    let area = match area_named(line.area.as_deref(), &stored.areas) {
-        Ok(area) => area,
-        Err(reason) => return refused("area", reason),
+    let area = match line.area.as_ref() {
+        None => None,
+        Some(cell) => match area_named(cell.as_deref(), &stored.areas) {
+            Ok(area) => Some(area),
+            Err(reason) => return refused("area", reason),
+        },
     };
-    // The person named in charge, among those the actor may pick; `None`: nobody.
+    let key = line.code.to_lowercase();
+    let before = stored.companies.get(&key);
+    let holder = before.and_then(|company| company.user_in_charge.as_ref());
     let named = match &line.user_in_charge {
+        None => InCharge::Kept,
+        Some(None) => InCharge::Nobody,
+        Some(Some(code))
+            if holder.is_some_and(|(_, seen)| seen.as_deref() == Some(code.as_str())) =>
+        {
+            InCharge::Holder
+        }
         Some(Some(code)) => match stored.in_charge.get(code) {
-            Some(person) => Some(Some(person)),
+            Some(person) => InCharge::Person(person),
             None => {
                 return refused(
                     "user_in_charge",
@@ -1170,10 +1252,7 @@ fn plan_company_line(actor: &Actor, line: &CompanyLine, stored: &StoredCompanies
                 )
             }
         },
-        Some(None) => Some(None),
-        None => None,
     };
-    let key = line.code.to_lowercase();
     let write = |area: Option<crate::ids::AreaId>, in_charge: Option<i64>| {
         Write::Company(CompanyWrite {
             code: line.code.clone(),
@@ -1183,11 +1262,12 @@ fn plan_company_line(actor: &Actor, line: &CompanyLine, stored: &StoredCompanies
             user_in_charge_id: in_charge,
         })
     };
-    let Some(before) = stored.companies.get(&key) else {
+    let Some(before) = before else {
         if stored.taken.contains(&key) {
             return refused("code", "This code is already used; choose another.");
         }
         let rules = &directory.directory;
+        let area = area.flatten();
         if rules.multidimensional && rules.area.is_none() && area.is_some() {
             return refused(
                 "area",
@@ -1199,8 +1279,8 @@ fn plan_company_line(actor: &Actor, line: &CompanyLine, stored: &StoredCompanies
             Ok(area) => area,
             Err(denial) => return denied("area", denial),
         };
-        let in_charge = match named.flatten() {
-            Some((person, group)) => {
+        let in_charge = match named {
+            InCharge::Person((person, group)) => {
                 let provisional = CompanyRef {
                     id: CompanyId(0),
                     area,
@@ -1210,7 +1290,7 @@ fn plan_company_line(actor: &Actor, line: &CompanyLine, stored: &StoredCompanies
                 }
                 Some(person.id.0)
             }
-            None => None,
+            _ => None,
         };
         let after = |field: &str, value: Option<String>| FieldChange {
             field: field.to_string(),
@@ -1228,6 +1308,27 @@ fn plan_company_line(actor: &Actor, line: &CompanyLine, stored: &StoredCompanies
             write: write(area, in_charge),
         };
     };
+    let area = area.unwrap_or(before.company.area);
+    let holder_id = holder.map(|(id, _)| *id);
+    // Whom the line puts in charge; a holder the actor may not see stays unless someone is named
+    // (R19: the form's empty field neither shows nor clears them).
+    let in_charge = match named {
+        InCharge::Kept | InCharge::Holder => holder_id,
+        InCharge::Nobody if holder.is_some_and(|(_, seen)| seen.is_none()) => holder_id,
+        InCharge::Nobody => None,
+        InCharge::Person((person, _)) => Some(person.id.0),
+    };
+    // A line as stored is unchanged before any rule is asked (the record is the actor's to see).
+    if line.code == before.code
+        && line.name == before.name
+        && before.company.directory == directory.directory.id
+        && area == before.company.area
+        && in_charge == holder_id
+    {
+        return Outcome::Unchanged {
+            id: before.company.id.0,
+        };
+    }
     let reference = CompanyRef {
         id: before.company.id,
         area: before.company.area,
@@ -1239,6 +1340,12 @@ fn plan_company_line(actor: &Actor, line: &CompanyLine, stored: &StoredCompanies
         return refused("directory", "A company cannot change directory.");
     }
     let mut changes = Vec::new();
+    diff_field(
+        &mut changes,
+        "code",
+        Some(before.code.clone()),
+        Some(line.code.clone()),
+    );
     diff_field(
         &mut changes,
         "name",
@@ -1265,30 +1372,25 @@ fn plan_company_line(actor: &Actor, line: &CompanyLine, stored: &StoredCompanies
             area_code(area, &stored.areas),
         );
     }
-    let holder = before.user_in_charge.as_ref();
-    let in_charge = match named {
-        // Column absent, or a holder the actor may not see and nobody named: kept (R19).
-        None => holder.map(|(id, _)| *id),
-        Some(None) if holder.is_some_and(|(_, code)| code.is_none()) => holder.map(|(id, _)| *id),
-        Some(None) => None,
-        Some(Some((person, group))) => {
-            if holder.map(|(id, _)| *id) != Some(person.id.0) {
-                let moved = CompanyRef {
-                    id: before.company.id,
-                    area,
-                };
-                if let Err(denial) = policy::set_user_in_charge(actor, moved, person, group) {
-                    return denied("user_in_charge", denial);
-                }
+    if let InCharge::Person((person, group)) = named {
+        if holder_id != Some(person.id.0) {
+            let moved = CompanyRef {
+                id: before.company.id,
+                area,
+            };
+            if let Err(denial) = policy::set_user_in_charge(actor, moved, person, group) {
+                return denied("user_in_charge", denial);
             }
-            Some(person.id.0)
         }
-    };
-    if in_charge != holder.map(|(id, _)| *id) {
+    }
+    if in_charge != holder_id {
+        // A holder the actor may not see is "another user" in their history (R19).
+        let was =
+            holder.map(|(_, seen)| seen.clone().unwrap_or_else(|| "(another user)".to_string()));
         diff_field(
             &mut changes,
             "user_in_charge",
-            holder.and_then(|(_, code)| code.clone()),
+            was,
             line.user_in_charge.clone().flatten(),
         );
     }

@@ -457,3 +457,39 @@ fn b04_a_companies_file_is_decided_as_the_company_form_for_each_actor() {
     let plans = plan_company_lines(&acc.actor(LA_A), &lines[2..3], &stored);
     assert_eq!(refused_field(&plans[0].outcome), "area");
 }
+
+#[test]
+fn b04_a_groups_file_cannot_demote_every_administrator_line_by_line() {
+    let acc = Account::sample();
+    let admins = acc.group(G_ADMIN).clone();
+    let second = precinct_core::policy::Group::new(
+        GroupId(99),
+        "ADMIN-2",
+        precinct_core::policy::GroupAccess::Administrator,
+        precinct_core::policy::OptionSet::all(),
+    );
+    let mut stored = StoredGroups {
+        active_administrators: 2,
+        ..StoredGroups::default()
+    };
+    for group in [admins, second] {
+        stored.groups.insert(
+            group.code.to_lowercase(),
+            StoredGroup {
+                group,
+                description: String::new(),
+                version: 1,
+                active_administrators: 1,
+            },
+        );
+    }
+    let file = "code,access_level\nADMIN,user\nADMIN-2,user\n";
+    let (lines, _) = read_group_file(file, Separator::Auto).unwrap();
+    let plans = plan_group_lines(&acc.actor(ADMIN), &lines, &stored);
+    // The first demotion leaves one administrator; the second would leave none (R16).
+    assert!(matches!(outcome(&plans, 2), Outcome::Change { .. }));
+    assert_eq!(refused_field(outcome(&plans, 3)), "access_level");
+    // Its twin: one line alone is allowed.
+    let plans = plan_group_lines(&acc.actor(ADMIN), &lines[1..], &stored);
+    assert!(matches!(outcome(&plans, 3), Outcome::Change { .. }));
+}

@@ -352,6 +352,15 @@ test("b04_groups_file_is_planned_as_the_group_form_saves_and_written_with_histor
   // The same file again: the lines written are unchanged.
   const again = expectStatus(await dryRun(laA, file, { kind: "groups" }), 200);
   assert.deepEqual([outcomeOf(again, 2).outcome, outcomeOf(again, 3).outcome], ["unchanged", "unchanged"]);
+  // A file of codes and levels only keeps every other column as it is stored.
+  const partial = expectStatus(await dryRun(fx.admin, "code,access_level\nUSER-GROUP-A,user\nUSER-GROUP-B,user\n", { kind: "groups" }), 200);
+  assert.deepEqual(partial.counts, { create: 0, change: 0, unchanged: 2, refused: 0 });
+  // The local administrator's own export imports back unchanged, their own group included
+  // (which R12 does not let them edit).
+  const ownExport = (await exportBytes(laA, "/api/exports/groups")).bytes.toString("utf8");
+  assert.match(ownExport, /LOCAL-ADMIN-A/);
+  const own = expectStatus(await dryRun(laA, ownExport, { kind: "groups" }), 200);
+  assert.equal(own.counts.unchanged, own.lines.length, JSON.stringify(own.lines.filter((l) => l.outcome !== "unchanged")));
   // Deny twin: a User-level person imports no groups.
   assertProblem(await dryRun(await fx.signIn("user"), file, { kind: "groups" }), 403);
 });
@@ -380,9 +389,13 @@ test("b04_companies_file_is_planned_as_the_company_form_saves_and_written_with_h
   // change of area (R11); its export imports as unchanged.
   const all = expectStatus(await dryRun(fx.admin, "code,name,directory,area\nCOMP-A1,Company A One,DIR-PLAIN,AREA-B\n", { kind: "companies" }), 200);
   assert.deepEqual(outcomeOf(all, 2).changes, [{ field: "area", before: "AREA-A", after: "AREA-B" }]);
+  // A disabled user in charge (whom no one may pick now) is exported and imported back as is.
+  fx.worker.sql(`UPDATE companies SET user_in_charge_id = ${F.disabled.id} WHERE id = ${F.compA1.id}`);
   const exported = (await exportBytes(fx.admin, "/api/exports/companies")).bytes.toString("utf8");
+  assert.match(exported, new RegExp(`COMP-A1,Company A One,DIR-PLAIN,AREA-A,${CODES.disabled}`));
   const rerun = expectStatus(await dryRun(fx.admin, exported, { kind: "companies" }), 200);
   assert.equal(rerun.counts.unchanged, rerun.lines.length, JSON.stringify(rerun.lines.filter((l) => l.outcome !== "unchanged")));
+  fx.worker.sql(`UPDATE companies SET user_in_charge_id = NULL WHERE id = ${F.compA1.id}`);
   // Restore the fixture's name.
   const now = expectStatus(await fx.admin.get(`/api/companies/${F.compA2.id}`), 200);
   expectStatus(await fx.admin.put(`/api/companies/${F.compA2.id}`, { code: now.code, name: "Company A Two", directory_id: now.directory_id, area_id: now.area_id, version: now.version }), 200);

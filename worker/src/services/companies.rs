@@ -226,6 +226,17 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
         valid_text("name", &input.name, 120, true),
     )?;
     let area = input.area_id.map(|area| area.0);
+    // Only regular administrators change a company's area (R11), asked first: the user in
+    // charge is then checked against the area the company will have (R19).
+    let area_change = if area != before.area_id {
+        Some(policy::set_company_area(
+            ctx.actor(),
+            &before.policy(),
+            &before.directory(),
+        )?)
+    } else {
+        None
+    };
     let requested = named_in_charge(ctx, &input).await?;
     // A holder the actor may not see (R19: someone outside their area, left by a later change)
     // is neither shown to them nor cleared by their form's empty field; naming someone else
@@ -235,17 +246,20 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: CompanyInput) -> ApiResult<Co
         if requested == before.user_in_charge_id || (requested.is_none() && hidden_holder) {
             before.user_in_charge_id
         } else {
-            user_in_charge(ctx, before.reference(), requested).await?
+            // R19 against the area the company will have (the Save may move it too).
+            let moved = CompanyRef {
+                id: CompanyId(id),
+                area: area.map(AreaId),
+            };
+            user_in_charge(ctx, moved, requested).await?
         };
 
     let mut statements = vec![
         companies::update(ctx.db, id, version, &code, &name, in_charge)?,
         store::guard_previous_changed(ctx.db)?,
     ];
-    if area != before.area_id {
-        // Only regular administrators change a company's area (R11); in a multidimensional
-        // directory the whole directory follows (R08).
-        let change = policy::set_company_area(ctx.actor(), &before.policy(), &before.directory())?;
+    if let Some(change) = area_change {
+        // In a multidimensional directory the whole directory follows (R08).
         checked_area(ctx, area).await?;
         match change {
             CompanyAreaChange::OnlyCompany => {

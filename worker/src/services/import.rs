@@ -1090,7 +1090,6 @@ fn mail_not_ready(code: &str) -> bool {
         ProblemCode::MailProviderDown,
         ProblemCode::MailTimeout,
         ProblemCode::MailUnreachable,
-        ProblemCode::MailFailed,
     ]
     .iter()
     .any(|known| known.as_str() == code)

@@ -92,13 +92,15 @@ async fn people(
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let mut ticks: BTreeMap<i64, BTreeMap<String, CompanyId>> = BTreeMap::new();
     if !ids.is_empty() {
-        let mut sql = Sql::new(
-            "SELECT uc.user_id, c.id, c.code FROM user_companies uc \
-             JOIN companies c ON c.id = uc.company_id \
-             WHERE uc.user_id IN (SELECT value FROM json_each(",
-        );
+        // From the ids, through each one's ticks (CROSS JOIN keeps that order: started from the
+        // account's companies instead, SQLite probed every company for every id, 23 s for
+        // 10,000 people of a 100,000-user account).
+        let mut sql = Sql::new("SELECT uc.user_id, c.id, c.code FROM json_each(");
         sql.bind_text(&json(&ids)?)
-            .push(")) AND c.account_id = ")
+            .push(
+                ") j CROSS JOIN user_companies uc ON uc.user_id = j.value \
+                 CROSS JOIN companies c ON c.id = uc.company_id WHERE c.account_id = ",
+            )
             .bind_int(db.account())
             .append(scope::companies(scopes.companies, "c"));
         for tick in sql.prepare(db)?.rows_in::<Tick>(db).await? {
