@@ -163,5 +163,21 @@ test("b04 phone: a local administrator's file naming another area's group is ref
   await page.locator("[data-test=confirm-run]").click();
   await page.locator("[data-test=write-done]").waitFor();
   assert.equal(worker.sql(`SELECT COUNT(*) AS n FROM users WHERE user_code IN ('north.new@demo.precinct.test', 'south.new@demo.precinct.test')`)[0].n, 1);
+
+  // User groups, the same screen: a group of her area is created, one of the south refused.
+  await page.goto(`${worker.url}/console/import`);
+  await page.locator("#import-kind").selectOption("groups");
+  await page.locator("#import-file").setInputFiles({
+    name: "groups.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from("code,access_level,area,options\nCREWS_NORTH,user,NORTH,preferences\nCREWS_SOUTH,user,SOUTH,preferences\n"),
+  });
+  await page.locator("[data-test=dry-run-button]").click();
+  await page.locator("[data-test=dry-run-counts]").waitFor();
+  assert.match(await page.locator("[data-test=dry-run] tr.refused").innerText(), /CREWS_SOUTH[\s\S]*There is no area SOUTH/);
+  await screen(page, run, "b04-import-groups-local-admin");
+  await page.locator("[data-test=confirm-run]").click();
+  await page.locator("[data-test=write-done]").waitFor();
+  assert.deepEqual(worker.sql(`SELECT code FROM user_groups WHERE code LIKE 'CREWS_%'`).map((row) => row.code), ["CREWS_NORTH"]);
   await context.close();
 });
