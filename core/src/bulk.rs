@@ -524,24 +524,39 @@ fn codes(ids: &BTreeMap<String, CompanyId>) -> String {
 /// name as the actor may see it; the count of active regular administrators is carried from line
 /// to line, so a file cannot demote every one of them (R16; the batch re-checks it).
 pub fn plan_user_lines(actor: &Actor, lines: &[UserLine], stored: &Stored) -> Vec<LinePlan> {
-    let mut first_line: BTreeMap<&str, u32> = BTreeMap::new();
     let mut administrators = stored.active_administrators;
+    in_file_order(
+        lines,
+        |line| (line.line, line.user_code.clone(), "user_code"),
+        |line| plan_user_line(actor, line, stored, &mut administrators),
+    )
+}
+
+/// Each line's plan, in the file's order; a line whose key (any case) an earlier line holds is
+/// refused, naming that line.
+fn in_file_order<L>(
+    lines: &[L],
+    key: impl Fn(&L) -> (u32, String, &'static str),
+    mut plan: impl FnMut(&L) -> Outcome,
+) -> Vec<LinePlan> {
+    let mut first_line: BTreeMap<String, u32> = BTreeMap::new();
     lines
         .iter()
         .map(|line| {
-            let outcome = match first_line.get(line.user_code.as_str()) {
+            let (number, code, field) = key(line);
+            let outcome = match first_line.get(&code.to_lowercase()) {
                 Some(first) => refused(
-                    "user_code",
-                    format!("This user code is already on line {first} of the file."),
+                    field,
+                    format!("This code is already on line {first} of the file."),
                 ),
                 None => {
-                    first_line.insert(&line.user_code, line.line);
-                    plan_user_line(actor, line, stored, &mut administrators)
+                    first_line.insert(code.to_lowercase(), number);
+                    plan(line)
                 }
             };
             LinePlan {
-                line: line.line,
-                code: line.user_code.clone(),
+                line: number,
+                code,
                 outcome,
             }
         })
@@ -919,31 +934,14 @@ pub fn plan_group_lines(
     lines: &[GroupLine],
     stored: &StoredGroups,
 ) -> Vec<LinePlan> {
-    let mut first_line: BTreeMap<String, u32> = BTreeMap::new();
     // R16 across the file: each demoted Administrator group takes its active administrators
     // from the count the next lines are decided with.
     let mut administrators = stored.active_administrators;
-    lines
-        .iter()
-        .map(|line| {
-            let key = line.code.to_lowercase();
-            let outcome = match first_line.get(&key) {
-                Some(first) => refused(
-                    "code",
-                    format!("This code is already on line {first} of the file."),
-                ),
-                None => {
-                    first_line.insert(key.clone(), line.line);
-                    plan_group_line(actor, line, stored, &mut administrators)
-                }
-            };
-            LinePlan {
-                line: line.line,
-                code: line.code.clone(),
-                outcome,
-            }
-        })
-        .collect()
+    in_file_order(
+        lines,
+        |line| (line.line, line.code.clone(), "code"),
+        |line| plan_group_line(actor, line, stored, &mut administrators),
+    )
 }
 
 fn plan_group_line(
@@ -1185,28 +1183,11 @@ pub fn plan_company_lines(
     lines: &[CompanyLine],
     stored: &StoredCompanies,
 ) -> Vec<LinePlan> {
-    let mut first_line: BTreeMap<String, u32> = BTreeMap::new();
-    lines
-        .iter()
-        .map(|line| {
-            let key = line.code.to_lowercase();
-            let outcome = match first_line.get(&key) {
-                Some(first) => refused(
-                    "code",
-                    format!("This code is already on line {first} of the file."),
-                ),
-                None => {
-                    first_line.insert(key.clone(), line.line);
-                    plan_company_line(actor, line, stored)
-                }
-            };
-            LinePlan {
-                line: line.line,
-                code: line.code.clone(),
-                outcome,
-            }
-        })
-        .collect()
+    in_file_order(
+        lines,
+        |line| (line.line, line.code.clone(), "code"),
+        |line| plan_company_line(actor, line, stored),
+    )
 }
 
 /// What a line says of the user in charge: nobody, someone the actor may pick (R19), or the
