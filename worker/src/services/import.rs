@@ -269,18 +269,8 @@ async fn bulk_target(ctx: &Ctx<'_>, input: &BulkRequest) -> ApiResult<(BulkActio
                     "Choose the group to move to.",
                 )
             })?;
-            target.group = Some(
-                groups::get(ctx.db, group_scope(ctx.actor()), id)
-                    .await?
-                    .ok_or_else(|| {
-                        ApiError::invalid(
-                            "group_id",
-                            ProblemCode::UnknownGroup,
-                            "There is no such user group.",
-                        )
-                    })?
-                    .policy()?,
-            );
+            // The group the user form's move names, found the same way (R15: in the scope).
+            target.group = Some(super::users::chosen_group(ctx, id).await?);
             BulkAction::Move { group_id: id }
         }
         BulkActionKind::Tick | BulkActionKind::Untick => {

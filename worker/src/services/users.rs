@@ -202,7 +202,7 @@ fn creation_mail_password(input: Option<&MailPasswordInput>) -> ApiResult<Option
 }
 
 /// A group the actor may see, named by a request's `group_id`, or a field error.
-async fn chosen_group(ctx: &Ctx<'_>, group_id: i64) -> ApiResult<policy::Group> {
+pub(crate) async fn chosen_group(ctx: &Ctx<'_>, group_id: i64) -> ApiResult<policy::Group> {
     // No group picked (the form's "Choose…"): say so, not "no such group".
     if group_id <= 0 {
         return Err(ApiError::invalid(
