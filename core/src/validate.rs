@@ -2,8 +2,11 @@
 
 /// Longest user code (email address) accepted, as RFC 5321 limits a path to 254 characters.
 pub const MAX_USER_CODE_LEN: usize = 254;
-/// Longest password accepted; argon2 cost grows with input, so an unbounded one is a DoS lever.
-pub const MAX_PASSWORD_LEN: usize = 256;
+/// Longest sign-in password chosen, in characters (R36).
+pub const MAX_PASSWORD_CHARS: usize = 128;
+/// Longest password read, in bytes: argon2's cost grows with its input, so an unbounded one is a
+/// DoS lever; every password that may be chosen (128 characters of up to 4 bytes) fits.
+pub const MAX_PASSWORD_LEN: usize = 4 * MAX_PASSWORD_CHARS;
 
 /// Why a user code is not acceptable, in words a person understands (R24).
 pub fn user_code_problem(code: &str) -> Option<&'static str> {
@@ -106,8 +109,8 @@ pub fn password_problem(password: &str, user_code: &str) -> Option<&'static str>
     if length < MIN_PASSWORD_LEN {
         return Some("The password needs at least 12 characters.");
     }
-    if password.len() > MAX_PASSWORD_LEN {
-        return Some("The password has at most 256 characters.");
+    if length > MAX_PASSWORD_CHARS {
+        return Some("The password has at most 128 characters.");
     }
     if normalize_user_code(password) == normalize_user_code(user_code) {
         return Some("The password must not be your user code.");

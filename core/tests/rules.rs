@@ -1840,6 +1840,40 @@ fn r35_nobody_resets_their_own_second_factor_and_users_reset_none() {
     assert_eq!(code(outcome), DenyCode::RequiresAdministrativeLevel);
 }
 
+#[test]
+fn r35_acting_as_another_administrator_does_not_let_one_reset_ones_own_second_factor() {
+    let acc = Account::sample();
+    let acting = acc.acting_as(ADMIN, ADMIN2);
+    assert_eq!(
+        code(reset_mfa(&acting, acc.user(ADMIN), acc.group_of(ADMIN))),
+        DenyCode::CannotResetOwnMfa
+    );
+    // Nor disable, delete or (as a local administrator) move the person who really signed in.
+    assert_eq!(
+        code(disable_user(
+            &acting,
+            acc.user(ADMIN),
+            acc.group_of(ADMIN),
+            5
+        )),
+        DenyCode::CannotDisableSelf
+    );
+    assert_eq!(
+        code(delete_user(
+            &acting,
+            acc.user(ADMIN),
+            acc.group_of(ADMIN),
+            5
+        )),
+        DenyCode::CannotDeleteSelf
+    );
+    // Twin: acting as ADMIN2, resetting someone else's factor is theirs to do.
+    assert_eq!(
+        reset_mfa(&acting, acc.user(LA_A), acc.group_of(LA_A)),
+        Ok(())
+    );
+}
+
 /// Issue 13, "screens match rights": what the console asks before offering a screen or an
 /// action (`Reach::allowed`) is exactly what the decisions answer, for every level and every
 /// set of one option, all options or none.

@@ -146,6 +146,32 @@ test("r25 r27 relay: each message authenticates with the sending user's mail use
   assert.equal(request.headers.authorization, `Basic ${Buffer.from(`admin@demo.precinct.test:${MAIL_PASSWORD}`).toString("base64")}`);
 });
 
+test("r37 a mail password goes only to the relay address it was entered for", async () => {
+  // The relay moved: the stored password (entered for /ok) is not sent to /elsewhere.
+  await saveSettings({ provider: "relay", api_base_url: capture.base("elsewhere"), api_key: "", sender_address: "no-reply@demo.precinct.test", sender_name: "Relay" });
+  capture.clear();
+  const refused = await call(admin, "POST", "/api/users/1/test-email");
+  assert.equal(refused.status, 409, refused.text);
+  assert.equal(refused.json.code, "mail_password_required_again");
+  assert.equal(refused.json.field, "mail_password");
+  assert.equal(capture.requests.length, 0);
+  // Nor through a forgotten-password link the person asks for.
+  const forgot = await call(new Client(worker.url), "POST", "/api/password/forgot", { user_code: "admin@demo.precinct.test" });
+  assert.equal(forgot.status, 202, forgot.text);
+  assert.equal(capture.requests.length, 0);
+  // Twins: back at the address it was entered for, it is sent; typed again for the new one, too.
+  await saveSettings({ provider: "relay", api_base_url: capture.base("ok") + "/", api_key: "", sender_address: "no-reply@demo.precinct.test", sender_name: "Relay" });
+  assert.equal((await call(admin, "POST", "/api/users/1/test-email")).status, 200);
+  await saveSettings({ provider: "relay", api_base_url: capture.base("elsewhere"), api_key: "", sender_address: "no-reply@demo.precinct.test", sender_name: "Relay" });
+  const set = await call(admin, "PUT", "/api/preferences/mail-password", { password: MAIL_PASSWORD, confirmation: MAIL_PASSWORD });
+  assert.equal(set.status, 200, set.text);
+  capture.clear();
+  assert.equal((await call(admin, "POST", "/api/users/1/test-email")).status, 200);
+  assert.equal(capture.requests[0].path, "/elsewhere/messages");
+  await saveSettings({ provider: "relay", api_base_url: capture.base("ok"), api_key: "", sender_address: "no-reply@demo.precinct.test", sender_name: "Relay" });
+  await call(admin, "PUT", "/api/preferences/mail-password", { password: MAIL_PASSWORD, confirmation: MAIL_PASSWORD });
+});
+
 test("r28 the mail password change is in history as 'mail password changed', never the password", async () => {
   const entries = (await call(admin, "GET", "/api/history?entity_kind=user&entity_id=1")).json.items;
   const entry = entries.find((e) => e.action === "mail_password_changed");

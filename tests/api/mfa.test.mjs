@@ -211,6 +211,17 @@ test("r35 an administrator resets a second factor only within scope, never their
   expectStatus(await targetSession.get("/api/session"), 200);
   assert.equal(expectStatus(await laA.get(`/api/users/${target.id}`), 200).mfa_enrolled, true);
 
+  // Acting as another administrator (R05) does not make one's own factor someone else's.
+  const otherAdmin = expectStatus(
+    await fx.admin.post("/api/users", { user_code: "r35.acted@demo.precinct.test", name: "Acted Admin", group_id: fx.F.groupAdmins.id }),
+    201,
+  );
+  const real = new Client(fx.worker.url);
+  expectStatus(await real.signIn(DEMO.user_code, DEMO.password), 200);
+  expectStatus(await real.post("/api/session/act-as", { user_id: otherAdmin.id }), 200);
+  assertProblem(await real.delete(`/api/users/${fx.F.me.user_id}/mfa`), 403, "cannot_reset_own_mfa");
+  assert.equal(fx.read(`SELECT COUNT(*) AS n FROM user_mfa WHERE user_id = ${fx.F.me.user_id} AND confirmed_at IS NOT NULL`)[0].n, 1);
+
   const reset = await laA.delete(`/api/users/${target.id}/mfa`);
   assert.equal(reset.status, 204, reset.text);
   assertProblem(await targetSession.get("/api/session"), 401, "not_signed_in");

@@ -213,6 +213,20 @@ test("clients are counted per address, and IPv6 clients per /64: 30 failures fro
   assertProblem(await from("2001:db8:7:8::1", 98), 401, "invalid_credentials");
 });
 
+test("a client over its limit neither locks the people it names nor adds a row per made-up address", async () => {
+  const T = T0 + 2100 * MINUTE;
+  const from = (user_code, address = "203.0.113.77", password = "x") =>
+    new Client(worker.url, { now: T }).post("/api/session", { user_code, password }, { "x-precinct-test-client": address });
+  for (let i = 0; i < 30; i++) assertProblem(await from(`flood${i}@demo.precinct.test`), 401, "invalid_credentials");
+  const rows = () => worker.sql("SELECT COUNT(*) AS n FROM sign_in_throttle WHERE key LIKE 'user:flood%'")[0].n;
+  assert.equal(rows(), 30);
+  for (let i = 0; i < 10; i++) assertProblem(await from(DEMO.user_code), 429, "too_many_attempts");
+  for (let i = 30; i < 60; i++) assertProblem(await from(`flood${i}@demo.precinct.test`), 429, "too_many_attempts");
+  assert.equal(rows(), 30);
+  // Twin: the person it named signs in from another client, unlocked.
+  assert.equal((await from(DEMO.user_code, "198.51.100.5", DEMO.password)).status, 200);
+});
+
 test("r36 the operator's printed password is one-time: nothing but choosing one's own until it is changed", async () => {
   const made = await bootstrap("R36 Builders", "first.admin@r36.example");
   assert.equal(made.code, 0, made.output);
@@ -262,6 +276,29 @@ test("r36 everyone changes their own password with the current one; a wrong curr
     assertProblem(await client.post("/api/password/change", { current_password: `wrong-${i}`, new_password: "tulip7-marble-kayak" }), 422, "wrong_password");
   }
   assertProblem(await client.post("/api/password/change", { current_password: printed, new_password: "tulip7-marble-kayak" }), 429, "too_many_attempts");
+});
+
+test("r36 a password of 128 characters in any script, chosen once, signs in; 129 are refused with the same limit everywhere", async () => {
+  const T = T0 + 3100 * MINUTE;
+  const made = await bootstrap("R36 Long", "long@r36.example");
+  const printed = made.output.match(/One-time initial password:\s+(\S+)/)?.[1];
+  const client = new Client(worker.url, { now: T });
+  assert.equal((await client.signIn("long@r36.example", printed)).status, 200);
+  // 4 bytes a character: 512 bytes.
+  const long = "🏗️🧱🏠🔑".repeat(32);
+  assert.equal([...long].length, 160);
+  const chosen = [..."🏗🧱🏠🔑".repeat(32)].join("");
+  assert.equal([...chosen].length, 128);
+  const tooLong = await client.post("/api/password/change", { current_password: printed, new_password: chosen + "x" });
+  assertProblem(tooLong, 422, "weak_password");
+  assert.equal(tooLong.json.field, "new_password");
+  assert.match(tooLong.json.message, /at most 128 characters/);
+  const changed = await client.post("/api/password/change", { current_password: printed, new_password: chosen });
+  assert.equal(changed.status, 200, changed.text);
+  const again = new Client(worker.url, { now: T + MINUTE });
+  assert.equal((await again.signInPassword("long@r36.example", chosen)).status, 200);
+  // Twin: a password longer than any that may be chosen is refused before hashing.
+  assertProblem(await new Client(worker.url, { now: T + MINUTE }).signInPassword("long@r36.example", long), 422, "too_long");
 });
 
 test("an unknown user code is locked out the same way (the lock reveals nothing)", async () => {

@@ -1,6 +1,6 @@
 // A local stand-in for the mail providers: records every request and answers as told by the
 // first path segment of the base URL the worker is given:
-//   /ok        202 with a provider-like id          /401  wrong key
+//   /ok, /elsewhere  202 with a provider-like id    /401  wrong key
 //   /422-domain  sender not verified               /422-recipient  recipient rejected
 //   /429       rate limited                          /500  provider down
 //   /hang      never answers (the worker must time out)
@@ -25,7 +25,9 @@ export async function startCaptureServer() {
         res.end(JSON.stringify(payload));
       };
       switch (mode) {
-        case "ok": return answer(200, { id: "msg_123", MessageID: "pm-123" });
+        case "ok":
+        case "elsewhere":
+          return answer(200, { id: "msg_123", MessageID: "pm-123" });
         case "401": return answer(401, { name: "validation_error", message: "API key is invalid", ErrorCode: 10, Message: "Bad or missing Server API token." });
         case "422-domain": return answer(422, { message: "The example.com domain is not verified. Please, add and verify your domain.", ErrorCode: 400, Message: "The 'From' address you supplied is not a Sender Signature on your account." });
         case "422-recipient": return answer(422, { message: "Invalid `to` field. The email address needs to follow the `email@example.com` format.", ErrorCode: 300, Message: "Invalid 'To' address" });

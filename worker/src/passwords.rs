@@ -11,8 +11,7 @@
 use sha2::{Digest, Sha256};
 use xorf::{BinaryFuse8Ref, Filter, FilterRef};
 
-pub const MIN_CHARS: usize = 12;
-pub const MAX_CHARS: usize = 128;
+use precinct_core::validate::{MAX_PASSWORD_CHARS as MAX_CHARS, MIN_PASSWORD_LEN as MIN_CHARS};
 /// What is left after the predictable parts are taken out must be worth this many bits.
 const MIN_BITS: f64 = 48.0;
 

@@ -66,9 +66,10 @@ impl Attempt {
         };
         if let Some(until) = store::reserve_attempts(
             directory,
+            // The client first: once it is over its limit, the codes it names are not counted.
             &[
-                (&attempt.user_key, USER_CODE_THROTTLE),
                 (&attempt.client_key, CLIENT_THROTTLE),
+                (&attempt.user_key, USER_CODE_THROTTLE),
             ],
             now,
         )
@@ -145,7 +146,7 @@ pub async fn sign_in(
         return Err(ApiError::invalid(
             "password",
             ProblemCode::TooLong,
-            "A password has at most 256 characters.",
+            "A password has at most 128 characters.",
         ));
     }
     let user_code = normalize_user_code(&body.user_code);

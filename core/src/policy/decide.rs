@@ -927,7 +927,7 @@ pub fn edit_user_traced(
 /// that user, within the actor's scope, and never one's own.
 pub fn reset_mfa(actor: &Actor, target: &User, target_group: &Group) -> Decision {
     user_management(actor, target, target_group)?;
-    if target.id == actor.user() {
+    if actor.is_self(target.id) {
         return Err(Denied::new(
             DenyCode::CannotResetOwnMfa,
             "You cannot reset your own second factor; ask another administrator.",
@@ -976,7 +976,7 @@ pub fn disable_user(
     other_active_administrators: u32,
 ) -> Decision {
     user_management(actor, target, target_group)?;
-    if target.id == actor.user() {
+    if actor.is_self(target.id) {
         return Err(Denied::new(
             DenyCode::CannotDisableSelf,
             "You cannot disable the user you are signed in as.",
@@ -996,7 +996,7 @@ pub fn delete_user(
     other_active_administrators: u32,
 ) -> Decision {
     user_management(actor, target, target_group)?;
-    if target.id == actor.user() {
+    if actor.is_self(target.id) {
         return Err(Denied::new(
             DenyCode::CannotDeleteSelf,
             "You cannot delete the user you are signed in as.",
@@ -1042,7 +1042,7 @@ pub fn move_user(
     require_group_visible(actor, to_group, &mut ())?;
     let crosses_area = from_group.area() != to_group.area();
     if !actor.is_regular_administrator() {
-        if target.id == actor.user() {
+        if actor.is_self(target.id) {
             return Err(Denied::new(
                 DenyCode::CannotMoveSelf,
                 "A local administrator cannot change their own user group; ask a regular \
@@ -1160,7 +1160,7 @@ pub fn login_as(actor: &Actor, target: &User, target_group: &Group) -> Decision 
     }
     require_option(actor, Reach::LoginAsAnotherUser.needs().1)?;
     require_user_visible(actor, target, target_group, &mut ())?;
-    if target.id == actor.user() {
+    if actor.is_self(target.id) {
         return Err(Denied::new(
             DenyCode::CannotImpersonate,
             "You are already signed in as this user.",

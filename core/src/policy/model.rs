@@ -433,6 +433,14 @@ impl Actor {
         self.real_user
     }
 
+    /// Whether `user` is the actor themself: the user whose rights apply or, when acting as
+    /// another (R05), the person who really signed in. What one may not do to oneself (reset
+    /// one's own second factor, disable or delete oneself, change one's own group as a local
+    /// administrator) stays refused through an impersonation.
+    pub fn is_self(&self, user: UserId) -> bool {
+        user == self.user || Some(user) == self.real_user
+    }
+
     pub fn group(&self) -> GroupId {
         self.group
     }

@@ -75,7 +75,7 @@ pub async fn change_password(
         return Err(ApiError::invalid(
             "current_password",
             ProblemCode::TooLong,
-            "A password has at most 256 characters.",
+            "A password has at most 128 characters.",
         ));
     }
     // The new password is checked first: no hashing, no attempt counted for a weak one.
@@ -370,8 +370,10 @@ pub async fn forgot(
         .await?
         .ok_or_else(|| ApiError::internal("user vanished"))?;
     let account_name = store::users::account_name(&account).await?;
-    let password = match mail_store::mail_password_cipher(&account, user.id).await? {
-        Some(cipher) => Some(env.open_mail_password(&cipher)?),
+    // A mail password that cannot be used (entered for another relay, or unreadable) fails the
+    // delivery like a missing one: the answer stays the same.
+    let password = match mail_store::mail_password(&account, user.id).await? {
+        Some(stored) => env.open_mail_password(&stored).ok(),
         None => None,
     };
     let sender = password

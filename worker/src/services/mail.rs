@@ -10,7 +10,10 @@ use precinct_core::api::{
     OutboxMessage, Page, UserMailConfig,
 };
 use precinct_core::policy::{self, UserScope};
-use precinct_core::validate::{email_problem, MAX_PASSWORD_LEN};
+use precinct_core::validate::email_problem;
+
+/// Longest mail password stored (sealed, never hashed).
+const MAX_MAIL_PASSWORD_CHARS: usize = 256;
 
 use super::{change, diff, valid_text, Ctx};
 use crate::auth::SystemEntropy;
@@ -54,10 +57,23 @@ impl MailEnv {
         })
     }
 
-    /// A stored mail password, opened; one that no key opens any more (a rotated key was
-    /// retired) is a problem naming what to enter again (R37).
-    pub(super) fn open_mail_password(&self, cipher: &str) -> ApiResult<String> {
-        self.secrets()?.open(cipher).ok_or_else(|| {
+    /// A stored mail password, opened; one entered for another destination than the mail
+    /// settings name now, or that no key opens any more (a rotated key was retired), is a problem
+    /// naming what to enter again (R37).
+    pub(super) fn open_mail_password(
+        &self,
+        stored: &mail_store::StoredMailPassword,
+    ) -> ApiResult<String> {
+        if !stored.may_be_sent {
+            return Err(ApiError::problem(
+                409,
+                ProblemCode::MailPasswordRequiredAgain,
+                Some("mail_password"),
+                "The mail password was entered for another mail relay or address than the mail \
+                 settings name now, and is sent nowhere else. Enter the mail password again.",
+            ));
+        }
+        self.secrets()?.open(&stored.cipher).ok_or_else(|| {
             ApiError::problem(
                 409,
                 ProblemCode::MailPasswordUnreadable,
@@ -287,6 +303,7 @@ pub async fn save_settings(
             ))
         }
     };
+    statements.push(mail_store::adopt_mail_passwords(ctx.db)?);
     statements.push(ctx.history(
         HistoryEvent::MailSettingsUpdated,
         None,
@@ -308,9 +325,7 @@ async fn config_of(ctx: &Ctx<'_>, user: &UserRow) -> ApiResult<UserMailConfig> {
     let settings = mail_store::settings(ctx.db).await?;
     Ok(UserMailConfig {
         mail_user: user.user_code.clone(),
-        mail_password_set: mail_store::mail_password_cipher(ctx.db, user.id)
-            .await?
-            .is_some(),
+        mail_password_set: mail_store::mail_password(ctx.db, user.id).await?.is_some(),
         settings: settings.map_or_else(mail_store::unconfigured, |row| row.public()),
     })
 }
@@ -323,7 +338,7 @@ pub(super) fn checked_mail_password(input: &MailPasswordInput) -> ApiResult<()> 
             "Enter the mail password.",
         ));
     }
-    if input.password.len() > MAX_PASSWORD_LEN {
+    if input.password.chars().count() > MAX_MAIL_PASSWORD_CHARS {
         return Err(ApiError::invalid(
             "password",
             ProblemCode::TooLong,
@@ -470,8 +485,8 @@ pub async fn send_test(ctx: &Ctx<'_>, env: &MailEnv, user_id: i64) -> ApiResult<
         .await?
         .ok_or_else(missing_settings)?;
     let provider = settings.provider()?;
-    let mail_password = match mail_store::mail_password_cipher(ctx.db, user.id).await? {
-        Some(cipher) => Some(env.open_mail_password(&cipher)?),
+    let mail_password = match mail_store::mail_password(ctx.db, user.id).await? {
+        Some(stored) => Some(env.open_mail_password(&stored)?),
         None => None,
     };
     let mut key = String::new();
@@ -531,8 +546,8 @@ pub(super) async fn own_relay_credentials(
     env: &MailEnv,
 ) -> ApiResult<Option<String>> {
     Ok(
-        match mail_store::mail_password_cipher(ctx.db, ctx.actor().user().0).await? {
-            Some(cipher) => Some(env.open_mail_password(&cipher)?),
+        match mail_store::mail_password(ctx.db, ctx.actor().user().0).await? {
+            Some(stored) => Some(env.open_mail_password(&stored)?),
             None => None,
         },
     )

@@ -100,19 +100,62 @@ pub fn update_settings(
     )
 }
 
-pub async fn mail_password_cipher(db: &AccountDb<'_>, user: i64) -> ApiResult<Option<String>> {
+/// Where the account's mail settings send, as a mail password remembers it (R37): the provider
+/// and its address without trailing slashes; `account` is the statement's parameter holding the
+/// account id.
+pub fn destination_sql(account: usize) -> String {
+    format!(
+        "(SELECT provider || ' ' || rtrim(api_base_url, '/') FROM mail_settings \
+         WHERE mail_settings.account_id = ?{account})"
+    )
+}
+
+/// A user's stored mail password: sealed, and whether it may be sent where the mail settings
+/// send now — only a relay receives mail passwords, and only the one (provider and address) it
+/// was entered for (R37).
+pub struct StoredMailPassword {
+    pub cipher: String,
+    pub may_be_sent: bool,
+}
+
+pub async fn mail_password(db: &AccountDb<'_>, user: i64) -> ApiResult<Option<StoredMailPassword>> {
     #[derive(Deserialize)]
     struct Row {
         mail_password_cipher: Option<String>,
+        may_be_sent: i64,
     }
     Ok(statement(
         db,
-        "SELECT mail_password_cipher FROM users WHERE id = ?1 AND account_id = ?2",
+        &format!(
+            "SELECT mail_password_cipher, (mail_password_for IS {} OR (SELECT provider \
+             FROM mail_settings WHERE account_id = ?2) IS NOT 'relay') AS may_be_sent \
+             FROM users WHERE id = ?1 AND account_id = ?2",
+            destination_sql(2)
+        ),
         &[int(user), int(db.account())],
     )?
     .first_in::<Row>(db)
     .await?
-    .and_then(|row| row.mail_password_cipher))
+    .and_then(|row| {
+        Some(StoredMailPassword {
+            cipher: row.mail_password_cipher?,
+            may_be_sent: row.may_be_sent == 1,
+        })
+    }))
+}
+
+/// Mail passwords stored before the account had any mail settings were entered for the first
+/// destination they name.
+pub fn adopt_mail_passwords(db: &AccountDb<'_>) -> ApiResult<D1PreparedStatement> {
+    statement(
+        db,
+        &format!(
+            "UPDATE users SET mail_password_for = {} WHERE account_id = ?1 \
+             AND mail_password_cipher IS NOT NULL AND mail_password_for IS NULL",
+            destination_sql(1)
+        ),
+        &[int(db.account())],
+    )
 }
 
 /// Sets a user's mail password; `version` guards an administrator's edit, `None` is the user's own.
@@ -124,8 +167,11 @@ pub fn set_mail_password(
 ) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "UPDATE users SET mail_password_cipher = ?2, version = version + 1 \
-         WHERE id = ?1 AND account_id = ?4 AND (?3 IS NULL OR version = ?3)",
+        &format!(
+            "UPDATE users SET mail_password_cipher = ?2, mail_password_for = {}, \
+             version = version + 1 WHERE id = ?1 AND account_id = ?4 AND (?3 IS NULL OR version = ?3)",
+            destination_sql(4)
+        ),
         &[int(user), text(cipher), opt_int(version), int(db.account())],
     )
 }

@@ -606,30 +606,25 @@ pub fn reserve_attempt(
     )
 }
 
-/// Reserves an attempt under every `(key, rule)` in one batch; `Some(lock end)` when any of them
-/// refuses it (over its limit, or locked).
+/// Reserves an attempt under each `(key, rule)` in turn; `Some(lock end)` at the first that
+/// refuses it (over its limit, or locked), and the keys after it are not counted: a client past
+/// its own limit neither locks the people it names nor adds a row per address it makes up.
 pub async fn reserve_attempts(
     db: &impl Database,
     keys: &[(&str, ThrottleRule)],
     now: i64,
 ) -> ApiResult<Option<i64>> {
-    let statements = keys
-        .iter()
-        .map(|(key, rule)| reserve_attempt(db, key, *rule, now))
-        .collect::<ApiResult<Vec<_>>>()?;
-    let results = batch(db, statements).await?;
-    let mut refused_until = None;
-    for ((_, rule), result) in keys.iter().zip(results) {
-        for row in result.results::<Reserved>()? {
+    for (key, rule) in keys {
+        let reserved = reserve_attempt(db, key, *rule, now)?
+            .first_in::<Reserved>(db)
+            .await?;
+        if let Some(row) = reserved {
             if row.failures > rule.max_failures || row.locked_until > now {
-                refused_until = Some(
-                    refused_until
-                        .map_or(row.locked_until, |until: i64| until.max(row.locked_until)),
-                );
+                return Ok(Some(row.locked_until));
             }
         }
     }
-    Ok(refused_until)
+    Ok(None)
 }
 
 /// Gives back the attempt a successful sign-in reserved under `key` (a shared client address

@@ -358,9 +358,13 @@ pub fn insert(
 ) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "INSERT INTO users (account_id, user_code, user_code_norm, name, name_norm, group_id, area_id, \
-         access_level, active, language, created_at, mail_password_cipher) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11) RETURNING id",
+        &format!(
+            "INSERT INTO users (account_id, user_code, user_code_norm, name, name_norm, group_id, \
+             area_id, access_level, active, language, created_at, mail_password_cipher, \
+             mail_password_for) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11, \
+             CASE WHEN ?11 IS NULL THEN NULL ELSE {} END) RETURNING id",
+            crate::store::mail::destination_sql(1)
+        ),
         &[
             int(db.account()),
             text(user_code),
