@@ -22,6 +22,16 @@ pub const MAX_LINES: usize = 20_000;
 pub const CHUNK_LINES: usize = 100;
 /// Longest name, as the user form (R24).
 const MAX_NAME: usize = 120;
+/// Longest line read (in bytes): a line's cells are bounded by their own rules, and a chunk of
+/// lines is kept as one value, which the database bounds.
+pub const MAX_LINE_BYTES: usize = 10_000;
+/// Longest key a refusal repeats (a user code's limit).
+const MAX_SHOWN: usize = 254;
+
+/// A line's key as a refusal repeats it: trimmed, and cut at [`MAX_SHOWN`] characters.
+fn shown(key: &str) -> String {
+    key.trim().chars().take(MAX_SHOWN).collect()
+}
 
 /// What separates a file's fields: `,`, or `;` (spreadsheets in French locales).
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
@@ -208,11 +218,7 @@ fn read_records(
         if record.len() != header.len() {
             refused.push(LineRefusal {
                 line,
-                code: key_at
-                    .and_then(|at| record.get(at))
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string(),
+                code: shown(key_at.and_then(|at| record.get(at)).unwrap_or_default()),
                 field: "file".to_string(),
                 reason: format!(
                     "This line has {} fields where the first line names {}: check its quotes \
@@ -224,16 +230,21 @@ fn read_records(
             });
             continue;
         }
+        if record.as_slice().len() > MAX_LINE_BYTES {
+            refused.push(LineRefusal {
+                line,
+                code: shown(key_at.and_then(|at| record.get(at)).unwrap_or_default()),
+                field: "file".to_string(),
+                reason: "This line is too long (more than 10,000 characters).".to_string(),
+            });
+            continue;
+        }
         if record.iter().any(|field| field.contains('\u{FFFD}')) {
             // A file saved in another encoding (a spreadsheet's "CSV" in Windows-1252) reaches
             // here with its accents replaced: refused rather than stored damaged.
             refused.push(LineRefusal {
                 line,
-                code: key_at
-                    .and_then(|at| record.get(at))
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string(),
+                code: shown(key_at.and_then(|at| record.get(at)).unwrap_or_default()),
                 field: "file".to_string(),
                 reason: "This line has characters that are not UTF-8 text: save the file as \
                          \"CSV UTF-8\" and import it again."
@@ -298,7 +309,7 @@ fn user_line(
 ) -> Result<UserLine, LineRefusal> {
     let refuse = |field: &str, reason: String| LineRefusal {
         line,
-        code: user_code.to_string(),
+        code: shown(user_code),
         field: field.to_string(),
         reason,
     };
@@ -317,8 +328,16 @@ fn user_line(
     if let Some(why) = text_problem(name) {
         return Err(refuse("name", format!("Name {why}.")));
     }
-    if group.is_empty() {
-        return Err(refuse("group", "Group is required.".to_string()));
+    if let Some(why) = code_problem("Group", group) {
+        return Err(refuse("group", why));
+    }
+    let companies = companies.map(company_codes);
+    if let Some(why) = companies
+        .iter()
+        .flatten()
+        .find_map(|code| code_problem("A company code", code))
+    {
+        return Err(refuse("companies", why));
     }
     let language = match language.map(str::to_lowercase).as_deref() {
         None | Some("") => None,
@@ -335,7 +354,7 @@ fn user_line(
         name: name.to_string(),
         group: group.to_string(),
         language,
-        companies: companies.map(company_codes),
+        companies,
     })
 }
 
@@ -839,7 +858,7 @@ pub fn read_group_file(
     for record in records {
         let refuse = |field: &str, reason: String| LineRefusal {
             line: record.line,
-            code: record.text(0).to_string(),
+            code: shown(record.text(0)),
             field: field.to_string(),
             reason,
         };
@@ -1106,7 +1125,7 @@ pub fn read_company_file(
     for record in records {
         let refuse = |field: &str, reason: String| LineRefusal {
             line: record.line,
-            code: record.text(0).to_string(),
+            code: shown(record.text(0)),
             field: field.to_string(),
             reason,
         };

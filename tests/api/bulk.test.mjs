@@ -289,6 +289,37 @@ test("b06_bulk_requests_name_the_field_at_fault", async () => {
 // ---------------------------------------------------------------------------------------------
 // B05 copy security
 
+test("b04_b06_hostile_files_and_searches_are_refused_by_line_or_field_never_a_500_and_write_nothing", async () => {
+  const before = snapshot(fx.read);
+  // 9,000 distinct user codes of 248 characters: more than one value the database takes at once.
+  const domain = `${"a".repeat(60)}.${"b".repeat(60)}.${"c".repeat(60)}.example`;
+  const address = (i) => `u${String(i).padStart(6, "0")}${"x".repeat(50)}@${domain}`;
+  assert.equal(address(1).length, 248);
+  const many = ["user_code,name,group", ...Array.from({ length: 9000 }, (_, i) => `${address(i)},Hostile ${i},USER-GROUP-A`)].join("\n");
+  const planned = expectStatus(await dryRun(fx.admin, many), 200);
+  assert.equal(planned.counts.create, 9000);
+  // Cells longer than any rule allows, and a companies cell naming a hundred thousand codes.
+  const huge = "G".repeat(3_000_000);
+  const codes = Array.from({ length: 100_000 }, (_, i) => `C${i}`).join(" ");
+  const cells = [
+    "user_code,name,group,companies",
+    `huge.group@h.example,Huge Group,${huge},`,
+    `many.companies@h.example,Many Companies,USER-GROUP-A,"${codes}"`,
+    `bad.company@h.example,Bad Company,USER-GROUP-A,COMP-A1 <script>`,
+    `${"y".repeat(300)}@h.example,Long Code,USER-GROUP-A,`,
+  ].join("\n");
+  const refused = expectStatus(await dryRun(fx.admin, cells), 200);
+  assert.deepEqual(refused.lines.map((line) => [line.line, line.outcome, line.field]), [
+    [2, "refused", "file"], [3, "refused", "file"], [4, "refused", "companies"], [5, "refused", "user_code"],
+  ]);
+  assert.ok(refused.lines.every((line) => line.code.length <= 254));
+  // The bulk search has the users list's limit.
+  assertProblem(await fx.admin.post("/api/bulk", { action: "disable", all_matching: { q: "q".repeat(101) } }), 422, "too_long", "all_matching.q");
+  // Twin: a search within the limit runs (and finds nobody to act on).
+  assertProblem(await fx.admin.post("/api/bulk", { action: "disable", all_matching: { q: "q".repeat(100) } }), 422, "required", "user_ids");
+  assert.deepEqual(snapshot(fx.read), before, "a refusal or a dry run changed D1");
+});
+
 test("b05_copies_the_group_and_the_visible_ticks_of_another_user_as_one_save_after_its_what_if", async () => {
   const created = expectStatus(await fx.admin.post("/api/users", { user_code: "copy.target@demo.precinct.test", name: "Copy Target", group_id: F.groupUserB.id }), 201);
   // Uma (area A) also keeps an inert tick of area B, stored from before (R14: it grants nothing).

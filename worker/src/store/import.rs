@@ -25,6 +25,11 @@ pub struct Scopes {
     pub companies: CompanyScope,
 }
 
+/// A file's codes are looked up this many at a time: a list is bound as one JSON value, and D1
+/// refuses a value over 2,000,000 bytes (2,000 user codes of at most 254 characters stay under
+/// 520,000).
+const LOOKUP_PART: usize = 2_000;
+
 fn json<T: serde::Serialize>(value: &T) -> ApiResult<String> {
     serde_json::to_string(value).map_err(ApiError::internal)
 }
@@ -162,25 +167,24 @@ pub async fn companies_named(
     if codes.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let mut sql = Sql::new("SELECT c.id, c.code, c.area_id FROM companies c WHERE c.account_id = ");
-    sql.bind_int(db.account())
-        .push(" AND c.code COLLATE NOCASE IN (SELECT value FROM json_each(")
-        .bind_text(&json(&codes)?)
-        .push("))")
-        .append(scope::companies(scope, "c"));
-    Ok(sql
-        .prepare(db)?
-        .rows_in::<Row>(db)
-        .await?
-        .into_iter()
-        .map(|row| {
+    let mut named = BTreeMap::new();
+    for part in codes.chunks(LOOKUP_PART) {
+        let mut sql =
+            Sql::new("SELECT c.id, c.code, c.area_id FROM companies c WHERE c.account_id = ");
+        sql.bind_int(db.account())
+            .push(" AND c.code COLLATE NOCASE IN (SELECT value FROM json_each(")
+            .bind_text(&json(&part)?)
+            .push("))")
+            .append(scope::companies(scope, "c"));
+        for row in sql.prepare(db)?.rows_in::<Row>(db).await? {
             let company = CompanyRef {
                 id: CompanyId(row.id),
                 area: row.area_id.map(AreaId),
             };
-            (row.code.to_lowercase(), (company, row.code))
-        })
-        .collect())
+            named.insert(row.code.to_lowercase(), (company, row.code));
+        }
+    }
+    Ok(named)
 }
 
 /// What a users file names, as the actor may see it: the groups, the people by code (and the
@@ -200,28 +204,34 @@ pub async fn stored_for_lines(
         .iter()
         .map(|group| (group.id.0, group.clone()))
         .collect();
-    let codes = json(&user_codes)?;
-    let mut sql = Sql::new(&format!(
-        "SELECT {PERSON_COLUMNS} FROM users u WHERE u.account_id = "
-    ));
-    sql.bind_int(db.account())
-        .push(" AND u.user_code_norm IN (SELECT value FROM json_each(")
-        .bind_text(&codes)
-        .push("))")
-        .append(scope::users(scopes.users, "u"));
-    let rows = sql.prepare(db)?.rows_in::<PersonRow>(db).await?;
+    let mut rows = Vec::new();
+    let mut taken = Vec::new();
+    for part in user_codes.chunks(LOOKUP_PART) {
+        let codes = json(&part)?;
+        let mut sql = Sql::new(&format!(
+            "SELECT {PERSON_COLUMNS} FROM users u WHERE u.account_id = "
+        ));
+        sql.bind_int(db.account())
+            .push(" AND u.user_code_norm IN (SELECT value FROM json_each(")
+            .bind_text(&codes)
+            .push("))")
+            .append(scope::users(scopes.users, "u"));
+        rows.extend(sql.prepare(db)?.rows_in::<PersonRow>(db).await?);
+        // Codes of this account's other people, and codes proven in another account (R03): the
+        // same refusal as the user form's, naming no one.
+        taken.extend(
+            statement(
+                db,
+                "SELECT j.value AS code FROM json_each(?2) j WHERE EXISTS (SELECT 1 FROM users x \
+                   WHERE x.account_id = ?1 AND x.user_code_norm = j.value) \
+                 OR EXISTS (SELECT 1 FROM proven_codes p WHERE p.user_code_norm = j.value AND p.account_id <> ?1)",
+                &[int(db.account()), text(&codes)],
+            )?
+            .rows_in::<Code>(db)
+            .await?,
+        );
+    }
     let users = people(db, scopes, rows, &by_id).await?;
-    // Codes of this account's other people, and codes proven in another account (R03): the
-    // same refusal as the user form's, naming no one.
-    let taken = statement(
-        db,
-        "SELECT j.value AS code FROM json_each(?2) j WHERE EXISTS (SELECT 1 FROM users x \
-           WHERE x.account_id = ?1 AND x.user_code_norm = j.value) \
-         OR EXISTS (SELECT 1 FROM proven_codes p WHERE p.user_code_norm = j.value AND p.account_id <> ?1)",
-        &[int(db.account()), text(&codes)],
-    )?
-    .rows_in::<Code>(db)
-    .await?;
     let users: BTreeMap<String, StoredUser> = users
         .into_iter()
         .map(|user| (user.user_code.clone(), user))
@@ -806,14 +816,14 @@ pub async fn stored_for_companies(
         }
     }
     let mut in_charge = BTreeMap::new();
-    if !in_charge_codes.is_empty() {
+    for part in in_charge_codes.chunks(LOOKUP_PART) {
         let mut sql = Sql::new(
             "SELECT u.id, u.user_code_norm, u.group_id, g.code AS group_code, g.access_level, g.area_id, \
              g.options FROM users u JOIN user_groups g ON g.id = u.group_id WHERE u.account_id = ",
         );
         sql.bind_int(db.account())
             .push(" AND u.active = 1 AND u.user_code_norm IN (SELECT value FROM json_each(")
-            .bind_text(&json(&in_charge_codes)?)
+            .bind_text(&json(&part)?)
             .push("))")
             .append(scope::users_in_charge(
                 user_in_charge_scope(actor),

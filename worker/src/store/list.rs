@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult};
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
-const MAX_QUERY_LEN: usize = 100;
+pub const MAX_QUERY_LEN: usize = 100;
 
 /// The paging, search and sort parameters of a list request.
 #[derive(Debug, Clone, Default)]
