@@ -45,8 +45,16 @@ const account = (args.demo ? DEMO.account : args.account ?? "").trim();
 const email = (args.demo ? DEMO.email : args.email ?? "").trim();
 const name = (args.demo ? DEMO.name : args.name ?? "Administrator").trim();
 if (!account) fail("--account NAME is required");
-if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email) || email.length > 254)
-  fail(`--email must be an email address (got "${email}")`);
+// The console's rule for a user code (core's user_code_problem), as far as a script can say it:
+// a bare address, without spaces, quotes, brackets, commas, control, format or other invisible
+// characters, at most 254 bytes as stored (lower case).
+const ADDRESS_PART = String.raw`[^@\s"\\<>\[\](),:;\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]+`;
+if (!new RegExp(`^${ADDRESS_PART}@${ADDRESS_PART}\\.${ADDRESS_PART}$`, "u").test(email) || Buffer.byteLength(email.toLowerCase()) > 254)
+  fail(`--email must be a bare email address such as name@example.com (got ${JSON.stringify(email)})`);
+// Names are shown to everyone in the account: no line breaks, control or direction characters.
+for (const [flag, text] of [["--account", account], ["--name", name]]) {
+  if (/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(text) || text.length > 120) fail(`${flag} must be one line of at most 120 characters, without control or direction characters`);
+}
 
 // O01: the demo account (a published password) goes to local databases and previews only.
 if (args.demo && (args.env === "production" || (args.remote && !args.config))) {

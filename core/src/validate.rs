@@ -14,7 +14,8 @@ pub fn user_code_problem(code: &str) -> Option<&'static str> {
     if trimmed.is_empty() {
         return Some("The user code is required: enter the person's email address.");
     }
-    if trimmed.len() > MAX_USER_CODE_LEN {
+    // As stored: lower-casing can lengthen a code (İ takes 2 bytes, i̇ 3).
+    if normalize_user_code(trimmed).len() > MAX_USER_CODE_LEN {
         return Some("The user code is too long: an email address has at most 254 characters.");
     }
     if trimmed
@@ -37,6 +38,13 @@ pub fn user_code_problem(code: &str) -> Option<&'static str> {
              no angle or square brackets.",
         );
     }
+    // A quoted local part ("a,b"@x or "ceo@other"@x) can look like another address and carries
+    // commas and colons into mail headers and the relay's sign-in.
+    if trimmed.contains(['"', '\\']) {
+        return Some(
+            "The user code is a plain address, such as name@example.com: no quotes or backslashes.",
+        );
+    }
     let bare = email_address::Options::default()
         .without_display_text()
         .without_domain_literal();
@@ -49,15 +57,23 @@ pub fn user_code_problem(code: &str) -> Option<&'static str> {
     }
 }
 
-/// Characters that show nothing or reorder what is shown (Unicode format characters: zero-width
-/// spaces and joiners, direction marks, embeddings, overrides and isolates, the byte-order mark,
-/// tags): in a code they make two codes look the same; in a name they can make it read backwards.
+/// Characters that show nothing or reorder what is shown: every Unicode format character
+/// (general category Cf, Unicode 16: zero-width spaces and joiners, direction marks, embeddings,
+/// overrides and isolates, the byte-order mark, prepended number signs, invisible operators,
+/// shorthand and musical format controls, tags) and the other default-ignorable code points
+/// (Hangul fillers, variation selectors, the combining grapheme joiner): in a code they make two
+/// codes look the same; in a name they can make it read backwards.
 pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'
             | '\u{034F}'
+            | '\u{0600}'..='\u{0605}'
             | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
             | '\u{115F}'
             | '\u{1160}'
             | '\u{17B4}'
@@ -71,6 +87,11 @@ pub fn is_invisible(c: char) -> bool {
             | '\u{FEFF}'
             | '\u{FFA0}'
             | '\u{FFF0}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
             | '\u{E0000}'..='\u{E0FFF}'
     )
 }
@@ -168,10 +189,41 @@ mod tests {
             "an\u{200B}a@example.com",
             "ana@example.com\r\nBcc: x@y.com",
             "ana\t@example.com",
+            // Format characters of every block (general category Cf), not only the usual ones.
+            "ceo\u{1D173}@corp.example",
+            "ceo\u{1BCA0}@corp.example",
+            "\u{0600}ceo@corp.example",
+            "ceo@corp\u{13439}.example",
+            // Quoted local parts look like other addresses and carry commas and colons.
+            "\"ceo@other.example\"@x.example",
+            "\"a,b\"@x.example",
+            "a\\b@x.example",
         ] {
             assert!(user_code_problem(hostile).is_some(), "{hostile:?}");
         }
         assert_eq!(user_code_problem(" ana@example.com "), None);
+        // Twin: letters of other scripts are fine.
+        assert_eq!(user_code_problem("josé.bélanger@example.com"), None);
+    }
+
+    #[test]
+    fn r24_a_user_code_is_at_most_254_bytes_as_stored_lower_case() {
+        // 'İ' (2 bytes) lower-cases to "i̇" (3 bytes).
+        let local = "İ".repeat(32);
+        let domain = format!(
+            "{}.{}.{}.example",
+            "e".repeat(60),
+            "d".repeat(60),
+            "f".repeat(50)
+        );
+        let fits = format!("{local}@{domain}");
+        assert!(fits.len() <= MAX_USER_CODE_LEN);
+        assert!(normalize_user_code(&fits).len() > MAX_USER_CODE_LEN);
+        assert!(user_code_problem(&fits).is_some());
+        // Twin: the same length in letters that keep their size is accepted.
+        let plain = format!("{}@{domain}", "i".repeat(60));
+        assert!(normalize_user_code(&plain).len() <= MAX_USER_CODE_LEN);
+        assert_eq!(user_code_problem(&plain), None);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Whether a new sign-in password is strong enough (R36, ASVS 6.2): 12 to 128 characters, not
 //! one of the 100,000 most common passwords (nor one with a few characters added, nor its
-//! "l33t" spelling), and not predictable from the person's own name and user code or from
-//! repeats, sequences and keyboard rows.
+//! "l33t" spelling, nor one typed twice), and not predictable from the person's own name and
+//! user code, their account's name, the words of this service ([`CONTEXT_WORDS`], ASVS 6.1.2 and
+//! 6.2.11) or from repeats, sequences and keyboard rows.
 //!
 //! Why not the `zxcvbn` crate: its dictionaries alone are about 1 MB gzip, three times this
 //! worker; the common-password list is instead a build-time binary fuse filter (`build.rs`,
@@ -43,6 +44,56 @@ const KEYBOARD_ROWS: &[&str] = &[
     "qwertzuiop",
 ];
 const SEQUENCES: &[&str] = &["abcdefghijklmnopqrstuvwxyz", "0123456789"];
+
+/// The words of this service and of its customers' trade, in English and French, that a guesser
+/// of a Precinct password tries first (ASVS 6.1.2): counted for nothing in a password, like the
+/// person's own name. The account's name is added to them for each password.
+pub const CONTEXT_WORDS: &[&str] = &[
+    "precinct",
+    "security",
+    "securite",
+    "sécurité",
+    "console",
+    "administrator",
+    "administrateur",
+    "admin",
+    "password",
+    "motdepasse",
+    "welcome",
+    "bienvenue",
+    "login",
+    "connexion",
+    "construction",
+    "chantier",
+    "batiment",
+    "bâtiment",
+    "btp",
+    "company",
+    "companies",
+    "entreprise",
+    "societe",
+    "société",
+    "group",
+    "groupe",
+    "erp",
+];
+
+/// A text typed twice or more ("summer2024summer2024") counts once.
+fn once(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let length = chars.len();
+    (1..=length / 2)
+        .filter(|unit| length % unit == 0)
+        .find(|unit| {
+            chars
+                .chunks(*unit)
+                .all(|part| chars.get(..*unit) == Some(part))
+        })
+        .map_or_else(
+            || text.to_string(),
+            |unit| chars.iter().take(unit).collect(),
+        )
+}
 
 /// The letters a l33t spelling stands for.
 fn unleet(text: &str) -> String {
@@ -121,9 +172,9 @@ fn bits(text: &str) -> f64 {
     text.chars().count() as f64 * f64::log2(pool)
 }
 
-/// Why `password` may not be chosen by the person with this name and user code, in words a
-/// person understands; `None` when it is strong enough.
-pub fn problem(password: &str, name: &str, user_code: &str) -> Option<&'static str> {
+/// Why `password` may not be chosen by the person with this name and user code, of the account
+/// named `account`, in words a person understands; `None` when it is strong enough.
+pub fn problem(password: &str, name: &str, user_code: &str, account: &str) -> Option<&'static str> {
     let length = password.chars().count();
     if length < MIN_CHARS {
         return Some("The password needs at least 12 characters.");
@@ -131,7 +182,7 @@ pub fn problem(password: &str, name: &str, user_code: &str) -> Option<&'static s
     if length > MAX_CHARS {
         return Some("The password has at most 128 characters.");
     }
-    let lower = password.to_lowercase();
+    let lower = once(&password.to_lowercase());
     if is_common(&lower) {
         return Some("This password is one of the most common ones: choose another.");
     }
@@ -145,15 +196,21 @@ pub fn problem(password: &str, name: &str, user_code: &str) -> Option<&'static s
     if is_common(&unleet(&lower)) {
         return Some("This password is a common one spelt with digits: choose another.");
     }
-    // The person's own name and address are the first things a guesser tries.
+    // The person's own name and address, their account's name and this service's words are the
+    // first things a guesser tries.
     let code = user_code.to_lowercase();
     let (local, domain) = code.split_once('@').unwrap_or((code.as_str(), ""));
+    let account = account.to_lowercase();
+    let account_joined: String = account.chars().filter(|c| c.is_alphanumeric()).collect();
     let mut hints: Vec<String> = name
         .to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .chain(local.split(|c: char| !c.is_alphanumeric()))
         .chain(domain.split('.'))
         .chain([local])
+        .chain(account.split(|c: char| !c.is_alphanumeric()))
+        .chain([account_joined.as_str()])
+        .chain(CONTEXT_WORDS.iter().copied())
         .filter(|hint| hint.chars().count() >= 3)
         .map(str::to_string)
         .collect();
@@ -169,7 +226,8 @@ pub fn problem(password: &str, name: &str, user_code: &str) -> Option<&'static s
     let rest = without_patterns(&rest);
     if bits(&rest) < MIN_BITS {
         return Some(if used_hint {
-            "This password is too easy to guess from your name or user code: choose another."
+            "This password is too easy to guess from your name, your user code, your account's \
+             name or the words of this service: choose another."
         } else {
             "This password is too predictable (repeats, sequences or keyboard rows): use a longer \
              mix, such as several unrelated words."
@@ -184,9 +242,18 @@ mod tests {
 
     #[test]
     fn r36_length_is_12_to_128_characters() {
-        assert!(problem("short pass", "Ana", "ana@x.co").is_some());
-        assert!(problem(&"long enough pass word ".repeat(7), "Ana", "ana@x.co").is_some());
-        assert_eq!(problem("plum violin orbit canyon", "Ana", "ana@x.co"), None);
+        assert!(problem("short pass", "Ana", "ana@x.co", "Acme").is_some());
+        assert!(problem(
+            &"long enough pass word ".repeat(7),
+            "Ana",
+            "ana@x.co",
+            "Acme"
+        )
+        .is_some());
+        assert_eq!(
+            problem("plum violin orbit canyon", "Ana", "ana@x.co", "Acme"),
+            None
+        );
     }
 
     #[test]
@@ -198,7 +265,7 @@ mod tests {
             "P@ssw0rd12345",
             "sunshine12345!",
         ] {
-            let why = problem(common, "Ana Silva", "ana.silva@acme.example");
+            let why = problem(common, "Ana Silva", "ana.silva@acme.example", "Acme");
             assert!(why.is_some(), "{common} was accepted");
         }
         assert!(is_common("password"));
@@ -208,12 +275,72 @@ mod tests {
 
     #[test]
     fn r36_the_persons_name_and_user_code_are_hints() {
-        let why = problem("anasilva2024!", "Ana Silva", "ana.silva@acme.example").unwrap();
-        assert!(why.contains("name or user code"), "{why}");
-        assert!(problem("acme-example-2024", "Ana Silva", "ana.silva@acme.example").is_some());
+        let why = problem(
+            "anasilva2024!",
+            "Ana Silva",
+            "ana.silva@acme.example",
+            "Acme",
+        )
+        .unwrap();
+        assert!(why.contains("your name, your user code"), "{why}");
+        assert!(problem(
+            "acme-example-2024",
+            "Ana Silva",
+            "ana.silva@acme.example",
+            "Acme"
+        )
+        .is_some());
         // Twin: the same shape without the hints is fine.
         assert_eq!(
-            problem("tulip7-marble-kayak", "Ana Silva", "ana.silva@acme.example"),
+            problem(
+                "tulip7-marble-kayak",
+                "Ana Silva",
+                "ana.silva@acme.example",
+                "Acme"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn r36_the_accounts_name_and_the_words_of_this_service_are_hints() {
+        for guessable in [
+            "Precinct2026!!",
+            "Welcome2Precinct!",
+            "DuboisBTP-2026!",
+            "dubois-batiment-26",
+            "Chantier#Securite1",
+        ] {
+            let why = problem(
+                guessable,
+                "Ana Silva",
+                "ana.silva@acme.example",
+                "Dubois BTP",
+            );
+            assert!(
+                why.is_some_and(|why| why.contains("words of this service")),
+                "{guessable}: {why:?}"
+            );
+        }
+        // Twin: the same shapes with unrelated words are fine.
+        assert_eq!(
+            problem(
+                "Harbor2026!!zq",
+                "Ana Silva",
+                "ana.silva@acme.example",
+                "Dubois BTP"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn r36_a_password_typed_twice_counts_once() {
+        assert!(problem("Summer2024Summer2024", "Bo", "bo@x.co", "Acme").is_some());
+        assert!(problem("sunshine1sunshine1", "Bo", "bo@x.co", "Acme").is_some());
+        // Twin: the same word twice inside a longer password is not a repeat of the whole.
+        assert_eq!(
+            problem("tulip7-marble-kayak-tulip", "Bo", "bo@x.co", "Acme"),
             None
         );
     }
@@ -226,8 +353,8 @@ mod tests {
             "1234567890123",
             "qwertyqwerty12",
         ] {
-            assert!(problem(weak, "Bo", "bo@x.co").is_some(), "{weak}");
+            assert!(problem(weak, "Bo", "bo@x.co", "Acme").is_some(), "{weak}");
         }
-        assert_eq!(problem("Zk7#pQ2!vR9m", "Bo", "bo@x.co"), None);
+        assert_eq!(problem("Zk7#pQ2!vR9m", "Bo", "bo@x.co", "Acme"), None);
     }
 }

@@ -690,11 +690,11 @@ async fn as_principal(
     };
     let query = Query::of(req)?;
     let mail = mail_env(env, req)?;
+    services::credentials::gate(&ctx, asked.method, asked.segments)?;
     let Some(Op::Signed(op)) = asked.op else {
         // Only the test-mode query plans reach here without an operation.
         return query_plans(&ctx, &query).await;
     };
-    services::credentials::gate(&ctx, asked.method, asked.segments)?;
     signed_in(
         req,
         (&ctx, system, asked.client),

@@ -29,11 +29,19 @@ impl SecretBox {
         let current = parse_key(current).ok_or_else(|| {
             ApiError::internal("PRECINCT_MAIL_KEY must be <id>:<base64 of 32 bytes>")
         })?;
+        // A retired key that does not parse is the operator's mistake to see (health reports
+        // it), not a key silently missing when an old secret must be opened.
         let retired = retired
             .split(',')
             .filter(|part| !part.trim().is_empty())
-            .filter_map(parse_key)
-            .collect();
+            .map(|part| {
+                parse_key(part).ok_or_else(|| {
+                    ApiError::internal(
+                        "PRECINCT_MAIL_OLD_KEYS must be <id>:<base64 of 32 bytes>, comma-separated",
+                    )
+                })
+            })
+            .collect::<ApiResult<_>>()?;
         Ok(SecretBox { current, retired })
     }
 
@@ -116,6 +124,18 @@ mod tests {
             .starts_with("k2:"));
         let without_old = SecretBox::from_secrets(&key("k2", 9), "").unwrap();
         assert_eq!(without_old.open(&sealed), None);
+    }
+
+    #[test]
+    fn r37_a_malformed_retired_key_is_reported_not_dropped() {
+        assert!(SecretBox::from_secrets(&key("k1", 7), "k0:not-base64").is_err());
+        assert!(SecretBox::from_secrets(&key("k1", 7), &format!("{},k2", key("k0", 1))).is_err());
+        // Twin: well-formed retired keys, with spaces around the commas, are taken.
+        assert!(SecretBox::from_secrets(
+            &key("k1", 7),
+            &format!("{} , {}", key("k0", 1), key("k2", 2))
+        )
+        .is_ok());
     }
 
     #[test]

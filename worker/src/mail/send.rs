@@ -136,7 +136,10 @@ pub async fn deliver(
             .map_err(|_| provider::unreachable())?;
     }
     let mut init = RequestInit::new();
+    // R37: a provider's answer never moves the request (and its key or credentials) elsewhere;
+    // a redirect is answered as a provider fault.
     init.with_method(Method::Post)
+        .with_redirect(worker::RequestRedirect::Manual)
         .with_headers(headers)
         .with_body(Some(JsValue::from_str(&request.body.to_string())));
     let outgoing =

@@ -79,7 +79,12 @@ pub async fn change_password(
         ));
     }
     // The new password is checked first: no hashing, no attempt counted for a weak one.
-    if let Some(why) = passwords::problem(&input.new_password, &me.name, &me.user_code) {
+    if let Some(why) = passwords::problem(
+        &input.new_password,
+        &me.name,
+        &me.user_code,
+        &ctx.who.session.account_name,
+    ) {
         return Err(ApiError::invalid(
             "new_password",
             ProblemCode::WeakPassword,
@@ -445,7 +450,9 @@ pub async fn set_password(
     }
     let (db, row) = found.ok_or_else(invalid)?;
     let db = &db;
-    if let Some(why) = crate::passwords::problem(password, &row.name, &row.user_code) {
+    let account_name = store::users::account_name(&db.account_found(row.account_id)).await?;
+    if let Some(why) = crate::passwords::problem(password, &row.name, &row.user_code, &account_name)
+    {
         return Err(ApiError::invalid(
             "password",
             ProblemCode::WeakPassword,
