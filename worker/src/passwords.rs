@@ -83,7 +83,7 @@ fn once(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let length = chars.len();
     (1..=length / 2)
-        .filter(|unit| length % unit == 0)
+        .filter(|unit| length.is_multiple_of(*unit))
         .find(|unit| {
             chars
                 .chunks(*unit)
