@@ -69,6 +69,7 @@ strings! {
     SignedInSince => "Since", "Depuis";
     LastSeen => "Last seen", "Vu pour la dernière fois";
     Confirm => "Confirm", "Confirmer";
+    SignInAgain => "Sign in again", "Se reconnecter";
 }
 
 /// The `name` parameter of the page's address (`?token=…`).
@@ -240,18 +241,26 @@ fn then_screen() -> String {
     if query_param("then") == "login-as" {
         return "/login-as".to_string();
     }
-    // The console keeps a deep link opened signed out here (`pages::RETURN_KEY`); taken once.
-    let storage = web_sys::window().and_then(|window| window.local_storage().ok().flatten());
-    let page = storage.and_then(|storage| {
-        let page = storage.get_item("precinct.next").ok().flatten();
-        let _ = storage.set_item("precinct.next", "");
-        page
-    });
-    match page {
-        // A path of this site: a full load of it stays here whatever follows.
-        Some(page) if page.starts_with("/console") => page,
-        _ => "/applications".to_string(),
-    }
+    // The page kept for after sign-in (`pages::come_back_here`); taken once.
+    crate::pages::return_address().unwrap_or_else(|| "/applications".to_string())
+}
+
+/// The worker asked for a recent sign-in (ASVS 7.5.1, 7.5.2): the person signs out and, signed
+/// in again, comes back to this page.
+fn sign_in_again_view(i: I18n, failure: Option<api::ApiFailure>) -> Option<AnyView> {
+    failure.filter(|failure| failure.code() == "sign_in_again")?;
+    let busy = Busy::new();
+    let again = move |_| {
+        crate::pages::come_back_here();
+        busy.run(api::sign_out(), |_| leave_to("/"));
+    };
+    Some(
+        view! {
+            <p><button type="button" class="primary" data-test="sign-in-again"
+                on:click=again>{i.s(A::SignInAgain)}</button></p>
+        }
+        .into_any(),
+    )
 }
 
 /// The code of the authenticator (or a recovery code), after the password (R35).
@@ -313,7 +322,10 @@ fn Enrolment() -> impl IntoView {
         }
         .into_any(),
         (None, None) => loading_view(i),
-        (None, Some(Err(failure))) => failure_view(i, failure, None),
+        (None, Some(Err(failure))) => {
+            view! { {failure_view(i, failure.clone(), None)} {sign_in_again_view(i, Some(failure))} }
+                .into_any()
+        }
         (None, Some(Ok(enrolment))) => view! {
             <p>{i.s(A::MfaScanText)}</p>
             <div class="qr" role="img" aria-label=i.s(A::MfaQrLabel) inner_html=enrolment.qr_svg></div>
@@ -375,6 +387,7 @@ pub fn SessionsPage() -> impl IntoView {
             Some(Ok(list)) => view! { <ul class="sessions">{rows(list)}</ul> }.into_any(),
         }}
         {busy.status(None)}
+        {move || sign_in_again_view(i, busy.failure.get())}
         <p><a href="/console/preferences">{i.s(K::Continue)}</a></p>
     }
     .into_any();

@@ -444,3 +444,32 @@ test("sessions: a person lists their own sessions and ends one; an administrator
   assertProblem(await desk.get("/api/session"), 401, "not_signed_in");
   assert.equal(fx.read(`SELECT COUNT(*) AS n FROM history WHERE action = 'sessions_ended' AND entity_id = ${F.user_b.id}`)[0].n, 1);
 });
+
+test("sessions: ending another of one's sessions, setting up a second factor or changing one's own user code needs a sign-in of the last 15 minutes (ASVS 7.5.1, 7.5.2)", async () => {
+  const later = () => Date.now() + 16 * 60_000;
+  const old = await fx.signIn("user");
+  const other = await fx.signIn("user");
+  const otherId = (await other.get("/api/sessions")).json.find((s) => s.current).id;
+  old.now = later();
+  assertProblem(await old.delete(`/api/sessions/${otherId}`), 403, "sign_in_again");
+  assert.equal((await other.get("/api/session")).status, 200);
+  assertProblem(await old.post("/api/mfa/enrolment"), 403, "sign_in_again");
+  assert.equal(fx.read(`SELECT COUNT(*) AS n FROM user_mfa WHERE user_id = ${F.user.id}`)[0].n, 0);
+  // A local administrator's own user code is how she signs in; her name is not.
+  const laOld = await fx.signIn("la_a");
+  laOld.now = later();
+  const me = expectStatus(await laOld.get(`/api/users/${F.la_a.id}`), 200);
+  const before = snapshot(fx.read);
+  assertProblem(await laOld.put(`/api/users/${F.la_a.id}`, { user_code: "lara.renamed@demo.precinct.test", name: me.name, version: me.version }), 403, "sign_in_again");
+  assert.deepEqual(snapshot(fx.read), before);
+  // Twins: renaming herself, or another person's code, needs no new sign-in; signed in again,
+  // the same requests go through; ending this very session is signing out, whatever its age.
+  const renamed = expectStatus(await laOld.put(`/api/users/${F.la_a.id}`, { user_code: me.user_code, name: `${me.name} L.`, version: me.version }), 200);
+  expectStatus(await laOld.put(`/api/users/${renamed.id}`, { user_code: me.user_code, name: me.name, version: renamed.version }), 200);
+  const fresh = await fx.signIn("user");
+  assert.equal((await fresh.delete(`/api/sessions/${otherId}`)).status, 204);
+  assertProblem(await other.get("/api/session"), 401, "not_signed_in");
+  const ownId = (await old.get("/api/sessions")).json.find((s) => s.current).id;
+  assert.equal((await old.delete(`/api/sessions/${ownId}`)).status, 204);
+  assertProblem(await old.get("/api/session"), 401, "not_signed_in");
+});

@@ -2,7 +2,7 @@
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startWorker, Client, DEMO } from "../harness.mjs";
-import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog, secondStep } from "./browser.mjs";
+import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog, secondStep, afterPassword } from "./browser.mjs";
 
 let worker, browser;
 before(async () => {
@@ -109,6 +109,37 @@ async function signInAsAdmin(page) {
   await secondStep(page, worker.url, DEMO.user_code);
   await page.waitForURL(/\/applications$/);
 }
+
+test("sessions: a sign-in older than 15 minutes signs in again before ending another session, and comes back to the list (ASVS 7.5.2)", async () => {
+  const other = new Client(worker.url);
+  await other.signIn();
+  const { page, context, errors } = await newPage(browser, "desktop");
+  await signInAsAdmin(page);
+  await page.goto(worker.url + "/sessions");
+  const rows = page.locator("[data-test=session]");
+  await rows.first().waitFor();
+  // The session end is sent as if 16 minutes had passed since this sign-in.
+  const later = (route) => route.continue({ headers: { ...route.request().headers(), "x-precinct-test-now": String(Date.now() + 16 * 60_000) } });
+  await page.route("**/api/sessions/*", later);
+  await rows.filter({ hasNotText: "this session" }).first().getByRole("button", { name: "End" }).click();
+  const again = page.locator("[data-test=sign-in-again]");
+  await again.waitFor();
+  assert.match(await page.getByRole("alert").first().textContent(), /sign in again/);
+  await shot(page, "desktop-sessions-sign-in-again");
+  await page.unroute("**/api/sessions/*", later);
+  await again.click();
+  await page.waitForURL((address) => address.pathname === "/");
+  await page.getByLabel("User code").fill(DEMO.user_code);
+  await page.getByLabel("Password").fill(DEMO.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await afterPassword(page, worker.url, DEMO.user_code, /\/sessions$/);
+  await rows.first().waitFor();
+  const count = await rows.count();
+  await rows.filter({ hasNotText: "this session" }).first().getByRole("button", { name: "End" }).click();
+  await page.waitForFunction((n) => document.querySelectorAll("[data-test=session]").length === n - 1, count);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
 
 test("r35 desktop: an administrator resets a user's second factor from the user's page; the user sets it up again", async () => {
   // A local administrator of the demo account signs in (and so sets up a second factor).

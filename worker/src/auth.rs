@@ -19,6 +19,9 @@ pub const SESSION_IDLE_MS: i64 = 30 * 60 * 1000;
 pub const SESSION_ABSOLUTE_MS: i64 = 12 * 60 * 60 * 1000;
 /// R35: how long a session may wait for its second step (the code, or the enrolment).
 pub const SECOND_STEP_WINDOW_MS: i64 = 15 * 60 * 1000;
+/// ASVS 7.5.1, 7.5.2: changing how one signs in (the second factor, one's own user code) or
+/// ending one's other sessions needs a sign-in at most this old.
+pub const RECENT_SIGN_IN_MS: i64 = 15 * 60 * 1000;
 /// `last_seen_at` is written at most this often, to keep reads from turning into writes.
 pub const SESSION_TOUCH_MS: i64 = 60 * 1000;
 

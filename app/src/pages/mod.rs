@@ -126,14 +126,16 @@ pub fn come_back_here() {
     }
 }
 
-/// The console page to go back to after signing in, taken once: a page of this site's console
-/// only, never an address elsewhere.
+/// The page to go back to after signing in, taken once: a page of this site's console, or the
+/// sessions and second-factor pages (signed in again for them, ASVS 7.5.1, 7.5.2), never an
+/// address elsewhere.
 pub fn return_address() -> Option<String> {
     let storage = window().local_storage().ok()??;
     let next = storage.get_item(RETURN_KEY).ok()??;
     let _ = storage.set_item(RETURN_KEY, "");
-    // A path of this site, so `navigate` stays in the console whatever follows.
-    next.starts_with("/console").then_some(next)
+    // A path of this site, so `navigate` stays here whatever follows.
+    (next.starts_with("/console") || next == "/sessions" || next == "/second-factor")
+        .then_some(next)
 }
 
 /// The signed-in person, once known (screens inside the console frame).

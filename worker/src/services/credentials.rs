@@ -20,6 +20,22 @@ use crate::store::mail::{self as mail_store};
 use crate::store::users::UserRow;
 use crate::store::{self, AccountDb, HistoryEntry, Homes, SystemDb};
 
+/// ASVS 7.5.1, 7.5.2: what changes how the person signs in (setting up a second factor, their
+/// own user code) or ends their other sessions needs a recent sign-in — the password (and second
+/// factor) entered at most 15 minutes ago; an older session signs in again first, so a session
+/// left open or stolen cannot lock its owner out.
+pub fn require_recent_sign_in(ctx: &Ctx<'_>) -> ApiResult<()> {
+    if ctx.now - ctx.who.session.created_at <= crate::auth::RECENT_SIGN_IN_MS {
+        return Ok(());
+    }
+    Err(ApiError::problem(
+        403,
+        ProblemCode::SignInAgain,
+        None,
+        "For your safety, sign in again to do this: you signed in more than 15 minutes ago.",
+    ))
+}
+
 /// What a session must do before anything else, in order: enter its second factor (R35), choose
 /// its own password (R36), set up its second factor (R35). Each step allows only its own routes
 /// (and reading the session, so the console knows which step to show).

@@ -155,6 +155,15 @@ pub async fn end_own_session(ctx: &Ctx<'_>, id: &str) -> ApiResult<()> {
     if !well_formed {
         return Err(ApiError::not_found());
     }
+    // Ending this very session is signing out; ending another needs a recent sign-in.
+    if !ctx
+        .who
+        .session
+        .token_hash
+        .starts_with(&id.to_ascii_lowercase())
+    {
+        super::credentials::require_recent_sign_in(ctx)?;
+    }
     store::commit(
         ctx.db,
         store::end_own_session(ctx.db, ctx.who.session.real.user_id, id)?,

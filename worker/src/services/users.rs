@@ -278,6 +278,10 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<User
     ];
     let code_changed = precinct_core::validate::normalize_user_code(&user_code)
         != precinct_core::validate::normalize_user_code(&before.user_code);
+    // One's own user code is how one signs in (ASVS 7.5.1).
+    if code_changed && id == ctx.who.session.real.user_id {
+        super::credentials::require_recent_sign_in(ctx)?;
+    }
     if code_changed {
         // A link sent to the old (perhaps mistyped) address must not open the account, and a
         // session opened under the old code ends (R33); the editor's own session stays.
