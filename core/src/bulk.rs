@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::{FieldChange, Language};
 use crate::ids::{CompanyId, UserId};
 use crate::policy::{self, AccessLevel, Actor, CompanyRef, Denied, Group};
-use crate::validate::{normalize_user_code, text_problem, user_code_problem};
+use crate::validate::{normalize_user_code, stored_user_code_problem, text_problem};
 
 /// Most lines one import reads (a bigger file is split by the person: a dry run shows every line).
 pub const MAX_LINES: usize = 20_000;
@@ -313,7 +313,7 @@ fn user_line(
         field: field.to_string(),
         reason,
     };
-    if let Some(why) = user_code_problem(user_code) {
+    if let Some(why) = stored_user_code_problem(user_code) {
         return Err(refuse("user_code", why.to_string()));
     }
     if name.is_empty() {
@@ -1142,7 +1142,7 @@ pub fn read_company_file(
             })
             .or_else(|| {
                 in_charge
-                    .and_then(user_code_problem)
+                    .and_then(stored_user_code_problem)
                     .map(|why| refuse("user_in_charge", why.to_string()))
             });
         match refusal {

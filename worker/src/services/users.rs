@@ -13,7 +13,7 @@ use precinct_core::policy::{
     self, company_scope, group_scope, person_scope, user_in_charge_scope, user_scope, CompanyRef,
     CompanyScope,
 };
-use precinct_core::validate::user_code_problem;
+use precinct_core::validate::stored_user_code_problem;
 
 use super::mail::MailEnv;
 use super::{change, diff, diff_text, Ctx};
@@ -100,7 +100,7 @@ pub async fn get(ctx: &Ctx<'_>, id: i64) -> ApiResult<User> {
 /// A user code as stored: the bare address, lower-cased (R03 compares codes case-insensitively;
 /// storing one spelling means every screen, mail and history entry shows the same one).
 fn valid_user_code(value: &str) -> ApiResult<String> {
-    if let Some(why) = user_code_problem(value) {
+    if let Some(why) = stored_user_code_problem(value) {
         return Err(ApiError::invalid(
             "user_code",
             ProblemCode::InvalidEmail,
