@@ -2,7 +2,7 @@
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startWorker, Client, DEMO } from "../harness.mjs";
-import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog, secondStep, afterPassword } from "./browser.mjs";
+import { test, launch, newPage, shot, assertNoHorizontalScroll, reportWorkerLog, secondStep, signInDemo } from "./browser.mjs";
 
 let worker, browser;
 before(async () => {
@@ -129,10 +129,7 @@ test("sessions: a sign-in older than 15 minutes signs in again before ending ano
   await page.unroute("**/api/sessions/*", later);
   await again.click();
   await page.waitForURL((address) => address.pathname === "/");
-  await page.getByLabel("User code").fill(DEMO.user_code);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await afterPassword(page, worker.url, DEMO.user_code, /\/sessions$/);
+  await signInDemo(page, worker.url, /\/sessions$/);
   await rows.first().waitFor();
   const count = await rows.count();
   await rows.filter({ hasNotText: "this session" }).first().getByRole("button", { name: "End" }).click();
