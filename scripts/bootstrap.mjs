@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     minimal: { type: "boolean", default: false },
     ...WHERE_OPTIONS,
     database: { type: "string", default: "0" },
+    // The clock, in ms since 1970 (the tests' clock; the operator never gives it).
+    now: { type: "string" },
   },
 });
 
@@ -98,7 +100,11 @@ const hash = await argon2id({
   outputType: "encoded",
 });
 
-const now = Date.now();
+const now = args.now === undefined ? Date.now() : Number(args.now);
+if (!Number.isSafeInteger(now)) fail("--now: milliseconds since 1970");
+/** ASVS 6.4.1: the printed password expires, unchanged, 72 hours after it is printed. */
+const INITIAL_PASSWORD_HOURS = 72;
+const passwordExpiresAt = args.demo ? "NULL" : String(now + INITIAL_PASSWORD_HOURS * 3_600_000);
 const accountId = `(SELECT id FROM accounts WHERE name = ${quote(account)})`;
 const groupId = `(SELECT id FROM user_groups WHERE account_id = ${accountId} AND code = 'ADMINISTRATORS')`;
 const usersGroupId = `(SELECT id FROM user_groups WHERE account_id = ${accountId} AND code = 'USERS')`;
@@ -136,8 +142,8 @@ const sql = [
   ]),
   // R36: the printed password is one-time (the demo account's is published, for `make dev`).
   // The operator vouches for the address (R24: it is reserved across the service at once).
-  `INSERT INTO users (account_id, user_code, user_code_norm, name, name_norm, group_id, area_id, access_level, active, password_hash, password_must_change, address_proven, created_at) ` +
-    `VALUES (${accountId}, ${quote(emailNorm)}, ${quote(emailNorm)}, ${quote(name)}, ${quote(name.toLowerCase())}, ${groupId}, NULL, 'administrator', 1, ${quote(hash)}, ${args.demo ? 0 : 1}, 1, ${now});`,
+  `INSERT INTO users (account_id, user_code, user_code_norm, name, name_norm, group_id, area_id, access_level, active, password_hash, password_must_change, password_expires_at, address_proven, created_at) ` +
+    `VALUES (${accountId}, ${quote(emailNorm)}, ${quote(emailNorm)}, ${quote(name)}, ${quote(name.toLowerCase())}, ${groupId}, NULL, 'administrator', 1, ${quote(hash)}, ${args.demo ? 0 : 1}, ${passwordExpiresAt}, 1, ${now});`,
   history("user", userId, "created", emailNorm, `User ${emailNorm} created by the operator`, [
     { field: "user_code", before: null, after: emailNorm },
     { field: "name", before: null, after: name },
@@ -216,5 +222,5 @@ if (args.demo) {
   console.log(`Account "${account}" created.`);
   console.log(`First regular administrator: ${email}`);
   console.log(`One-time initial password:   ${password}`);
-  console.log("Hand these to that person over a trusted channel; this password is not stored in clear and is shown only now.");
+  console.log(`Hand these to that person over a trusted channel; this password is not stored in clear and is shown only now. It works for ${INITIAL_PASSWORD_HOURS} hours, to choose their own (then "Forgot password" sends a link to the address).`);
 }

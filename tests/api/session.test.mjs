@@ -34,8 +34,9 @@ test("health reports the version and that D1 answers", async () => {
 });
 
 /** The operator's command (R02) against this worker's database: its exit code and output. */
-async function bootstrap(account, email) {
+async function bootstrap(account, email, now) {
   const args = [join(ROOT, "scripts/bootstrap.mjs"), "--account", account, "--email", email, "--persist-to", worker.state];
+  if (now !== undefined) args.push("--now", String(now));
   try {
     const { stdout } = await promisify(execFile)("node", args, { cwd: ROOT, encoding: "utf8" });
     return { code: 0, output: stdout };
@@ -268,7 +269,7 @@ test("r36 the operator's printed password is one-time: nothing but choosing one'
 
 test("r36 everyone changes their own password with the current one; a wrong current one counts toward the lock-out", async () => {
   const T = T0 + 3000 * MINUTE;
-  const made = await bootstrap("R36 Changers", "changer@r36.example");
+  const made = await bootstrap("R36 Changers", "changer@r36.example", T);
   const printed = made.output.match(/One-time initial password:\s+(\S+)/)?.[1];
   const client = new Client(worker.url, { now: T });
   assert.equal((await client.signIn("changer@r36.example", printed)).status, 200);
@@ -280,7 +281,7 @@ test("r36 everyone changes their own password with the current one; a wrong curr
 
 test("r36 a password of 128 characters in any script, chosen once, signs in; 129 are refused with the same limit everywhere", async () => {
   const T = T0 + 3100 * MINUTE;
-  const made = await bootstrap("R36 Long", "long@r36.example");
+  const made = await bootstrap("R36 Long", "long@r36.example", T);
   const printed = made.output.match(/One-time initial password:\s+(\S+)/)?.[1];
   const client = new Client(worker.url, { now: T });
   assert.equal((await client.signIn("long@r36.example", printed)).status, 200);
@@ -300,6 +301,31 @@ test("r36 a password of 128 characters in any script, chosen once, signs in; 129
   assert.equal((await again.signInPassword("long@r36.example", chosen)).status, 200);
   // Twin: a password longer than any that may be chosen is refused before hashing.
   assertProblem(await new Client(worker.url, { now: T + MINUTE }).signInPassword("long@r36.example", long), 422, "too_long");
+});
+
+test("r36 the operator's printed password expires 72 hours after it is printed, unchanged (ASVS 6.4.1)", async () => {
+  const T = T0 + 3200 * MINUTE;
+  const HOUR = 60 * MINUTE;
+  const made = await bootstrap("R36 Late", "late@r36.example", T);
+  assert.equal(made.code, 0, made.output);
+  assert.match(made.output, /72 hours/);
+  const printed = made.output.match(/One-time initial password:\s+(\S+)/)?.[1];
+  // Within its 72 hours it signs in (to choose one's own, R36).
+  const early = await new Client(worker.url, { now: T + 71 * HOUR }).signInPassword("late@r36.example", printed);
+  assert.equal(early.status, 200, early.text);
+  assert.equal(early.json.password_change_required, true);
+  // Past them, the same password opens nothing, and says why.
+  const late = await new Client(worker.url, { now: T + 73 * HOUR }).signInPassword("late@r36.example", printed);
+  assertProblem(late, 401, "initial_password_expired");
+  assert.match(late.json.message, /Forgot password/);
+  // Twin: a wrong password at that time is the usual answer, naming no expiry.
+  assertProblem(await new Client(worker.url, { now: T + 73 * HOUR }).signInPassword("late@r36.example", "not-the-printed-one"), 401, "invalid_credentials");
+  // A chosen password never expires.
+  const chooser = new Client(worker.url, { now: T + 71 * HOUR });
+  await chooser.signInPassword("late@r36.example", printed);
+  const changed = await chooser.post("/api/password/change", { current_password: printed, new_password: "tulip7-marble-kayak" });
+  assert.equal(changed.status, 200, changed.text);
+  assert.equal((await new Client(worker.url, { now: T + 400 * HOUR }).signInPassword("late@r36.example", "tulip7-marble-kayak")).status, 200);
 });
 
 test("an unknown user code is locked out the same way (the lock reveals nothing)", async () => {

@@ -364,8 +364,8 @@ pub fn set_password_hash(
 ) -> ApiResult<D1PreparedStatement> {
     statement(
         db,
-        "UPDATE users SET password_hash = ?2, password_must_change = 0, version = version + 1 \
-         WHERE id = ?1 AND account_id = ?3",
+        "UPDATE users SET password_hash = ?2, password_must_change = 0, password_expires_at = NULL, \
+         version = version + 1 WHERE id = ?1 AND account_id = ?3",
         &[int(user), text(hash), int(db.account())],
     )
 }

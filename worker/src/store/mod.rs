@@ -503,6 +503,9 @@ pub struct SignInCandidate {
     pub owes_second_factor: i64,
     /// The holder proved the address (used a link sent there).
     pub address_proven: i64,
+    /// ASVS 6.4.1: when the operator's printed password stops working, while it is unchanged.
+    #[serde(default)]
+    pub password_expires_at: Option<i64>,
 }
 
 /// Who signs in with a user code. A code is unique within an account, and across the service
@@ -535,7 +538,7 @@ async fn address_holders(
 ) -> ApiResult<Vec<SignInCandidate>> {
     statement(
         db,
-        "SELECT id, account_id, area_id, active, password_hash, address_proven, \
+        "SELECT id, account_id, area_id, active, password_hash, address_proven, password_expires_at, \
          (access_level IN ('administrator', 'local_administrator') OR EXISTS \
            (SELECT 1 FROM user_mfa m WHERE m.user_id = users.id AND m.confirmed_at IS NOT NULL)) \
            AS owes_second_factor \
