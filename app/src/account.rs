@@ -70,6 +70,11 @@ strings! {
     LastSeen => "Last seen", "Vu pour la dernière fois";
     Confirm => "Confirm", "Confirmer";
     SignInAgain => "Sign in again", "Se reconnecter";
+    EveryoneTitle => "Everyone you manage", "Tous ceux que vous gérez";
+    EveryoneText => "A password leaked, or a device lost? End every session of every user you manage at once: they sign in again. This session stays.", "Un mot de passe divulgué, un appareil perdu ? Fermez en une fois toutes les sessions de tous les utilisateurs que vous gérez : ils se reconnecteront. Cette session reste ouverte.";
+    EndEveryone => "End everyone's sessions", "Fermer les sessions de tous";
+    EndEveryoneConfirm => "End the sessions of every user you manage?", "Fermer les sessions de tous les utilisateurs que vous gérez ?";
+    EveryoneEnded => "Done: everyone you manage signs in again.", "C'est fait : tous ceux que vous gérez se reconnecteront.";
 }
 
 /// The `name` parameter of the page's address (`?token=…`).
@@ -379,6 +384,23 @@ pub fn SessionsPage() -> impl IntoView {
             })
             .collect_view()
     };
+    // ASVS 7.4.5: administrators also end everyone's sessions at once.
+    let me = load(api::me);
+    let everyone = Busy::new();
+    let ended = RwSignal::new(false);
+    let end_everyone = move |_| {
+        if crate::ui::confirm_that(i, A::EndEveryoneConfirm) {
+            everyone.run(api::end_everyones_sessions(), move |_| {
+                ended.set(true);
+                sessions.refetch();
+            });
+        }
+    };
+    let manages = move || {
+        me.get()
+            .and_then(Result::ok)
+            .is_some_and(|me| crate::pages::reaches(&me, precinct_core::policy::Reach::ManageUsers))
+    };
     let body = view! {
         <p>{i.s(A::SessionsText)}</p>
         {move || match sessions.get() {
@@ -388,6 +410,15 @@ pub fn SessionsPage() -> impl IntoView {
         }}
         {busy.status(None)}
         {move || sign_in_again_view(i, busy.failure.get())}
+        {move || manages().then(|| view! {
+            <h2>{i.s(A::EveryoneTitle)}</h2>
+            <p>{i.s(A::EveryoneText)}</p>
+            <p><button type="button" data-test="end-everyone" disabled=move || everyone.pending.get()
+                on:click=end_everyone>{i.s(A::EndEveryone)}</button></p>
+            {move || ended.get().then(|| view! { <p role="status">{i.s(A::EveryoneEnded)}</p> })}
+            {move || everyone.failure.get().map(|failure| failure_view(i, failure, None))}
+            {move || sign_in_again_view(i, everyone.failure.get())}
+        })}
         <p><a href="/console/preferences">{i.s(K::Continue)}</a></p>
     }
     .into_any();

@@ -488,6 +488,11 @@ pub fn end_session(id: &str) -> Call<()> {
     delete(&format!("/api/sessions/{id}"))
 }
 
+/// ASVS 7.4.5: an administrator ends the sessions of everyone they manage (this one excepted).
+pub fn end_everyones_sessions() -> Call<()> {
+    delete("/api/sessions")
+}
+
 pub fn reset_mfa(user: i64) -> Call<()> {
     delete(&format!("/api/users/{user}/mfa"))
 }

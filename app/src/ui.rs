@@ -340,7 +340,7 @@ pub fn confirm(i: I18n) -> bool {
 }
 
 /// Asks `question` before an irreversible action.
-pub fn confirm_that(i: I18n, question: K) -> bool {
+pub fn confirm_that(i: I18n, question: impl crate::i18n::Text) -> bool {
     web_sys::window()
         .and_then(|window| window.confirm_with_message(i.t(question)).ok())
         .unwrap_or(false)

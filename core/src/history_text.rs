@@ -41,6 +41,7 @@ pub enum HistoryEvent {
     UserInvitationNotSent,
     UserMailFailed,
     UserSessionsEnded,
+    EveryonesSessionsEnded,
     UserPasswordChanged,
     UserMfaEnrolled,
     UserMfaEntered,
@@ -86,6 +87,7 @@ impl HistoryEvent {
         HistoryEvent::UserInvitationNotSent,
         HistoryEvent::UserMailFailed,
         HistoryEvent::UserSessionsEnded,
+        HistoryEvent::EveryonesSessionsEnded,
         HistoryEvent::UserPasswordChanged,
         HistoryEvent::UserMfaEnrolled,
         HistoryEvent::UserMfaEntered,
@@ -132,6 +134,7 @@ impl HistoryEvent {
             HistoryEvent::UserInvitationNotSent => "user",
             HistoryEvent::UserMailFailed => "user",
             HistoryEvent::UserSessionsEnded => "user",
+            HistoryEvent::EveryonesSessionsEnded => "user",
             HistoryEvent::UserPasswordChanged => "user",
             HistoryEvent::UserMfaEnrolled => "user",
             HistoryEvent::UserMfaEntered => "user",
@@ -179,6 +182,7 @@ impl HistoryEvent {
             HistoryEvent::UserInvitationNotSent => "invitation_not_sent",
             HistoryEvent::UserMailFailed => "mail_failed",
             HistoryEvent::UserSessionsEnded => "sessions_ended",
+            HistoryEvent::EveryonesSessionsEnded => "everyones_sessions_ended",
             HistoryEvent::UserPasswordChanged => "password_changed",
             HistoryEvent::UserMfaEnrolled => "mfa_enrolled",
             HistoryEvent::UserMfaEntered => "mfa_entered",
@@ -244,6 +248,9 @@ impl HistoryEvent {
             }
             HistoryEvent::UserMailFailed => "E-mail non remis : {s}",
             HistoryEvent::UserSessionsEnded => "Toutes les sessions de {s} ont été fermées",
+            HistoryEvent::EveryonesSessionsEnded => {
+                "Sessions de tous les utilisateurs gérés fermées"
+            }
             HistoryEvent::UserPasswordChanged => {
                 "Mot de passe de connexion changé par son titulaire : {s}"
             }

@@ -1874,6 +1874,23 @@ fn r35_acting_as_another_administrator_does_not_let_one_reset_ones_own_second_fa
     );
 }
 
+#[test]
+fn asvs_7_4_5_administrators_end_the_sessions_of_everyone_they_manage_and_no_one_else() {
+    let acc = Account::sample();
+    assert_eq!(
+        end_everyones_sessions(&acc.actor(ADMIN)),
+        Ok(UserScope::All)
+    );
+    assert_eq!(
+        end_everyones_sessions(&acc.actor(LA_A)),
+        Ok(UserScope::Area(AREA_A))
+    );
+    // Twin: a user manages no one, whatever their options.
+    for user in [USER_A, USER_ALL_OPTIONS] {
+        assert!(end_everyones_sessions(&acc.actor(user)).is_err(), "{user}");
+    }
+}
+
 /// Issue 13, "screens match rights": what the console asks before offering a screen or an
 /// action (`Reach::allowed`) is exactly what the decisions answer, for every level and every
 /// set of one option, all options or none.

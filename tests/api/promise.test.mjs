@@ -473,3 +473,36 @@ test("sessions: ending another of one's sessions, setting up a second factor or 
   assert.equal((await old.delete(`/api/sessions/${ownId}`)).status, 204);
   assertProblem(await old.get("/api/session"), 401, "not_signed_in");
 });
+
+// Last in this file: it ends the sessions of area A's people (the shared clients' included).
+test("asvs 7.4.5: an administrator ends at once the sessions of everyone they manage, this one excepted; a local administrator only her area's; a user no one's", async () => {
+  const uma = await fx.signIn("user");
+  const ugo = await fx.signIn("user_b");
+  const lara = await fx.signIn("la_a");
+  const laraElsewhere = await fx.signIn("la_a");
+  const before = snapshot(fx.read);
+  assertProblem(await uma.delete("/api/sessions"), 403);
+  assert.deepEqual(snapshot(fx.read), before);
+  assert.equal((await laraElsewhere.get("/api/session")).status, 200);
+  // A sign-in older than 15 minutes signs in again first.
+  lara.now = Date.now() + 16 * 60_000;
+  assertProblem(await lara.delete("/api/sessions"), 403, "sign_in_again");
+  lara.now = null;
+  assert.equal((await uma.get("/api/session")).status, 200);
+  assert.equal((await lara.delete("/api/sessions")).status, 204);
+  // Area A's people, her own other session included, sign in again; hers stays.
+  assertProblem(await uma.get("/api/session"), 401, "not_signed_in");
+  assertProblem(await laraElsewhere.get("/api/session"), 401, "not_signed_in");
+  assert.equal((await lara.get("/api/session")).status, 200);
+  // Twins: area B's people and the regular administrators keep theirs.
+  assert.equal((await ugo.get("/api/session")).status, 200);
+  assert.equal((await fx.admin.get("/api/session")).status, 200);
+  const [entry] = fx.read(`SELECT actor_user_code, area_id, summary FROM history WHERE action = 'everyones_sessions_ended'`);
+  assert.equal(entry.actor_user_code, CODES.la_a);
+  assert.equal(entry.area_id, F.areaA.id);
+  // A regular administrator's reaches everyone of the account.
+  assert.equal((await fx.admin.delete("/api/sessions")).status, 204);
+  assertProblem(await ugo.get("/api/session"), 401, "not_signed_in");
+  assertProblem(await lara.get("/api/session"), 401, "not_signed_in");
+  assert.equal((await fx.admin.get("/api/session")).status, 200);
+});

@@ -134,6 +134,15 @@ test("sessions: a sign-in older than 15 minutes signs in again before ending ano
   const count = await rows.count();
   await rows.filter({ hasNotText: "this session" }).first().getByRole("button", { name: "End" }).click();
   await page.waitForFunction((n) => document.querySelectorAll("[data-test=session]").length === n - 1, count);
+  // ASVS 7.4.5: an administrator also ends everyone's sessions at once, after a confirmation.
+  const someone = new Client(worker.url);
+  await someone.signIn();
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.locator("[data-test=end-everyone]").click();
+  await page.getByText("Done: everyone you manage signs in again.").waitFor();
+  await shot(page, "desktop-sessions-everyone-ended");
+  assert.equal((await someone.get("/api/session")).status, 401);
+  assert.equal(await rows.count(), 1);
   assert.deepEqual(errors, []);
   await context.close();
 });

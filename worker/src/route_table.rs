@@ -105,6 +105,7 @@ pub enum SignedOp {
     GetSessions,
     DeleteSessionsId,
     DeleteUsersIdSessions,
+    DeleteSessions,
     PostSessionMfa,
     PostMfaEnrolment,
     PostMfaConfirmation,
@@ -179,6 +180,7 @@ impl SignedOp {
             | PostPasswordChange
             | DeleteSessionsId
             | DeleteUsersIdSessions
+            | DeleteSessions
             | PostSessionMfa
             | PostMfaEnrolment
             | PostMfaConfirmation
@@ -434,6 +436,7 @@ pub const ROUTES: &[Route] = &[
     get("/api/sessions", Op::Signed(SignedOp::GetSessions), "The signed-in person's own sessions: since when, last seen, browser (ASVS 7.5.2)").json("SessionInfo[]"),
     delete("/api/sessions/{id}", Op::Signed(SignedOp::DeleteSessionsId), "End one of one's own sessions (the current one signs out)").no_content().text_id(),
     delete("/api/users/{id}/sessions", Op::Signed(SignedOp::DeleteUsersIdSessions), "End every session of a user the administrator manages (scope R12, R15)").no_content().id(),
+    delete("/api/sessions", Op::Signed(SignedOp::DeleteSessions), "End at once every session of every user the administrator manages (their scope, R12, R18; ASVS 7.4.5), this one excepted; needs a sign-in of the last 15 minutes").no_content(),
     post("/api/session/mfa", Op::Signed(SignedOp::PostSessionMfa), "Enter the second factor a session owes (R35): six digits from the authenticator app, or an unused recovery code; a wrong code counts toward the lock-out").body("MfaCode").json("Me"),
     post("/api/mfa/enrolment", Op::Signed(SignedOp::PostMfaEnrolment), "Start setting up the second factor (R35): a new secret as a QR code (SVG), an otpauth:// address and text; starting again replaces an unconfirmed one").json("MfaEnrolment"),
     post("/api/mfa/confirmation", Op::Signed(SignedOp::PostMfaConfirmation), "Confirm the second factor being set up with a code from it (R35); answers the ten single-use recovery codes, shown once, and ends the person's other sessions").body("MfaCode").json("RecoveryCodes"),

@@ -822,6 +822,10 @@ async fn signed_in(
             session_choices::end_user_sessions(ctx, id()?).await?;
             Ok(http::no_content())
         }
+        SignedOp::DeleteSessions => {
+            session_choices::end_everyones_sessions(ctx).await?;
+            Ok(http::no_content())
+        }
 
         SignedOp::GetAreas => ok(&areas::list(ctx, &query.list()?).await?),
         SignedOp::PostAreas => {

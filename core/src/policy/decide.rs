@@ -885,6 +885,17 @@ pub fn manage_users_in_bulk(actor: &Actor) -> Decision {
     require_reach(actor, Reach::ManageUsers, "manage users")
 }
 
+/// ASVS 7.4.5: ending at once the sessions of every user one manages (a stolen password, a
+/// departure) is managing users; the answer is whose: the actor's users (R12, R18).
+pub fn end_everyones_sessions(actor: &Actor) -> Result<UserScope, Denied> {
+    require_reach(
+        actor,
+        Reach::ManageUsers,
+        "end the sessions of the users you manage",
+    )?;
+    Ok(super::scope::user_scope(actor))
+}
+
 /// B04: importing user groups is managing them (R09); each line is then the group form's Save.
 pub fn manage_groups_in_bulk(actor: &Actor) -> Decision {
     require_reach(actor, Reach::ManageGroups, "manage user groups")

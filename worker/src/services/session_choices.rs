@@ -172,6 +172,30 @@ pub async fn end_own_session(ctx: &Ctx<'_>, id: &str) -> ApiResult<()> {
     Ok(())
 }
 
+/// ASVS 7.4.5: an administrator ends at once every session of every user they manage (a
+/// password leaked, a breach suspected), their own other sessions included, this one excepted;
+/// one history entry says how many. Like ending another of one's sessions, it needs a recent
+/// sign-in.
+pub async fn end_everyones_sessions(ctx: &Ctx<'_>) -> ApiResult<()> {
+    let scope = policy::end_everyones_sessions(ctx.actor())?;
+    super::credentials::require_recent_sign_in(ctx)?;
+    store::commit(
+        ctx.db,
+        vec![
+            crate::store::users::end_sessions_in_scope(ctx.db, scope, &ctx.who.session.token_hash)?,
+            ctx.history(
+                HistoryEvent::EveryonesSessionsEnded,
+                None,
+                ctx.actor().area().map(|area| area.0),
+                (None, "Sessions of every user managed ended"),
+                &[],
+            )?,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
 /// An administrator ends every session of a user they manage (their scope, R12, R15).
 pub async fn end_user_sessions(ctx: &Ctx<'_>, user_id: i64) -> ApiResult<()> {
     let target = super::users::visible(ctx, user_id).await?;

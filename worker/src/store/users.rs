@@ -436,6 +436,24 @@ pub fn end_sessions(db: &AccountDb<'_>, id: i64) -> ApiResult<D1PreparedStatemen
     )
 }
 
+/// ASVS 7.4.5: ends every session of the users of `scope` (as themselves; a session acting as one
+/// of them is ended only with its real user's), but the one whose token hash is `keep`.
+pub fn end_sessions_in_scope(
+    db: &AccountDb<'_>,
+    scope: precinct_core::policy::UserScope,
+    keep: &str,
+) -> ApiResult<D1PreparedStatement> {
+    let mut sql = super::sql::Sql::new("DELETE FROM sessions WHERE account_id = ");
+    sql.bind_int(db.account())
+        .push(" AND token_hash <> ")
+        .bind_text(keep)
+        .push(" AND user_id IN (SELECT u.id FROM users u WHERE u.account_id = ")
+        .bind_int(db.account())
+        .append(super::scope::users(scope, "u"))
+        .push(")");
+    sql.prepare(db)
+}
+
 /// Ends every session of user `id` (as themself or acted as) but the one of `keep` (the editor's
 /// own, when they change their own user code).
 pub fn end_sessions_except(
