@@ -235,7 +235,7 @@ fn read_records(
                 line,
                 code: shown(key_at.and_then(|at| record.get(at)).unwrap_or_default()),
                 field: "file".to_string(),
-                reason: "This line is too long (more than 10,000 characters).".to_string(),
+                reason: "This line is too long (more than 10,000 bytes of text).".to_string(),
             });
             continue;
         }

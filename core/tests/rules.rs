@@ -1875,6 +1875,37 @@ fn r35_acting_as_another_administrator_does_not_let_one_reset_ones_own_second_fa
 }
 
 #[test]
+fn r12_acting_as_a_local_administrator_of_another_group_does_not_open_ones_own_group() {
+    let mut acc = Account::sample();
+    // A second local administrators' group of area A, and one of its members.
+    let other_group = GroupId(99);
+    let other_admin = UserId(99);
+    acc.groups.push(Group::new(
+        other_group,
+        "LA-A-OTHER",
+        GroupAccess::LocalAdministrator(AREA_A),
+        local_admin_options(),
+    ));
+    acc.users.push(User {
+        id: other_admin,
+        group: other_group,
+        active: true,
+        ticked: BTreeSet::new(),
+    });
+    let acting = acc.acting_as(LA_A, other_admin);
+    assert_eq!(
+        code(delete_group(&acting, acc.group(G_LA_A), 0)),
+        DenyCode::CannotEditOwnGroup
+    );
+    assert_eq!(
+        code(delete_group(&acting, acc.group(other_group), 0)),
+        DenyCode::CannotEditOwnGroup
+    );
+    // Twin: another group of the area is theirs to change.
+    assert_eq!(delete_group(&acting, acc.group(G_LA_A_NARROW), 0), Ok(()));
+}
+
+#[test]
 fn asvs_7_4_5_administrators_end_the_sessions_of_everyone_they_manage_and_no_one_else() {
     let acc = Account::sample();
     assert_eq!(

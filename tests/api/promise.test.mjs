@@ -461,6 +461,8 @@ test("sessions: ending another of one's sessions, setting up a second factor or 
   const me = expectStatus(await laOld.get(`/api/users/${F.la_a.id}`), 200);
   const before = snapshot(fx.read);
   assertProblem(await laOld.put(`/api/users/${F.la_a.id}`, { user_code: "lara.renamed@demo.precinct.test", name: me.name, version: me.version }), 403, "sign_in_again");
+  // Nor does she end her own sessions through her user record.
+  assertProblem(await laOld.delete(`/api/users/${F.la_a.id}/sessions`), 403, "sign_in_again");
   assert.deepEqual(snapshot(fx.read), before);
   // Twins: renaming herself, or another person's code, needs no new sign-in; signed in again,
   // the same requests go through; ending this very session is signing out, whatever its age.
@@ -505,4 +507,6 @@ test("asvs 7.4.5: an administrator ends at once the sessions of everyone they ma
   assertProblem(await ugo.get("/api/session"), 401, "not_signed_in");
   assertProblem(await lara.get("/api/session"), 401, "not_signed_in");
   assert.equal((await fx.admin.get("/api/session")).status, 200);
+  // Twin (R01): another account's people keep theirs.
+  assert.equal((await fx.otherAdmin.get("/api/session")).status, 200);
 });

@@ -501,7 +501,10 @@ async fn answer(
         Some(Op::Public(PublicOp::GetHealth)) => {
             let database = store::homes::all_answer(&homes.directory()).await;
             // O04: a malformed or missing mail key is reported here, not found by a customer.
-            let mail_key = mail_env(env, &req)?.secrets.is_some();
+            let mail_key = mail_env(env, &req)?
+                .secrets
+                .as_ref()
+                .is_some_and(SecretBox::retired_keys_readable);
             return http::json(
                 if database && mail_key { 200 } else { 503 },
                 &Health {

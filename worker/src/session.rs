@@ -171,15 +171,13 @@ pub async fn sign_in(
     // ASVS 6.4.1: the printed password, unchanged past its 72 hours, opens nothing; only the
     // person with that password is told why.
     if signed_in.is_some_and(|user| user.password_expires_at.is_some_and(|at| at <= ctx.now)) {
-        return Err(ApiError::Problem(precinct_core::problem::Problem {
-            status: 401,
-            code: ProblemCode::InitialPasswordExpired.as_str().to_string(),
-            message: "This one-time password has expired (it worked for 72 hours). Use \
-                      \"Forgot password\" to get a link at your address, or ask the operator."
-                .to_string(),
-            field: Some("password".to_string()),
-            errors: Vec::new(),
-        }));
+        return Err(ApiError::problem(
+            401,
+            ProblemCode::InitialPasswordExpired,
+            Some("password"),
+            "This one-time password has expired (it worked for 72 hours). Use \"Forgot \
+             password\" to get a link at your address, or ask the operator.",
+        ));
     }
     let (Some(user), Some(db)) = (signed_in, home) else {
         // The failure was counted when the attempt was reserved; a known user's history says so.

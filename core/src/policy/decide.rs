@@ -416,7 +416,7 @@ fn group_management_traced(actor: &Actor, group: &Group, why: &mut impl Trace) -
     require_reach_traced(actor, Reach::ManageGroups, "manage user groups", why)?;
     require_group_visible(actor, group, why)?;
     if !actor.is_regular_administrator()
-        && !why.holds("R12", group.id != actor.group(), || Fact::NotOwnGroup)
+        && !why.holds("R12", !actor.is_own_group(group.id), || Fact::NotOwnGroup)
     {
         return Err(Denied::new(
             DenyCode::CannotEditOwnGroup,

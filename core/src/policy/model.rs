@@ -381,6 +381,8 @@ pub struct Report {
 pub struct Actor {
     user: UserId,
     real_user: Option<UserId>,
+    /// The group of the person who really signed in, when acting as another (R05).
+    real_group: Option<GroupId>,
     group: GroupId,
     access: GroupAccess,
     options: OptionSet,
@@ -406,6 +408,7 @@ impl Actor {
         Ok(Actor {
             user: user.id,
             real_user: None,
+            real_group: None,
             group: group.id,
             access: group.access,
             options: group.effective_options(),
@@ -420,6 +423,7 @@ impl Actor {
         login_as(real, target, target_group)?;
         let mut acting = Actor::new(target, target_group)?;
         acting.real_user = Some(real.user);
+        acting.real_group = Some(real.group);
         Ok(acting)
     }
 
@@ -439,6 +443,13 @@ impl Actor {
     /// administrator) stays refused through an impersonation.
     pub fn is_self(&self, user: UserId) -> bool {
         user == self.user || Some(user) == self.real_user
+    }
+
+    /// Whether `group` is the actor's own: the group whose rights apply or, when acting as
+    /// another, the real person's (R12: a local administrator never edits their own group, not
+    /// even through an impersonation).
+    pub fn is_own_group(&self, group: GroupId) -> bool {
+        group == self.group || Some(group) == self.real_group
     }
 
     pub fn group(&self) -> GroupId {

@@ -15,6 +15,7 @@ use crate::error::{ApiError, ApiResult};
 pub struct SecretBox {
     current: (String, [u8; 32]),
     retired: Vec<(String, [u8; 32])>,
+    retired_keys_readable: bool,
 }
 
 fn parse_key(text: &str) -> Option<(String, [u8; 32])> {
@@ -30,19 +31,26 @@ impl SecretBox {
             ApiError::internal("PRECINCT_MAIL_KEY must be <id>:<base64 of 32 bytes>")
         })?;
         // A retired key that does not parse is the operator's mistake to see (health reports
-        // it), not a key silently missing when an old secret must be opened.
-        let retired = retired
+        // it, `retired_keys_readable`), not a key silently missing when an old secret must be
+        // opened; the current key and the well-formed retired ones keep working meanwhile (the
+        // second factors are sealed with them).
+        let parts: Vec<&str> = retired
             .split(',')
             .filter(|part| !part.trim().is_empty())
-            .map(|part| {
-                parse_key(part).ok_or_else(|| {
-                    ApiError::internal(
-                        "PRECINCT_MAIL_OLD_KEYS must be <id>:<base64 of 32 bytes>, comma-separated",
-                    )
-                })
-            })
-            .collect::<ApiResult<_>>()?;
-        Ok(SecretBox { current, retired })
+            .collect();
+        let retired: Vec<(String, [u8; 32])> =
+            parts.iter().filter_map(|part| parse_key(part)).collect();
+        Ok(SecretBox {
+            retired_keys_readable: retired.len() == parts.len(),
+            current,
+            retired,
+        })
+    }
+
+    /// Whether every retired key of `PRECINCT_MAIL_OLD_KEYS` was read (health reports one that
+    /// was not).
+    pub fn retired_keys_readable(&self) -> bool {
+        self.retired_keys_readable
     }
 
     /// `<key id>:<base64(nonce || ciphertext)>`, with a fresh 96-bit nonce.
@@ -128,14 +136,23 @@ mod tests {
 
     #[test]
     fn r37_a_malformed_retired_key_is_reported_not_dropped() {
-        assert!(SecretBox::from_secrets(&key("k1", 7), "k0:not-base64").is_err());
-        assert!(SecretBox::from_secrets(&key("k1", 7), &format!("{},k2", key("k0", 1))).is_err());
-        // Twin: well-formed retired keys, with spaces around the commas, are taken.
-        assert!(SecretBox::from_secrets(
+        let sealed = SecretBox::from_secrets(&key("k1", 7), "")
+            .unwrap()
+            .seal("secret", &mut Counter(0))
+            .unwrap();
+        for retired in ["k0:not-base64".to_string(), format!("{},k2", key("k0", 1))] {
+            let secrets = SecretBox::from_secrets(&key("k1", 7), &retired).unwrap();
+            assert!(!secrets.retired_keys_readable(), "{retired}");
+            // The current key still opens what it sealed (second factors keep working).
+            assert_eq!(secrets.open(&sealed).as_deref(), Some("secret"));
+        }
+        // Twin: well-formed retired keys, with spaces around the commas, are all read.
+        let secrets = SecretBox::from_secrets(
             &key("k1", 7),
-            &format!("{} , {}", key("k0", 1), key("k2", 2))
+            &format!("{} , {}", key("k0", 1), key("k2", 2)),
         )
-        .is_ok());
+        .unwrap();
+        assert!(secrets.retired_keys_readable());
     }
 
     #[test]

@@ -350,15 +350,10 @@ pub async fn bulk_dry_run(ctx: &Ctx<'_>, input: BulkRequest) -> ApiResult<DryRun
         (Some(ids), None) => ids.iter().map(|id| id.0).collect(),
         (None, Some(search)) => {
             // The users list's own search, with its own limit.
-            if search.q.as_deref().unwrap_or_default().chars().count()
-                > crate::store::list::MAX_QUERY_LEN
-            {
-                return Err(ApiError::invalid(
-                    "all_matching.q",
-                    ProblemCode::TooLong,
-                    "A search has at most 100 characters.",
-                ));
-            }
+            crate::store::list::check_search(
+                "all_matching.q",
+                search.q.as_deref().unwrap_or_default(),
+            )?;
             let filter = users::UserFilter {
                 group_id: search.group_id.map(|group| group.0),
                 area_id: search.area_id.map(|area| area.0),

@@ -6,6 +6,7 @@ use precinct_core::problem::ProblemCode;
 use std::collections::BTreeSet;
 
 use precinct_core::api::{CompanyRef, Me, Page};
+use precinct_core::ids::UserId;
 use precinct_core::policy::{self, company_scope, person_scope, Actor};
 
 use super::{change, Ctx};
@@ -173,9 +174,8 @@ pub async fn end_own_session(ctx: &Ctx<'_>, id: &str) -> ApiResult<()> {
 }
 
 /// ASVS 7.4.5: an administrator ends at once every session of every user they manage (a
-/// password leaked, a breach suspected), their own other sessions included, this one excepted;
-/// one history entry says how many. Like ending another of one's sessions, it needs a recent
-/// sign-in.
+/// password leaked, a breach suspected), their own other sessions included, this one excepted,
+/// with one history entry. Like ending another of one's sessions, it needs a recent sign-in.
 pub async fn end_everyones_sessions(ctx: &Ctx<'_>) -> ApiResult<()> {
     let scope = policy::end_everyones_sessions(ctx.actor())?;
     super::credentials::require_recent_sign_in(ctx)?;
@@ -204,6 +204,10 @@ pub async fn end_user_sessions(ctx: &Ctx<'_>, user_id: i64) -> ApiResult<()> {
         &target.policy(BTreeSet::new()),
         &target.group()?,
     )?;
+    // One's own sessions, from here too, need a recent sign-in (ASVS 7.5.2).
+    if ctx.actor().is_self(UserId(user_id)) {
+        super::credentials::require_recent_sign_in(ctx)?;
+    }
     store::commit(
         ctx.db,
         vec![

@@ -8,7 +8,7 @@ use precinct_core::api::{
     CompanyAccess, CompanyAccessRow, Language, MailPasswordInput, MoveUser, Moved, Page,
     SetCompanyAccess, User, UserInput, UserRef, UserUpdate,
 };
-use precinct_core::ids::{AreaId, CompanyId};
+use precinct_core::ids::{AreaId, CompanyId, UserId};
 use precinct_core::policy::{
     self, company_scope, group_scope, person_scope, user_in_charge_scope, user_scope, CompanyRef,
     CompanyScope,
@@ -279,7 +279,7 @@ pub async fn update(ctx: &Ctx<'_>, id: i64, input: UserUpdate) -> ApiResult<User
     let code_changed = precinct_core::validate::normalize_user_code(&user_code)
         != precinct_core::validate::normalize_user_code(&before.user_code);
     // One's own user code is how one signs in (ASVS 7.5.1).
-    if code_changed && id == ctx.who.session.real.user_id {
+    if code_changed && ctx.actor().is_self(UserId(id)) {
         super::credentials::require_recent_sign_in(ctx)?;
     }
     if code_changed {

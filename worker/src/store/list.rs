@@ -16,7 +16,20 @@ use crate::error::{ApiError, ApiResult};
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
-pub const MAX_QUERY_LEN: usize = 100;
+const MAX_QUERY_LEN: usize = 100;
+
+/// A search's text (field `field`) has at most 100 characters: the lists' and the bulk
+/// actions' "all matching".
+pub fn check_search(field: &str, text: &str) -> ApiResult<()> {
+    if text.chars().count() > MAX_QUERY_LEN {
+        return Err(ApiError::invalid(
+            field,
+            ProblemCode::TooLong,
+            "A search has at most 100 characters.",
+        ));
+    }
+    Ok(())
+}
 
 /// The paging, search and sort parameters of a list request.
 #[derive(Debug, Clone, Default)]
@@ -125,13 +138,7 @@ impl ListParams {
         for (key, value) in pairs {
             match key.as_str() {
                 "q" => {
-                    if value.chars().count() > MAX_QUERY_LEN {
-                        return Err(ApiError::invalid(
-                            "q",
-                            ProblemCode::TooLong,
-                            "A search has at most 100 characters.",
-                        ));
-                    }
+                    check_search("q", value)?;
                     let q = value.trim().to_lowercase();
                     params.q = (!q.is_empty()).then_some(q);
                 }

@@ -538,7 +538,8 @@ async fn address_holders(
 ) -> ApiResult<Vec<SignInCandidate>> {
     statement(
         db,
-        "SELECT id, account_id, area_id, active, password_hash, address_proven, password_expires_at, \
+        "SELECT id, account_id, area_id, active, password_hash, address_proven, \
+         CASE WHEN password_must_change = 1 THEN password_expires_at END AS password_expires_at, \
          (access_level IN ('administrator', 'local_administrator') OR EXISTS \
            (SELECT 1 FROM user_mfa m WHERE m.user_id = users.id AND m.confirmed_at IS NOT NULL)) \
            AS owes_second_factor \
@@ -618,12 +619,12 @@ pub async fn reserve_attempts(
     now: i64,
 ) -> ApiResult<Option<i64>> {
     for (key, rule) in keys {
-        let reserved = reserve_attempt(db, key, *rule, now)?
-            .first_in::<Reserved>(db)
-            .await?;
-        if let Some(row) = reserved {
-            if row.failures > rule.max_failures || row.locked_until > now {
-                return Ok(Some(row.locked_until));
+        let results = batch(db, vec![reserve_attempt(db, key, *rule, now)?]).await?;
+        for result in results {
+            for row in result.results::<Reserved>()? {
+                if row.failures > rule.max_failures || row.locked_until > now {
+                    return Ok(Some(row.locked_until));
+                }
             }
         }
     }
