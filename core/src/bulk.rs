@@ -803,6 +803,17 @@ fn area_named(
     }
 }
 
+/// The area a line's optional `area` column names: `None` when the column is absent (what is
+/// stored is kept), `Some(None)` for an empty cell; an unknown area is the line's refusal.
+fn line_area(
+    column: Option<&Option<String>>,
+    areas: &BTreeMap<String, (crate::ids::AreaId, String)>,
+) -> Result<Option<Option<crate::ids::AreaId>>, String> {
+    column
+        .map(|cell| area_named(cell.as_deref(), areas))
+        .transpose()
+}
+
 fn area_code(
     area: Option<crate::ids::AreaId>,
     areas: &BTreeMap<String, (crate::ids::AreaId, String)>,
@@ -969,12 +980,9 @@ fn plan_group_line(
     stored: &StoredGroups,
     administrators: &mut u32,
 ) -> Outcome {
-    let area = match line.area.as_ref() {
-        None => None,
-        Some(cell) => match area_named(cell.as_deref(), &stored.areas) {
-            Ok(area) => Some(area),
-            Err(reason) => return refused("area", reason),
-        },
+    let area = match line_area(line.area.as_ref(), &stored.areas) {
+        Ok(area) => area,
+        Err(reason) => return refused("area", reason),
     };
     let key = line.code.to_lowercase();
     let Some(before) = stored.groups.get(&key) else {
@@ -1225,12 +1233,9 @@ fn plan_company_line(actor: &Actor, line: &CompanyLine, stored: &StoredCompanies
             format!("There is no directory {}.", line.directory),
         );
     };
-    let area = match line.area.as_ref() {
-        None => None,
-        Some(cell) => match area_named(cell.as_deref(), &stored.areas) {
-            Ok(area) => Some(area),
-            Err(reason) => return refused("area", reason),
-        },
+    let area = match line_area(line.area.as_ref(), &stored.areas) {
+        Ok(area) => area,
+        Err(reason) => return refused("area", reason),
     };
     let key = line.code.to_lowercase();
     let before = stored.companies.get(&key);

@@ -465,8 +465,10 @@ pub async fn set_password(
         }
     }
     let (db, row) = found.ok_or_else(invalid)?;
-    let db = &db;
-    let account_name = store::users::account_name(&db.account_found(row.account_id)).await?;
+    // The link's account: no one is signed in; the link names the person and what they may do.
+    let db = &db.account_found(row.account_id);
+    // Its name is a hint the password may not lean on (ASVS 6.2.11).
+    let account_name = store::users::account_name(db).await?;
     if let Some(why) = crate::passwords::problem(password, &row.name, &row.user_code, &account_name)
     {
         return Err(ApiError::invalid(
@@ -476,8 +478,6 @@ pub async fn set_password(
         ));
     }
     let hash = auth::hash_password(password, entropy)?;
-    // The link's account: no one is signed in; the link names the person and what they may do.
-    let db = &db.account_found(row.account_id);
     let mut statements = mail_store::consume_token(db, &token_hash, row.user_id, now)?;
     statements.push(mail_store::set_password_hash(db, row.user_id, &hash)?);
     // Using a link sent to the address proves it: from now on the code is this user's across the
